@@ -1,0 +1,35 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.metadata import version
+
+from fastapi import FastAPI
+
+from airlock.api.limits import BodySizeLimit
+from airlock.api.problems import install_problem_handlers
+from airlock.api.routes import audit, health, tenants, tokens
+from airlock.instance import Instance
+
+
+def create_app(instance: Instance) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        instance.check_ready()
+        yield
+        instance.dispose()
+
+    app = FastAPI(
+        title="Airlock",
+        version=version("airlock"),
+        description="Privacy-compliant intake and anonymisation of AI training data.",
+        lifespan=lifespan,
+    )
+    app.state.instance = instance
+    install_problem_handlers(app)
+    for module in (health, tenants, tokens, audit):
+        app.include_router(module.router)
+    app.add_middleware(BodySizeLimit, limit=instance.settings.max_request_bytes)
+    return app

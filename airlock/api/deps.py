@@ -1,0 +1,73 @@
+"""Request dependencies: the instance, the authenticated actor, permission checks."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from airlock.api.problems import Problem
+from airlock.auth import AuthenticationError, authenticate
+from airlock.instance import Instance
+from airlock.permissions import Permission, allows
+from audit import Actor, Outcome
+from audit.events import AccessDenied
+
+_bearer = HTTPBearer(auto_error=False, description="An Airlock API token (`alk_...`).")
+ANONYMOUS = Actor(id="anonymous", role="anonymous")
+
+
+def get_instance(request: Request) -> Instance:
+    instance: Instance = request.app.state.instance
+    return instance
+
+
+InstanceDep = Annotated[Instance, Depends(get_instance)]
+
+
+def _route_template(request: Request) -> str:
+    route = request.scope.get("route")
+    return str(getattr(route, "path", "/"))
+
+
+def deny(instance: Instance, request: Request, actor: Actor, status: int, reason: str,
+         tenant: str | None = None) -> Problem:
+    """Audit the refusal in its own transaction and return the problem to raise."""
+    with instance.transaction(actor) as tx:
+        tx.record(AccessDenied(method=request.method, route=_route_template(request),
+                               status=status, reason=reason, tenant=tenant), Outcome.DENIED)
+    if status == 401:
+        return Problem(401, "authentication required: send a valid token as "
+                            "`Authorization: Bearer alk_...`",
+                       headers={"WWW-Authenticate": "Bearer"})
+    return Problem(403, f"forbidden: {reason.replace('_', ' ')}")
+
+
+def current_actor(
+    request: Request, instance: InstanceDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Actor:
+    if credentials is None:
+        raise deny(instance, request, ANONYMOUS, 401, "missing_token")
+    try:
+        with instance.reading() as session:
+            return authenticate(session, credentials.credentials)
+    except AuthenticationError as exc:
+        reason = str(exc).replace(" ", "_")
+        raise deny(instance, request, ANONYMOUS, 401, reason) from None
+
+
+ActorDep = Annotated[Actor, Depends(current_actor)]
+
+
+class Requires:
+    """Dependency: the actor must hold `permission`, else 403 (audited)."""
+
+    def __init__(self, permission: Permission) -> None:
+        self.permission = permission
+
+    def __call__(self, request: Request, instance: InstanceDep, actor: ActorDep) -> Actor:
+        if not allows(actor.role, self.permission):
+            raise deny(instance, request, actor, 403, f"role_lacks_{self.permission.value}")
+        return actor

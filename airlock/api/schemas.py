@@ -1,0 +1,59 @@
+"""Request and response bodies, apart from the ORM models."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from catalog import Role
+
+TOKEN_NAME = r"^[A-Za-z0-9 ._-]{1,64}$"  # noqa: S105 (a pattern, not a secret)
+
+
+class Health(BaseModel):
+    status: str
+    database: str
+    version: str
+
+
+class Identity(BaseModel):
+    actor: str
+    role: str
+    tenant_id: str | None
+
+
+class TenantCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=64, examples=["acme-vision"])
+
+
+class TenantOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: str
+    name: str
+    created_at: datetime
+
+
+class TokenCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(pattern=TOKEN_NAME)
+    role: Role
+    tenant: str | None = Field(default=None, max_length=64,
+                               description="Tenant id or name; required for clients.")
+    expires_in_days: int | None = Field(default=None, ge=1, le=3650)
+
+
+class TokenOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: str
+    name: str
+    role: Role
+    tenant_id: str | None
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+
+class TokenIssued(TokenOut):
+    token: str = Field(description="The secret, shown this once only.")

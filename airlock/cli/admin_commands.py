@@ -1,0 +1,79 @@
+"""`airlock tenant ...` and `airlock token ...`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from airlock.admin import create_token, new_tenant, revoke
+from airlock.api.schemas import TenantOut, TokenIssued, TokenOut
+from airlock.cli.context import local_actor, open_instance
+from airlock.cli.errors import AirlockGroup
+from airlock.cli.output import JsonOption, console, emit
+from catalog import Role, find_token, get_tenant, list_tenants, list_tokens
+
+tenant_app = typer.Typer(cls=AirlockGroup, help="Create and list tenants.", no_args_is_help=True)
+token_app = typer.Typer(cls=AirlockGroup, help="Issue, list and revoke API tokens.",
+                        no_args_is_help=True)
+
+TENANT_COLUMNS = ("id", "name", "created_at")
+TOKEN_COLUMNS = ("id", "name", "role", "tenant_id", "created_at", "expires_at", "revoked_at")
+
+
+@tenant_app.command("create")
+def tenant_create(name: Annotated[str, typer.Argument(help="Lowercase letters, digits, dashes.")],
+                  as_json: JsonOption = False) -> None:
+    """Create a tenant."""
+    with open_instance() as instance, instance.transaction(local_actor()) as tx:
+        tenant = TenantOut.model_validate(new_tenant(tx, name))
+    emit(tenant, as_json, TENANT_COLUMNS)
+
+
+@tenant_app.command("list")
+def tenant_list(as_json: JsonOption = False) -> None:
+    """List every tenant."""
+    with open_instance() as instance, instance.reading() as session:
+        tenants = [TenantOut.model_validate(t) for t in list_tenants(session)]
+    emit(tenants, as_json, TENANT_COLUMNS)
+
+
+@token_app.command("create")
+def token_create(
+    role: Annotated[Role, typer.Option(help="What the token may do.")],
+    tenant: Annotated[str | None, typer.Option(help="Tenant id or name (clients).")] = None,
+    name: Annotated[str, typer.Option(help="A label to recognise the token by.")] = "token",
+    expires_in_days: Annotated[int | None, typer.Option(min=1, max=3650)] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Issue a token. The secret is printed once; only its hash is stored."""
+    with open_instance() as instance:
+        with instance.transaction(local_actor()) as tx:
+            issued = create_token(tx, name=name, role=role, tenant=tenant,
+                                  expires_in_days=expires_in_days)
+        with instance.reading() as session:
+            token = TokenOut.model_validate(find_token(session, issued.token_id))
+    if as_json:
+        emit(TokenIssued(**token.model_dump(), token=issued.plaintext), True, ())
+        return
+    emit(token, False, TOKEN_COLUMNS)
+    console.print(f"token (shown once, store it now): {issued.plaintext}")
+
+
+@token_app.command("list")
+def token_list(tenant: Annotated[str | None, typer.Option()] = None,
+               as_json: JsonOption = False) -> None:
+    """List tokens (never their secrets)."""
+    with open_instance() as instance, instance.reading() as session:
+        tenant_id = get_tenant(session, tenant).id if tenant else None
+        tokens = [TokenOut.model_validate(t) for t in list_tokens(session, tenant_id)]
+    emit(tokens, as_json, TOKEN_COLUMNS)
+
+
+@token_app.command("revoke")
+def token_revoke(token_id: Annotated[str, typer.Argument(help="The token's id.")],
+                 as_json: JsonOption = False) -> None:
+    """Revoke a token: it is refused from then on."""
+    with open_instance() as instance, instance.transaction(local_actor()) as tx:
+        token = TokenOut.model_validate(revoke(tx, token_id))
+    emit(token, as_json, TOKEN_COLUMNS)

@@ -1,0 +1,145 @@
+"""The composition root: builds an instance's parts from settings, once per process."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from airlock.settings import Settings
+from audit import FOUNDATION_EVENTS, Actor, AuditLog, EventRegistry, Transaction
+from audit.events import InstanceInitialized
+from catalog import ApiToken, Role, is_current, make_engine, make_session_factory, upgrade
+from vault import LocalBackend, LocalMasterKey, MasterKey, ObjectStore
+from vault.service import VaultService
+
+
+class InstanceError(Exception):
+    """The instance is missing, not initialised, or its configuration is inconsistent."""
+
+
+def event_registry() -> EventRegistry:
+    return EventRegistry(FOUNDATION_EVENTS)
+
+
+@dataclass
+class Instance:
+    settings: Settings
+    engine: Engine = field(init=False)
+    read_engine: Engine = field(init=False)
+    sessions: sessionmaker[Session] = field(init=False)
+    readers: sessionmaker[Session] = field(init=False)
+    registry: EventRegistry = field(init=False)
+
+    def __post_init__(self) -> None:
+        url = self.settings.resolved_database_url
+        self.engine = make_engine(url)
+        self.read_engine = make_engine(url, writer=False) if url.startswith("sqlite") \
+            else self.engine
+        self.sessions = make_session_factory(self.engine)
+        self.readers = make_session_factory(self.read_engine)
+        self.registry = event_registry()
+
+    @contextmanager
+    def transaction(self, actor: Actor) -> Iterator[Transaction]:
+        """One unit of work: the change and its audit events commit together or not at all."""
+        with self.sessions() as session, session.begin():
+            yield Transaction(session=session, log=AuditLog(session, self.registry), actor=actor)
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A read-only session: it never holds the write lock, so reads run alongside."""
+        with self.readers() as session:
+            yield session
+
+    @cached_property
+    def master_key(self) -> MasterKey:
+        if self.settings.kms_key_id:
+            from vault import KmsMasterKey
+
+            return KmsMasterKey(self.aws_client("kms", self.settings.kms_endpoint_url),
+                                self.settings.kms_key_id)
+        path = self.settings.master_key_file
+        if not path.exists():
+            raise InstanceError(f"master key file {path} is missing; run `airlock init`")
+        return LocalMasterKey.load(path)
+
+    @cached_property
+    def object_store(self) -> ObjectStore:
+        if self.settings.storage == "s3":
+            from vault import S3Backend
+
+            assert self.settings.s3_bucket is not None
+            client = self.aws_client("s3", self.settings.s3_endpoint_url)
+            return ObjectStore(S3Backend(client, self.settings.s3_bucket,
+                                         self.settings.s3_prefix))
+        return ObjectStore(LocalBackend(self.settings.vault_dir))
+
+    @cached_property
+    def vault(self) -> VaultService:
+        return VaultService(self.master_key, self.object_store)
+
+    def aws_client(self, service: str, endpoint_url: str | None) -> Any:
+        import boto3
+
+        return boto3.client(service, region_name=self.settings.s3_region,
+                            endpoint_url=endpoint_url)
+
+    def check_ready(self) -> None:
+        if not self.settings.kms_key_id and not self.settings.master_key_file.exists():
+            raise InstanceError(f"no instance at {self.settings.home.resolve()} (master key "
+                                "missing); run `airlock init`")
+        if not is_current(self.engine):
+            raise InstanceError(
+                "the database is not initialised or is behind this version; run `airlock init`")
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+        self.read_engine.dispose()
+
+
+def _make_home(settings: Settings) -> None:
+    settings.home.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(settings.home, 0o700)
+
+
+@dataclass(frozen=True)
+class InitResult:
+    created: bool
+    master_key_id: str
+    admin_token: str | None
+
+
+def init_instance(settings: Settings) -> InitResult:
+    """Create (or bring up to date) the instance; idempotent.
+
+    The first run makes the home folder, the master key, the schema and an admin token,
+    printed once. Later runs only apply new migrations.
+    """
+    from airlock.admin import create_token
+
+    _make_home(settings)
+    if not settings.kms_key_id and not settings.master_key_file.exists():
+        LocalMasterKey.create(settings.master_key_file)
+    instance = Instance(settings)
+    try:
+        upgrade(instance.engine)
+        master_key_id = instance.master_key.key_id
+        system = Actor(id="airlock-init", role="admin")
+        with instance.transaction(system) as tx:
+            has_admin = tx.session.execute(
+                select(ApiToken.id).where(ApiToken.role == Role.ADMIN).limit(1)).first()
+            if has_admin:
+                return InitResult(created=False, master_key_id=master_key_id, admin_token=None)
+            tx.record(InstanceInitialized(master_key_id=master_key_id))
+            issued = create_token(tx, name="initial-admin", role=Role.ADMIN, tenant=None)
+        return InitResult(created=True, master_key_id=master_key_id,
+                          admin_token=issued.plaintext)
+    finally:
+        instance.dispose()

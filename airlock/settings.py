@@ -1,0 +1,64 @@
+"""Every setting, from `AIRLOCK_*` environment variables (documented in the README)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="AIRLOCK_", extra="ignore")
+
+    home: Path = Field(default=Path(".airlock"),
+                       description="Instance folder: SQLite database, local vault, master key.")
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL; default SQLite at `$AIRLOCK_HOME/airlock.db`. "
+                    "PostgreSQL: `postgresql+psycopg://user@host/db`.")
+    storage: Literal["local", "s3"] = Field(
+        default="local", description="Vault backend: `local` (`$AIRLOCK_HOME/vault`) or `s3`.")
+    s3_bucket: str | None = Field(default=None, description="S3 bucket (storage `s3`).")
+    s3_prefix: str = Field(default="", description="Key prefix inside the bucket.")
+    s3_endpoint_url: str | None = Field(
+        default=None, description="S3-compatible endpoint (MinIO, SeaweedFS); AWS when unset.")
+    s3_region: str = Field(default="us-east-1", description="Region of the bucket and KMS key.")
+    kms_key_id: str | None = Field(
+        default=None,
+        description="AWS KMS key id or ARN as master key; when unset, a local key file "
+                    "`$AIRLOCK_HOME/master-key.json` (mode 0600) is used.")
+    kms_endpoint_url: str | None = Field(default=None,
+                                         description="KMS endpoint (VPC endpoint, tests).")
+    host: str = Field(default="127.0.0.1", description="Address `airlock serve` binds.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port `airlock serve` binds.")
+    max_request_bytes: int = Field(
+        default=1_048_576, ge=1024,
+        description="Largest JSON request body the API accepts (uploads have their own limit).")
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
+        default="info", description="Log level of the service.")
+
+    @model_validator(mode="after")
+    def _storage_needs_bucket(self) -> Settings:
+        if self.storage == "s3" and not self.s3_bucket:
+            raise ValueError("AIRLOCK_STORAGE=s3 needs AIRLOCK_S3_BUCKET")
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.home.resolve() / 'airlock.db'}"
+
+    @property
+    def vault_dir(self) -> Path:
+        return self.home / "vault"
+
+    @property
+    def master_key_file(self) -> Path:
+        return self.home / "master-key.json"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,27 @@
+"""Tamper-evident audit trail: typed events, a hash chain, verification and queries."""
+
+from audit.actor import SYSTEM, Actor
+from audit.chain import GENESIS_HASH
+from audit.events import FOUNDATION_EVENTS, AuditEvent
+from audit.log import AuditLog, Outcome
+from audit.query import EventFilter, EventView, find_events
+from audit.registry import EventRegistry
+from audit.transaction import Transaction
+from audit.verify import ChainVerification, verify_chain
+
+__all__ = [
+    "FOUNDATION_EVENTS",
+    "GENESIS_HASH",
+    "SYSTEM",
+    "Actor",
+    "AuditEvent",
+    "AuditLog",
+    "ChainVerification",
+    "EventFilter",
+    "EventRegistry",
+    "EventView",
+    "Outcome",
+    "Transaction",
+    "find_events",
+    "verify_chain",
+]

@@ -1,0 +1,60 @@
+"""Appending to the audit chain, inside the caller's transaction."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from audit.actor import Actor
+from audit.chain import link_hash
+from audit.events import AuditEvent
+from audit.registry import EventRegistry
+from catalog.base import utcnow
+from catalog.models import AuditEventRecord, AuditHead
+
+
+class Outcome(StrEnum):
+    SUCCESS = "success"
+    DENIED = "denied"
+    FAILURE = "failure"
+
+
+class AuditLog:
+    """Writes events into the session it is given; the caller's commit makes them durable.
+
+    Because the event shares the transaction of the change it records, a rolled-back
+    change leaves no event, and an event never exists without its change.
+    """
+
+    def __init__(self, session: Session, registry: EventRegistry) -> None:
+        self._session = session
+        self._registry = registry
+
+    def record(self, event: AuditEvent, actor: Actor,
+               outcome: Outcome = Outcome.SUCCESS) -> AuditEventRecord:
+        if event.action not in self._registry:
+            raise ValueError(f"audit action '{event.action}' is not registered")
+        head = self._session.execute(
+            select(AuditHead).where(AuditHead.id == 1).with_for_update()
+        ).scalar_one()
+        record = AuditEventRecord(
+            seq=head.seq + 1,
+            at=utcnow(),
+            actor=actor.id,
+            role=actor.role,
+            tenant_id=event.tenant_id() or actor.tenant_id,
+            action=event.action,
+            dataset_id=event.dataset_id(),
+            object_ids=event.object_ids(),
+            outcome=outcome.value,
+            details=event.details(),
+            prev_hash=head.hash,
+        )
+        record.hash = link_hash(record)
+        self._session.add(record)
+        head.seq = record.seq
+        head.hash = record.hash
+        self._session.flush()
+        return record

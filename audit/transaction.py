@@ -1,0 +1,22 @@
+"""A unit of work as domain services see it: one session, its audit log, and who acts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from audit.actor import Actor
+from audit.events import AuditEvent
+from audit.log import AuditLog, Outcome
+from catalog.models import AuditEventRecord
+
+
+@dataclass(frozen=True)
+class Transaction:
+    session: Session
+    log: AuditLog
+    actor: Actor
+
+    def record(self, event: AuditEvent, outcome: Outcome = Outcome.SUCCESS) -> AuditEventRecord:
+        return self.log.record(event, self.actor, outcome)

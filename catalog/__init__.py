@@ -1,0 +1,71 @@
+"""The system of record: tenants, tokens, contracts, datasets, items and every stored copy."""
+
+from catalog.base import Base
+from catalog.datasets import (
+    create_dataset,
+    get_copy,
+    get_dataset,
+    live_copies,
+    mark_copy_deleted,
+    register_copy,
+)
+from catalog.db import make_engine, make_session_factory, unit_of_work
+from catalog.errors import CatalogError, ConflictError, NotFoundError
+from catalog.lifecycle import TRANSITIONS, DatasetState, IllegalTransitionError
+from catalog.migrate import is_current, upgrade
+from catalog.models import (
+    ApiToken,
+    AuditEventRecord,
+    AuditHead,
+    Contract,
+    CopyKind,
+    DataKeyRecord,
+    Dataset,
+    Item,
+    LegalHoldError,
+    Role,
+    StoredCopy,
+    Tenant,
+)
+from catalog.tenants import create_tenant, get_tenant, list_tenants
+from catalog.tokens import add_token, find_token, list_tokens, revoke_token
+
+__all__ = [
+    "TRANSITIONS",
+    "ApiToken",
+    "AuditEventRecord",
+    "AuditHead",
+    "Base",
+    "CatalogError",
+    "ConflictError",
+    "Contract",
+    "CopyKind",
+    "DataKeyRecord",
+    "Dataset",
+    "DatasetState",
+    "IllegalTransitionError",
+    "Item",
+    "LegalHoldError",
+    "NotFoundError",
+    "Role",
+    "StoredCopy",
+    "Tenant",
+    "add_token",
+    "create_dataset",
+    "create_tenant",
+    "find_token",
+    "get_copy",
+    "get_dataset",
+    "get_tenant",
+    "is_current",
+    "list_tenants",
+    "list_tokens",
+    "live_copies",
+    "make_engine",
+    "make_session_factory",
+    "mark_copy_deleted",
+    "register_copy",
+    "revoke_token",
+    "unit_of_work",
+    "upgrade",
+]

@@ -1,0 +1,91 @@
+"""Shared fixtures: every database test runs on SQLite and, when
+AIRLOCK_TEST_DATABASE_URL is set, on PostgreSQL too."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+
+from airlock.instance import InitResult, Instance, init_instance
+from airlock.settings import Settings, get_settings
+from audit import GENESIS_HASH
+from catalog import Base, make_engine, upgrade
+
+pytest_plugins = ["tests.s3server"]
+
+PG_URL = os.environ.get("AIRLOCK_TEST_DATABASE_URL")
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)] if PG_URL \
+    else ["sqlite"]
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file, copied for each test (migrating each time is slower)."""
+    path = tmp_path_factory.mktemp("template") / "airlock.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_engine() -> Iterator[Engine]:
+    assert PG_URL is not None
+    engine = make_engine(PG_URL)
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        Base.metadata.drop_all(connection)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+def _reset_postgres(engine: Engine) -> None:
+    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        connection.execute(text("INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, :h)"),
+                           {"h": GENESIS_HASH})
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "postgresql":
+        _reset_postgres(request.getfixturevalue("pg_engine"))
+        assert PG_URL is not None
+        return PG_URL
+    template: Path = request.getfixturevalue("sqlite_template")
+    target = tmp_path / "airlock.db"
+    shutil.copyfile(template, target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """Settings for a fresh instance, also exported to the environment for CLI tests."""
+    home = tmp_path / "home"
+    for name in list(os.environ):
+        if name.startswith("AIRLOCK_") and name != "AIRLOCK_TEST_DATABASE_URL":
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("AIRLOCK_HOME", str(home))
+    monkeypatch.setenv("AIRLOCK_DATABASE_URL", database_url)
+    get_settings.cache_clear()
+    return Settings(home=home, database_url=database_url)
+
+
+@pytest.fixture
+def initialised(settings: Settings) -> Iterator[InitResult]:
+    yield init_instance(settings)
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def instance(settings: Settings, initialised: InitResult) -> Iterator[Instance]:
+    inst = Instance(settings)
+    yield inst
+    inst.dispose()

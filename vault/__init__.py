@@ -1,0 +1,45 @@
+"""Encrypted object storage: master key -> per-dataset data key -> streaming AEAD objects.
+
+S3 and KMS are reached through clients the caller passes in, so importing the vault does not
+import boto3.
+"""
+
+from vault.backends.base import Backend, validate_locator
+from vault.backends.local import LocalBackend
+from vault.backends.s3 import S3Backend
+from vault.errors import (
+    IntegrityError,
+    InvalidLocatorError,
+    KeyUnavailableError,
+    ObjectNotFoundError,
+    VaultError,
+)
+from vault.keys import DataKey, MasterKey, unwrap_data_key, wrap_data_key
+from vault.master_kms import KmsMasterKey
+from vault.master_local import LocalMasterKey
+from vault.object_store import ObjectStore, StoredObject
+from vault.streaming import EncryptedWrite, associated_data, decrypt_stream, encrypt_stream
+
+__all__ = [
+    "Backend",
+    "DataKey",
+    "EncryptedWrite",
+    "IntegrityError",
+    "InvalidLocatorError",
+    "KeyUnavailableError",
+    "KmsMasterKey",
+    "LocalBackend",
+    "LocalMasterKey",
+    "MasterKey",
+    "ObjectNotFoundError",
+    "ObjectStore",
+    "S3Backend",
+    "StoredObject",
+    "VaultError",
+    "associated_data",
+    "decrypt_stream",
+    "encrypt_stream",
+    "unwrap_data_key",
+    "validate_locator",
+    "wrap_data_key",
+]

@@ -1,0 +1,76 @@
+"""Ciphertext objects as owner-only files under a root directory."""
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import BinaryIO
+
+from vault.backends.base import validate_locator, validate_prefix
+from vault.errors import ObjectNotFoundError
+from vault.private_files import fsync_directory, make_private_dirs
+
+_TEMP_DIR = ".tmp"
+
+
+class LocalBackend:
+    """Files under `root` (dirs 0700, files 0600); writes land via temp file and rename."""
+
+    name = "local"
+
+    def __init__(self, root: Path) -> None:
+        self._root = root
+        self._temp_dir = root / _TEMP_DIR
+        make_private_dirs(self._temp_dir)
+
+    @contextmanager
+    def writer(self, locator: str) -> Iterator[BinaryIO]:
+        target = self._path(locator)
+        fd, temp_name = tempfile.mkstemp(dir=self._temp_dir)  # mkstemp creates it 0600
+        temp = Path(temp_name)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                yield handle
+                handle.flush()
+                os.fsync(handle.fileno())
+            make_private_dirs(target.parent)
+            temp.replace(target)
+        finally:
+            temp.unlink(missing_ok=True)  # only still there if the write was aborted
+        fsync_directory(target.parent)
+
+    @contextmanager
+    def reader(self, locator: str) -> Iterator[BinaryIO]:
+        try:
+            handle = self._path(locator).open("rb")
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError) as exc:
+            raise ObjectNotFoundError(f"no object at {locator!r} in local backend") from exc
+        with handle:
+            yield handle
+
+    def delete(self, locator: str) -> int:
+        try:
+            self._path(locator).unlink()
+        except (FileNotFoundError, NotADirectoryError):
+            return 0
+        fsync_directory(self._path(locator).parent)
+        return 1
+
+    def list(self, prefix: str) -> Iterator[str]:
+        validate_prefix(prefix)
+        # Walk only the deepest directory the prefix names, then match the rest as a string.
+        base = self._root / prefix.rpartition("/")[0]
+        for directory, subdirs, files in os.walk(base):
+            subdirs[:] = sorted(d for d in subdirs if d != _TEMP_DIR)
+            relative = Path(directory).relative_to(self._root)
+            for file_name in sorted(files):
+                locator = (relative / file_name).as_posix()
+                if locator.startswith(prefix):
+                    yield locator
+
+    def exists(self, locator: str) -> bool:
+        return self._path(locator).is_file()
+
+    def _path(self, locator: str) -> Path:
+        return self._root / validate_locator(locator)

@@ -1,0 +1,141 @@
+"""The catalog-aware vault: one data key per dataset, every write registered and audited.
+
+Work happens inside the caller's transaction, so a stored copy, the state change that
+caused it and their audit events commit together. An object written to a backend whose
+transaction then rolls back is an unregistered leftover; the retention purge lists each
+dataset's prefix and removes those too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import BinaryIO
+
+from sqlalchemy import select
+
+from audit import Transaction
+from audit.events import DataKeyCreated, DataKeyDestroyed, ObjectDeleted, ObjectStored
+from catalog import CopyKind, DataKeyRecord, Dataset, StoredCopy, mark_copy_deleted, register_copy
+from catalog.base import new_id, utcnow
+from vault.errors import KeyUnavailableError
+from vault.keys import DataKey, MasterKey, unwrap_data_key, wrap_data_key
+from vault.object_store import ObjectStore
+
+
+def key_context(dataset_id: str) -> str:
+    return f"airlock:dataset:{dataset_id}"
+
+
+class VaultService:
+    def __init__(self, master: MasterKey, store: ObjectStore) -> None:
+        self.master = master
+        self.store = store
+
+    def create_key(self, tx: Transaction, dataset: Dataset) -> DataKey:
+        key = DataKey.generate()
+        tx.session.add(
+            DataKeyRecord(
+                dataset_id=dataset.id,
+                key_id=key.key_id,
+                master_key_id=self.master.key_id,
+                wrapped=wrap_data_key(self.master, key, key_context(dataset.id)),
+            )
+        )
+        tx.record(
+            DataKeyCreated(
+                tenant=dataset.tenant_id,
+                dataset=dataset.id,
+                key_id=key.key_id,
+                master_key_id=self.master.key_id,
+            )
+        )
+        return key
+
+    def data_key(self, tx: Transaction, dataset_id: str) -> DataKey:
+        record = tx.session.get(DataKeyRecord, dataset_id)
+        if record is None or record.wrapped is None:
+            raise KeyUnavailableError(
+                f"dataset {dataset_id} has no data key (never created or destroyed)"
+            )
+        return unwrap_data_key(self.master, record.wrapped, key_context(dataset_id))
+
+    def store_copy(
+        self, tx: Transaction, dataset: Dataset, kind: CopyKind, source: BinaryIO
+    ) -> StoredCopy:
+        copy_id = new_id()
+        written = self.store.put(self.data_key(tx, dataset.id), dataset.id, copy_id, source)
+        copy = register_copy(
+            tx.session,
+            copy_id=copy_id,
+            dataset_id=dataset.id,
+            kind=kind,
+            backend=written.backend,
+            locator=written.locator,
+            size=written.ciphertext_size,
+            plaintext_size=written.plaintext_size,
+            digest=written.plaintext_sha256,
+        )
+        tx.record(
+            ObjectStored(
+                tenant=dataset.tenant_id,
+                dataset=dataset.id,
+                copy_id=copy.id,
+                kind=kind.value,
+                backend=written.backend,
+                size=written.plaintext_size,
+                sha256=written.plaintext_sha256,
+            )
+        )
+        return copy
+
+    @contextmanager
+    def open_copy(self, tx: Transaction, copy: StoredCopy) -> Iterator[BinaryIO]:
+        if copy.deleted_at is not None:
+            raise KeyUnavailableError(f"copy {copy.id} was deleted")
+        key = self.data_key(tx, copy.dataset_id)
+        with self.store.open(key, copy.dataset_id, copy.id) as stream:
+            yield stream
+
+    def delete_copy(self, tx: Transaction, dataset: Dataset, copy: StoredCopy) -> int:
+        versions = self.store.delete(dataset.id, copy.id)
+        mark_copy_deleted(copy)
+        tx.record(
+            ObjectDeleted(
+                tenant=dataset.tenant_id,
+                dataset=dataset.id,
+                copy_id=copy.id,
+                kind=copy.kind.value,
+                backend=copy.backend,
+                versions=versions,
+            )
+        )
+        return versions
+
+    def destroy_key(self, tx: Transaction, dataset: Dataset) -> None:
+        """Crypto-shredding: without the wrapped key no copy of the dataset can be read."""
+        record = tx.session.get(DataKeyRecord, dataset.id)
+        if record is None or record.wrapped is None:
+            return
+        record.wrapped = None
+        record.master_key_id = None
+        record.destroyed_at = utcnow()
+        tx.record(
+            DataKeyDestroyed(tenant=dataset.tenant_id, dataset=dataset.id, key_id=record.key_id)
+        )
+
+    def rewrap_all(self, tx: Transaction, new_master: MasterKey) -> int:
+        """Rewrap every live data key under `new_master`; the data is not re-encrypted."""
+        records = tx.session.execute(
+            select(DataKeyRecord).where(DataKeyRecord.wrapped.is_not(None)).with_for_update()
+        ).scalars()
+        count = 0
+        for record in records:
+            assert record.wrapped is not None
+            context = key_context(record.dataset_id)
+            key = unwrap_data_key(self.master, record.wrapped, context)
+            record.wrapped = wrap_data_key(new_master, key, context)
+            record.master_key_id = new_master.key_id
+            record.rewrapped_at = utcnow()
+            count += 1
+        return count
