@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from airlock.instance import InstanceError
-from catalog import CatalogError, ConflictError, IllegalTransitionError, NotFoundError
+from catalog import CatalogError, IllegalTransitionError, NotFoundError
 from catalog.models import LegalHoldError
 
 PROBLEM_JSON = "application/problem+json"
@@ -42,6 +42,22 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
              "type": err.get("type", "")} for err in exc.errors()]
 
 
+# Errors a caller can cause, most specific first: the first match decides the status.
+DOMAIN_ERROR_STATUS: dict[type[Exception], int] = {
+    NotFoundError: 404,
+    CatalogError: 409,
+    IllegalTransitionError: 409,
+    LegalHoldError: 409,
+    InstanceError: 503,
+    ValueError: 400,
+}
+
+
+async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
+    status = next(code for kind, code in DOMAIN_ERROR_STATUS.items() if isinstance(exc, kind))
+    return problem_response(request, status, str(exc))
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem) -> JSONResponse:
@@ -57,26 +73,13 @@ def install_problem_handlers(app: FastAPI) -> None:
         return problem_response(request, 422, "the request is invalid; see `errors`",
                                 errors=_validation_errors(exc))
 
-    @app.exception_handler(CatalogError)
-    async def _catalog(request: Request, exc: CatalogError) -> JSONResponse:
-        status = 404 if isinstance(exc, NotFoundError) else 409
-        return problem_response(request, status, str(exc))
+    for error_type in DOMAIN_ERROR_STATUS:
+        app.add_exception_handler(error_type, _domain_error)
 
-    @app.exception_handler(IllegalTransitionError)
-    async def _transition(request: Request, exc: IllegalTransitionError) -> JSONResponse:
-        return problem_response(request, 409, str(exc))
-
-    @app.exception_handler(LegalHoldError)
-    async def _hold(request: Request, exc: LegalHoldError) -> JSONResponse:
-        return problem_response(request, 409, str(exc))
-
-    @app.exception_handler(ValueError)
-    async def _value(request: Request, exc: ValueError) -> JSONResponse:
-        return problem_response(request, 400, str(exc))
-
-    @app.exception_handler(InstanceError)
-    async def _instance(request: Request, exc: InstanceError) -> JSONResponse:
-        return problem_response(request, 503, str(exc))
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # The details stay in the server log (type and traceback, no request data).
+        return problem_response(request, 500, "internal error; the operator's log has details")
 
 
-__all__ = ["ConflictError", "Problem", "install_problem_handlers", "problem_response"]
+__all__ = ["Problem", "install_problem_handlers", "problem_response"]

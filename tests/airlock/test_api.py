@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from fastapi.testclient import TestClient
 
+from airlock.api.app import create_app
 from airlock.instance import Instance
 from tests.airlock.conftest import World
 
@@ -78,7 +81,7 @@ def test_oversized_bodies_are_refused(client: TestClient, world: World,
     assert declared.status_code == 413
     assert declared.headers["content-type"] == "application/problem+json"
 
-    def chunks():  # type: ignore[no-untyped-def]
+    def chunks() -> Iterator[bytes]:
         yield big[: limit // 2]
         yield big[limit // 2:]
 
@@ -99,3 +102,17 @@ def test_audit_events_filter_and_page(client: TestClient, world: World) -> None:
     assert len(own) == 1 and own[0]["tenant_id"] == world.own_tenant
     verified = client.get("/v1/audit/verify", headers=headers).json()
     assert verified["intact"] is True
+
+
+def test_unexpected_errors_are_problem_documents(instance: Instance) -> None:
+    app = create_app(instance)
+
+    @app.get("/v1/boom")
+    def boom() -> None:
+        raise RuntimeError("secret internals")
+
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        response = test_client.get("/v1/boom")
+    assert response.status_code == 500
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "secret internals" not in response.text
