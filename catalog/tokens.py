@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from sqlalchemy import select
@@ -11,10 +12,15 @@ from catalog.base import utcnow
 from catalog.errors import ConflictError, NotFoundError
 from catalog.models import ApiToken, Role
 
+TOKEN_NAME = re.compile(r"^[A-Za-z0-9 ._-]{1,64}$")
+
 
 def add_token(session: Session, *, token_id: str, name: str, role: Role,
               tenant_id: str | None, secret_sha256: str,
               expires_at: datetime | None) -> ApiToken:
+    if not TOKEN_NAME.fullmatch(name):
+        raise ValueError("token name must be 1-64 letters, digits, spaces, dots, dashes or "
+                         "underscores")
     if role is Role.CLIENT and tenant_id is None:
         raise ValueError("a client token needs a tenant")
     token = ApiToken(id=token_id, name=name, role=role, tenant_id=tenant_id,

@@ -97,3 +97,8 @@ def test_event_types_reference(initialised: InitResult) -> None:
 def test_groups_print_help(args: list[str]) -> None:
     result = runner.invoke(app, args)
     assert "Usage" in result.output
+
+
+def test_token_names_are_validated(initialised: InitResult) -> None:
+    code, _, err = _run("token", "create", "--role", "operator", "--name", "张三\n")
+    assert code == 1 and "token name" in err
