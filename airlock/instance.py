@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from audit import FOUNDATION_EVENTS, Actor, AuditLog, EventRegistry, Transaction
 from audit.events import InstanceInitialized
 from catalog import ApiToken, Role, is_current, make_engine, make_session_factory, upgrade
 from vault import LocalBackend, LocalMasterKey, MasterKey, ObjectStore
+from vault.private_files import make_private_dirs
 from vault.service import VaultService
 
 
@@ -104,11 +104,6 @@ class Instance:
         self.read_engine.dispose()
 
 
-def _make_home(settings: Settings) -> None:
-    settings.home.mkdir(mode=0o700, parents=True, exist_ok=True)
-    os.chmod(settings.home, 0o700)
-
-
 @dataclass(frozen=True)
 class InitResult:
     created: bool
@@ -124,7 +119,8 @@ def init_instance(settings: Settings) -> InitResult:
     """
     from airlock.admin import create_token
 
-    _make_home(settings)
+    make_private_dirs(settings.home)
+    settings.home.chmod(0o700)
     if not settings.kms_key_id and not settings.master_key_file.exists():
         LocalMasterKey.create(settings.master_key_file)
     instance = Instance(settings)
