@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -15,6 +15,8 @@ from airlock.settings import Settings
 from audit import FOUNDATION_EVENTS, Actor, AuditLog, EventRegistry, Transaction
 from audit.events import InstanceInitialized
 from catalog import ApiToken, Role, is_current, make_engine, make_session_factory, upgrade
+from intake import INTAKE_EVENTS, ValidationOptions
+from intake.unpack import UnpackLimits
 from vault import LocalBackend, LocalMasterKey, MasterKey, ObjectStore
 from vault.private_files import make_private_dirs
 from vault.service import VaultService
@@ -25,7 +27,7 @@ class InstanceError(Exception):
 
 
 def event_registry() -> EventRegistry:
-    return EventRegistry(FOUNDATION_EVENTS)
+    return EventRegistry((*FOUNDATION_EVENTS, *INTAKE_EVENTS))
 
 
 @dataclass
@@ -90,6 +92,18 @@ class Instance:
 
         return boto3.client(service, region_name=self.settings.s3_region,
                             endpoint_url=endpoint_url)
+
+    def validation_options(self) -> ValidationOptions:
+        settings = self.settings
+        return ValidationOptions(
+            limits=UnpackLimits(max_entries=settings.unpack_max_entries,
+                                max_ratio=settings.unpack_max_ratio,
+                                max_total_bytes=settings.unpack_max_total_bytes),
+            workers=settings.validation_workers)
+
+    def transactions(self, actor: Actor) -> Callable[[], AbstractContextManager[Transaction]]:
+        """A factory of units of work for services that need several short transactions."""
+        return lambda: self.transaction(actor)
 
     def check_ready(self) -> None:
         if not self.settings.kms_key_id and not self.settings.master_key_file.exists():

@@ -13,14 +13,24 @@ class Permission(StrEnum):
     TENANT_READ_OWN = "tenant:read-own"
     AUDIT_READ = "audit:read"
     IDENTITY_READ = "identity:read"
+    CONTRACTS_MANAGE = "contracts:manage"
+    CONTRACTS_READ = "contracts:read"
+    DATASETS_UPLOAD = "datasets:upload"
+    DATASETS_READ = "datasets:read"
+    REPORTS_READ = "reports:read"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset({Permission.TENANTS_MANAGE, Permission.TOKENS_MANAGE,
-                           Permission.IDENTITY_READ}),
-    Role.CLIENT: frozenset({Permission.TENANT_READ_OWN, Permission.IDENTITY_READ}),
-    Role.COMPLIANCE: frozenset({Permission.AUDIT_READ, Permission.IDENTITY_READ}),
-    Role.OPERATOR: frozenset({Permission.IDENTITY_READ}),
+                           Permission.IDENTITY_READ, Permission.CONTRACTS_MANAGE,
+                           Permission.CONTRACTS_READ, Permission.DATASETS_READ}),
+    # A client's permissions reach its own tenant only (checked per request).
+    Role.CLIENT: frozenset({Permission.TENANT_READ_OWN, Permission.IDENTITY_READ,
+                            Permission.CONTRACTS_READ, Permission.DATASETS_UPLOAD,
+                            Permission.DATASETS_READ, Permission.REPORTS_READ}),
+    Role.COMPLIANCE: frozenset({Permission.AUDIT_READ, Permission.IDENTITY_READ,
+                                Permission.DATASETS_READ, Permission.REPORTS_READ}),
+    Role.OPERATOR: frozenset({Permission.IDENTITY_READ, Permission.DATASETS_READ}),
 }
 
 

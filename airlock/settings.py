@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -37,6 +38,18 @@ class Settings(BaseSettings):
     max_request_bytes: int = Field(
         default=1_048_576, ge=1024,
         description="Largest JSON request body the API accepts (uploads have their own limit).")
+    max_upload_bytes: int = Field(
+        default=50 * 1024**3, ge=1,
+        description="Largest upload accepted (bytes); larger is refused with 413, nothing kept.")
+    unpack_max_entries: int = Field(default=200_000, ge=1,
+                                    description="Most files an upload's archive may hold.")
+    unpack_max_ratio: float = Field(
+        default=200.0, ge=1.0, description="Largest uncompressed/compressed ratio (zip bombs).")
+    unpack_max_total_bytes: int = Field(
+        default=200 * 1024**3, ge=1, description="Most uncompressed bytes in one archive.")
+    validation_workers: int = Field(
+        default_factory=lambda: os.cpu_count() or 1, ge=1, le=64,
+        description="Threads decoding images during validation (default: CPU count).")
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         default="info", description="Log level of the service.")
 

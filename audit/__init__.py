@@ -7,6 +7,7 @@ from audit.log import AuditLog, Outcome
 from audit.query import EventFilter, EventView, find_events
 from audit.registry import EventRegistry
 from audit.transaction import Transaction
+from audit.transitions import change_state
 from audit.verify import ChainVerification, verify_chain
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "EventView",
     "Outcome",
     "Transaction",
+    "change_state",
     "find_events",
     "verify_chain",
 ]

@@ -143,6 +143,16 @@ class ObjectDeleted(AuditEvent):
     versions: Count
 
 
+class LeftoversDeleted(AuditEvent):
+    """Objects found under a dataset's prefix but not registered (an interrupted write) were
+    deleted."""
+
+    action: ClassVar[str] = "vault.leftovers_deleted"
+    tenant: Id
+    dataset: Id
+    objects: Count
+
+
 class MasterKeyRotated(AuditEvent):
     """Every data key was rewrapped under a new master key (data not re-encrypted)."""
 
@@ -164,5 +174,6 @@ FOUNDATION_EVENTS: tuple[type[AuditEvent], ...] = (
     DataKeyDestroyed,
     ObjectStored,
     ObjectDeleted,
+    LeftoversDeleted,
     MasterKeyRotated,
 )

@@ -1,6 +1,7 @@
 """The system of record: tenants, tokens, contracts, datasets, items and every stored copy."""
 
 from catalog.base import Base
+from catalog.contracts import add_contract_version, list_contracts, resolve_contract
 from catalog.datasets import (
     create_dataset,
     get_copy,
@@ -21,6 +22,7 @@ from catalog.models import (
     CopyKind,
     DataKeyRecord,
     Dataset,
+    DatasetReport,
     Item,
     LegalHoldError,
     Role,
@@ -42,6 +44,7 @@ __all__ = [
     "CopyKind",
     "DataKeyRecord",
     "Dataset",
+    "DatasetReport",
     "DatasetState",
     "IllegalTransitionError",
     "Item",
@@ -50,6 +53,7 @@ __all__ = [
     "Role",
     "StoredCopy",
     "Tenant",
+    "add_contract_version",
     "add_token",
     "create_dataset",
     "create_tenant",
@@ -58,6 +62,7 @@ __all__ = [
     "get_dataset",
     "get_tenant",
     "is_current",
+    "list_contracts",
     "list_tenants",
     "list_tokens",
     "live_copies",
@@ -65,6 +70,7 @@ __all__ = [
     "make_session_factory",
     "mark_copy_deleted",
     "register_copy",
+    "resolve_contract",
     "revoke_token",
     "unit_of_work",
     "upgrade",

@@ -96,6 +96,11 @@ class Dataset(Base):
     state_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     trained_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     purge_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    upload_sha256: Mapped[str | None] = mapped_column(String(64))
+    upload_bytes: Mapped[int | None] = mapped_column(BigInteger)
+    item_count: Mapped[int | None] = mapped_column(Integer)
+    error_count: Mapped[int | None] = mapped_column(Integer)
+    warning_count: Mapped[int | None] = mapped_column(Integer)
 
     copies: Mapped[list[StoredCopy]] = relationship(back_populates="dataset")
 
@@ -114,6 +119,16 @@ class LegalHoldError(ValueError):
     def __init__(self, dataset_id: str) -> None:
         super().__init__(f"dataset {dataset_id} is under legal hold and cannot be purged")
         self.dataset_id = dataset_id
+
+
+class DatasetReport(Base):
+    """The validation report: places and rule ids, never label content. Deleted at purge."""
+
+    __tablename__ = "dataset_reports"
+
+    dataset_id: Mapped[str] = mapped_column(ForeignKey("datasets.id"), primary_key=True)
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Item(Base):

@@ -89,3 +89,41 @@ def instance(settings: Settings, initialised: InitResult) -> Iterator[Instance]:
     inst = Instance(settings)
     yield inst
     inst.dispose()
+
+
+@pytest.fixture(params=["local", "s3+kms"])
+def any_instance(
+    request: pytest.FixtureRequest, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Instance]:
+    """An initialised instance on the local backend with a key file, and on S3 with a KMS
+    master key (both on the loopback moto server)."""
+    if request.param == "s3+kms":
+        from tests.s3server import make_client  # a plugin module: not imported at load time
+
+        server = request.getfixturevalue("s3_server")
+        bucket: str = request.getfixturevalue("s3_bucket")
+        key_id = make_client(server, "kms").create_key()["KeyMetadata"]["KeyId"]
+        settings = settings.model_copy(
+            update={
+                "storage": "s3",
+                "s3_bucket": bucket,
+                "s3_prefix": "tenant-data",
+                "s3_endpoint_url": server.endpoint_url,
+                "kms_key_id": key_id,
+                "kms_endpoint_url": server.endpoint_url,
+            }
+        )
+        for name, value in (
+            ("STORAGE", "s3"),
+            ("S3_BUCKET", bucket),
+            ("S3_PREFIX", "tenant-data"),
+            ("S3_ENDPOINT_URL", server.endpoint_url),
+            ("KMS_KEY_ID", key_id),
+            ("KMS_ENDPOINT_URL", server.endpoint_url),
+        ):
+            monkeypatch.setenv(f"AIRLOCK_{name}", value)
+        get_settings.cache_clear()
+    init_instance(settings)
+    instance = Instance(settings)
+    yield instance
+    instance.dispose()

@@ -10,17 +10,40 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import BinaryIO
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from audit import Transaction
-from audit.events import DataKeyCreated, DataKeyDestroyed, ObjectDeleted, ObjectStored
-from catalog import CopyKind, DataKeyRecord, Dataset, StoredCopy, mark_copy_deleted, register_copy
+from audit.events import (
+    DataKeyCreated,
+    DataKeyDestroyed,
+    LeftoversDeleted,
+    ObjectDeleted,
+    ObjectStored,
+)
+from catalog import (
+    CopyKind,
+    DataKeyRecord,
+    Dataset,
+    StoredCopy,
+    live_copies,
+    mark_copy_deleted,
+    register_copy,
+)
 from catalog.base import new_id, utcnow
 from vault.errors import KeyUnavailableError
 from vault.keys import DataKey, MasterKey, unwrap_data_key, wrap_data_key
-from vault.object_store import ObjectStore
+from vault.object_store import ObjectStore, StoredObject
+
+
+@dataclass(frozen=True)
+class ShredResult:
+    copies: int
+    versions: int
+    leftovers: int
 
 
 def key_context(dataset_id: str) -> str:
@@ -52,48 +75,42 @@ class VaultService:
         )
         return key
 
-    def data_key(self, tx: Transaction, dataset_id: str) -> DataKey:
-        record = tx.session.get(DataKeyRecord, dataset_id)
+    def data_key(self, session: Session, dataset_id: str) -> DataKey:
+        record = session.get(DataKeyRecord, dataset_id)
         if record is None or record.wrapped is None:
             raise KeyUnavailableError(
                 f"dataset {dataset_id} has no data key (never created or destroyed)"
             )
         return unwrap_data_key(self.master, record.wrapped, key_context(dataset_id))
 
-    def store_copy(
-        self, tx: Transaction, dataset: Dataset, kind: CopyKind, source: BinaryIO
-    ) -> StoredCopy:
-        copy_id = new_id()
-        written = self.store.put(self.data_key(tx, dataset.id), dataset.id, copy_id, source)
+    def write(self, key: DataKey, dataset_id: str, copy_id: str,
+              source: BinaryIO) -> StoredObject:
+        """Encrypt `source` into the backend, outside any transaction (uploads are long)."""
+        return self.store.put(key, dataset_id, copy_id, source)
+
+    def register(self, tx: Transaction, dataset: Dataset, kind: CopyKind, copy_id: str,
+                 written: StoredObject) -> StoredCopy:
         copy = register_copy(
-            tx.session,
-            copy_id=copy_id,
-            dataset_id=dataset.id,
-            kind=kind,
-            backend=written.backend,
-            locator=written.locator,
-            size=written.ciphertext_size,
-            plaintext_size=written.plaintext_size,
-            digest=written.plaintext_sha256,
-        )
-        tx.record(
-            ObjectStored(
-                tenant=dataset.tenant_id,
-                dataset=dataset.id,
-                copy_id=copy.id,
-                kind=kind.value,
-                backend=written.backend,
-                size=written.plaintext_size,
-                sha256=written.plaintext_sha256,
-            )
-        )
+            tx.session, copy_id=copy_id, dataset_id=dataset.id, kind=kind,
+            backend=written.backend, locator=written.locator, size=written.ciphertext_size,
+            plaintext_size=written.plaintext_size, digest=written.plaintext_sha256)
+        tx.record(ObjectStored(tenant=dataset.tenant_id, dataset=dataset.id, copy_id=copy.id,
+                               kind=kind.value, backend=written.backend,
+                               size=written.plaintext_size, sha256=written.plaintext_sha256))
         return copy
+
+    def store_copy(self, tx: Transaction, dataset: Dataset, kind: CopyKind,
+                   source: BinaryIO) -> StoredCopy:
+        """Write and register in one go, for objects small enough to hold a transaction."""
+        copy_id = new_id()
+        written = self.write(self.data_key(tx.session, dataset.id), dataset.id, copy_id, source)
+        return self.register(tx, dataset, kind, copy_id, written)
 
     @contextmanager
     def open_copy(self, tx: Transaction, copy: StoredCopy) -> Iterator[BinaryIO]:
         if copy.deleted_at is not None:
             raise KeyUnavailableError(f"copy {copy.id} was deleted")
-        key = self.data_key(tx, copy.dataset_id)
+        key = self.data_key(tx.session, copy.dataset_id)
         with self.store.open(key, copy.dataset_id, copy.id) as stream:
             yield stream
 
@@ -111,6 +128,20 @@ class VaultService:
             )
         )
         return versions
+
+    def shred(self, tx: Transaction, dataset: Dataset) -> ShredResult:
+        """Delete every copy of `dataset` in this backend, registered or left over, then
+        destroy its key. Idempotent: a repeated call finds nothing left and succeeds."""
+        copies = live_copies(tx.session, dataset.id)
+        versions = sum(self.delete_copy(tx, dataset, copy) for copy in copies)
+        leftovers = self.store.list_dataset(dataset.id)
+        for object_id in leftovers:
+            versions += self.store.delete(dataset.id, object_id)
+        if leftovers:
+            tx.record(LeftoversDeleted(tenant=dataset.tenant_id, dataset=dataset.id,
+                                       objects=len(leftovers)))
+        self.destroy_key(tx, dataset)
+        return ShredResult(copies=len(copies), versions=versions, leftovers=len(leftovers))
 
     def destroy_key(self, tx: Transaction, dataset: Dataset) -> None:
         """Crypto-shredding: without the wrapped key no copy of the dataset can be read."""

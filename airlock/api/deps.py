@@ -71,3 +71,15 @@ class Requires:
         if not allows(actor.role, self.permission):
             raise deny(instance, request, actor, 403, f"role_lacks_{self.permission.value}")
         return actor
+
+
+def client_scope(actor: Actor) -> str | None:
+    """The tenant a client is confined to; None for instance-wide roles."""
+    return actor.tenant_id if actor.role == "client" else None
+
+
+def ensure_tenant(instance: Instance, request: Request, actor: Actor, tenant_id: str) -> None:
+    """A client reaches its own tenant's objects only; the refusal is audited."""
+    scope = client_scope(actor)
+    if actor.role == "client" and scope != tenant_id:
+        raise deny(instance, request, actor, 403, "other_tenant", tenant=scope)

@@ -11,7 +11,7 @@ from airlock.api.problems import PROBLEM_JSON
 
 
 class BodySizeLimit:
-    """Refuses bodies over `limit` bytes with 413; `exempt` path prefixes stream their own."""
+    """Refuses bodies over `limit` bytes with 413; `exempt` paths stream under their own."""
 
     def __init__(self, app: ASGIApp, limit: int, exempt: Iterable[str] = ()) -> None:
         self.app = app
@@ -19,7 +19,7 @@ class BodySizeLimit:
         self.exempt = tuple(exempt)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith(self.exempt):
+        if scope["type"] != "http" or scope["path"] in self.exempt:
             await self.app(scope, receive, send)
             return
         declared = dict(scope["headers"]).get(b"content-length")

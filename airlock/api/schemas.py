@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from catalog import Role
+from catalog import DatasetState, Role
 from catalog.tokens import TOKEN_NAME
 
 
@@ -56,3 +57,39 @@ class TokenOut(BaseModel):
 
 class TokenIssued(TokenOut):
     token: str = Field(description="The secret, shown this once only.")
+
+
+class ContractCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    tenant: str = Field(max_length=64, description="Tenant id or name.")
+    yaml: str = Field(max_length=256 * 1024, description="The contract file's text.")
+
+
+class ContractOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True, validate_by_name=True)
+    id: str
+    tenant_id: str
+    name: str
+    version: int
+    created_at: datetime
+    rules: dict[str, Any] = Field(validation_alias="body")
+
+
+class ContractAdded(ContractOut):
+    new_version: bool
+
+
+class DatasetOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: str
+    tenant_id: str
+    contract_id: str | None
+    state: DatasetState
+    legal_hold: bool
+    created_at: datetime
+    state_changed_at: datetime
+    upload_bytes: int | None
+    upload_sha256: str | None
+    item_count: int | None
+    error_count: int | None
+    warning_count: int | None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from typing import Annotated
 
 import typer
@@ -10,6 +11,7 @@ import typer
 from airlock.cli.admin_commands import tenant_app, token_app
 from airlock.cli.audit_commands import audit_app
 from airlock.cli.errors import AirlockGroup
+from airlock.cli.intake_commands import contract_app, report, status, upload, validate
 from airlock.cli.output import JsonOption, console, print_json
 from airlock.cli.vault_commands import vault_app
 from airlock.instance import init_instance
@@ -22,6 +24,10 @@ app.add_typer(tenant_app, name="tenant")
 app.add_typer(token_app, name="token")
 app.add_typer(audit_app, name="audit")
 app.add_typer(vault_app, name="vault")
+app.add_typer(contract_app, name="contract")
+for command in (upload, status, report, validate):
+    app.command()(command)
+
 
 
 @app.callback()
@@ -57,12 +63,16 @@ def serve(
 
     from airlock.api.app import create_app
     from airlock.instance import Instance
+    from airlock.validation_jobs import resume_validations
     from catalog import upgrade
 
     settings = get_settings()
     instance = Instance(settings)
     upgrade(instance.engine)
     instance.check_ready()
+    # Validations interrupted by a stop or crash finish in the background.
+    threading.Thread(target=resume_validations, args=(instance,), daemon=True,
+                     name="resume-validations").start()
     bind_host, bind_port = host or settings.host, port or settings.port
     console.print(f"Airlock is serving on http://{bind_host}:{bind_port} "
                   f"(API docs: http://{bind_host}:{bind_port}/docs)")

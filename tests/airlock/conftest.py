@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -11,15 +12,20 @@ from airlock.api.app import create_app
 from airlock.instance import Instance
 from audit import SYSTEM
 from catalog import Role
+from intake import add_contract, receive_upload, validate_dataset
+from intake.contract import Layout
+from tests.intake.datasets import contract_yaml, dataset_files, pack
 
 
 @dataclass(frozen=True)
 class World:
-    """Two tenants and a token for every role."""
+    """Two tenants, each with a contract and a dataset, and a token for every role."""
 
     own_tenant: str
     other_tenant: str
     tokens: dict[str, str]
+    objects: dict[str, str]
+    upload: bytes
 
     def auth(self, who: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[who]}"} if who in self.tokens else {}
@@ -36,7 +42,19 @@ def world(instance: Instance) -> World:
             "compliance": create_token(tx, name="k", role=Role.COMPLIANCE, tenant=None),
             "operator": create_token(tx, name="o", role=Role.OPERATOR, tenant=None),
         }
-    return World(own.id, other.id, {k: v.plaintext for k, v in tokens.items()})
+        contracts = {name: add_contract(tx, name, contract_yaml(Layout.CLASS_FOLDERS))[0]
+                     for name in ("own", "other")}
+    upload = pack(dataset_files(Layout.CLASS_FOLDERS), "zip")
+    datasets = {name: receive_upload(instance.transactions(SYSTEM), instance.vault,
+                                     contracts[name], io.BytesIO(upload), 10**9)
+                for name in ("own", "other")}
+    for dataset in datasets.values():
+        validate_dataset(instance.transactions(SYSTEM), instance.vault, dataset.id,
+                         instance.validation_options())
+    objects = {"own_contract": contracts["own"].id, "other_contract": contracts["other"].id,
+               "own_dataset": datasets["own"].id, "other_dataset": datasets["other"].id}
+    return World(own.id, other.id, {k: v.plaintext for k, v in tokens.items()}, objects,
+                 upload)
 
 
 @pytest.fixture

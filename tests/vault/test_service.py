@@ -13,48 +13,14 @@ from typer.testing import CliRunner
 
 from airlock.admin import new_tenant
 from airlock.cli.main import app
-from airlock.instance import Instance, init_instance
-from airlock.settings import Settings, get_settings
+from airlock.instance import Instance
+from airlock.settings import get_settings
 from audit import SYSTEM, verify_chain
 from catalog import AuditEventRecord, CopyKind, Dataset, StoredCopy, create_dataset, live_copies
 from tests.s3server import S3Server, make_client
 from vault import KeyUnavailableError
 
 CANARY = b"CANARY-6f1d2e-\xe5\xbc\xa0\xe4\xb8\x89-13812345678"
-
-
-@pytest.fixture(params=["local", "s3+kms"])
-def vault_instance(
-    request: pytest.FixtureRequest, settings: Settings, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Instance]:
-    if request.param == "s3+kms":
-        server: S3Server = request.getfixturevalue("s3_server")
-        bucket: str = request.getfixturevalue("s3_bucket")
-        key_id = make_client(server, "kms").create_key()["KeyMetadata"]["KeyId"]
-        settings = settings.model_copy(
-            update={
-                "storage": "s3",
-                "s3_bucket": bucket,
-                "s3_prefix": "tenant-data",
-                "s3_endpoint_url": server.endpoint_url,
-                "kms_key_id": key_id,
-                "kms_endpoint_url": server.endpoint_url,
-            }
-        )
-        for name, value in (
-            ("STORAGE", "s3"),
-            ("S3_BUCKET", bucket),
-            ("S3_PREFIX", "tenant-data"),
-            ("S3_ENDPOINT_URL", server.endpoint_url),
-            ("KMS_KEY_ID", key_id),
-            ("KMS_ENDPOINT_URL", server.endpoint_url),
-        ):
-            monkeypatch.setenv(f"AIRLOCK_{name}", value)
-        get_settings.cache_clear()
-    init_instance(settings)
-    instance = Instance(settings)
-    yield instance
-    instance.dispose()
 
 
 def _dataset(instance: Instance) -> Dataset:
@@ -77,15 +43,15 @@ def _read(instance: Instance, copy: StoredCopy) -> bytes:
         return stream.read()
 
 
-def test_store_registers_and_audits_the_copy(vault_instance: Instance) -> None:
-    dataset = _dataset(vault_instance)
+def test_store_registers_and_audits_the_copy(any_instance: Instance) -> None:
+    dataset = _dataset(any_instance)
     payload = CANARY * 1000
-    copy = _store(vault_instance, dataset, payload)
-    assert _read(vault_instance, copy) == payload
-    with vault_instance.reading() as session:
+    copy = _store(any_instance, dataset, payload)
+    assert _read(any_instance, copy) == payload
+    with any_instance.reading() as session:
         [registered] = live_copies(session, dataset.id)
         assert registered.plaintext_size == len(payload) and registered.size > len(payload)
-        assert registered.backend == vault_instance.settings.storage
+        assert registered.backend == any_instance.settings.storage
         actions = session.execute(
             select(AuditEventRecord.action).where(AuditEventRecord.dataset_id == dataset.id)
         ).scalars()
@@ -93,46 +59,46 @@ def test_store_registers_and_audits_the_copy(vault_instance: Instance) -> None:
         assert verify_chain(session).intact
 
 
-def test_failed_transaction_registers_nothing(vault_instance: Instance) -> None:
-    dataset = _dataset(vault_instance)
-    with pytest.raises(RuntimeError), vault_instance.transaction(SYSTEM) as tx:
-        vault_instance.vault.store_copy(tx, dataset, CopyKind.TEMP, io.BytesIO(b"x"))
+def test_failed_transaction_registers_nothing(any_instance: Instance) -> None:
+    dataset = _dataset(any_instance)
+    with pytest.raises(RuntimeError), any_instance.transaction(SYSTEM) as tx:
+        any_instance.vault.store_copy(tx, dataset, CopyKind.TEMP, io.BytesIO(b"x"))
         raise RuntimeError("crash after the write")
-    with vault_instance.reading() as session:
+    with any_instance.reading() as session:
         assert session.execute(select(func.count()).select_from(StoredCopy)).scalar_one() == 0
         assert verify_chain(session).intact
 
 
-def test_destroyed_key_makes_every_copy_unreadable(vault_instance: Instance) -> None:
-    dataset = _dataset(vault_instance)
-    copies = [_store(vault_instance, dataset, CANARY, kind) for kind in CopyKind]
-    with vault_instance.transaction(SYSTEM) as tx:
-        vault_instance.vault.destroy_key(tx, dataset)
+def test_destroyed_key_makes_every_copy_unreadable(any_instance: Instance) -> None:
+    dataset = _dataset(any_instance)
+    copies = [_store(any_instance, dataset, CANARY, kind) for kind in CopyKind]
+    with any_instance.transaction(SYSTEM) as tx:
+        any_instance.vault.destroy_key(tx, dataset)
     for copy in copies:
         with pytest.raises(KeyUnavailableError):
-            _read(vault_instance, copy)
+            _read(any_instance, copy)
 
 
-def test_deleted_copy_is_gone_from_the_backend(vault_instance: Instance) -> None:
-    dataset = _dataset(vault_instance)
-    copy = _store(vault_instance, dataset, CANARY)
-    with vault_instance.transaction(SYSTEM) as tx:
+def test_deleted_copy_is_gone_from_the_backend(any_instance: Instance) -> None:
+    dataset = _dataset(any_instance)
+    copy = _store(any_instance, dataset, CANARY)
+    with any_instance.transaction(SYSTEM) as tx:
         stored = tx.session.get(StoredCopy, copy.id)
         assert stored is not None
-        assert vault_instance.vault.delete_copy(tx, dataset, stored) >= 1
-    assert vault_instance.object_store.list_dataset(dataset.id) == []
-    with vault_instance.reading() as session:
+        assert any_instance.vault.delete_copy(tx, dataset, stored) >= 1
+    assert any_instance.object_store.list_dataset(dataset.id) == []
+    with any_instance.reading() as session:
         assert live_copies(session, dataset.id) == []
 
 
 def test_rotate_key_keeps_data_readable(
-    vault_instance: Instance, s3_server: S3Server, monkeypatch: pytest.MonkeyPatch
+    any_instance: Instance, s3_server: S3Server, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    dataset = _dataset(vault_instance)
-    copy = _store(vault_instance, dataset, CANARY)
+    dataset = _dataset(any_instance)
+    copy = _store(any_instance, dataset, CANARY)
     args = ["vault", "rotate-key", "--json"]
     new_key = None
-    if vault_instance.settings.kms_key_id:
+    if any_instance.settings.kms_key_id:
         new_key = make_client(s3_server, "kms").create_key()["KeyMetadata"]["KeyId"]
         args += ["--kms-key-id", new_key]
     result = CliRunner().invoke(app, args)
@@ -143,12 +109,12 @@ def test_rotate_key_keeps_data_readable(
     rotated = Instance(get_settings())
     try:
         assert _read(rotated, copy) == CANARY
-        assert rotated.master_key.key_id != vault_instance.master_key.key_id
+        assert rotated.master_key.key_id != any_instance.master_key.key_id
     finally:
         rotated.dispose()
-    if not vault_instance.settings.kms_key_id:
+    if not any_instance.settings.kms_key_id:
         with pytest.raises(KeyUnavailableError):
-            _read(vault_instance, copy)  # the retired key no longer unwraps
+            _read(any_instance, copy)  # the retired key no longer unwraps
 
 
 def _files_under(root: Path) -> Iterator[bytes]:
@@ -158,16 +124,16 @@ def _files_under(root: Path) -> Iterator[bytes]:
 
 
 def test_no_plaintext_reaches_storage(
-    vault_instance: Instance, request: pytest.FixtureRequest, tmp_path: Path
+    any_instance: Instance, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
-    dataset = _dataset(vault_instance)
+    dataset = _dataset(any_instance)
     for kind in CopyKind:
-        _store(vault_instance, dataset, CANARY * 3000, kind)
+        _store(any_instance, dataset, CANARY * 3000, kind)
     needles = (CANARY, CANARY[:16])
     blobs: list[bytes] = list(_files_under(tmp_path))
-    if vault_instance.settings.storage == "s3":
+    if any_instance.settings.storage == "s3":
         client: Any = request.getfixturevalue("s3_client")
-        bucket = vault_instance.settings.s3_bucket
+        bucket = any_instance.settings.s3_bucket
         for page in client.get_paginator("list_object_versions").paginate(Bucket=bucket):
             for version in page.get("Versions", []):
                 blobs.append(

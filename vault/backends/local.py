@@ -50,12 +50,24 @@ class LocalBackend:
             yield handle
 
     def delete(self, locator: str) -> int:
+        path = self._path(locator)
         try:
-            self._path(locator).unlink()
+            path.unlink()
         except (FileNotFoundError, NotADirectoryError):
             return 0
-        fsync_directory(self._path(locator).parent)
+        fsync_directory(path.parent)
+        self._prune_empty_parents(path.parent)
         return 1
+
+    def _prune_empty_parents(self, directory: Path) -> None:
+        """Empty folders named after a deleted dataset are removed too: nothing stays."""
+        while directory != self._root and directory.is_relative_to(self._root):
+            try:
+                directory.rmdir()
+            except OSError:  # not empty (or raced by a writer): stop here
+                return
+            directory = directory.parent
+            fsync_directory(directory)
 
     def list(self, prefix: str) -> Iterator[str]:
         validate_prefix(prefix)

@@ -1,0 +1,197 @@
+"""`airlock contract ...`, `airlock upload`, `status`, `report`, `validate`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, BinaryIO
+
+import typer
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    Progress,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
+from sqlalchemy.orm import Session
+
+from airlock.api.schemas import ContractAdded, ContractOut, DatasetOut
+from airlock.cli.context import local_actor, open_instance
+from airlock.cli.errors import AirlockGroup
+from airlock.cli.output import JsonOption, console, emit, errors, print_json
+from airlock.cli.packing import directory_size, tar_stream
+from airlock.instance import Instance
+from catalog import (
+    Contract,
+    DatasetReport,
+    NotFoundError,
+    get_dataset,
+    get_tenant,
+    list_contracts,
+    resolve_contract,
+)
+from intake import ValidationReport, add_contract, receive_upload, validate_dataset
+
+contract_app = typer.Typer(cls=AirlockGroup, help="Add and read contracts.",
+                           no_args_is_help=True)
+CONTRACT_COLUMNS = ("id", "tenant_id", "name", "version", "created_at")
+DATASET_COLUMNS = ("id", "state", "upload_bytes", "item_count", "error_count", "warning_count",
+                   "legal_hold")
+TenantOption = Annotated[str | None, typer.Option(help="Tenant id or name.")]
+
+
+@contract_app.command("add")
+def contract_add(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    tenant: Annotated[str, typer.Option(help="Tenant id or name.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Add a contract file; a changed contract becomes a new version."""
+    text = file.read_text(encoding="utf-8")
+    with open_instance() as instance, instance.transaction(local_actor()) as tx:
+        contract, created = add_contract(tx, tenant, text, str(file))
+        added = ContractAdded(**ContractOut.model_validate(contract).model_dump(),
+                              new_version=created)
+    if as_json:
+        print_json(added)
+        return
+    emit(added, False, (*CONTRACT_COLUMNS, "new_version"))
+
+
+@contract_app.command("show")
+def contract_show(ref: Annotated[str, typer.Argument(help="Id, or name[@version] with "
+                                                          "--tenant.")],
+                  tenant: TenantOption = None, as_json: JsonOption = False) -> None:
+    """Show a contract version and its rules."""
+    with open_instance() as instance, instance.reading() as session:
+        contract = ContractOut.model_validate(_contract(session, ref, tenant))
+    if as_json:
+        print_json(contract)
+        return
+    emit(contract, False, CONTRACT_COLUMNS)
+    console.print_json(json.dumps(contract.rules))
+
+
+@contract_app.command("list")
+def contract_list(tenant: TenantOption = None, as_json: JsonOption = False) -> None:
+    """List contracts, every version."""
+    with open_instance() as instance, instance.reading() as session:
+        tenant_id = get_tenant(session, tenant).id if tenant else None
+        contracts = [ContractOut.model_validate(c) for c in list_contracts(session, tenant_id)]
+    emit(contracts, as_json, CONTRACT_COLUMNS)
+
+
+def _contract(session: Session, ref: str, tenant: str | None) -> Contract:
+    tenant_id = get_tenant(session, tenant).id if tenant else None
+    return resolve_contract(session, ref, tenant_id)
+
+
+def upload(
+    path: Annotated[Path, typer.Argument(exists=True, help="A folder, or a zip/tar/tar.gz.")],
+    contract: Annotated[str, typer.Option(help="Contract id, or name[@version] with "
+                                               "--tenant.")],
+    tenant: TenantOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Upload a dataset (encrypted as it streams), then validate it. Exits 1 if rejected."""
+    with open_instance() as instance:
+        with instance.reading() as session:
+            found = _contract(session, contract, tenant)
+        total = directory_size(path) if path.is_dir() else path.stat().st_size
+        with _progress() as progress, _source(path) as source:
+            task = progress.add_task("upload", total=total)
+            dataset = receive_upload(
+                instance.transactions(local_actor()), instance.vault, found, source,
+                instance.settings.max_upload_bytes,
+                on_progress=lambda n: progress.advance(task, n))
+        report = _validate(instance, dataset.id)
+    _print_outcome(report, as_json)
+
+
+def validate(dataset_id: Annotated[str, typer.Argument(help="Dataset id.")],
+             as_json: JsonOption = False) -> None:
+    """(Re)run validation of a received dataset (after an interruption)."""
+    with open_instance() as instance:
+        report = _validate(instance, dataset_id)
+    _print_outcome(report, as_json)
+
+
+def status(dataset_id: Annotated[str, typer.Argument(help="Dataset id.")],
+           as_json: JsonOption = False) -> None:
+    """A dataset's state, sizes and counts."""
+    with open_instance() as instance, instance.reading() as session:
+        dataset = DatasetOut.model_validate(get_dataset(session, dataset_id))
+    emit(dataset, as_json, DATASET_COLUMNS)
+
+
+def report(dataset_id: Annotated[str, typer.Argument(help="Dataset id.")],
+           as_json: JsonOption = False) -> None:
+    """The validation report: every problem, its place and rule, never label content."""
+    with open_instance() as instance, instance.reading() as session:
+        get_dataset(session, dataset_id)
+        stored = session.get(DatasetReport, dataset_id)
+        if stored is None:
+            raise NotFoundError("report of dataset", dataset_id)
+        body = ValidationReport.model_validate(stored.body)
+    if as_json:
+        print_json(body)
+        return
+    _print_report(body)
+
+
+def _validate(instance: Instance, dataset_id: str) -> ValidationReport:
+    with _progress(files=True) as progress:
+        task = progress.add_task("validate", total=None)
+        return validate_dataset(instance.transactions(local_actor()), instance.vault,
+                                dataset_id, instance.validation_options(),
+                                on_entry=lambda _size: progress.advance(task, 1))
+
+
+@contextmanager
+def _source(path: Path) -> Iterator[BinaryIO]:
+    if path.is_dir():
+        with tar_stream(path) as stream:
+            yield stream
+    else:
+        with path.open("rb") as stream:
+            yield stream
+
+
+def _progress(files: bool = False) -> Progress:
+    columns = (MofNCompleteColumn(),) if files else (
+        BarColumn(), DownloadColumn(), TransferSpeedColumn(), TimeRemainingColumn())
+    return Progress("[progress.description]{task.description}", *columns, console=errors,
+                    transient=True, disable=not errors.is_terminal)
+
+
+def _print_outcome(body: ValidationReport, as_json: bool) -> None:
+    if as_json:
+        print_json(body)
+    else:
+        _print_report(body)
+    if body.outcome == "rejected":
+        raise typer.Exit(1)
+
+
+def _print_report(body: ValidationReport) -> None:
+    console.print(f"dataset {body.dataset_id}: {body.outcome.upper()} against contract "
+                  f"{body.contract_name} v{body.contract_version}")
+    console.print(f"upload {body.upload_bytes} bytes, sha256 {body.upload_sha256}")
+    summary = body.summary
+    console.print(f"{summary.items} items of {summary.images} images, {summary.label_files} "
+                  f"label files, {summary.distinct_classes} classes; "
+                  f"{body.errors} errors, {body.warnings} warnings")
+    for problem in body.problems:
+        where = ":".join(str(part) for part in (problem.file, problem.line) if part) or "dataset"
+        if problem.json_path:
+            where += f" {problem.json_path}"
+        if problem.field:
+            where += f" [{problem.field}]"
+        console.print(f"{problem.severity.value:7} {problem.rule:28} {where}: {problem.message}",
+                      markup=False)
+    if body.problems_not_listed:
+        console.print(f"... and {body.problems_not_listed} more problems (see --json rules)")

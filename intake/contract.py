@@ -1,0 +1,171 @@
+"""The contract: what a tenant promised to deliver, as a YAML file validated at load."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+MiB = 1024 * 1024
+GiB = 1024 * MiB
+
+FieldName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_.-]{0,63}$")]
+ArchivePath = Annotated[str, Field(min_length=1, max_length=512, pattern=r"^[^/\\\x00].*$")]
+
+
+class Layout(StrEnum):
+    CLASS_FOLDERS = "class_folders"
+    CSV_MANIFEST = "csv_manifest"
+    JSONL_MANIFEST = "jsonl_manifest"
+    COCO = "coco"
+    YOLO = "yolo"
+    VOC = "voc"
+
+
+class ImageFormat(StrEnum):
+    JPEG = "jpeg"
+    PNG = "png"
+    WEBP = "webp"
+    BMP = "bmp"
+    TIFF = "tiff"
+    GIF = "gif"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LabelField(_Strict):
+    """A field of the labels. `free_text` fields may hold personal information: the
+    anonymiser rewrites them."""
+
+    name: FieldName
+    free_text: bool = False
+    required: bool = False
+
+
+class LayoutRules(_Strict):
+    """Where the labels are. Paths are inside the archive, relative to its root."""
+
+    kind: Layout
+    root: str = Field(default="", max_length=512,
+                      description="Folder inside the archive that holds the dataset; '' = top.")
+    manifest: ArchivePath | None = Field(
+        default=None, description="csv_manifest / jsonl_manifest: the manifest file.")
+    image_field: FieldName = Field(default="image",
+                                   description="Manifest column/key naming the image path.")
+    class_field: FieldName | None = Field(default="label",
+                                          description="Manifest column/key with the class.")
+    annotations: ArchivePath | None = Field(
+        default=None, description="coco: the annotations JSON file.")
+    images_dir: str = Field(default="", max_length=512,
+                            description="Folder of images (coco, yolo, voc; default: anywhere).")
+    labels_dir: str = Field(default="labels", max_length=512,
+                            description="yolo: folder of .txt files; voc: folder of .xml files.")
+    class_names: ArchivePath | None = Field(
+        default=None, description="yolo: file with one class name per line (classes.txt).")
+
+    @model_validator(mode="after")
+    def _needs_files(self) -> LayoutRules:
+        if self.kind in (Layout.CSV_MANIFEST, Layout.JSONL_MANIFEST) and not self.manifest:
+            raise ValueError(f"layout {self.kind.value} needs `manifest`")
+        if self.kind is Layout.COCO and not self.annotations:
+            raise ValueError("layout coco needs `annotations`")
+        return self
+
+
+class ImageRules(_Strict):
+    formats: list[ImageFormat] = Field(
+        default_factory=lambda: [ImageFormat.JPEG, ImageFormat.PNG, ImageFormat.WEBP],
+        min_length=1)
+    min_width: int = Field(default=1, ge=1)
+    min_height: int = Field(default=1, ge=1)
+    max_width: int = Field(default=20_000, ge=1)
+    max_height: int = Field(default=20_000, ge=1)
+    min_pixels: int = Field(default=1, ge=1)
+    max_pixels: int = Field(default=100_000_000, ge=1, le=1_000_000_000,
+                            description="Checked on the header before decoding (bombs).")
+    max_file_bytes: int = Field(default=50 * MiB, ge=1, le=2 * GiB)
+
+
+class VolumeRules(_Strict):
+    min_items: int = Field(default=1, ge=0)
+    max_items: int | None = Field(default=None, ge=1)
+    classes: list[FieldName] | None = Field(
+        default=None, description="The class list; other classes are errors. None: any.")
+    min_items_per_class: int = Field(default=0, ge=0)
+    max_total_bytes: int = Field(default=100 * GiB, ge=1)
+
+
+class LabelRules(_Strict):
+    fields: list[LabelField] = Field(default_factory=list)
+    require_labels: bool = Field(default=True,
+                                 description="An image with no label is an error (else warning).")
+    allow_duplicate_images: bool = Field(default=False,
+                                         description="Same SHA-256 twice: warning, else error.")
+
+
+class ContractRules(_Strict):
+    """A contract file. Only `name`, `purpose` and `layout.kind` are required."""
+
+    name: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]{0,127}$")]
+    description: str = Field(default="", max_length=2000)
+    purpose: str = Field(min_length=3, max_length=2000,
+                         description="The authorised purpose; training must declare it.")
+    retention_days: int = Field(default=30, ge=0, le=3650,
+                                description="Days after training completes before the purge.")
+    layout: LayoutRules
+    images: ImageRules = Field(default_factory=ImageRules)
+    volume: VolumeRules = Field(default_factory=VolumeRules)
+    labels: LabelRules = Field(default_factory=LabelRules)
+    version_note: str = Field(default="", max_length=500)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ContractRules:
+        if self.volume.max_items is not None and self.volume.max_items < self.volume.min_items:
+            raise ValueError("volume.max_items is below volume.min_items")
+        if self.images.max_width < self.images.min_width:
+            raise ValueError("images.max_width is below images.min_width")
+        if self.images.max_height < self.images.min_height:
+            raise ValueError("images.max_height is below images.min_height")
+        names = [f.name for f in self.labels.fields]
+        if len(names) != len(set(names)):
+            raise ValueError("labels.fields names must be unique")
+        return self
+
+    def free_text_fields(self) -> list[str]:
+        return [f.name for f in self.labels.fields if f.free_text]
+
+
+class ContractFileError(ValueError):
+    """A contract file that is not YAML or breaks the rules; names the line or field."""
+
+
+def parse_contract(text: str, source: str = "contract") -> ContractRules:
+    if len(text) > 256 * 1024:
+        raise ContractFileError(f"{source}: larger than 256 KiB")
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark is not None else ""
+        raise ContractFileError(f"{source}{where}: not valid YAML") from exc
+    if not isinstance(data, dict):
+        raise ContractFileError(f"{source}: expected a mapping of contract fields")
+    try:
+        return ContractRules.model_validate(data)
+    except ValueError as exc:
+        raise ContractFileError(f"{source}: {_first_error(exc)}") from exc
+
+
+def _first_error(exc: ValueError) -> str:
+    errors = getattr(exc, "errors", None)
+    if errors is None:
+        return str(exc)
+    first = errors()[0]
+    where = ".".join(str(p) for p in first.get("loc", ())) or "contract"
+    return f"{where}: {first.get('msg', 'invalid')}"
+
+

@@ -1,0 +1,160 @@
+"""Validating an uploaded dataset from its encrypted raw copy, and acting on the outcome.
+
+Three steps, each database step short: mark the dataset `validating`; stream and check the
+archive (no transaction held); then in one transaction either register every item and
+mark it `validated`, or purge every copy, destroy its key and mark it `rejected`. The
+report is stored in both cases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+
+from sqlalchemy import insert
+
+from audit import Transaction, change_state
+from catalog import (
+    Contract,
+    CopyKind,
+    Dataset,
+    DatasetReport,
+    DatasetState,
+    Item,
+    StoredCopy,
+    get_dataset,
+    live_copies,
+)
+from catalog.base import utcnow
+from catalog.errors import ConflictError
+from intake.checks import CheckedDataset, cross_check
+from intake.contract import ContractRules
+from intake.contracts import contract_rules
+from intake.events import DatasetRejected, DatasetValidated
+from intake.labels import build_parser
+from intake.problems import Problems
+from intake.report import ReportSummary, ValidationReport
+from intake.scan import DatasetScan, scan_archive
+from intake.unpack import UnpackLimits
+from vault import DataKey
+from vault.service import VaultService
+
+Transactions = Callable[[], AbstractContextManager[Transaction]]
+
+
+@dataclass(frozen=True)
+class ValidationOptions:
+    limits: UnpackLimits
+    workers: int
+
+
+@dataclass(frozen=True)
+class _Started:
+    dataset: Dataset
+    contract: Contract
+    rules: ContractRules
+    raw: StoredCopy
+    key: DataKey
+
+
+def validate_dataset(transactions: Transactions, vault: VaultService, dataset_id: str,
+                     options: ValidationOptions,
+                     on_entry: Callable[[int], None] | None = None) -> ValidationReport:
+    started = _start(transactions, vault, dataset_id)
+    problems = Problems()
+    limits = _limits_for(options.limits, started.rules)
+    parser = build_parser(started.rules)
+    scan = scan_archive(
+        lambda: vault.store.open(started.key, dataset_id, started.raw.id),
+        started.raw.plaintext_size, started.rules, parser, limits, problems, options.workers,
+        on_entry)
+    checked = cross_check(scan, started.rules, problems)
+    report = _report(started, scan, checked, dict(parser.encodings), problems)
+    with transactions() as tx:
+        dataset = get_dataset(tx.session, dataset_id, for_update=True)
+        if problems.errors:
+            _reject(tx, vault, dataset, report)
+        else:
+            _accept(tx, dataset, checked, report)
+    return report
+
+
+def _start(transactions: Transactions, vault: VaultService, dataset_id: str) -> _Started:
+    with transactions() as tx:
+        dataset = get_dataset(tx.session, dataset_id, for_update=True)
+        if dataset.state is DatasetState.RECEIVED:
+            change_state(tx, dataset, DatasetState.VALIDATING)
+        elif dataset.state is not DatasetState.VALIDATING:  # VALIDATING: resume after a crash
+            raise ConflictError(f"dataset {dataset_id} is {dataset.state.value}; only received "
+                                "datasets are validated")
+        raws = [c for c in live_copies(tx.session, dataset_id) if c.kind is CopyKind.RAW]
+        contract = tx.session.get(Contract, dataset.contract_id) if dataset.contract_id else None
+        if not raws or contract is None:
+            raise ConflictError(f"dataset {dataset_id} has no raw copy or contract to check")
+        key = vault.data_key(tx.session, dataset_id)
+        return _Started(dataset, contract, contract_rules(contract), raws[0], key)
+
+
+def _limits_for(limits: UnpackLimits, rules: ContractRules) -> UnpackLimits:
+    """The instance's safety limits, tightened by what the contract allows."""
+    return UnpackLimits(
+        max_entries=limits.max_entries,
+        max_entry_bytes=limits.max_entry_bytes,
+        max_total_bytes=min(limits.max_total_bytes, rules.volume.max_total_bytes * 2),
+        max_ratio=limits.max_ratio,
+        max_name_bytes=limits.max_name_bytes,
+        max_path_depth=limits.max_path_depth,
+    )
+
+
+def _report(started: _Started, scan: DatasetScan, checked: CheckedDataset,
+            encodings: dict[str, int], problems: Problems) -> ValidationReport:
+    listed = started.rules.volume.classes
+    return ValidationReport(
+        dataset_id=started.dataset.id, contract_id=started.contract.id,
+        contract_name=started.contract.name, contract_version=started.contract.version,
+        outcome="rejected" if problems.errors else "accepted",
+        checked_at=utcnow().isoformat(), upload_bytes=started.raw.plaintext_size,
+        upload_sha256=started.raw.digest,
+        summary=ReportSummary(
+            archive_entries=scan.entries, images=scan.images_seen, items=len(checked.items),
+            image_bytes=sum(i.size for i in checked.items), label_files=scan.label_files,
+            labels=len(scan.records), label_encodings=encodings,
+            distinct_classes=len(checked.per_class),
+            classes={name: checked.per_class[name] for name in listed} if listed else {}),
+        errors=problems.errors, warnings=problems.warnings,
+        rules=dict(sorted(problems.counts.items())), problems=problems.kept,
+        problems_not_listed=problems.truncated)
+
+
+def _save_report(tx: Transaction, dataset: Dataset, report: ValidationReport) -> None:
+    tx.session.merge(DatasetReport(dataset_id=dataset.id, body=report.model_dump(mode="json")))
+    dataset.error_count = report.errors
+    dataset.warning_count = report.warnings
+
+
+def _accept(tx: Transaction, dataset: Dataset, checked: CheckedDataset,
+            report: ValidationReport) -> None:
+    if checked.items:
+        tx.session.execute(insert(Item), [
+            {"dataset_id": dataset.id, "path": i.path, "sha256": i.sha256, "size": i.size,
+             "format": i.format, "width": i.width, "height": i.height,
+             "class_name": i.class_name, "label_ref": i.label_ref} for i in checked.items])
+    dataset.item_count = len(checked.items)
+    _save_report(tx, dataset, report)
+    change_state(tx, dataset, DatasetState.VALIDATED)
+    tx.record(DatasetValidated(tenant=dataset.tenant_id, dataset=dataset.id,
+                               items=len(checked.items), classes=len(checked.per_class),
+                               warnings=report.warnings, rules=report.rules))
+
+
+def _reject(tx: Transaction, vault: VaultService, dataset: Dataset,
+            report: ValidationReport) -> None:
+    shredded = vault.shred(tx, dataset)
+    dataset.item_count = 0
+    _save_report(tx, dataset, report)
+    change_state(tx, dataset, DatasetState.REJECTED)
+    tx.record(DatasetRejected(tenant=dataset.tenant_id, dataset=dataset.id,
+                              errors=report.errors, warnings=report.warnings,
+                              rules=report.rules, copies_purged=shredded.copies))
