@@ -19,7 +19,7 @@ from audit import SYSTEM
 from catalog import DataKeyRecord, Dataset, DatasetState, Item, Role, StoredCopy
 from intake import add_contract
 from intake.contract import Layout
-from tests.intake.datasets import contract_yaml, dataset_files, image, pack
+from tests.intake.datasets import contract_yaml, dataset_files, pack
 from tests.intake.test_images import png_header
 from tests.intake.unpack.hostile import HOSTILE_ARCHIVES, HOSTILE_FILES
 
