@@ -5,8 +5,9 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
+from vault.backends.background_writer import BackgroundFileWriter
 from vault.backends.base import validate_locator, validate_prefix
 from vault.errors import ObjectNotFoundError
 from vault.private_files import fsync_directory, make_private_dirs
@@ -31,9 +32,13 @@ class LocalBackend:
         temp = Path(temp_name)
         try:
             with os.fdopen(fd, "wb") as handle:
-                yield handle
-                handle.flush()
-                os.fsync(handle.fileno())
+                sink = BackgroundFileWriter(handle)
+                try:
+                    yield cast(BinaryIO, sink)
+                except BaseException:
+                    sink.abandon()
+                    raise
+                sink.finish()
             make_private_dirs(target.parent)
             temp.replace(target)
         finally:
