@@ -29,6 +29,7 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/vault.py
+	$(BIN)/python bench/intake.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -188,3 +188,28 @@ def test_clients_cannot_use_other_tenants_contracts(api: TestClient, instance: I
     assert response.status_code == 404
     with instance.reading() as session:
         assert session.execute(select(func.count()).select_from(Dataset)).scalar_one() == 0
+
+
+@pytest.mark.parametrize("layout", list(Layout))
+def test_every_layout_over_http(any_instance: Instance, layout: Layout) -> None:
+    token = _setup(any_instance, layout)
+    auth = {"Authorization": f"Bearer {token}"}
+    contract = layout.value.replace("_", "-")
+    good = dataset_files(layout)
+    bad = dict(good)
+    rule = _break(layout, bad)
+    with TestClient(create_app(any_instance)) as client:
+        outcomes = {}
+        for name, files in (("good", good), ("bad", bad)):
+            created = client.post("/v1/datasets", params={"contract": contract},
+                                  content=pack(files, "tar.gz"), headers=auth)
+            assert created.status_code == 202, created.text
+            dataset_id = created.json()["id"]
+            outcomes[name] = (client.get(f"/v1/datasets/{dataset_id}", headers=auth).json(),
+                              client.get(f"/v1/datasets/{dataset_id}/report",
+                                         headers=auth).json())
+    status, report = outcomes["good"]
+    assert status["state"] == "validated" and report["errors"] == 0
+    status, report = outcomes["bad"]
+    assert status["state"] == "rejected" and rule in report["rules"]
+    _assert_purged(any_instance, status["id"])
