@@ -13,6 +13,7 @@ from airlock.cli.audit_commands import audit_app
 from airlock.cli.errors import AirlockGroup
 from airlock.cli.intake_commands import contract_app, report, status, upload, validate
 from airlock.cli.output import JsonOption, console, print_json
+from airlock.cli.pii_commands import pii_app
 from airlock.cli.vault_commands import vault_app
 from airlock.instance import init_instance
 from airlock.settings import get_settings
@@ -25,6 +26,7 @@ app.add_typer(token_app, name="token")
 app.add_typer(audit_app, name="audit")
 app.add_typer(vault_app, name="vault")
 app.add_typer(contract_app, name="contract")
+app.add_typer(pii_app, name="pii")
 for command in (upload, status, report, validate):
     app.command()(command)
 

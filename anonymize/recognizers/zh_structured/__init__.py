@@ -1,0 +1,42 @@
+"""Recognizers for structured Chinese personal data, one Presidio recognizer per type.
+
+Entity types: CN_ID, CN_PHONE, BANK_CARD, CN_PASSPORT, CN_PLATE, EMAIL, CN_ADDRESS.
+"""
+
+from __future__ import annotations
+
+from presidio_analyzer import EntityRecognizer
+
+from .bank_card_recognizer import BankCardRecognizer
+from .cn_address_recognizer import CnAddressRecognizer
+from .cn_id_recognizer import CnIdRecognizer
+from .cn_passport_recognizer import CnPassportRecognizer
+from .cn_phone_recognizer import CnPhoneRecognizer
+from .cn_plate_recognizer import CnPlateRecognizer
+from .zh_email_recognizer import ZhEmailRecognizer
+from .zh_pattern_recognizer import ZhPatternRecognizer
+
+__all__ = [
+    "BankCardRecognizer",
+    "CnAddressRecognizer",
+    "CnIdRecognizer",
+    "CnPassportRecognizer",
+    "CnPhoneRecognizer",
+    "CnPlateRecognizer",
+    "ZhEmailRecognizer",
+    "ZhPatternRecognizer",
+    "zh_structured_recognizers",
+]
+
+
+def zh_structured_recognizers() -> list[EntityRecognizer]:
+    """One instance of each recognizer, for Chinese ("zh") text."""
+    return [
+        CnIdRecognizer(),
+        CnPhoneRecognizer(),
+        BankCardRecognizer(),
+        CnPassportRecognizer(),
+        CnPlateRecognizer(),
+        ZhEmailRecognizer(),
+        CnAddressRecognizer(),
+    ]

@@ -1,0 +1,82 @@
+"""中国地址 (mainland Chinese postal addresses)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from presidio_analyzer import Pattern
+
+from .zh_pattern_recognizer import ZhPatternRecognizer
+
+# Function words and verbs that end an address on its left ("我住在…", "寄到…", "位于…").
+# Place names may contain some of them (来宾市, 自贡市): those lose their first characters.
+_STOP = "的了在住是我你他她它们到从于和与及为向给把被请将址寄送至往来自"
+_HAN = rf"[^\P{{Han}}{_STOP}]"
+# A name before an administrative suffix may not contain a higher-level suffix, so a
+# district never swallows its city ("深圳市南山区" is two parts, not one).
+_NAME = rf"[^\P{{Han}}{_STOP}省市区县]"
+# Districts may contain 市 (青岛市市南区, 济南市市中区).
+_DISTRICT_NAME = rf"[^\P{{Han}}{_STOP}省区县]"
+
+_PROVINCE = (
+    "(?:北京|天津|上海|重庆)市?"
+    "|(?:河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|海南"
+    "|四川|贵州|云南|陕西|甘肃|青海|台湾)省?"
+    "|(?:内蒙古|广西壮族|广西|西藏|宁夏回族|宁夏|新疆维吾尔|新疆)(?:自治区)?"
+    "|(?:香港|澳门)(?:特别行政区)?"
+)
+_CITY = rf"{_NAME}{{2,7}}(?:自治州|地区|市|盟)"
+_DISTRICT = rf"{_DISTRICT_NAME}{{2,7}}(?:区|县|旗)"
+_TOWN = rf"{_NAME}{{2,7}}(?:街道|镇|乡)"
+_ROAD = rf"{_NAME}{{1,8}}(?:大道|大街|路|街|巷|胡同|弄|道)"
+_COMMUNITY = rf"{_HAN}{{2,10}}(?:小区|花园|大厦|公寓|广场|家园|新村|村|苑|园|中心|社区|大楼)"
+# House numbers: 100号, 3号楼, 2单元, 501室, A座, 12层, 二段, 100-2号.
+_NUMBER = (
+    r"[0-9A-Za-z一二三四五六七八九十百零\u3007]{1,6}(?:-[0-9]{1,4})?"
+    r"(?:号楼|号院|号|栋|幢|座|单元|层|楼|室|段|弄)"
+)
+_NAMED = f"(?:{_PROVINCE}|{_CITY}|{_DISTRICT}|{_TOWN}|{_ROAD}|{_COMMUNITY})"
+
+
+class CnAddressRecognizer(ZhPatternRecognizer):
+    """Recognize addresses as runs of at least two administrative or street parts.
+
+    Parts: province (closed list), city (…市/州/盟), district/county (…区/县/旗),
+    street office or town (…街道/镇/乡), road (…路/街/大道/巷/胡同/弄), community or
+    building (…小区/村/花园/大厦/园…) and house numbers (…号/号楼/单元/室/栋/层). A run
+    starts with a named part; the span goes from its first to its last part, matched
+    leftmost-longest (POSIX mode) so "科技园路" is one road, not a park and a stray 路.
+
+    Trade-offs: a single part ("人民路", "深圳市") is a location, not an address, and is
+    not reported. Without a gazetteer the left edge is found by stop characters (在, 住,
+    到…) and punctuation, so a name written directly before an address ("张三深圳市…")
+    is included; "广东省深圳市" alone counts as an address.
+    """
+
+    PATTERNS: ClassVar[list[Pattern]] = [
+        Pattern(
+            "CN address",
+            rf"(?p){_NAMED}(?:{_NAMED}|{_NUMBER})+",
+            0.5,
+        ),
+    ]
+
+    CONTEXT: ClassVar[list[str]] = [
+        "地址", "住址", "住在", "家住", "收货", "寄往", "送至", "位于", "居住", "户籍",
+    ]
+
+    def __init__(
+        self,
+        patterns: list[Pattern] | None = None,
+        context: list[str] | None = None,
+        supported_language: str = "zh",
+        supported_entity: str = "CN_ADDRESS",
+        name: str | None = None,
+    ) -> None:
+        super().__init__(
+            supported_entity=supported_entity,
+            patterns=patterns if patterns else self.PATTERNS,
+            context=context if context else self.CONTEXT,
+            supported_language=supported_language,
+            name=name,
+        )

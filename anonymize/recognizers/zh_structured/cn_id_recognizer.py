@@ -1,0 +1,67 @@
+"""居民身份证号码 (PRC resident identity card number)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from presidio_analyzer import Pattern
+
+from .checksums import ID_PROVINCE_CODES, birth_date_valid, id_check_char
+from .zh_pattern_recognizer import NOT_AFTER_ALNUM, NOT_BEFORE_ALNUM, ZhPatternRecognizer
+
+
+class CnIdRecognizer(ZhPatternRecognizer):
+    """Recognize resident ID numbers: 18 characters (GB 11643) and the 15-digit legacy form.
+
+    18 = 6-digit region + YYYYMMDD birth date + 3-digit sequence + check character
+    (ISO 7064 MOD 11-2, 0-9 or X). Optional single spaces or hyphens after the region and
+    between the 4-digit groups cover the 6-8-4 and 6-4-4-4 spellings. 15 = region + YYMMDD
+    + sequence, no check digit. ``validate_result`` checks region, date and checksum, so an
+    18-character string with a wrong check character is not reported; a 15-digit number
+    has no checksum and keeps the pattern's lower score.
+    """
+
+    PATTERNS: ClassVar[list[Pattern]] = [
+        Pattern(
+            "CN ID 18",
+            NOT_AFTER_ALNUM
+            + r"[1-8][0-9]{5}[ -]?(?:19|20)[0-9]{2}[ -]?[01][0-9][0-3][0-9][ -]?[0-9]{3}[0-9X]"
+            + NOT_BEFORE_ALNUM,
+            0.5,
+        ),
+        Pattern(
+            "CN ID 15 (legacy, weak)",
+            NOT_AFTER_ALNUM
+            + r"[1-8][0-9]{5}[0-9]{2}[01][0-9][0-3][0-9][0-9]{3}"
+            + NOT_BEFORE_ALNUM,
+            0.3,
+        ),
+    ]
+
+    CONTEXT: ClassVar[list[str]] = ["身份证", "身份", "证件", "公民", "证号", "id"]
+
+    def __init__(
+        self,
+        patterns: list[Pattern] | None = None,
+        context: list[str] | None = None,
+        supported_language: str = "zh",
+        supported_entity: str = "CN_ID",
+        name: str | None = None,
+    ) -> None:
+        super().__init__(
+            supported_entity=supported_entity,
+            patterns=patterns if patterns else self.PATTERNS,
+            context=context if context else self.CONTEXT,
+            supported_language=supported_language,
+            name=name,
+        )
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        """True for a valid 18-character ID, None for a plausible 15-digit one, else False."""
+        chars = pattern_text.replace(" ", "").replace("-", "").upper()
+        if int(chars[:2]) not in ID_PROVINCE_CODES:
+            return False
+        if len(chars) == 15:
+            # Legacy numbers carry no check digit; all holders were born in the 1900s.
+            return None if birth_date_valid("19" + chars[6:12]) else False
+        return birth_date_valid(chars[6:14]) and id_check_char(chars[:17]) == chars[17]

@@ -1,0 +1,65 @@
+"""机动车号牌 (PRC vehicle licence plates)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from presidio_analyzer import Pattern
+
+from .zh_pattern_recognizer import NOT_BEFORE_ALNUM, ZhPatternRecognizer
+
+_PROVINCE = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+_LETTER = "A-HJ-NP-Z"  # I and O are not used on plates
+_ALNUM = f"[{_LETTER}0-9]"
+# Between the city letter and the serial: middle dot (several code points), hyphen, space.
+_SEP = "[·•・\\- ]?"
+
+
+class CnPlateRecognizer(ZhPatternRecognizer):
+    """Recognize mainland licence plates: province character + city letter + serial.
+
+    - ordinary plates: 5 letters/digits, or 4 and a use character (警 学 挂 领 港 澳 使);
+    - new-energy plates (GA 36-2018): 6 characters, ``D``/``F`` + letter/digit + 4 digits
+      (small vehicles) or 5 digits + ``D``/``F`` (large vehicles).
+
+    Letters are matched in upper case only. ``validate_result`` rejects ordinary serials
+    with more than three letters, which plates do not issue.
+    """
+
+    PATTERNS: ClassVar[list[Pattern]] = [
+        Pattern(
+            "CN new-energy plate",
+            f"(?-i:[{_PROVINCE}][{_LETTER}]{_SEP}(?:[DF]{_ALNUM}[0-9]{{4}}|[0-9]{{5}}[DF]))"
+            + NOT_BEFORE_ALNUM,
+            0.6,
+        ),
+        Pattern(
+            "CN plate",
+            f"(?-i:[{_PROVINCE}][{_LETTER}]{_SEP}(?:{_ALNUM}{{5}}|{_ALNUM}{{4}}[警学挂领港澳使]))"
+            + NOT_BEFORE_ALNUM,
+            0.5,
+        ),
+    ]
+
+    CONTEXT: ClassVar[list[str]] = ["车牌", "牌照", "号牌", "车辆", "车号", "plate"]
+
+    def __init__(
+        self,
+        patterns: list[Pattern] | None = None,
+        context: list[str] | None = None,
+        supported_language: str = "zh",
+        supported_entity: str = "CN_PLATE",
+        name: str | None = None,
+    ) -> None:
+        super().__init__(
+            supported_entity=supported_entity,
+            patterns=patterns if patterns else self.PATTERNS,
+            context=context if context else self.CONTEXT,
+            supported_language=supported_language,
+            name=name,
+        )
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        """False for serials with more than three letters (e.g. a word after 京A)."""
+        serial = pattern_text[2:]
+        return False if sum(c.isascii() and c.isalpha() for c in serial) > 3 else None

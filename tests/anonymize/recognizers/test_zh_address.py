@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import pytest
+
+from anonymize.recognizers.zh_structured import CnAddressRecognizer
+from tests.anonymize.recognizers.engine_helper import spans, where
+
+RECOGNIZER = CnAddressRecognizer()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("我住在广东省深圳市南山区科技园路100号阳光花园3栋2单元501室，欢迎来玩",
+         ["广东省深圳市南山区科技园路100号阳光花园3栋2单元501室"]),
+        ("地址：北京市朝阳区建国路88号", ["北京市朝阳区建国路88号"]),
+        ("寄到上海市浦东新区张江镇祖冲之路2288弄。", ["上海市浦东新区张江镇祖冲之路2288弄"]),
+        ("收货地址：浙江省杭州市西湖区文三路478号华星时代广场A座12层",
+         ["浙江省杭州市西湖区文三路478号华星时代广场A座12层"]),
+        ("快递送至海淀区中关村大街27号", ["海淀区中关村大街27号"]),
+        ("他来自湖南省长沙市", ["湖南省长沙市"]),
+        ("公司位于山东省青岛市市南区香港中路10号", ["山东省青岛市市南区香港中路10号"]),
+        ("新疆维吾尔自治区乌鲁木齐市天山区", ["新疆维吾尔自治区乌鲁木齐市天山区"]),
+        ("放在人民路12号门卫处", ["人民路12号"]),
+        # no match: one part is a place, not an address
+        ("我在超市买东西", []),
+        ("他去了深圳市", []),
+        ("人民路上车很多", []),
+        ("南京市长江大桥", []),
+        ("本市各区县", []),
+        ("北京大学", []),
+        ("10月3号5层开会", []),
+    ],
+)
+def test_cn_address(text: str, expected: list[str]) -> None:
+    assert spans(RECOGNIZER, text) == where(text, *expected)

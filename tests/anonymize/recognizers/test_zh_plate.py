@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import pytest
+
+from anonymize.recognizers.zh_structured import CnPlateRecognizer
+from tests.anonymize.recognizers.engine_helper import spans, where
+
+RECOGNIZER = CnPlateRecognizer()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("车牌京A12345，", ["京A12345"]),
+        ("车牌号粤B·8X2K9", ["粤B·8X2K9"]),
+        ("沪C 12345违停", ["沪C 12345"]),
+        ("苏E-5G678", ["苏E-5G678"]),
+        ("新能源京AD12345", ["京AD12345"]),
+        ("新能源沪A·DB1234", ["沪A·DB1234"]),
+        ("大型新能源粤B12345D", ["粤B12345D"]),
+        ("警车京A1234警", ["京A1234警"]),
+        ("教练车浙A1234学", ["浙A1234学"]),
+        ("粤Z1234港入境", ["粤Z1234港"]),
+        ("两车鲁B12345与川A23456相撞", ["鲁B12345", "川A23456"]),
+        # no match
+        ("京a12345", []),  # lower case
+        ("京I12345", []),  # I is never used
+        ("京A1234", []),  # too short
+        ("京A1234567", []),  # too long
+        ("京ABCDEF", []),  # letters only
+        ("北京欢迎你", []),
+    ],
+)
+def test_cn_plate(text: str, expected: list[str]) -> None:
+    assert spans(RECOGNIZER, text) == where(text, *expected)

@@ -1,0 +1,88 @@
+"""The assembled analyser: Chinese and English, offline, through the CLI too."""
+
+from __future__ import annotations
+
+import json
+import socket
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from airlock.cli.main import app
+from anonymize import nlp
+from anonymize.engine import PiiEngine, build_engine
+
+ZH = "张三的身份证号是11010519491231002X，手机+86 138-1234-5678，住在北京市海淀区中关村大街1号。"
+EN = "Contact Dr. Emily Watson at emily.watson@example.com or 212-555-0101."
+
+
+@pytest.fixture(scope="module")
+def engine() -> Iterator[PiiEngine]:
+    """Built with the network cut: nothing may be fetched, now or at first use."""
+    original = socket.socket.connect
+
+    def refuse(self: socket.socket, address: Any) -> None:
+        raise AssertionError(f"network access attempted: {address}")
+
+    socket.socket.connect = refuse  # type: ignore[method-assign,assignment]
+    try:
+        built = build_engine()
+        built.detect([ZH, EN])
+        yield built
+    finally:
+        socket.socket.connect = original  # type: ignore[method-assign]
+
+
+def _found(engine: PiiEngine, text: str) -> set[tuple[str, str]]:
+    [detections] = engine.detect([text])
+    return {(d.type, text[d.start:d.end]) for d in detections}
+
+
+def test_chinese_text(engine: PiiEngine) -> None:
+    assert {("PERSON", "张三"), ("CN_ID", "11010519491231002X"),
+            ("CN_PHONE", "+86 138-1234-5678"),
+            ("CN_ADDRESS", "北京市海淀区中关村大街1号")} <= _found(engine, ZH)
+
+
+def test_english_text(engine: PiiEngine) -> None:
+    found = _found(engine, EN)
+    assert {("PERSON", "Emily Watson"), ("EMAIL_ADDRESS", "emily.watson@example.com")} <= found
+    assert any(kind == "PHONE_NUMBER" for kind, _ in found)
+
+
+def test_mixed_text_gets_both_analysers(engine: PiiEngine) -> None:
+    text = "欧阳娜娜和 John Smith 见面，车牌沪A·12345。"
+    found = _found(engine, text)
+    assert ("PERSON", "欧阳娜娜") in found and ("CN_PLATE", "沪A·12345") in found
+    assert any(kind == "PERSON" and "Smith" in value for kind, value in found)
+
+
+def test_offsets_are_code_points(engine: PiiEngine) -> None:
+    text = "𠀀𠀀 张三 13812345678"
+    spans = {text[d.start:d.end] for d in engine.detect([text])[0]}
+    assert "13812345678" in spans
+
+
+def test_a_changed_model_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(nlp, "ENGLISH_MODEL_DIGEST", "0" * 64)
+    with pytest.raises(nlp.ModelIntegrityError, match="pinned digest"):
+        nlp.verify_english_model()
+
+
+def test_cli_detect_reads_and_writes_json_lines() -> None:
+    lines = "\n".join(json.dumps({"id": i, "text": t}, ensure_ascii=False)
+                      for i, t in enumerate([ZH, EN]))
+    result = CliRunner().invoke(app, ["pii", "detect", "--lang", "auto"], input=lines)
+    assert result.exit_code == 0, result.output
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["id"] for o in out] == [0, 1]
+    assert {"type", "start", "end", "score"} <= set(out[0]["entities"][0])
+
+
+def test_cli_detect_errors_name_the_line_not_the_text() -> None:
+    result = CliRunner().invoke(app, ["pii", "detect"],
+                                input='{"id": 1, "text": "ok"}\n{"id": 2, "txt": "张三"}\n')
+    assert result.exit_code == 1
+    assert "line 2" in result.stderr and "张三" not in result.stderr
