@@ -19,12 +19,13 @@ from presidio_analyzer.predefined_recognizers import (
 
 from anonymize.language import languages_of
 from anonymize.nlp import OfflineSpacyNlpEngine, load_pipelines
+from anonymize.recognizers.en_address import EnglishAddressRecognizer
+from anonymize.recognizers.en_phone import EnglishPhoneRecognizer
 from anonymize.recognizers.person import LacModel, person_recognizers
 from anonymize.recognizers.zh_places import ChinesePlaceRecognizer
 from anonymize.recognizers.zh_structured import ZhEmailRecognizer, zh_structured_recognizers
 
 DEFAULT_THRESHOLD = 0.0
-PHONE_REGIONS = ("CN", "US", "UK", "DE", "FR", "IN", "CA", "AU", "HK", "TW", "SG", "JP")
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,9 @@ def build_registry(nlp_engine: OfflineSpacyNlpEngine, lac: LacModel) -> Recogniz
     registry = RecognizerRegistry(supported_languages=["en", "zh"])
     registry.load_predefined_recognizers(languages=["en"], nlp_engine=nlp_engine)
     # EmailRecognizer validates with tldextract, which downloads its suffix list at first
-    # use; PhoneRecognizer's default regions leave out China; spaCy's PERSON spans are
+    # use; PhoneRecognizer (libphonenumber, one pass per region: a third of the recognizer
+    # time) is replaced by EnglishPhoneRecognizer, which finds what it found and the
+    # formats it rejects (CN numbers included); spaCy's PERSON spans are
     # replaced by EnglishPersonRecognizer, which filters and extends them. Its other
     # entities stay: recall first (a name spaCy calls an organisation is still covered).
     for name in (EmailRecognizer.__name__, PhoneRecognizer.__name__,
@@ -49,12 +52,12 @@ def build_registry(nlp_engine: OfflineSpacyNlpEngine, lac: LacModel) -> Recogniz
         registry.remove_recognizer(name)
     registry.add_recognizer(SpacyRecognizer(
         supported_entities=[e for e in SpacyRecognizer.ENTITIES if e != "PERSON"]))
-    registry.add_recognizer(PhoneRecognizer(supported_regions=PHONE_REGIONS))
     registry.add_recognizer(ZhEmailRecognizer(supported_language="en",
                                               supported_entity="EMAIL_ADDRESS",
                                               name="OfflineEmailRecognizer"))
     for recognizer in (*zh_structured_recognizers(), *person_recognizers(lac),
-                       ChinesePlaceRecognizer(lac)):
+                       ChinesePlaceRecognizer(lac), EnglishAddressRecognizer(),
+                       EnglishPhoneRecognizer()):
         registry.add_recognizer(recognizer)
     return registry
 
