@@ -86,3 +86,17 @@ def test_cli_detect_errors_name_the_line_not_the_text() -> None:
                                 input='{"id": 1, "text": "ok"}\n{"id": 2, "txt": "张三"}\n')
     assert result.exit_code == 1
     assert "line 2" in result.stderr and "张三" not in result.stderr
+
+
+def test_cli_anonymize_applies_the_default_operators() -> None:
+    line = json.dumps({"id": "a", "text": ZH}, ensure_ascii=False)
+    result = CliRunner().invoke(app, ["pii", "anonymize"], input=line)
+    assert result.exit_code == 0, result.output
+    [out] = [json.loads(x) for x in result.stdout.splitlines()]
+    assert out["id"] == "a"
+    text = out["text"]
+    assert text.startswith("张某的身份证号是110105********002X")
+    assert "138-****-5678" in text or "138****5678" in text.replace("-", "").replace(" ", "")
+    assert "北京市" in text and "中关村大街1号" not in text
+    for secret in ("张三", "11010519491231002X", "1234-5678"):
+        assert secret not in text
