@@ -34,25 +34,10 @@ class BankCardRecognizer(ZhPatternRecognizer):
         ),
     ]
 
+    ENTITY: ClassVar[str] = "BANK_CARD"
     CONTEXT: ClassVar[list[str]] = [
         "银行卡", "卡号", "借记卡", "信用卡", "储蓄卡", "账号", "帐号", "开户", "银行",
     ]
-
-    def __init__(
-        self,
-        patterns: list[Pattern] | None = None,
-        context: list[str] | None = None,
-        supported_language: str = "zh",
-        supported_entity: str = "BANK_CARD",
-        name: str | None = None,
-    ) -> None:
-        super().__init__(
-            supported_entity=supported_entity,
-            patterns=patterns if patterns else self.PATTERNS,
-            context=context if context else self.CONTEXT,
-            supported_language=supported_language,
-            name=name,
-        )
 
     def validate_result(self, pattern_text: str) -> bool:
         """Luhn-valid, and not an 18-digit string shaped like a resident ID."""

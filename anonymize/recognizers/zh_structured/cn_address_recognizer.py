@@ -61,22 +61,8 @@ class CnAddressRecognizer(ZhPatternRecognizer):
         ),
     ]
 
+    ENTITY: ClassVar[str] = "CN_ADDRESS"
     CONTEXT: ClassVar[list[str]] = [
         "地址", "住址", "住在", "家住", "收货", "寄往", "送至", "位于", "居住", "户籍",
     ]
 
-    def __init__(
-        self,
-        patterns: list[Pattern] | None = None,
-        context: list[str] | None = None,
-        supported_language: str = "zh",
-        supported_entity: str = "CN_ADDRESS",
-        name: str | None = None,
-    ) -> None:
-        super().__init__(
-            supported_entity=supported_entity,
-            patterns=patterns if patterns else self.PATTERNS,
-            context=context if context else self.CONTEXT,
-            supported_language=supported_language,
-            name=name,
-        )

@@ -38,23 +38,8 @@ class CnIdRecognizer(ZhPatternRecognizer):
         ),
     ]
 
+    ENTITY: ClassVar[str] = "CN_ID"
     CONTEXT: ClassVar[list[str]] = ["身份证", "身份", "证件", "公民", "证号", "id"]
-
-    def __init__(
-        self,
-        patterns: list[Pattern] | None = None,
-        context: list[str] | None = None,
-        supported_language: str = "zh",
-        supported_entity: str = "CN_ID",
-        name: str | None = None,
-    ) -> None:
-        super().__init__(
-            supported_entity=supported_entity,
-            patterns=patterns if patterns else self.PATTERNS,
-            context=context if context else self.CONTEXT,
-            supported_language=supported_language,
-            name=name,
-        )
 
     def validate_result(self, pattern_text: str) -> bool | None:
         """True for a valid 18-character ID, None for a plausible 15-digit one, else False."""

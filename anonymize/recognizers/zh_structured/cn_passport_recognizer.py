@@ -38,23 +38,8 @@ class CnPassportRecognizer(ZhPatternRecognizer):
         _pattern("HK/Macau travel permit", rf"C[0-9]{{8}}|C[{_LETTER}][0-9]{{7}}", 0.3),
     ]
 
+    ENTITY: ClassVar[str] = "CN_PASSPORT"
     CONTEXT: ClassVar[list[str]] = ["护照", "passport", "通行证", "证件", "签证", "出境", "入境"]
-
-    def __init__(
-        self,
-        patterns: list[Pattern] | None = None,
-        context: list[str] | None = None,
-        supported_language: str = "zh",
-        supported_entity: str = "CN_PASSPORT",
-        name: str | None = None,
-    ) -> None:
-        super().__init__(
-            supported_entity=supported_entity,
-            patterns=patterns if patterns else self.PATTERNS,
-            context=context if context else self.CONTEXT,
-            supported_language=supported_language,
-            name=name,
-        )
 
     def validate_result(self, pattern_text: str) -> bool | None:
         """False when the serial digits are all one digit (placeholders like E00000000)."""

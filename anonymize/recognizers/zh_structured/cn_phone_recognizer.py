@@ -73,25 +73,10 @@ class CnPhoneRecognizer(ZhPatternRecognizer):
         ),
     ]
 
+    ENTITY: ClassVar[str] = "CN_PHONE"
     CONTEXT: ClassVar[list[str]] = [
         "电话", "手机", "联系", "致电", "来电", "拨打", "号码", "tel", "phone", "mobile", "微信",
     ]
-
-    def __init__(
-        self,
-        patterns: list[Pattern] | None = None,
-        context: list[str] | None = None,
-        supported_language: str = "zh",
-        supported_entity: str = "CN_PHONE",
-        name: str | None = None,
-    ) -> None:
-        super().__init__(
-            supported_entity=supported_entity,
-            patterns=patterns if patterns else self.PATTERNS,
-            context=context if context else self.CONTEXT,
-            supported_language=supported_language,
-            name=name,
-        )
 
     def validate_result(self, pattern_text: str) -> bool | None:
         """False for a mobile number in an unallocated segment; None keeps the score."""

@@ -41,23 +41,8 @@ class CnPlateRecognizer(ZhPatternRecognizer):
         ),
     ]
 
+    ENTITY: ClassVar[str] = "CN_PLATE"
     CONTEXT: ClassVar[list[str]] = ["车牌", "牌照", "号牌", "车辆", "车号", "plate"]
-
-    def __init__(
-        self,
-        patterns: list[Pattern] | None = None,
-        context: list[str] | None = None,
-        supported_language: str = "zh",
-        supported_entity: str = "CN_PLATE",
-        name: str | None = None,
-    ) -> None:
-        super().__init__(
-            supported_entity=supported_entity,
-            patterns=patterns if patterns else self.PATTERNS,
-            context=context if context else self.CONTEXT,
-            supported_language=supported_language,
-            name=name,
-        )
 
     def validate_result(self, pattern_text: str) -> bool | None:
         """False for serials with more than three letters (e.g. a word after 京A)."""

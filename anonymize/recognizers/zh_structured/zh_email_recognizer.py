@@ -33,6 +33,7 @@ class ZhEmailRecognizer(ZhPatternRecognizer):
         ),
     ]
 
+    ENTITY: ClassVar[str] = "EMAIL"
     CONTEXT: ClassVar[list[str]] = ["邮箱", "邮件", "email", "e-mail", "mail", "信箱"]
 
     def __init__(
@@ -40,16 +41,10 @@ class ZhEmailRecognizer(ZhPatternRecognizer):
         patterns: list[Pattern] | None = None,
         context: list[str] | None = None,
         supported_language: str = "zh",
-        supported_entity: str = "EMAIL",
+        supported_entity: str | None = None,
         name: str | None = None,
     ) -> None:
-        super().__init__(
-            supported_entity=supported_entity,
-            patterns=patterns if patterns else self.PATTERNS,
-            context=context if context else self.CONTEXT,
-            supported_language=supported_language,
-            name=name,
-        )
+        super().__init__(patterns, context, supported_language, supported_entity, name)
         # Empty URL list and no cache dir: only the bundled snapshot is ever read.
         self._tld_extract = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 

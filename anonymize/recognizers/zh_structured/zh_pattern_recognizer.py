@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
@@ -27,18 +29,24 @@ class ZhPatternRecognizer(PatternRecognizer):
     CONTEXT_SIMILARITY_FACTOR = 0.35
     MIN_SCORE_WITH_CONTEXT = 0.4
 
+    # Each recognizer states its entity, patterns and context words once, as class data;
+    # the constructor lets a caller override any of them (e.g. an English instance).
+    ENTITY: ClassVar[str]
+    PATTERNS: ClassVar[list[Pattern]]
+    CONTEXT: ClassVar[list[str]]
+
     def __init__(
         self,
-        supported_entity: str,
-        patterns: list[Pattern],
-        context: list[str],
-        supported_language: str,
-        name: str | None,
+        patterns: list[Pattern] | None = None,
+        context: list[str] | None = None,
+        supported_language: str = "zh",
+        supported_entity: str | None = None,
+        name: str | None = None,
     ) -> None:
         super().__init__(
-            supported_entity=supported_entity,
-            patterns=patterns,
-            context=context,
+            supported_entity=supported_entity or self.ENTITY,
+            patterns=patterns or self.PATTERNS,
+            context=context or self.CONTEXT,
             supported_language=supported_language,
             # Presidio annotates name as str but defaults it to the class name.
             name=name or type(self).__name__,
