@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint bench eval clean
 
 install: $(STAMP)
 
@@ -30,6 +30,11 @@ lint: install
 bench: install
 	$(BIN)/python bench/vault.py
 	$(BIN)/python bench/intake.py
+
+# Detector evaluations and the anonymisation step, on the shared corpora (../shared/data).
+eval: install
+	$(BIN)/python bench/pii_eval.py
+	$(BIN)/python bench/anonymise.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -20,8 +20,8 @@ def new_tenant(tx: Transaction, name: str) -> Tenant:
 def create_token(tx: Transaction, *, name: str, role: Role, tenant: str | None,
                  expires_in_days: int | None = None) -> IssuedToken:
     """Issue a token; `tenant` (id or name) is required for clients, optional for operators."""
-    if role is Role.CLIENT and tenant is None:
-        raise ValueError("a client token needs --tenant")
+    if role in (Role.CLIENT, Role.REIDENTIFIER) and tenant is None:
+        raise ValueError(f"a {role.value} token needs --tenant")
     if role in (Role.ADMIN, Role.COMPLIANCE) and tenant is not None:
         raise ValueError(f"a {role.value} token is instance-wide; leave out the tenant")
     tenant_id = get_tenant(tx.session, tenant).id if tenant is not None else None

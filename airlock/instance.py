@@ -12,6 +12,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from airlock.settings import Settings
+from anonymize.events import ANONYMISE_EVENTS
 from audit import FOUNDATION_EVENTS, Actor, AuditLog, EventRegistry, Transaction
 from audit.events import InstanceInitialized
 from catalog import ApiToken, Role, is_current, make_engine, make_session_factory, upgrade
@@ -27,7 +28,7 @@ class InstanceError(Exception):
 
 
 def event_registry() -> EventRegistry:
-    return EventRegistry((*FOUNDATION_EVENTS, *INTAKE_EVENTS))
+    return EventRegistry((*FOUNDATION_EVENTS, *INTAKE_EVENTS, *ANONYMISE_EVENTS))
 
 
 @dataclass

@@ -18,6 +18,8 @@ class Permission(StrEnum):
     DATASETS_UPLOAD = "datasets:upload"
     DATASETS_READ = "datasets:read"
     REPORTS_READ = "reports:read"
+    PII_ANALYZE = "pii:analyze"
+    MAPPING_READ = "mapping:read"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -27,10 +29,16 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     # A client's permissions reach its own tenant only (checked per request).
     Role.CLIENT: frozenset({Permission.TENANT_READ_OWN, Permission.IDENTITY_READ,
                             Permission.CONTRACTS_READ, Permission.DATASETS_UPLOAD,
-                            Permission.DATASETS_READ, Permission.REPORTS_READ}),
+                            Permission.DATASETS_READ, Permission.REPORTS_READ,
+                            Permission.PII_ANALYZE}),
     Role.COMPLIANCE: frozenset({Permission.AUDIT_READ, Permission.IDENTITY_READ,
                                 Permission.DATASETS_READ, Permission.REPORTS_READ}),
-    Role.OPERATOR: frozenset({Permission.IDENTITY_READ, Permission.DATASETS_READ}),
+    Role.OPERATOR: frozenset({Permission.IDENTITY_READ, Permission.DATASETS_READ,
+                              Permission.PII_ANALYZE}),
+    # Re-identification is its own role, confined to one tenant: the client's data
+    # controller holds it, nobody else (PIPL art. 73: the additional information is kept
+    # apart from the de-identified data).
+    Role.REIDENTIFIER: frozenset({Permission.IDENTITY_READ, Permission.MAPPING_READ}),
 }
 
 

@@ -50,6 +50,14 @@ class Settings(BaseSettings):
     validation_workers: int = Field(
         default_factory=lambda: os.cpu_count() or 1, ge=1, le=64,
         description="Threads decoding images during validation (default: CPU count).")
+    anonymise_workers: int = Field(
+        default_factory=lambda: os.cpu_count() or 1, ge=1, le=64,
+        description="Processes rewriting labels during anonymisation (default: CPU count; "
+                    "1 = in the calling process). Each loads the text models once.")
+    anonymise_pool_min_items: int = Field(
+        default=5000, ge=0,
+        description="Datasets with fewer items are rewritten in the calling process: "
+                    "starting worker processes costs seconds of model loading.")
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         default="info", description="Log level of the service.")
 

@@ -1,4 +1,5 @@
-"""Validation work the service owes: datasets uploaded but not yet (fully) validated."""
+"""Work the service owes at start: datasets uploaded but not yet (fully) validated, then
+validated ones not yet (fully) anonymised."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import logging
 
 from sqlalchemy import select
 
+from airlock.anonymisation import resume_anonymisations
 from airlock.instance import Instance
 from audit import Actor
 from catalog import Dataset, DatasetState
@@ -36,3 +38,8 @@ def resume_validations(instance: Instance) -> int:
         except Exception:
             log.exception("resuming validation of dataset %s failed", dataset_id)
     return done
+
+
+def resume_work(instance: Instance) -> None:
+    resume_validations(instance)
+    resume_anonymisations(instance)

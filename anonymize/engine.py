@@ -6,26 +6,70 @@ needs it. Texts are analysed in batches through `nlp.pipe`.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from presidio_analyzer import AnalyzerEngine, BatchAnalyzerEngine, RecognizerRegistry
+from presidio_analyzer import (
+    AnalyzerEngine,
+    BatchAnalyzerEngine,
+    EntityRecognizer,
+    PatternRecognizer,
+    RecognizerRegistry,
+)
 from presidio_analyzer.predefined_recognizers import (
     EmailRecognizer,
     PhoneRecognizer,
     SpacyRecognizer,
 )
 
-from anonymize.language import languages_of
+from anonymize.enhancer import ContextOnlyEnhancer
+from anonymize.language import english_view, languages_of
 from anonymize.nlp import OfflineSpacyNlpEngine, load_pipelines
 from anonymize.recognizers.en_address import EnglishAddressRecognizer
 from anonymize.recognizers.en_phone import EnglishPhoneRecognizer
 from anonymize.recognizers.person import LacModel, person_recognizers
+from anonymize.recognizers.prefilter import PrefilteredRecognizer
 from anonymize.recognizers.zh_places import ChinesePlaceRecognizer
 from anonymize.recognizers.zh_structured import ZhEmailRecognizer, zh_structured_recognizers
+from anonymize.recognizers.zh_structured.cn_address_recognizer import NEEDS as ADDRESS_NEEDS
 
 DEFAULT_THRESHOLD = 0.0
+# What every pattern of a recognizer class needs in a text to match at all, read off its
+# patterns (case-insensitive where they are; tests/anonymize/test_prefilter.py checks each
+# against its recognizer). Most label texts have no digit, "@" or dot before letters, and
+# then those recognizers are skipped.
+PREFILTERS: dict[str, str] = {
+    "CreditCardRecognizer": r"\d{4}[- ]?\d{3}",
+    "UsBankRecognizer": r"\d{8}",
+    "UsLicenseRecognizer": r"[a-z]\d|\d[a-z]|\]\d|\d{6}",
+    "UsItinRecognizer": r"9\d{2}[- ]?\d",
+    "UsPassportRecognizer": r"\d{8}",
+    "UsSsnRecognizer": r"\d{3}[- .]?\d{2}",
+    "NhsRecognizer": r"\d{3}[- ]?\d{3}",
+    "CryptoRecognizer": r"[b13][a-z0-9]{25}",
+    "DateRecognizer": r"\d[-/.]\d|\d-[a-z]|[a-z]-\d",
+    "IbanRecognizer": r"[a-z]{2}\d{2}",
+    "IpRecognizer": r"[0-9a-f]:[0-9a-f]|::|\d\.\d",
+    "MedicalLicenseRecognizer": r"\d{7}",
+    "MacAddressRecognizer": r"[0-9a-f]{2}[:-][0-9a-f]{2}|[0-9a-f]{4}\.[0-9a-f]{4}",
+    "UuidRecognizer": r"[0-9a-f]{8}-",
+    "UrlRecognizer": r"\.[a-z]{2}",
+    "EnglishAddressRecognizer": r"\d|(?i:corner)",
+    "EnglishPhoneRecognizer": r"\d(?:\D{0,4}\d){6}",  # 7 digits, a few separators apart
+    "CnIdRecognizer": r"\d{6}",
+    "CnAddressRecognizer": ADDRESS_NEEDS,
+    "CnPhoneRecognizer": r"\d{3}[ -]?\d{3}",
+    "BankCardRecognizer": r"\d{4}[ -]?\d{4}",
+    "CnPassportRecognizer": r"\d{7}",
+    "CnPlateRecognizer": r"[\u4e00-\u9fff][a-z]",  # a province, then the city letter
+    "ZhEmailRecognizer": r"@",
+}
+# Something for every English prefilter and Chinese recognizer (made up, nobody's data).
+WARM_UP = ("Corner of A and B St: 1234-5678 9012 345678901, a@b.co http://x.org/ab12 "
+           "10.0.0.1 ::1 bc1qqqqqqqqqqqqqqqqqqqqqqqqqqqq 0123abcd-0123 00:11:22:33:44:55 "
+           "Ann Lee 张三 北京市海淀区中关村大街1号 13812345678 京A12345")
 
 
 @dataclass(frozen=True)
@@ -59,11 +103,20 @@ def build_registry(nlp_engine: OfflineSpacyNlpEngine, lac: LacModel) -> Recogniz
                        ChinesePlaceRecognizer(lac), EnglishAddressRecognizer(),
                        EnglishPhoneRecognizer()):
         registry.add_recognizer(recognizer)
+    registry.recognizers = [_prefiltered(r) for r in registry.recognizers]
     return registry
 
 
+def _prefiltered(recognizer: EntityRecognizer) -> EntityRecognizer:
+    needs = PREFILTERS.get(type(recognizer).__name__)
+    if needs is None:
+        return recognizer
+    assert isinstance(recognizer, PatternRecognizer), type(recognizer).__name__
+    return PrefilteredRecognizer(recognizer, needs)
+
+
 class PiiEngine:
-    def __init__(self, analyzer: AnalyzerEngine, batch_size: int = 64,
+    def __init__(self, analyzer: AnalyzerEngine, batch_size: int = 128,
                  threshold: float = DEFAULT_THRESHOLD) -> None:
         self._analyzer = analyzer
         self._batch = BatchAnalyzerEngine(analyzer_engine=analyzer)
@@ -78,16 +131,39 @@ class PiiEngine:
             for lang in languages_of(text, language):
                 by_language.setdefault(lang, []).append(index)
         for lang, indexes in by_language.items():
+            view = english_view if lang == "en" else str
+            seen = [view(texts[i]) for i in indexes]
             results = self._batch.analyze_iterator(
-                [texts[i] for i in indexes], language=lang, batch_size=self._batch_size,
+                seen, language=lang, batch_size=self._batch_size,
                 score_threshold=self._threshold)
-            for index, result in zip(indexes, results, strict=True):
-                found[index].extend(_detections(result))
+            for index, text, result in zip(indexes, seen, results, strict=True):
+                found[index].extend(_detections(result, text, texts[index]))
         return [_merge(detections) for detections in found]
 
 
-def _detections(results: Iterable[Any]) -> list[Detection]:
-    return [Detection(r.entity_type, r.start, r.end, round(float(r.score), 4)) for r in results]
+def _detections(results: Iterable[Any], seen: str, text: str) -> list[Detection]:
+    """Spans of `text` from results on `seen` (the text, or its English view): cut where
+    Chinese was blanked (an English entity never spans Chinese), without blanks at their
+    edges (spaCy keeps trailing spaces in an entity); pieces with no letter or digit go."""
+    found = []
+    for r in results:
+        score = round(float(r.score), 4)
+        for start, end in _pieces(seen, text, r.start, r.end):
+            found.append(Detection(r.entity_type, start, end, score))
+    return found
+
+
+def _pieces(seen: str, text: str, start: int, end: int) -> Iterable[tuple[int, int]]:
+    cuts = [start - 1, *(i for i in range(start, end) if seen[i] != text[i]), end] \
+        if seen != text else [start - 1, end]
+    for a, b in itertools.pairwise(cuts):
+        a += 1
+        while a < b and seen[a].isspace():
+            a += 1
+        while b > a and seen[b - 1].isspace():
+            b -= 1
+        if any(c.isalnum() for c in seen[a:b]):
+            yield a, b
 
 
 def _merge(detections: list[Detection]) -> list[Detection]:
@@ -98,8 +174,16 @@ def _merge(detections: list[Detection]) -> list[Detection]:
         if key not in best or d.score > best[key].score:
             best[key] = d
     kept = sorted(best.values(), key=lambda d: (d.start, -d.end))
-    return [d for d in kept if not any(o is not d and o.type == d.type and o.start <= d.start
-                                           and d.end <= o.end for o in kept)]
+    # In (start, -end) order a span is inside a same-type span iff it ends no later than
+    # the furthest end reached so far by that type.
+    reach: dict[str, int] = {}
+    out = []
+    for d in kept:
+        if reach.get(d.type, -1) >= d.end:
+            continue
+        out.append(d)
+        reach[d.type] = d.end
+    return out
 
 
 def build_engine(lac: LacModel | None = None) -> PiiEngine:
@@ -107,5 +191,10 @@ def build_engine(lac: LacModel | None = None) -> PiiEngine:
     nlp_engine = OfflineSpacyNlpEngine(load_pipelines())
     registry = build_registry(nlp_engine, lac or LacModel())
     analyzer = AnalyzerEngine(registry=registry, nlp_engine=nlp_engine,
-                              supported_languages=["en", "zh"])
-    return PiiEngine(analyzer)
+                              supported_languages=["en", "zh"],
+                              context_aware_enhancer=ContextOnlyEnhancer())
+    engine = PiiEngine(analyzer)
+    # Presidio compiles a recognizer's patterns when it first runs: a text that passes
+    # every prefilter compiles them all now, not in the first records analysed.
+    engine.detect([WARM_UP])
+    return engine

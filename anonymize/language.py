@@ -6,6 +6,10 @@ import re
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+# Han characters and CJK punctuation: what the English model must not see.
+_NOT_ENGLISH = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+                          r"\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
+                          r"\U00020000-\U0002ffff]")
 
 
 def languages_of(text: str, requested: str = "auto") -> tuple[str, ...]:
@@ -20,3 +24,13 @@ def languages_of(text: str, requested: str = "auto") -> tuple[str, ...]:
         found.append("en")
     return tuple(found)
 
+
+
+def english_view(text: str) -> str:
+    """`text` with Han characters and CJK punctuation blanked, same length (offsets hold).
+
+    Chinese has no spaces, so the English tokenizer reads "张三的手机是13812345678" as one
+    token and its entity model may call the whole sentence a date or a place; blanked, an
+    English name or number inside a Chinese sentence stands on its own.
+    """
+    return _NOT_ENGLISH.sub(" ", text)

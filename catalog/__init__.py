@@ -15,6 +15,7 @@ from catalog.errors import CatalogError, ConflictError, NotFoundError
 from catalog.lifecycle import TRANSITIONS, DatasetState, IllegalTransitionError
 from catalog.migrate import is_current, upgrade
 from catalog.models import (
+    AnonymisationReportRecord,
     ApiToken,
     AuditEventRecord,
     AuditHead,
@@ -34,6 +35,7 @@ from catalog.tokens import add_token, find_token, list_tokens, revoke_token
 
 __all__ = [
     "TRANSITIONS",
+    "AnonymisationReportRecord",
     "ApiToken",
     "AuditEventRecord",
     "AuditHead",

@@ -28,6 +28,7 @@ class Role(StrEnum):
     CLIENT = "client"
     COMPLIANCE = "compliance"
     OPERATOR = "operator"
+    REIDENTIFIER = "reidentifier"
 
 
 class CopyKind(StrEnum):
@@ -101,6 +102,7 @@ class Dataset(Base):
     item_count: Mapped[int | None] = mapped_column(Integer)
     error_count: Mapped[int | None] = mapped_column(Integer)
     warning_count: Mapped[int | None] = mapped_column(Integer)
+    anonymisation_mode: Mapped[str | None] = mapped_column(String(16))
 
     copies: Mapped[list[StoredCopy]] = relationship(back_populates="dataset")
 
@@ -125,6 +127,16 @@ class DatasetReport(Base):
     """The validation report: places and rule ids, never label content. Deleted at purge."""
 
     __tablename__ = "dataset_reports"
+
+    dataset_id: Mapped[str] = mapped_column(ForeignKey("datasets.id"), primary_key=True)
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class AnonymisationReportRecord(Base):
+    """The anonymisation report: counts per entity type, field and operator; never values."""
+
+    __tablename__ = "anonymisation_reports"
 
     dataset_id: Mapped[str] = mapped_column(ForeignKey("datasets.id"), primary_key=True)
     body: Mapped[dict[str, Any]] = mapped_column(JSON)

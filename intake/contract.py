@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -107,6 +107,41 @@ class LabelRules(_Strict):
                                          description="Same SHA-256 twice: warning, else error.")
 
 
+class AnonymisationMode(StrEnum):
+    """PIPL art. 73: de-identified data can be re-identified with additional information
+    kept apart; anonymised data cannot."""
+
+    ANONYMISE = "anonymise"
+    DEIDENTIFY = "deidentify"
+
+
+class ImageHandling(StrEnum):
+    REDACT = "redact"
+    KEEP = "keep"
+
+
+OperatorName = Literal["surname", "pseudonym", "mask", "redact", "hash", "generalize", "keep"]
+EntityType = Annotated[str, Field(pattern=r"^(?:[A-Z][A-Z0-9_]{1,47}|DEFAULT)$")]
+
+
+class AnonymisationRules(_Strict):
+    """How the anonymised copy is made from the validated dataset."""
+
+    mode: AnonymisationMode = Field(
+        default=AnonymisationMode.ANONYMISE,
+        description="anonymise: no mapping is kept and the keys are discarded; deidentify: a "
+                    "re-identification mapping is kept encrypted as the `mapping` copy.")
+    operators: dict[EntityType, OperatorName] = Field(
+        default_factory=dict, max_length=64,
+        description="Operator per entity type over the default policy; DEFAULT for the rest.")
+    rename_paths: bool = Field(
+        default=True, description="Rewrite file and folder names that hold personal data.")
+    images: ImageHandling = Field(
+        default=ImageHandling.REDACT,
+        description="redact: blur faces and text, strip metadata; keep: images hold no "
+                    "personal data by agreement and are copied unchanged.")
+
+
 class ContractRules(_Strict):
     """A contract file. Only `name`, `purpose` and `layout.kind` are required."""
 
@@ -120,6 +155,7 @@ class ContractRules(_Strict):
     images: ImageRules = Field(default_factory=ImageRules)
     volume: VolumeRules = Field(default_factory=VolumeRules)
     labels: LabelRules = Field(default_factory=LabelRules)
+    anonymisation: AnonymisationRules = Field(default_factory=AnonymisationRules)
     version_note: str = Field(default="", max_length=500)
 
     @model_validator(mode="after")

@@ -74,8 +74,11 @@ def settings(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
             monkeypatch.delenv(name)
     monkeypatch.setenv("AIRLOCK_HOME", str(home))
     monkeypatch.setenv("AIRLOCK_DATABASE_URL", database_url)
+    # Text models load once per test process; a pool of worker processes per job would
+    # load them again each time (tests/anonymize/dataset covers the pool).
+    monkeypatch.setenv("AIRLOCK_ANONYMISE_WORKERS", "1")
     get_settings.cache_clear()
-    return Settings(home=home, database_url=database_url)
+    return Settings(home=home, database_url=database_url, anonymise_workers=1)
 
 
 @pytest.fixture

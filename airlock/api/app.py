@@ -10,7 +10,7 @@ from fastapi import FastAPI
 
 from airlock.api.limits import BodySizeLimit
 from airlock.api.problems import install_problem_handlers
-from airlock.api.routes import audit, contracts, datasets, health, tenants, tokens
+from airlock.api.routes import audit, contracts, datasets, health, pii, tenants, tokens
 from airlock.instance import Instance
 
 
@@ -29,7 +29,7 @@ def create_app(instance: Instance) -> FastAPI:
     )
     app.state.instance = instance
     install_problem_handlers(app)
-    for module in (health, tenants, tokens, contracts, datasets, audit):
+    for module in (health, tenants, tokens, contracts, datasets, pii, audit):
         app.include_router(module.router)
     # Uploads stream under their own limit (AIRLOCK_MAX_UPLOAD_BYTES).
     app.add_middleware(BodySizeLimit, limit=instance.settings.max_request_bytes,

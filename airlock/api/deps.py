@@ -73,13 +73,16 @@ class Requires:
         return actor
 
 
+TENANT_BOUND = frozenset({"client", "reidentifier"})
+
+
 def client_scope(actor: Actor) -> str | None:
-    """The tenant a client is confined to; None for instance-wide roles."""
-    return actor.tenant_id if actor.role == "client" else None
+    """The tenant a tenant-bound role is confined to; None for instance-wide roles."""
+    return actor.tenant_id if actor.role in TENANT_BOUND else None
 
 
 def ensure_tenant(instance: Instance, request: Request, actor: Actor, tenant_id: str) -> None:
-    """A client reaches its own tenant's objects only; the refusal is audited."""
+    """A tenant-bound role reaches its own tenant's objects only; the refusal is audited."""
     scope = client_scope(actor)
-    if actor.role == "client" and scope != tenant_id:
+    if actor.role in TENANT_BOUND and scope != tenant_id:
         raise deny(instance, request, actor, 403, "other_tenant", tenant=scope)

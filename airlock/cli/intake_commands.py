@@ -20,6 +20,8 @@ from rich.progress import (
 from sqlalchemy.orm import Session
 
 from airlock.api.schemas import ContractAdded, ContractOut, DatasetOut
+from airlock.cli.anonymise_commands import after_validation, stored_report
+from airlock.cli.anonymise_commands import print_report as print_anonymisation
 from airlock.cli.context import local_actor, open_instance
 from airlock.cli.errors import AirlockGroup
 from airlock.cli.output import JsonOption, console, emit, errors, print_json
@@ -97,7 +99,8 @@ def upload(
     tenant: TenantOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Upload a dataset (encrypted as it streams), then validate it. Exits 1 if rejected."""
+    """Upload a dataset (encrypted as it streams), validate it, and anonymise it when the
+    contract allows. Exits 1 if rejected."""
     with open_instance() as instance:
         with instance.reading() as session:
             found = _contract(session, contract, tenant)
@@ -109,7 +112,11 @@ def upload(
                 instance.settings.max_upload_bytes,
                 on_progress=lambda n: progress.advance(task, n))
         report = _validate(instance, dataset.id)
+        anonymised = after_validation(instance, dataset.id) if report.outcome == "accepted" \
+            else None
     _print_outcome(report, as_json)
+    if anonymised is not None and not as_json:
+        print_anonymisation(anonymised, as_json=False)
 
 
 def validate(dataset_id: Annotated[str, typer.Argument(help="Dataset id.")],
@@ -129,8 +136,15 @@ def status(dataset_id: Annotated[str, typer.Argument(help="Dataset id.")],
 
 
 def report(dataset_id: Annotated[str, typer.Argument(help="Dataset id.")],
+           anonymisation: Annotated[bool, typer.Option(
+               "--anonymisation", help="The anonymisation report instead: counts per entity "
+                                       "type, field and operator.")] = False,
            as_json: JsonOption = False) -> None:
     """The validation report: every problem, its place and rule, never label content."""
+    if anonymisation:
+        with open_instance() as instance:
+            print_anonymisation(stored_report(instance, dataset_id), as_json)
+        return
     with open_instance() as instance, instance.reading() as session:
         get_dataset(session, dataset_id)
         stored = session.get(DatasetReport, dataset_id)

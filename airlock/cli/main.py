@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from airlock.cli.admin_commands import tenant_app, token_app
+from airlock.cli.anonymise_commands import anonymise_command
 from airlock.cli.audit_commands import audit_app
 from airlock.cli.errors import AirlockGroup
 from airlock.cli.intake_commands import contract_app, report, status, upload, validate
@@ -16,6 +17,7 @@ from airlock.cli.output import JsonOption, console, print_json
 from airlock.cli.pii_commands import pii_app
 from airlock.cli.vault_commands import vault_app
 from airlock.instance import init_instance
+from airlock.logs import configure_logging
 from airlock.settings import get_settings
 
 app = typer.Typer(cls=AirlockGroup, name="airlock", no_args_is_help=True,
@@ -29,6 +31,7 @@ app.add_typer(contract_app, name="contract")
 app.add_typer(pii_app, name="pii")
 for command in (upload, status, report, validate):
     app.command()(command)
+app.command("anonymise")(anonymise_command)
 
 
 
@@ -65,16 +68,17 @@ def serve(
 
     from airlock.api.app import create_app
     from airlock.instance import Instance
-    from airlock.validation_jobs import resume_validations
+    from airlock.validation_jobs import resume_work
     from catalog import upgrade
 
     settings = get_settings()
+    configure_logging(settings.log_level)
     instance = Instance(settings)
     upgrade(instance.engine)
     instance.check_ready()
-    # Validations interrupted by a stop or crash finish in the background.
-    threading.Thread(target=resume_validations, args=(instance,), daemon=True,
-                     name="resume-validations").start()
+    # Validations and anonymisations interrupted by a stop or crash finish in the background.
+    threading.Thread(target=resume_work, args=(instance,), daemon=True,
+                     name="resume-work").start()
     bind_host, bind_port = host or settings.host, port or settings.port
     console.print(f"Airlock is serving on http://{bind_host}:{bind_port} "
                   f"(API docs: http://{bind_host}:{bind_port}/docs)")

@@ -76,25 +76,42 @@ def anonymize(
                                                      "standard input when left out.")] = None,
     lang: Annotated[Language, typer.Option(help="Language, or auto per record.")] =
     Language.AUTO,
+    operator: Annotated[list[str] | None, typer.Option(
+        "--operator", metavar="TYPE=OPERATOR",
+        help="Operator for an entity type (or DEFAULT), over the default policy; repeatable. "
+             "Operators: surname, pseudonym, mask, redact, hash, generalize, keep.")] = None,
 ) -> None:
-    """JSON Lines out: {"id", "text"} with the default operators: names 张某 / "S.", IDs,
-    phones, cards, e-mails and plates masked (138****5678), addresses to city level,
-    dates to year, other personal data redacted as [TYPE]."""
+    """JSON Lines out: {"id", "text"}. Default operators: names 张某 / "S.", IDs, phones,
+    cards, e-mails and plates masked (138****5678), addresses to city level, dates to year,
+    other personal data redacted as [TYPE]. `pseudonym` and `hash` use a key made for this
+    run: consistent within it, never stored."""
     import os
 
     from anonymize.engine import build_engine
-    from anonymize.operators import anonymizer_engine, default_policy
-    from anonymize.text import anonymize_texts
+    from anonymize.operators import anonymizer_engine
+    from anonymize.policy import build_policy
+    from anonymize.text import TextRewriter
 
-    engine, anonymizer = build_engine(), anonymizer_engine()
-    policy = default_policy(os.urandom(32))  # the default operators need no lasting key
+    policy = build_policy(_choices(operator or []), os.urandom(32))
+    rewriter = TextRewriter(build_engine(), anonymizer_engine(), policy, lang.value)
     with (file.open(encoding="utf-8") if file else _stdin()) as stream:
         records = _records(stream)
         while batch := list(islice(records, BATCH)):
-            texts = anonymize_texts(engine, anonymizer, [r.text for r in batch], policy,
-                                    lang.value)
-            for record, text in zip(batch, texts, strict=True):
-                typer.echo(json.dumps({"id": record.id, "text": text}, ensure_ascii=False))
+            done = rewriter.rewrite([r.text for r in batch])
+            for record, rewritten in zip(batch, done, strict=True):
+                typer.echo(json.dumps({"id": record.id, "text": rewritten.text},
+                                      ensure_ascii=False))
+
+
+def _choices(options: list[str]) -> dict[str, str]:
+    choices: dict[str, str] = {}
+    for option in options:
+        entity_type, sep, name = option.partition("=")
+        if not sep or not entity_type.strip() or not name.strip():
+            raise typer.BadParameter(f"expected TYPE=OPERATOR, got '{option}'",
+                                     param_hint="--operator")
+        choices[entity_type.strip().upper()] = name.strip()
+    return choices
 
 
 def _stdin() -> TextIO:

@@ -1,7 +1,9 @@
 """Places and organisations in Chinese text, from the LAC pass the person recognizer made.
 
-Single place names (文汇路, 海淀区) locate a person as surely as a full address; LAC tags
-them LOC. Organisation names (a school, an employer) are quasi-identifiers; LAC tags ORG.
+Single place names (人民路, 海淀区) locate a person as surely as a full address; LAC tags
+them LOC, and `place_spans` joins them with the numbers, directions and place nouns that
+follow (西湖 3号, 法国 南部, 成都 展览馆). Organisation names (a school, an employer) are
+quasi-identifiers; LAC tags ORG.
 """
 
 from __future__ import annotations
@@ -10,13 +12,15 @@ from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerR
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from anonymize.recognizers.person import LacModel
+from anonymize.recognizers.zh_place_spans import Span, place_spans
 
-_TAGS = {"LOC": "LOCATION", "ORG": "ORGANIZATION"}
+LOCATION = "LOCATION"
+ORGANIZATION = "ORGANIZATION"
 SCORE = 0.6
 
 
 class ChinesePlaceRecognizer(EntityRecognizer):
-    ENTITIES = ("LOCATION", "ORGANIZATION")
+    ENTITIES = (LOCATION, ORGANIZATION)
     name: str
 
     def __init__(self, lac: LacModel, supported_language: str = "zh",
@@ -31,16 +35,23 @@ class ChinesePlaceRecognizer(EntityRecognizer):
     def analyze(self, text: str, entities: list[str],
                 nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:
         wanted = set(entities or self.ENTITIES)
-        results = []
-        position = 0
-        for word, tag in self.lac.analyze(text):
-            entity = _TAGS.get(tag)
-            if entity in wanted and len(word) > 1:
-                results.append(RecognizerResult(
-                    entity_type=entity, start=position, end=position + len(word), score=SCORE,
-                    analysis_explanation=AnalysisExplanation(
-                        recognizer=self.name, original_score=SCORE,
-                        textual_explanation=f"LAC tagged {tag}"),
-                    recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name}))
-            position += len(word)
-        return results
+        tokens = self.lac.analyze(text)
+        found: list[tuple[str, Span]] = []
+        if LOCATION in wanted:
+            found += [(LOCATION, span) for span in place_spans(tokens)]
+        if ORGANIZATION in wanted:
+            position = 0
+            for word, tag in tokens:
+                if tag == "ORG" and len(word) > 1:
+                    found.append((ORGANIZATION, (position, position + len(word))))
+                position += len(word)
+        return [self._result(entity, start, end) for entity, (start, end) in found]
+
+    def _result(self, entity: str, start: int, end: int) -> RecognizerResult:
+        tag = "LOC" if entity == LOCATION else "ORG"
+        return RecognizerResult(
+            entity_type=entity, start=start, end=end, score=SCORE,
+            analysis_explanation=AnalysisExplanation(
+                recognizer=self.name, original_score=SCORE,
+                textual_explanation=f"LAC tagged {tag}"),
+            recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name})

@@ -8,13 +8,16 @@ import pytest
 from fastapi.testclient import TestClient
 
 from airlock.admin import create_token, new_tenant
+from airlock.anonymisation import anonymise
 from airlock.api.app import create_app
 from airlock.instance import Instance
 from audit import SYSTEM
 from catalog import Role
 from intake import add_contract, receive_upload, validate_dataset
 from intake.contract import Layout
-from tests.intake.datasets import contract_yaml, dataset_files, pack
+from tests.intake.datasets import contract_yaml, dataset_files, image, pack
+
+DEIDENTIFIED = "anonymisation: {mode: deidentify, images: keep}\n"
 
 
 @dataclass(frozen=True)
@@ -41,16 +44,19 @@ def world(instance: Instance) -> World:
             "client": create_token(tx, name="c", role=Role.CLIENT, tenant="own"),
             "compliance": create_token(tx, name="k", role=Role.COMPLIANCE, tenant=None),
             "operator": create_token(tx, name="o", role=Role.OPERATOR, tenant=None),
+            "reidentifier": create_token(tx, name="r", role=Role.REIDENTIFIER, tenant="own"),
         }
-        contracts = {name: add_contract(tx, name, contract_yaml(Layout.CLASS_FOLDERS))[0]
-                     for name in ("own", "other")}
-    upload = pack(dataset_files(Layout.CLASS_FOLDERS), "zip")
+        contracts = {name: add_contract(tx, name, contract_yaml(
+            Layout.CLASS_FOLDERS, extra=DEIDENTIFIED))[0] for name in ("own", "other")}
+    # A file name with a person's name in it: de-identification keeps a mapping for it.
+    upload = pack({**dataset_files(Layout.CLASS_FOLDERS), "data/cat/张三.jpg": image(99)}, "zip")
     datasets = {name: receive_upload(instance.transactions(SYSTEM), instance.vault,
                                      contracts[name], io.BytesIO(upload), 10**9)
                 for name in ("own", "other")}
     for dataset in datasets.values():
         validate_dataset(instance.transactions(SYSTEM), instance.vault, dataset.id,
                          instance.validation_options())
+        anonymise(instance, SYSTEM, dataset.id)
     objects = {"own_contract": contracts["own"].id, "other_contract": contracts["other"].id,
                "own_dataset": datasets["own"].id, "other_dataset": datasets["other"].id}
     return World(own.id, other.id, {k: v.plaintext for k, v in tokens.items()}, objects,

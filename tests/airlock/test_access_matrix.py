@@ -12,7 +12,7 @@ from airlock.instance import Instance
 from catalog import AuditEventRecord
 from tests.airlock.conftest import World
 
-ROLES = ("anonymous", "admin", "client", "compliance", "operator")
+ROLES = ("anonymous", "admin", "client", "compliance", "operator", "reidentifier")
 CONTRACT = "name: matrix\npurpose: access tests\nlayout: {kind: class_folders}\n"
 
 
@@ -47,6 +47,13 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, int]]] = [
     ("GET", "/v1/datasets/{other_dataset}", None, _allowed("admin", "compliance", "operator")),
     ("GET", "/v1/datasets/{own_dataset}/report", None, _allowed("client", "compliance")),
     ("GET", "/v1/datasets/{other_dataset}/report", None, _allowed("compliance")),
+    ("GET", "/v1/datasets/{own_dataset}/anonymisation-report", None,
+     _allowed("client", "compliance")),
+    ("GET", "/v1/datasets/{other_dataset}/anonymisation-report", None, _allowed("compliance")),
+    ("GET", "/v1/datasets/{own_dataset}/mapping", None, _allowed("reidentifier")),
+    ("GET", "/v1/datasets/{other_dataset}/mapping", None, _allowed()),
+    ("POST", "/v1/pii/analyze", {"texts": ["张三"]}, _allowed("client", "operator")),
+    ("POST", "/v1/pii/anonymize", {"texts": ["张三"]}, _allowed("client", "operator")),
     ("GET", "/v1/audit/events", None, _allowed("compliance")),
     ("GET", "/v1/audit/verify", None, _allowed("compliance")),
 ]

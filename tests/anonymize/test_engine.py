@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 
 from airlock.cli.main import app
 from anonymize import nlp
-from anonymize.engine import PiiEngine, build_engine
+from anonymize.engine import Detection, PiiEngine, _merge, _pieces, build_engine
+from anonymize.language import english_view
 
 ZH = "张三的身份证号是11010519491231002X，手机+86 138-1234-5678，住在北京市海淀区中关村大街1号。"
 EN = "Contact Dr. Emily Watson at emily.watson@example.com or 212-555-0101."
@@ -100,3 +101,50 @@ def test_cli_anonymize_applies_the_default_operators() -> None:
     assert "北京市" in text and "中关村大街1号" not in text
     for secret in ("张三", "11010519491231002X", "1234-5678"):
         assert secret not in text
+
+
+D = Detection
+
+
+@pytest.mark.parametrize(
+    ("found", "kept"),
+    [
+        ([D("PERSON", 0, 8, 0.5), D("PERSON", 0, 8, 0.85)], [D("PERSON", 0, 8, 0.85)]),
+        ([D("PERSON", 4, 8, 0.9), D("PERSON", 0, 8, 0.5)], [D("PERSON", 0, 8, 0.5)]),
+        ([D("PERSON", 0, 4, 0.5), D("PERSON", 2, 8, 0.5), D("PERSON", 3, 6, 0.5)],
+         [D("PERSON", 0, 4, 0.5), D("PERSON", 2, 8, 0.5)]),
+        # no-merge rows: other types, disjoint spans
+        ([D("ADDRESS", 0, 8, 0.5), D("PERSON", 2, 4, 0.5)],
+         [D("ADDRESS", 0, 8, 0.5), D("PERSON", 2, 4, 0.5)]),
+        ([D("PERSON", 5, 9, 0.5), D("PERSON", 0, 3, 0.5)],
+         [D("PERSON", 0, 3, 0.5), D("PERSON", 5, 9, 0.5)]),
+        ([], []),
+    ],
+)
+def test_one_detection_per_span_and_none_inside_another(found: list[Detection],
+                                                         kept: list[Detection]) -> None:
+    assert _merge(found) == kept
+
+
+def test_a_name_inside_a_street_address_is_the_address(engine: PiiEngine) -> None:
+    text = "Please send it to 42 Quendtstraat 7, Vinkeveen."
+    found = _found(engine, text)
+    assert any(kind == "ADDRESS" for kind, _ in found)
+    assert not any(kind == "PERSON" for kind, _ in found)
+
+
+def test_languages_are_batched_apart(engine: PiiEngine) -> None:
+    texts = [EN, ZH, "", EN]
+    assert engine.detect(texts)[0] == engine.detect(texts)[3] == engine.detect([EN])[0]
+    assert engine.detect(texts)[2] == []
+
+
+@pytest.mark.parametrize(("text", "span", "pieces"), [
+    ("John Smith  ", (0, 12), [(0, 10)]),  # trailing blanks trimmed
+    ("Achron》具有模式“出奇”", (0, 14), [(0, 6)]),  # cut at blanked Chinese; quotes alone go
+    ("Ann和Bob", (0, 7), [(0, 3), (4, 7)]),
+    ("——", (0, 2), []),  # no-match: nothing but punctuation
+])
+def test_english_spans_never_cover_chinese(text: str, span: tuple[int, int],
+                                           pieces: list[tuple[int, int]]) -> None:
+    assert list(_pieces(english_view(text), text, *span)) == pieces

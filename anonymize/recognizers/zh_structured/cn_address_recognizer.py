@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import ClassVar
 
-from presidio_analyzer import Pattern
+from presidio_analyzer import Pattern, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from .zh_pattern_recognizer import ZhPatternRecognizer
 
@@ -29,23 +31,42 @@ _CITY = rf"{_NAME}{{2,7}}(?:自治州|地区|市|盟)"
 _DISTRICT = rf"{_DISTRICT_NAME}{{2,7}}(?:区|县|旗)"
 _TOWN = rf"{_NAME}{{2,7}}(?:街道|镇|乡)"
 _ROAD = rf"{_NAME}{{1,8}}(?:大道|大街|路|街|巷|胡同|弄|道)"
+# Lanes named …里 (福安里, 仁和里) only before a house number: 里 alone means "in" (家里).
+_LANE = rf"{_NAME}{{1,6}}里(?=[0-9一二三四五六七八九十百]{{1,5}}号(?!楼))"
 _COMMUNITY = rf"{_HAN}{{2,10}}(?:小区|花园|大厦|公寓|广场|家园|新村|村|苑|园|中心|社区|大楼)"
 # House numbers: 100号, 3号楼, 2单元, 501室, A座, 12层, 二段, 100-2号.
 _NUMBER = (
     r"[0-9A-Za-z一二三四五六七八九十百零\u3007]{1,6}(?:-[0-9]{1,4})?"
-    r"(?:号楼|号院|号|栋|幢|座|单元|层|楼|室|段|弄)"
+    r"(?:号楼|号院|号|栋|幢|座|单元|层|楼|室|段|弄|期|区)"
 )
-_NAMED = f"(?:{_PROVINCE}|{_CITY}|{_DISTRICT}|{_TOWN}|{_ROAD}|{_COMMUNITY})"
+# A building or office named after the house number, then its own unit:
+# "…56号华联商厦1203室", "…88号院内3号楼".
+_UNIT = rf"{_NUMBER}(?:{_HAN}{{2,8}}{_NUMBER})?"
+# What any match needs (the engine's prefilter): every part but a bare province ends in
+# one of these characters, and a run has two parts.
+NEEDS = f"[省市州盟区县旗道镇乡路街巷同弄里园村苑厦场寓心楼号院栋幢座元层室段期]|{_PROVINCE}"
+_NAMED = f"(?:{_PROVINCE}|{_CITY}|{_DISTRICT}|{_TOWN}|{_ROAD}|{_LANE}|{_COMMUNITY})"
+# Places that head an organisation's name (番禺区人民法院, 鄞州区政府, 武侯区人民检察院):
+# the organisation, not a residence; LAC reports the whole name as ORG.
+_ORGANISATION = re.compile(
+    "(?:中级|高级)?人民(?:法院|检察院|政府)|法院|检察院|政府|公安局|公安分局|派出所|委员会"
+    "|管委会|党委|办事处|司令部|信用社|信用联社|信用合作|银行|有限公司|总公司|公司|集团|股份"
+    "|大学|学院|中学|小学|医院"
+)
+_ENDS_WITH_NUMBER = re.compile(rf"(?:{_NUMBER})$")
 
 
 class CnAddressRecognizer(ZhPatternRecognizer):
     """Recognize addresses as runs of at least two administrative or street parts.
 
     Parts: province (closed list), city (…市/州/盟), district/county (…区/县/旗),
-    street office or town (…街道/镇/乡), road (…路/街/大道/巷/胡同/弄), community or
-    building (…小区/村/花园/大厦/园…) and house numbers (…号/号楼/单元/室/栋/层). A run
-    starts with a named part; the span goes from its first to its last part, matched
-    leftmost-longest (POSIX mode) so "科技园路" is one road, not a park and a stray 路.
+    street office or town (…街道/镇/乡), road (…路/街/大道/巷/胡同/弄), lane (…里, before
+    a house number), community or building (…小区/村/花园/大厦/园…) and house numbers
+    (…号/号楼/单元/室/栋/层/期/区), a named building after a number taking its own unit
+    (…56号华联商厦1203室). A run starts with a named part; the span goes from its first to
+    its last part, matched leftmost-longest (POSIX mode) so "科技园路" is one road, not a
+    park and a stray 路. A run of place names directly followed by an organisation noun
+    (…区人民法院, …市政府) names the organisation and is not reported.
 
     Trade-offs: a single part ("人民路", "深圳市") is a location, not an address, and is
     not reported. Without a gazetteer the left edge is found by stop characters (在, 住,
@@ -56,13 +77,32 @@ class CnAddressRecognizer(ZhPatternRecognizer):
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern(
             "CN address",
-            rf"(?p){_NAMED}(?:{_NAMED}|{_NUMBER})+",
+            rf"(?p){_NAMED}(?:{_NAMED}|{_UNIT})+",
             0.5,
         ),
     ]
+
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: NlpArtifacts | None = None,
+        regex_flags: int | None = None,
+    ) -> list[RecognizerResult]:
+        """Pattern matches, less the places that begin an organisation's name."""
+        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        return [r for r in results if not _heads_organisation(text, r.start, r.end)]
 
     ENTITY: ClassVar[str] = "CN_ADDRESS"
     CONTEXT: ClassVar[list[str]] = [
         "地址", "住址", "住在", "家住", "收货", "寄往", "送至", "位于", "居住", "户籍",
     ]
 
+
+
+def _heads_organisation(text: str, start: int, end: int) -> bool:
+    """True when an organisation noun follows a match that ends in a place name; a house
+    number ("…1号联想公司") ends an address, whatever follows it."""
+    if _ENDS_WITH_NUMBER.search(text, start, end):
+        return False
+    return _ORGANISATION.match(text, end) is not None

@@ -1,0 +1,127 @@
+"""Anonymisation work: from a contract to a plan, and the runs the service owes.
+
+A validated dataset is anonymised right after validation when its contract allows it (today:
+`anonymisation.images: keep`; image redaction comes with its own issue). The pieces meet
+here, in the composition root: intake's unpacker reads the raw copy, anonymize rewrites.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+
+from sqlalchemy import select
+
+from airlock.instance import Instance
+from airlock.pii_engine import shared_engine
+from anonymize.dataset import (
+    AnonymisationOptions,
+    AnonymisationReport,
+    DatasetPlan,
+    LabelPlan,
+    Mode,
+    SourceEntry,
+    anonymise_dataset,
+)
+from anonymize.dataset.job import OpenRaw
+from audit import Actor
+from catalog import Contract, Dataset, DatasetState, get_dataset
+from catalog.errors import ConflictError
+from intake import ContractRules, Problems, contract_rules
+from intake.contract import ImageHandling
+from intake.labels.paths import join
+from intake.unpack import UnpackLimits, iter_entries
+
+log = logging.getLogger("airlock.anonymise")
+WORKER = Actor(id="airlock-anonymiser", role="system")
+
+
+def plan_for(rules: ContractRules) -> DatasetPlan:
+    layout, labels = rules.layout, rules.labels
+    root = layout.root.strip("/")
+    folders = {layout.images_dir, layout.labels_dir, layout.root}
+    fixed = {part for folder in folders for part in folder.split("/") if part}
+    return DatasetPlan(
+        mode=Mode(rules.anonymisation.mode.value),
+        operators=dict(rules.anonymisation.operators),
+        root=root,
+        rename_paths=rules.anonymisation.rename_paths,
+        images=rules.anonymisation.images.value,
+        fixed_names=frozenset(fixed | set(rules.volume.classes or ())),
+        labels=LabelPlan(
+            layout=layout.kind.value,
+            image_field=layout.image_field,
+            class_field=layout.class_field,
+            manifest=join(root, layout.manifest) if layout.manifest else None,
+            annotations=join(root, layout.annotations) if layout.annotations else None,
+            labels_dir=join(root, layout.labels_dir),
+            class_names=join(root, layout.class_names) if layout.class_names else None,
+            free_text=frozenset(rules.free_text_fields()),
+            kept=frozenset(f.name for f in labels.fields if not f.free_text)))
+
+
+def can_anonymise(rules: ContractRules) -> bool:
+    return rules.anonymisation.images is ImageHandling.KEEP
+
+
+def _unpacker(limits: UnpackLimits) -> Callable[[OpenRaw, int], Iterator[SourceEntry]]:
+    def unpack(open_raw: OpenRaw, size: int) -> Iterator[SourceEntry]:
+        problems = Problems()
+        yield from iter_entries(open_raw, size, limits, problems)
+        if problems.errors:
+            raise ConflictError("the raw copy no longer unpacks as it did at validation")
+    return unpack
+
+
+def _rules_of(instance: Instance, dataset_id: str) -> ContractRules:
+    with instance.reading() as session:
+        dataset = get_dataset(session, dataset_id)
+        contract = session.get(Contract, dataset.contract_id) if dataset.contract_id else None
+        if contract is None:
+            raise ConflictError(f"dataset {dataset_id} has no contract")
+        return contract_rules(contract)
+
+
+def anonymise(instance: Instance, actor: Actor, dataset_id: str,
+              on_item: Callable[[int], None] | None = None) -> AnonymisationReport:
+    rules = _rules_of(instance, dataset_id)
+    options = AnonymisationOptions(engine=shared_engine,
+                                   workers=instance.settings.anonymise_workers,
+                                   pool_min_items=instance.settings.anonymise_pool_min_items,
+                                   max_item_bytes=rules.images.max_file_bytes)
+    return anonymise_dataset(instance.transactions(actor), instance.vault, dataset_id,
+                             plan_for(rules), _unpacker(instance.validation_options().limits),
+                             options, on_item)
+
+
+def anonymise_if_allowed(instance: Instance, actor: Actor, dataset_id: str,
+                         on_item: Callable[[int], None] | None = None,
+                         ) -> AnonymisationReport | None:
+    """Anonymise a dataset that validation just accepted, when its contract allows it."""
+    with instance.reading() as session:
+        state = get_dataset(session, dataset_id).state
+    if state is not DatasetState.VALIDATED or not can_anonymise(_rules_of(instance, dataset_id)):
+        return None
+    return anonymise(instance, actor, dataset_id, on_item)
+
+
+def pending_anonymisations(instance: Instance) -> list[str]:
+    """Interrupted runs, and validated datasets whose contract allows anonymisation."""
+    with instance.reading() as session:
+        rows = session.execute(select(Dataset.id, Dataset.state).where(
+            Dataset.state.in_([DatasetState.VALIDATED, DatasetState.ANONYMISING]))
+            .order_by(Dataset.created_at)).all()
+    return [dataset_id for dataset_id, state in rows
+            if state is DatasetState.ANONYMISING or
+            can_anonymise(_rules_of(instance, dataset_id))]
+
+
+def resume_anonymisations(instance: Instance) -> int:
+    done = 0
+    for dataset_id in pending_anonymisations(instance):
+        try:
+            anonymise(instance, WORKER, dataset_id)
+            done += 1
+        except Exception:
+            log.exception("anonymising dataset %s failed", dataset_id)
+    return done

@@ -1,0 +1,61 @@
+"""Audit events of anonymisation: modes, counts and types, never a value or a file name."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import Field
+
+from audit.events import AuditEvent, Count, Id, Name
+
+
+class AnonymisationStarted(AuditEvent):
+    """The anonymisation of a validated dataset began (`mode`: anonymise or deidentify)."""
+
+    action: ClassVar[str] = "dataset.anonymisation_started"
+    tenant: Id
+    dataset: Id
+    mode: Name
+
+
+class DatasetAnonymised(AuditEvent):
+    """The anonymised copy (and, when de-identifying, the encrypted mapping) was stored.
+    `entities` counts replacements per entity type; the run's key was discarded."""
+
+    action: ClassVar[str] = "dataset.anonymised"
+    tenant: Id
+    dataset: Id
+    mode: Name
+    items: Count
+    label_files: Count
+    paths_renamed: Count
+    entities: dict[Name, Count] = Field(default_factory=dict, max_length=200)
+    mapping_copies: Count
+    key_discarded: bool
+
+
+class AnonymisationFailed(AuditEvent):
+    """The anonymisation stopped; what it had written was removed and the dataset went back
+    to `validated`. `reason` is the error's class name."""
+
+    action: ClassVar[str] = "dataset.anonymisation_failed"
+    tenant: Id
+    dataset: Id
+    reason: Name
+
+
+class MappingRead(AuditEvent):
+    """The re-identification mapping of a de-identified dataset was read."""
+
+    action: ClassVar[str] = "dataset.mapping_read"
+    tenant: Id
+    dataset: Id
+    copies: Count
+
+
+ANONYMISE_EVENTS: tuple[type[AuditEvent], ...] = (
+    AnonymisationStarted,
+    DatasetAnonymised,
+    AnonymisationFailed,
+    MappingRead,
+)

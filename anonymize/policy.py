@@ -1,0 +1,37 @@
+"""Which operator each entity type gets: the default policy with per-type choices on top.
+
+Choices are operator names (a contract's `anonymisation.operators`, the CLI's `--operator`,
+the HTTP body); keyed operators get the run's key, which never leaves this process's memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from presidio_anonymizer.entities import OperatorConfig
+
+from anonymize.operators import OperatorKey, default_policy, keyed
+
+KEYED = frozenset({"pseudonym", "hash"})
+OPERATOR_NAMES = frozenset({"surname", "pseudonym", "mask", "redact", "hash", "generalize",
+                            "keep"})
+
+
+class PolicyError(ValueError):
+    """A policy names an operator Airlock does not have."""
+
+
+def build_policy(choices: Mapping[str, str], key: bytes | OperatorKey) -> dict[str, OperatorConfig]:
+    """`default_policy(key)` with `choices` (entity type, or DEFAULT → operator name)."""
+    policy = default_policy(key)
+    for entity_type, name in choices.items():
+        if name not in OPERATOR_NAMES:
+            raise PolicyError(f"unknown operator '{name}' for {entity_type}; one of: "
+                              f"{', '.join(sorted(OPERATOR_NAMES))}")
+        policy[entity_type] = OperatorConfig(name, keyed(key) if name in KEYED else {})
+    return policy
+
+
+def operator_names(policy: Mapping[str, OperatorConfig]) -> dict[str, str]:
+    """The policy as type → operator name, for reports (never the params: they hold keys)."""
+    return {entity_type: config.operator_name for entity_type, config in sorted(policy.items())}
