@@ -115,13 +115,18 @@ def _prefiltered(recognizer: EntityRecognizer) -> EntityRecognizer:
     return PrefilteredRecognizer(recognizer, needs)
 
 
+CHUNK = 512  # texts per language analysed at a time (LAC prefetches a chunk at once)
+
+
 class PiiEngine:
     def __init__(self, analyzer: AnalyzerEngine, batch_size: int = 128,
-                 threshold: float = DEFAULT_THRESHOLD) -> None:
+                 threshold: float = DEFAULT_THRESHOLD, lac: LacModel | None = None) -> None:
+        """``lac``: the model the Chinese recognizers read, prefetched per chunk."""
         self._analyzer = analyzer
         self._batch = BatchAnalyzerEngine(analyzer_engine=analyzer)
         self._batch_size = batch_size
         self._threshold = threshold
+        self._lac = lac
 
     def detect(self, texts: Sequence[str], language: str = "auto") -> list[list[Detection]]:
         """Entities per text (code-point offsets, end exclusive), in text order."""
@@ -132,12 +137,18 @@ class PiiEngine:
                 by_language.setdefault(lang, []).append(index)
         for lang, indexes in by_language.items():
             view = english_view if lang == "en" else str
-            seen = [view(texts[i]) for i in indexes]
-            results = self._batch.analyze_iterator(
-                seen, language=lang, batch_size=self._batch_size,
-                score_threshold=self._threshold)
-            for index, text, result in zip(indexes, seen, results, strict=True):
-                found[index].extend(_detections(result, text, texts[index]))
+            for start in range(0, len(indexes), CHUNK):
+                chunk = indexes[start:start + CHUNK]
+                if lang == "zh" and self._lac is not None:
+                    self._lac.prefetch([texts[i] for i in chunk])
+                seen = [view(texts[i]) for i in chunk]
+                results = self._batch.analyze_iterator(
+                    seen, language=lang, batch_size=self._batch_size,
+                    score_threshold=self._threshold)
+                for index, text, result in zip(chunk, seen, results, strict=True):
+                    found[index].extend(_detections(result, text, texts[index]))
+        if self._lac is not None:
+            self._lac.forget()
         return [_merge(detections) for detections in found]
 
 
@@ -189,11 +200,12 @@ def _merge(detections: list[Detection]) -> list[Detection]:
 def build_engine(lac: LacModel | None = None) -> PiiEngine:
     """Load the models (from installed packages) and assemble the engine."""
     nlp_engine = OfflineSpacyNlpEngine(load_pipelines())
-    registry = build_registry(nlp_engine, lac or LacModel())
+    lac = lac or LacModel()
+    registry = build_registry(nlp_engine, lac)
     analyzer = AnalyzerEngine(registry=registry, nlp_engine=nlp_engine,
                               supported_languages=["en", "zh"],
                               context_aware_enhancer=ContextOnlyEnhancer())
-    engine = PiiEngine(analyzer)
+    engine = PiiEngine(analyzer, lac=lac)
     # Presidio compiles a recognizer's patterns when it first runs: a text that passes
     # every prefilter compiles them all now, not in the first records analysed.
     engine.detect([WARM_UP])

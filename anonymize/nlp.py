@@ -6,8 +6,9 @@ import functools
 import hashlib
 import importlib.util
 import unicodedata
+from collections.abc import Generator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from presidio_analyzer.nlp_engine import NlpArtifacts, SpacyNlpEngine
 
@@ -75,36 +76,15 @@ def numpy_matmul(nlp: Any) -> Any:
     return nlp
 
 
-class WholeTextTokenizer:
-    """A spaCy tokenizer that makes the whole text one token.
-
-    For Chinese, where nothing reads spaCy's tokens: names and places come from LAC,
-    patterns read the raw text and look for their context words in the characters before
-    a match. Presidio still needs a ``Doc``; one token per character (spaCy's blank
-    Chinese pipeline) cost a Python object per character for nothing.
-    """
-
-    def __init__(self, vocab: Any) -> None:
-        self.vocab = vocab
-
-    def __call__(self, text: str) -> Any:
-        from spacy.tokens import Doc
-
-        words = [text] if text else []
-        return Doc(self.vocab, words=words, spaces=[False] * len(words))
-
-
 def load_pipelines() -> dict[str, Any]:
     """English: the small web model's entity recognizer alone (see ENGLISH_EXCLUDED).
-    Chinese: a blank pipeline, one token per text (see WholeTextTokenizer)."""
+    Chinese: a blank pipeline, for its stop words only (see TEXT_ONLY)."""
     import spacy
 
     verify_english_model()
-    chinese = spacy.blank("zh")
-    chinese.tokenizer = WholeTextTokenizer(chinese.vocab)
     return {
         "en": numpy_matmul(spacy.load(ENGLISH_MODEL, exclude=list(ENGLISH_EXCLUDED))),
-        "zh": chinese,
+        "zh": spacy.blank("zh"),
     }
 
 
@@ -119,6 +99,10 @@ class OfflineSpacyNlpEngine(SpacyNlpEngine):
 
     # Languages whose pipeline has no lemmatizer, and whose tokens stand in for lemmas.
     TOKEN_LEMMAS = frozenset({"en"})
+    # Languages whose recognizers read the raw text only (Chinese: LAC for names and
+    # places, patterns that find their context words in the characters before a match):
+    # no spaCy document is made for them, it cost a tenth of the Chinese analysis.
+    TEXT_ONLY = frozenset({"zh"})
 
     def __init__(self, pipelines: dict[str, Any]) -> None:
         super().__init__(models=[{"lang_code": lang, "model_name": str(nlp.meta.get("name"))}
@@ -130,6 +114,33 @@ class OfflineSpacyNlpEngine(SpacyNlpEngine):
 
     def is_loaded(self) -> bool:
         return True
+
+    def process_text(self, text: str, language: str) -> NlpArtifacts:
+        if language in self.TEXT_ONLY:
+            return self._text_only(language)
+        return super().process_text(text, language)
+
+    # Presidio's NlpEngine and SpacyNlpEngine declare this method differently; this is
+    # SpacyNlpEngine's, which the batch engine calls.
+    def process_batch(  # type: ignore[override]
+        self, texts: list[str] | list[tuple[str, object]], language: str, batch_size: int = 1,
+        n_process: int = 1, as_tuples: bool = False,
+    ) -> Generator[tuple[Any, NlpArtifacts, Any] | tuple[Any, NlpArtifacts], Any, None]:
+        if language not in self.TEXT_ONLY:
+            yield from super().process_batch(texts, language, batch_size, n_process,
+                                             as_tuples)
+            return
+        for item in texts:
+            if isinstance(item, tuple):  # as_tuples: (text, context)
+                yield str(item[0]), self._text_only(language), item[1]
+            else:
+                yield str(item), self._text_only(language)
+
+    def _text_only(self, language: str) -> NlpArtifacts:
+        """No tokens, no entities: Presidio's lemma enhancer then finds no context, which
+        is what a Chinese spaCy document gave it too (it has no lemmas)."""
+        return NlpArtifacts(entities=[], tokens=cast(Any, []), tokens_indices=[], lemmas=[],
+                            nlp_engine=self, language=language, scores=[])
 
     def is_stopword(self, word: str, language: str) -> bool:
         """As Presidio's, without adding every word looked up to the vocabulary."""

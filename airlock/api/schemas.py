@@ -93,3 +93,5 @@ class DatasetOut(BaseModel):
     item_count: int | None
     error_count: int | None
     warning_count: int | None
+    anonymisation_mode: str | None = Field(
+        default=None, description="anonymise or deidentify, once the anonymised copy exists.")

@@ -42,7 +42,7 @@ contract_app = typer.Typer(cls=AirlockGroup, help="Add and read contracts.",
                            no_args_is_help=True)
 CONTRACT_COLUMNS = ("id", "tenant_id", "name", "version", "created_at")
 DATASET_COLUMNS = ("id", "state", "upload_bytes", "item_count", "error_count", "warning_count",
-                   "legal_hold")
+                   "anonymisation_mode", "legal_hold")
 TenantOption = Annotated[str | None, typer.Option(help="Tenant id or name.")]
 
 

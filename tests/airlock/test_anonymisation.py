@@ -49,7 +49,7 @@ def test_upload_anonymises_and_the_reports_tell_counts_only(instance: Instance,
     assert "ACCEPTED" in result.stdout and "ANONYMISED (deidentify)" in result.stdout
     dataset_id = result.stdout.split()[1].rstrip(":")
     status = json.loads(runner.invoke(app, ["status", dataset_id, "--json"]).stdout)
-    assert status["state"] == "ready"
+    assert (status["state"], status["anonymisation_mode"]) == ("ready", "deidentify")
     shown = runner.invoke(app, ["report", dataset_id, "--anonymisation", "--json"])
     report = json.loads(shown.stdout)
     assert report["mode"] == "deidentify" and report["by_field"]["caption"]["PERSON"] >= 5

