@@ -73,18 +73,33 @@ def _unpacker(limits: UnpackLimits) -> Callable[[OpenRaw, int], Iterator[SourceE
     return unpack
 
 
-def _rules_of(instance: Instance, dataset_id: str) -> ContractRules:
+def _state_and_rules(instance: Instance, dataset_id: str) -> tuple[DatasetState, ContractRules]:
     with instance.reading() as session:
         dataset = get_dataset(session, dataset_id)
         contract = session.get(Contract, dataset.contract_id) if dataset.contract_id else None
         if contract is None:
             raise ConflictError(f"dataset {dataset_id} has no contract")
-        return contract_rules(contract)
+        return dataset.state, contract_rules(contract)
 
 
 def anonymise(instance: Instance, actor: Actor, dataset_id: str,
               on_item: Callable[[int], None] | None = None) -> AnonymisationReport:
-    rules = _rules_of(instance, dataset_id)
+    return _run(instance, actor, dataset_id, _state_and_rules(instance, dataset_id)[1],
+                on_item)
+
+
+def anonymise_if_allowed(instance: Instance, actor: Actor, dataset_id: str,
+                         on_item: Callable[[int], None] | None = None,
+                         ) -> AnonymisationReport | None:
+    """Anonymise a dataset that validation just accepted, when its contract allows it."""
+    state, rules = _state_and_rules(instance, dataset_id)
+    if state is not DatasetState.VALIDATED or not can_anonymise(rules):
+        return None
+    return _run(instance, actor, dataset_id, rules, on_item)
+
+
+def _run(instance: Instance, actor: Actor, dataset_id: str, rules: ContractRules,
+         on_item: Callable[[int], None] | None) -> AnonymisationReport:
     options = AnonymisationOptions(engine=shared_engine,
                                    workers=instance.settings.anonymise_workers,
                                    pool_min_items=instance.settings.anonymise_pool_min_items,
@@ -94,26 +109,16 @@ def anonymise(instance: Instance, actor: Actor, dataset_id: str,
                              options, on_item)
 
 
-def anonymise_if_allowed(instance: Instance, actor: Actor, dataset_id: str,
-                         on_item: Callable[[int], None] | None = None,
-                         ) -> AnonymisationReport | None:
-    """Anonymise a dataset that validation just accepted, when its contract allows it."""
-    with instance.reading() as session:
-        state = get_dataset(session, dataset_id).state
-    if state is not DatasetState.VALIDATED or not can_anonymise(_rules_of(instance, dataset_id)):
-        return None
-    return anonymise(instance, actor, dataset_id, on_item)
-
-
 def pending_anonymisations(instance: Instance) -> list[str]:
     """Interrupted runs, and validated datasets whose contract allows anonymisation."""
     with instance.reading() as session:
-        rows = session.execute(select(Dataset.id, Dataset.state).where(
-            Dataset.state.in_([DatasetState.VALIDATED, DatasetState.ANONYMISING]))
+        rows = session.execute(
+            select(Dataset.id, Dataset.state, Contract)
+            .join(Contract, Contract.id == Dataset.contract_id)
+            .where(Dataset.state.in_([DatasetState.VALIDATED, DatasetState.ANONYMISING]))
             .order_by(Dataset.created_at)).all()
-    return [dataset_id for dataset_id, state in rows
-            if state is DatasetState.ANONYMISING or
-            can_anonymise(_rules_of(instance, dataset_id))]
+        return [dataset_id for dataset_id, state, contract in rows
+                if state is DatasetState.ANONYMISING or can_anonymise(contract_rules(contract))]
 
 
 def resume_anonymisations(instance: Instance) -> int:

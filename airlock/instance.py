@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from airlock.settings import Settings
 from anonymize.events import ANONYMISE_EVENTS
-from audit import FOUNDATION_EVENTS, Actor, AuditLog, EventRegistry, Transaction
+from audit import FOUNDATION_EVENTS, Actor, AuditLog, EventRegistry, Transaction, Transactions
 from audit.events import InstanceInitialized
 from catalog import ApiToken, Role, is_current, make_engine, make_session_factory, upgrade
 from intake import INTAKE_EVENTS, ValidationOptions
@@ -102,7 +102,7 @@ class Instance:
                                 max_total_bytes=settings.unpack_max_total_bytes),
             workers=settings.validation_workers)
 
-    def transactions(self, actor: Actor) -> Callable[[], AbstractContextManager[Transaction]]:
+    def transactions(self, actor: Actor) -> Transactions:
         """A factory of units of work for services that need several short transactions."""
         return lambda: self.transaction(actor)
 

@@ -165,8 +165,7 @@ def _detections(results: Iterable[Any], seen: str, text: str) -> list[Detection]
 
 
 def _pieces(seen: str, text: str, start: int, end: int) -> Iterable[tuple[int, int]]:
-    cuts = [start - 1, *(i for i in range(start, end) if seen[i] != text[i]), end] \
-        if seen != text else [start - 1, end]
+    cuts = [start - 1, *(i for i in range(start, end) if seen[i] != text[i]), end]
     for a, b in itertools.pairwise(cuts):
         a += 1
         while a < b and seen[a].isspace():

@@ -97,8 +97,6 @@ class OfflineSpacyNlpEngine(SpacyNlpEngine):
     """Presidio's spaCy engine over pipelines passed in, so Presidio never tries to fetch
     a model (a plain AnalyzerEngine() downloads en_core_web_lg)."""
 
-    # Languages whose pipeline has no lemmatizer, and whose tokens stand in for lemmas.
-    TOKEN_LEMMAS = frozenset({"en"})
     # Languages whose recognizers read the raw text only (Chinese: LAC for names and
     # places, patterns that find their context words in the characters before a match):
     # no spaCy document is made for them, it cost a tenth of the Chinese analysis.
@@ -151,18 +149,14 @@ class OfflineSpacyNlpEngine(SpacyNlpEngine):
         return _is_punct(word)
 
     def _doc_to_nlp_artifact(self, doc: Any, language: str) -> NlpArtifacts:
-        """Presidio's artifacts, with lower-cased tokens standing in for English lemmas:
-        the pipeline has no lemmatizer, and Presidio's context enhancer matches its
-        context words as substrings, so "card" is still found in "cards". Other languages
-        keep spaCy's lemmas (Chinese: empty; its recognizers match context in the raw
-        text)."""
+        """Presidio's artifacts, with lower-cased tokens standing in for lemmas: the English
+        pipeline has no lemmatizer, and Presidio's context enhancer matches its context
+        words as substrings, so "card" is still found in "cards". (Only English makes a
+        document: see TEXT_ONLY.)"""
         entities, scores = self._get_updated_entities(
             self._get_entities(doc), self._get_scores_for_entities(doc))
-        if language in self.TOKEN_LEMMAS:  # read as one array, not a Token per token
-            names = doc.vocab.strings
-            lemmas = [names[h] for h in doc.to_array("LOWER").tolist()]
-        else:
-            lemmas = [t.lemma_ for t in doc]
+        names = doc.vocab.strings  # read as one array, not a Token per token
+        lemmas = [names[h] for h in doc.to_array("LOWER").tolist()]
         return NlpArtifacts(entities=entities, tokens=doc,
                             tokens_indices=doc.to_array("IDX").tolist(), lemmas=lemmas,
                             nlp_engine=self, language=language, scores=scores)

@@ -6,7 +6,7 @@ from audit.events import FOUNDATION_EVENTS, AuditEvent
 from audit.log import AuditLog, Outcome
 from audit.query import EventFilter, EventView, find_events
 from audit.registry import EventRegistry
-from audit.transaction import Transaction
+from audit.transaction import Transaction, Transactions
 from audit.transitions import change_state
 from audit.verify import ChainVerification, verify_chain
 
@@ -23,6 +23,7 @@ __all__ = [
     "EventView",
     "Outcome",
     "Transaction",
+    "Transactions",
     "change_state",
     "find_events",
     "verify_chain",

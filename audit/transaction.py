@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -20,3 +22,7 @@ class Transaction:
 
     def record(self, event: AuditEvent, outcome: Outcome = Outcome.SUCCESS) -> AuditEventRecord:
         return self.log.record(event, self.actor, outcome)
+
+
+Transactions = Callable[[], AbstractContextManager[Transaction]]
+"""A factory of units of work, for services that need several short transactions."""

@@ -10,16 +10,13 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from typing import BinaryIO
 
-from audit import Transaction, change_state
+from audit import Transactions, change_state
 from catalog import Contract, CopyKind, Dataset, DatasetState, create_dataset, get_dataset
 from catalog.base import new_id
 from intake.events import UploadFailed, UploadReceived
 from vault.service import VaultService
-
-Transactions = Callable[[], AbstractContextManager[Transaction]]
 
 
 class UploadTooLargeError(Exception):

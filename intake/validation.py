@@ -9,12 +9,11 @@ report is stored in both cases.
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 from sqlalchemy import insert
 
-from audit import Transaction, change_state
+from audit import Transaction, Transactions, change_state
 from catalog import (
     Contract,
     CopyKind,
@@ -39,8 +38,6 @@ from intake.scan import DatasetScan, scan_archive
 from intake.unpack import UnpackLimits
 from vault import DataKey
 from vault.service import VaultService
-
-Transactions = Callable[[], AbstractContextManager[Transaction]]
 
 
 @dataclass(frozen=True)

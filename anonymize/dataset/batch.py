@@ -28,7 +28,6 @@ class Rewriting:
     namer: PathNamer
     tally: Tally
     mapping: MappingSink
-    keep_prefix: str = ""
 
     def batch(self, file: str) -> Batch:
         return Batch(self, file)

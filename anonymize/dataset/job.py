@@ -35,7 +35,7 @@ from anonymize.dataset.tar_output import ChunkReader, tar_end, tar_member
 from anonymize.events import AnonymisationFailed, AnonymisationStarted, DatasetAnonymised
 from anonymize.policy import build_policy, operator_names
 from anonymize.text import Detector
-from audit import Transaction, change_state
+from audit import Transaction, Transactions, change_state
 from catalog import (
     AnonymisationReportRecord,
     CopyKind,
@@ -50,7 +50,6 @@ from catalog.errors import ConflictError
 from vault import DataKey, StoredObject
 from vault.service import VaultService
 
-Transactions = Callable[[], AbstractContextManager[Transaction]]
 OpenRaw = Callable[[], AbstractContextManager[BinaryIO]]
 LABEL_FILE_LIMIT = 512 * 1024 * 1024
 _WRITE_BUFFER = 1024 * 1024
@@ -147,6 +146,7 @@ def _produce(vault: VaultService, dataset_id: str, plan: DatasetPlan, unpack: Un
              options: AnonymisationOptions, started: _Started, outcome: _Outcome,
              on_item: Callable[[int], None], began: float) -> AnonymisationReport:
     key = secrets.token_bytes(32)
+    operators = operator_names(build_policy(plan.operators, key))  # checked before any work
     tally = Tally()
 
     def write_part(data: bytes) -> None:
@@ -172,7 +172,7 @@ def _produce(vault: VaultService, dataset_id: str, plan: DatasetPlan, unpack: Un
     del key  # never stored; with the pool shut down, no copy of it is left in a worker
     return AnonymisationReport(
         dataset_id=dataset_id, mode=plan.mode,
-        operators=operator_names(build_policy(plan.operators, secrets.token_bytes(32))),
+        operators=operators,
         images="kept (contract: images hold no personal data)",
         finished_at=utcnow().isoformat(), seconds=round(time.perf_counter() - began, 3),
         items=len(started.items), label_files=outcome.label_files,

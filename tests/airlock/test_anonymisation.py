@@ -140,3 +140,13 @@ def test_pii_requests_are_bounded_and_never_echoed(api: TestClient, instance: In
                         headers=_auth(_setup(instance)["operator"]))
     assert response.status_code == 422
     assert "张三" not in response.text
+
+
+def test_contract_operators_are_the_policy_operators() -> None:
+    """Intake may not import anonymize, so the contract repeats the operator names."""
+    from typing import get_args
+
+    from anonymize.policy import OPERATOR_NAMES
+    from intake.contract import OperatorName
+
+    assert set(get_args(OperatorName)) == OPERATOR_NAMES
