@@ -35,6 +35,7 @@ bench: install
 eval: install
 	$(BIN)/python bench/pii_eval.py
 	$(BIN)/python bench/anonymise.py
+	$(BIN)/python bench/image_eval.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -1,8 +1,8 @@
 """Anonymisation work: from a contract to a plan, and the runs the service owes.
 
-A validated dataset is anonymised right after validation when its contract allows it (today:
-`anonymisation.images: keep`; image redaction comes with its own issue). The pieces meet
-here, in the composition root: intake's unpacker reads the raw copy, anonymize rewrites.
+A validated dataset is anonymised right after validation. The pieces meet here, in the
+composition root: intake's unpacker reads the raw copy, anonymize rewrites labels and
+redacts images with this process's models.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 
 from sqlalchemy import select
 
+from airlock.image_models import image_plan, image_redactor
 from airlock.instance import Instance
 from airlock.pii_engine import shared_engine
 from anonymize.dataset import (
@@ -25,7 +26,7 @@ from anonymize.dataset import (
 )
 from anonymize.dataset.job import OpenRaw
 from audit import Actor
-from catalog import Contract, Dataset, DatasetState, get_dataset
+from catalog import Contract, CopyKind, Dataset, DatasetState, get_dataset, live_copies
 from catalog.errors import ConflictError
 from intake import ContractRules, Problems, contract_rules
 from intake.contract import ImageHandling
@@ -46,7 +47,8 @@ def plan_for(rules: ContractRules) -> DatasetPlan:
         operators=dict(rules.anonymisation.operators),
         root=root,
         rename_paths=rules.anonymisation.rename_paths,
-        images=rules.anonymisation.images.value,
+        images=image_plan(rules.anonymisation.redaction)
+        if rules.anonymisation.images is ImageHandling.REDACT else None,
         fixed_names=frozenset(fixed | set(rules.volume.classes or ())),
         labels=LabelPlan(
             layout=layout.kind.value,
@@ -58,10 +60,6 @@ def plan_for(rules: ContractRules) -> DatasetPlan:
             class_names=join(root, layout.class_names) if layout.class_names else None,
             free_text=frozenset(rules.free_text_fields()),
             kept=frozenset(f.name for f in labels.fields if not f.free_text)))
-
-
-def can_anonymise(rules: ContractRules) -> bool:
-    return rules.anonymisation.images is ImageHandling.KEEP
 
 
 def _unpacker(limits: UnpackLimits) -> Callable[[OpenRaw, int], Iterator[SourceEntry]]:
@@ -91,34 +89,49 @@ def anonymise(instance: Instance, actor: Actor, dataset_id: str,
 def anonymise_if_allowed(instance: Instance, actor: Actor, dataset_id: str,
                          on_item: Callable[[int], None] | None = None,
                          ) -> AnonymisationReport | None:
-    """Anonymise a dataset that validation just accepted, when its contract allows it."""
+    """Anonymise a dataset that validation just accepted."""
     state, rules = _state_and_rules(instance, dataset_id)
-    if state is not DatasetState.VALIDATED or not can_anonymise(rules):
+    if state is not DatasetState.VALIDATED:
         return None
     return _run(instance, actor, dataset_id, rules, on_item)
 
 
 def _run(instance: Instance, actor: Actor, dataset_id: str, rules: ContractRules,
          on_item: Callable[[int], None] | None) -> AnonymisationReport:
+    max_pixels = rules.images.max_pixels
     options = AnonymisationOptions(engine=shared_engine,
                                    workers=instance.settings.anonymise_workers,
                                    pool_min_items=instance.settings.anonymise_pool_min_items,
-                                   max_item_bytes=rules.images.max_file_bytes)
+                                   max_item_bytes=rules.images.max_file_bytes,
+                                   redactor=lambda plan: image_redactor(plan, max_pixels),
+                                   image_threads=instance.settings.image_workers)
     return anonymise_dataset(instance.transactions(actor), instance.vault, dataset_id,
                              plan_for(rules), _unpacker(instance.validation_options().limits),
                              options, on_item)
 
 
-def pending_anonymisations(instance: Instance) -> list[str]:
-    """Interrupted runs, and validated datasets whose contract allows anonymisation."""
+PREVIEW_LIMIT = 16 * 1024 * 1024
+
+
+def contact_sheet(instance: Instance, dataset_id: str) -> bytes | None:
+    """The dataset's preview of redacted thumbnails (the `report` copy), if it has one."""
     with instance.reading() as session:
-        rows = session.execute(
-            select(Dataset.id, Dataset.state, Contract)
-            .join(Contract, Contract.id == Dataset.contract_id)
-            .where(Dataset.state.in_([DatasetState.VALIDATED, DatasetState.ANONYMISING]))
-            .order_by(Dataset.created_at)).all()
-        return [dataset_id for dataset_id, state, contract in rows
-                if state is DatasetState.ANONYMISING or can_anonymise(contract_rules(contract))]
+        sheets = [c for c in live_copies(session, dataset_id) if c.kind is CopyKind.REPORT]
+        if not sheets:
+            return None
+        key = instance.vault.data_key(session, dataset_id)
+    with instance.vault.store.open(key, dataset_id, sheets[-1].id) as plaintext:
+        return plaintext.read(PREVIEW_LIMIT)
+
+
+def pending_anonymisations(instance: Instance) -> list[str]:
+    """Interrupted runs, and validated datasets not yet anonymised."""
+    with instance.reading() as session:
+        return list(session.scalars(
+            select(Dataset.id)
+            .where(Dataset.contract_id.is_not(None),
+                   Dataset.state.in_([DatasetState.VALIDATED, DatasetState.ANONYMISING]))
+            .order_by(Dataset.created_at)))
 
 
 def resume_anonymisations(instance: Instance) -> int:

@@ -7,8 +7,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from functools import cache
+from typing import TYPE_CHECKING
 
-from anonymize.engine import Detection, PiiEngine, build_engine
+if TYPE_CHECKING:  # the engine's modules (Presidio, spaCy) load on first use, not at import
+    from anonymize.engine import Detection, PiiEngine
 
 
 class SerialEngine:
@@ -28,6 +30,8 @@ _loading = threading.Lock()
 
 @cache
 def _engine() -> SerialEngine:
+    from anonymize.engine import build_engine
+
     return SerialEngine(build_engine())
 
 

@@ -58,6 +58,10 @@ class Settings(BaseSettings):
         default=5000, ge=0,
         description="Datasets with fewer items are rewritten in the calling process: "
                     "starting worker processes costs seconds of model loading.")
+    image_workers: int = Field(
+        default_factory=lambda: os.cpu_count() or 1, ge=1, le=64,
+        description="Threads redacting images in parallel during anonymisation (default: "
+                    "CPU count). The models load once per process and run one thread each.")
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         default="info", description="Log level of the service.")
 

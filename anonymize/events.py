@@ -20,7 +20,9 @@ class AnonymisationStarted(AuditEvent):
 
 class DatasetAnonymised(AuditEvent):
     """The anonymised copy (and, when de-identifying, the encrypted mapping) was stored.
-    `entities` counts replacements per entity type; the run's key was discarded."""
+    `entities` counts replacements per entity type; the run's key was discarded. `images`
+    is `redacted` or `kept`; `images_flagged` counts images on which the residual check
+    still found a face or text."""
 
     action: ClassVar[str] = "dataset.anonymised"
     tenant: Id
@@ -32,6 +34,10 @@ class DatasetAnonymised(AuditEvent):
     entities: dict[Name, Count] = Field(default_factory=dict, max_length=200)
     mapping_copies: Count
     key_discarded: bool
+    images: Name = "kept"
+    faces: Count = 0
+    text_regions: Count = 0
+    images_flagged: Count = 0
 
 
 class AnonymisationFailed(AuditEvent):

@@ -160,6 +160,11 @@ class Item(Base):
     height: Mapped[int | None] = mapped_column(Integer)
     class_name: Mapped[str | None] = mapped_column(String(256))
     label_ref: Mapped[str | None] = mapped_column(String(1024))
+    faces: Mapped[int | None] = mapped_column(Integer)
+    """Faces painted over by the anonymisation (None: not redacted)."""
+    text_regions: Mapped[int | None] = mapped_column(Integer)
+    redaction_flagged: Mapped[bool | None] = mapped_column(Boolean)
+    """The residual check still found a face or text on the output."""
 
 
 class DataKeyRecord(Base):

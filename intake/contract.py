@@ -120,6 +120,55 @@ class ImageHandling(StrEnum):
     KEEP = "keep"
 
 
+class RedactionMethod(StrEnum):
+    BLUR = "blur"
+    PIXELATE = "pixelate"
+    FILL = "fill"
+
+
+class FaceShape(StrEnum):
+    ELLIPSE = "ellipse"
+    RECTANGLE = "rectangle"
+
+
+class TextScope(StrEnum):
+    ALL = "all"
+    PERSONAL = "personal"
+    NONE = "none"
+
+
+class ResidualHandling(StrEnum):
+    REDO = "redo"
+    FLAG = "flag"
+
+
+class FaceRedaction(_Strict):
+    enabled: bool = True
+    method: RedactionMethod = RedactionMethod.BLUR
+    shape: FaceShape = FaceShape.ELLIPSE
+    margin: float = Field(default=0.3, ge=0, le=1.5,
+                          description="Added on each side, as a fraction of the face's size "
+                                      "(hair, ears, turned heads).")
+
+
+class TextRedaction(_Strict):
+    scope: TextScope = Field(
+        default=TextScope.ALL,
+        description="all: every text region; personal: only text read as personal "
+                    "information (names, phones, IDs, plates); none.")
+    method: RedactionMethod = RedactionMethod.BLUR
+    margin: float = Field(default=0.1, ge=0, le=1.5)
+
+
+class ImageRedactionRules(_Strict):
+    faces: FaceRedaction = Field(default_factory=FaceRedaction)
+    text: TextRedaction = Field(default_factory=TextRedaction)
+    residual: ResidualHandling = Field(
+        default=ResidualHandling.REDO,
+        description="What the detectors still find on the output: redo (paint again, then "
+                    "flag what is left) or flag.")
+
+
 OperatorName = Literal["surname", "pseudonym", "mask", "redact", "hash", "generalize", "keep"]
 EntityType = Annotated[str, Field(pattern=r"^(?:[A-Z][A-Z0-9_]{1,47}|DEFAULT)$")]
 
@@ -140,6 +189,7 @@ class AnonymisationRules(_Strict):
         default=ImageHandling.REDACT,
         description="redact: blur faces and text, strip metadata; keep: images hold no "
                     "personal data by agreement and are copied unchanged.")
+    redaction: ImageRedactionRules = Field(default_factory=ImageRedactionRules)
 
 
 class ContractRules(_Strict):

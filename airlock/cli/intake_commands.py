@@ -20,7 +20,7 @@ from rich.progress import (
 from sqlalchemy.orm import Session
 
 from airlock.api.schemas import ContractAdded, ContractOut, DatasetOut
-from airlock.cli.anonymise_commands import after_validation, stored_report
+from airlock.cli.anonymise_commands import after_validation, stored_report, write_preview
 from airlock.cli.anonymise_commands import print_report as print_anonymisation
 from airlock.cli.context import local_actor, open_instance
 from airlock.cli.errors import AirlockGroup
@@ -139,8 +139,15 @@ def report(dataset_id: Annotated[str, typer.Argument(help="Dataset id.")],
            anonymisation: Annotated[bool, typer.Option(
                "--anonymisation", help="The anonymisation report instead: counts per entity "
                                        "type, field and operator.")] = False,
+           preview: Annotated[Path | None, typer.Option(
+               "--preview", help="Write the contact sheet of redacted thumbnails (JPEG) to "
+                                 "this file.")] = None,
            as_json: JsonOption = False) -> None:
     """The validation report: every problem, its place and rule, never label content."""
+    if preview is not None:
+        with open_instance() as instance:
+            write_preview(instance, dataset_id, preview)
+        return
     if anonymisation:
         with open_instance() as instance:
             print_anonymisation(stored_report(instance, dataset_id), as_json)

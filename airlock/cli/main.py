@@ -12,6 +12,7 @@ from airlock.cli.admin_commands import tenant_app, token_app
 from airlock.cli.anonymise_commands import anonymise_command
 from airlock.cli.audit_commands import audit_app
 from airlock.cli.errors import AirlockGroup
+from airlock.cli.image_commands import image_app
 from airlock.cli.intake_commands import contract_app, report, status, upload, validate
 from airlock.cli.output import JsonOption, console, print_json
 from airlock.cli.pii_commands import pii_app
@@ -29,6 +30,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(vault_app, name="vault")
 app.add_typer(contract_app, name="contract")
 app.add_typer(pii_app, name="pii")
+app.add_typer(image_app, name="image")
 for command in (upload, status, report, validate):
     app.command()(command)
 app.command("anonymise")(anonymise_command)

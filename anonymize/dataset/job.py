@@ -17,22 +17,27 @@ import logging
 import secrets
 import time
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass, field
 from typing import BinaryIO, Protocol
 
 from sqlalchemy import select, update
 
 from anonymize.dataset.batch import Rewriting
+from anonymize.dataset.image_stage import Done, ImageStage, ItemRedaction
 from anonymize.dataset.labels import label_rewrite
 from anonymize.dataset.mapping import MappingSink, NoMapping
 from anonymize.dataset.names import PathNamer
 from anonymize.dataset.plan import DatasetPlan, Mode
 from anonymize.dataset.pool import text_pool
-from anonymize.dataset.report import AnonymisationReport
+from anonymize.dataset.report import AnonymisationReport, ImageSummary
 from anonymize.dataset.tally import Tally
 from anonymize.dataset.tar_output import ChunkReader, tar_end, tar_member
 from anonymize.events import AnonymisationFailed, AnonymisationStarted, DatasetAnonymised
+from anonymize.image.contact_sheet import ContactSheet
+from anonymize.image.pipeline import ImageRedactor
+from anonymize.image.plan import ImagePlan
 from anonymize.policy import build_policy, operator_names
 from anonymize.text import Detector
 from audit import Transaction, Transactions, change_state
@@ -51,6 +56,7 @@ from vault import DataKey, StoredObject
 from vault.service import VaultService
 
 OpenRaw = Callable[[], AbstractContextManager[BinaryIO]]
+ImageRedactors = Callable[[ImagePlan], ImageRedactor]
 LABEL_FILE_LIMIT = 512 * 1024 * 1024
 _WRITE_BUFFER = 1024 * 1024
 log = logging.getLogger("airlock.anonymise")
@@ -81,6 +87,10 @@ class AnonymisationOptions:
     """Below this many items the texts are rewritten in this process: starting worker
     processes costs several seconds of model loading (bench/anonymise.py: the pool pays
     off from about 3,000 captions on 2 cores)."""
+    redactor: ImageRedactors | None = None
+    """Builds this process's image redactor for a plan (models loaded once per process);
+    needed unless the plan keeps the images."""
+    image_threads: int = 1
 
     def workers_for(self, items: int) -> int:
         return self.workers if items >= self.pool_min_items else 1
@@ -98,6 +108,7 @@ class _Started:
 class _Outcome:
     written: list[tuple[CopyKind, str, StoredObject]] = field(default_factory=list)
     renamed: dict[int, str] = field(default_factory=dict)  # item id -> anonymised path
+    redacted: dict[int, ItemRedaction] = field(default_factory=dict)  # item id -> counts
     label_files: int = 0
     dropped: int = 0
 
@@ -106,9 +117,8 @@ def anonymise_dataset(transactions: Transactions, vault: VaultService, dataset_i
                       plan: DatasetPlan, unpack: Unpack,
                       options: AnonymisationOptions,
                       on_item: Callable[[int], None] | None = None) -> AnonymisationReport:
-    if plan.images != "keep":
-        raise ConflictError(f"dataset {dataset_id}: its contract asks for image redaction, "
-                            "which this version cannot do yet; nothing was changed")
+    if plan.images is not None and options.redactor is None:
+        raise ValueError("the plan redacts images but no image redactor was given")
     began = time.perf_counter()
     started = _start(transactions, vault, dataset_id, plan)
     outcome = _Outcome()
@@ -155,13 +165,16 @@ def _produce(vault: VaultService, dataset_id: str, plan: DatasetPlan, unpack: Un
         outcome.written.append((CopyKind.MAPPING, copy_id, stored))
 
     mapping = MappingSink(write_part) if plan.mode is Mode.DEIDENTIFY else NoMapping()
-    with text_pool(plan.operators, key, options.workers_for(len(started.items)),
-                   options.engine) as pool:
+    sheet = ContactSheet() if plan.images is not None else None
+    with ExitStack() as stack:
+        pool = stack.enter_context(text_pool(
+            plan.operators, key, options.workers_for(len(started.items)), options.engine))
+        stage = _image_stage(plan, options, sheet, stack)
         namer = PathNamer(pool, key, plan.fixed_names, tally, plan.rename_paths)
         prefix = plan.fixed_prefix()
         namer.prepare(p[len(prefix):] for p in started.items if p.startswith(prefix))
         producer = _Producer(plan, started, outcome, Rewriting(pool, namer, tally, mapping),
-                             options, on_item)
+                             stage, options, on_item)
         copy_id = new_id()
         reader = io.BufferedReader(ChunkReader(producer.chunks(
             lambda: vault.store.open(started.key, dataset_id, started.raw.id),
@@ -170,10 +183,15 @@ def _produce(vault: VaultService, dataset_id: str, plan: DatasetPlan, unpack: Un
         outcome.written.append((CopyKind.ANONYMISED, copy_id, stored))
     mapping.close()
     del key  # never stored; with the pool shut down, no copy of it is left in a worker
+    preview = sheet.render() if sheet is not None else None
+    if preview is not None:
+        preview_id = new_id()
+        outcome.written.append((CopyKind.REPORT, preview_id, vault.write(
+            started.key, dataset_id, preview_id, io.BytesIO(preview))))
     return AnonymisationReport(
         dataset_id=dataset_id, mode=plan.mode,
         operators=operators,
-        images="kept (contract: images hold no personal data)",
+        images=ImageSummary.of(plan.images, stage.tally, preview is not None),
         finished_at=utcnow().isoformat(), seconds=round(time.perf_counter() - began, 3),
         items=len(started.items), label_files=outcome.label_files,
         entries_dropped=outcome.dropped, texts_scanned=tally.texts,
@@ -186,16 +204,27 @@ def _produce(vault: VaultService, dataset_id: str, plan: DatasetPlan, unpack: Un
         key_discarded=True)
 
 
+def _image_stage(plan: DatasetPlan, options: AnonymisationOptions,
+                 sheet: ContactSheet | None, stack: ExitStack) -> ImageStage:
+    if plan.images is None or options.redactor is None:
+        return ImageStage(None, None, 1)
+    threads = max(1, options.image_threads)
+    executor = stack.enter_context(ThreadPoolExecutor(threads,
+                                                      thread_name_prefix="airlock-image"))
+    return ImageStage(options.redactor(plan.images), executor, 2 * threads, sheet)
+
+
 class _Producer:
     """Walks the raw archive once and yields the tar of the anonymised copy."""
 
     def __init__(self, plan: DatasetPlan, started: _Started, outcome: _Outcome,
-                 rewriting: Rewriting, options: AnonymisationOptions,
+                 rewriting: Rewriting, stage: ImageStage, options: AnonymisationOptions,
                  on_item: Callable[[int], None]) -> None:
         self._plan = plan
         self._started = started
         self._outcome = outcome
         self._rewriting = rewriting
+        self._stage = stage
         self._options = options
         self._on_item = on_item
         self._names: set[str] = set()
@@ -203,6 +232,12 @@ class _Producer:
                                 plan.labels.class_names} - {None}
 
     def chunks(self, open_raw: OpenRaw, size: int, unpack: Unpack) -> Iterator[bytes]:
+        try:
+            yield from self._walk(open_raw, size, unpack)
+        finally:
+            self._stage.cancel()
+
+    def _walk(self, open_raw: OpenRaw, size: int, unpack: Unpack) -> Iterator[bytes]:
         seen = 0
         for entry in unpack(open_raw, size):
             if entry.path in self._started.items:
@@ -220,14 +255,23 @@ class _Producer:
         if seen != len(self._started.items):
             raise AnonymisationError(f"{len(self._started.items) - seen} registered items "
                                      "are missing from the raw copy")
+        for done in self._stage.drain():
+            yield from self._emit(done)
         yield tar_end()
 
     def _item(self, entry: SourceEntry) -> Iterator[bytes]:
         data = self._read(entry, self._options.max_item_bytes)
         name = self._rename(entry.path)
+        item_id = self._started.items[entry.path]
         if name != entry.path:
-            self._outcome.renamed[self._started.items[entry.path]] = name
-        yield from self._member(name, data)
+            self._outcome.renamed[item_id] = name
+        for done in self._stage.put(item_id, name, data):
+            yield from self._emit(done)
+
+    def _emit(self, done: Done) -> Iterator[bytes]:
+        if done.result is not None:  # counts only: the bytes go to the archive, not memory
+            self._outcome.redacted[done.item_id] = ItemRedaction.of(done.result)
+        yield from self._member(done.name, done.data)
         self._on_item(1)
 
     def _rename(self, path: str, keep: bool = False) -> str:
@@ -260,6 +304,7 @@ def _finish(transactions: Transactions, vault: VaultService, dataset_id: str,
         for kind, copy_id, stored in outcome.written:
             vault.register(tx, dataset, kind, copy_id, stored)
         _rename_items(tx, outcome.renamed)
+        _record_redactions(tx, outcome.redacted)
         tx.session.merge(AnonymisationReportRecord(dataset_id=dataset_id,
                                                    body=report.model_dump(mode="json")))
         dataset.anonymisation_mode = plan.mode.value
@@ -268,7 +313,9 @@ def _finish(transactions: Transactions, vault: VaultService, dataset_id: str,
             tenant=dataset.tenant_id, dataset=dataset_id, mode=plan.mode.value,
             items=report.items, label_files=report.label_files,
             paths_renamed=report.paths_renamed, entities=report.entities,
-            mapping_copies=report.mapping_copies, key_discarded=report.key_discarded))
+            mapping_copies=report.mapping_copies, key_discarded=report.key_discarded,
+            images=report.images.handling, faces=report.images.faces,
+            text_regions=report.images.text_regions, images_flagged=report.images.flagged))
 
 
 def _rename_items(tx: Transaction, renamed: dict[int, str]) -> None:
@@ -278,6 +325,13 @@ def _rename_items(tx: Transaction, renamed: dict[int, str]) -> None:
         return
     tx.session.execute(update(Item), [{"id": i, "path": f"//renaming/{i}"} for i in renamed])
     tx.session.execute(update(Item), [{"id": i, "path": p} for i, p in renamed.items()])
+
+
+def _record_redactions(tx: Transaction, redacted: dict[int, ItemRedaction]) -> None:
+    if redacted:
+        tx.session.execute(update(Item), [
+            {"id": i, "faces": r.faces, "text_regions": r.text, "redaction_flagged": r.flagged}
+            for i, r in redacted.items()])
 
 
 def _fail(transactions: Transactions, vault: VaultService, dataset_id: str,

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from anonymize.image.plan import ImagePlan
+
 
 class Mode(StrEnum):
     ANONYMISE = "anonymise"
@@ -47,9 +49,9 @@ class DatasetPlan:
     labels: LabelPlan
     root: str = ""
     rename_paths: bool = True
-    images: str = "redact"
-    """`redact` (faces, text, metadata) or `keep` (the contract says the images hold no
-    personal data)."""
+    images: ImagePlan | None = field(default_factory=ImagePlan)
+    """How faces and text are redacted; None: the contract says the images hold no personal
+    data, they are copied unchanged."""
     fixed_names: frozenset[str] = field(default_factory=frozenset)
     """Path components never rewritten: the contract's folders and listed class names."""
 

@@ -5,7 +5,46 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from anonymize.dataset.image_stage import ImageTally
 from anonymize.dataset.plan import Mode
+from anonymize.image.plan import ImagePlan
+
+
+class ImageSummary(BaseModel):
+    """What was done to the images; names are the anonymised ones."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    handling: str = Field(description="redacted, or kept (the contract says the images hold "
+                                      "no personal data).")
+    settings: dict[str, str] = Field(default_factory=dict)
+    images: int = 0
+    faces: int = Field(default=0, description="Face regions painted over.")
+    text_regions: int = Field(default=0, description="Text regions painted over.")
+    redone: int = Field(default=0, description="Images painted again after the residual "
+                                               "check found something.")
+    flagged: int = Field(default=0, description="Images on which the residual check still "
+                                                "found a face or text after the last pass.")
+    flagged_items: list[str] = Field(default_factory=list,
+                                     description="The first flagged images (anonymised names).")
+    metadata_stripped: bool = False
+    contact_sheet: bool = Field(default=False,
+                                description="A preview of redacted thumbnails is stored.")
+
+    @classmethod
+    def of(cls, plan: ImagePlan | None, tally: ImageTally, sheet: bool) -> ImageSummary:
+        if plan is None:
+            return cls(handling="kept")
+        return cls(
+            handling="redacted",
+            settings={"faces": f"{plan.face_method.value} {plan.face_shape.value}, margin "
+                               f"{plan.face_margin}" if plan.faces else "not redacted",
+                      "text": f"{plan.text.value}, {plan.text_method.value}, margin "
+                              f"{plan.text_margin}",
+                      "residual": plan.residual.value},
+            images=tally.images, faces=tally.faces, text_regions=tally.text_regions,
+            redone=tally.redone, flagged=tally.flagged, flagged_items=tally.flagged_items,
+            metadata_stripped=True, contact_sheet=sheet)
 
 
 class AnonymisationReport(BaseModel):
@@ -14,7 +53,7 @@ class AnonymisationReport(BaseModel):
     dataset_id: str
     mode: Mode
     operators: dict[str, str] = Field(description="Entity type → operator applied.")
-    images: str = Field(description="What was done to the images: kept or redacted.")
+    images: ImageSummary
     finished_at: str
     seconds: float
     items: int

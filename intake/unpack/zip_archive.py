@@ -36,7 +36,7 @@ def zip_entries(open_source: Opener, size: int, budget: Budget, gate: EntryGate,
             budget.declare(sum(info.file_size for info in infos))
             for index, info in enumerate(infos):
                 path = gate.admit(_stored_name(info), _findings(info, budget),
-                                  directory=info.is_dir())
+                                  directory=_is_dir(info))
                 if path is None:
                     continue
                 source_of_entry = EntrySource(partial(archive.open, info),
@@ -59,6 +59,11 @@ def _stored_name(info: zipfile.ZipInfo) -> str:
     return info.orig_filename
 
 
+def _is_dir(info: zipfile.ZipInfo) -> bool:
+    """`ZipInfo.is_dir` fails on an empty name (a damaged header)."""
+    return info.filename.endswith("/")
+
+
 def _findings(info: zipfile.ZipInfo, budget: Budget) -> list[Finding]:
     found: list[Finding] = []
     if info.flag_bits & _ENCRYPTED:
@@ -71,6 +76,6 @@ def _findings(info: zipfile.ZipInfo, budget: Budget) -> list[Finding]:
         found.append(Finding(SYMLINK, "symbolic link; links are not allowed"))
     elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode) or stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
         found.append(Finding(SPECIAL_FILE, "device, FIFO or socket; only files are allowed"))
-    if not info.is_dir():
+    if not _is_dir(info):
         found.extend(size_findings(info.file_size, info.compress_size, budget.limits))
     return found

@@ -17,7 +17,7 @@ from intake import add_contract, receive_upload, validate_dataset
 from intake.contract import Layout
 from tests.intake.datasets import contract_yaml, dataset_files, image, pack
 
-DEIDENTIFIED = "anonymisation: {mode: deidentify, images: keep}\n"
+DEIDENTIFIED = "anonymisation: {mode: deidentify, images: redact}\n"
 
 
 @dataclass(frozen=True)

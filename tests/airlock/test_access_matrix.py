@@ -50,6 +50,8 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, int]]] = [
     ("GET", "/v1/datasets/{own_dataset}/anonymisation-report", None,
      _allowed("client", "compliance")),
     ("GET", "/v1/datasets/{other_dataset}/anonymisation-report", None, _allowed("compliance")),
+    ("GET", "/v1/datasets/{own_dataset}/preview", None, _allowed("client", "compliance")),
+    ("GET", "/v1/datasets/{other_dataset}/preview", None, _allowed("compliance")),
     ("GET", "/v1/datasets/{own_dataset}/mapping", None, _allowed("reidentifier")),
     ("GET", "/v1/datasets/{other_dataset}/mapping", None, _allowed()),
     ("POST", "/v1/pii/analyze", {"texts": ["张三"]}, _allowed("client", "operator")),

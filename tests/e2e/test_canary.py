@@ -1,7 +1,7 @@
 """Canary: personal values planted in an upload (free text, an unlisted column, a file name,
-a rejected formula cell, bad requests) never reach the server's log at debug level, the
-audit trail, a report, a status, an error message, the anonymised copy, or any file of the
-instance in the clear."""
+an image's EXIF, XMP and comment, a rejected formula cell, bad requests) never reach the
+server's log at debug level, the audit trail, a report, a status, an error message, the
+anonymised copy, or any file of the instance in the clear."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import httpx
+from PIL import Image
 
 from airlock.instance import Instance
 from airlock.settings import Settings
@@ -27,8 +28,22 @@ purpose: training a pet classifier
 layout: {kind: csv_manifest, manifest: labels.csv}
 volume: {classes: [cat, dog], min_items: 2}
 labels: {fields: [{name: caption, free_text: true}]}
-anonymisation: {mode: anonymise, images: keep}
+anonymisation: {mode: anonymise, images: redact}
 """
+
+
+def _photo_with_canaries(seed: int) -> bytes:
+    """A JPEG whose EXIF (artist, GPS), XMP packet and comment carry the canaries."""
+    exif = Image.Exif()
+    exif[0x013B] = CANARIES[0]  # Artist
+    exif[0x010E] = f"{CANARIES[1]} {CANARIES[2]}"  # ImageDescription
+    exif.get_ifd(0x8825)[2] = (39.0, 54.0, 15.0)  # GPSLatitude
+    xmp = (f'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF><rdf:Description dc:creator='
+           f'"{CANARIES[3]}"/></rdf:RDF></x:xmpmeta>').encode()
+    out = io.BytesIO()
+    Image.open(io.BytesIO(image(seed))).save(out, "JPEG", exif=exif, xmp=xmp,
+                                             comment=CANARIES[0].encode())
+    return out.getvalue()
 
 
 def _manifest(rows: list[list[str]]) -> bytes:
@@ -86,7 +101,8 @@ def test_no_personal_value_leaks(env: dict[str, str], tmp_path: Path) -> None:
         client = httpx.Client(base_url=base, timeout=60,
                               headers={"Authorization": f"Bearer {tokens['client']}"})
         files = {
-            "images/张三丰_身份证.jpg": image(1), "images/img002.jpg": image(2),
+            "images/张三丰_身份证.jpg": _photo_with_canaries(1),
+            "images/img002.jpg": _photo_with_canaries(2),
             "labels.csv": _manifest([
                 ["images/张三丰_身份证.jpg", "cat", "张三丰的手机是13987654321",
                  "canary.li@example.org"],

@@ -81,12 +81,13 @@ def test_every_layout_is_accepted_through_the_cli(any_instance: Instance, tmp_pa
     with any_instance.reading() as session:
         dataset = session.get(Dataset, dataset_id)
         items = session.execute(select(Item).where(Item.dataset_id == dataset_id)).scalars().all()
-        assert dataset is not None and dataset.state is DatasetState.VALIDATED
+        # Accepted, then anonymised right away (labels rewritten, images redacted).
+        assert dataset is not None and dataset.state is DatasetState.READY
         assert dataset.item_count == 6 and dataset.upload_sha256 == report["upload_sha256"]
         assert sorted(i.class_name or "" for i in items) == ["cat"] * 3 + ["dog"] * 3
         assert all(i.width == 64 and i.height == 48 and i.format == "jpeg" for i in items)
         assert verify_chain(session).intact
-    assert len(_vault_objects(any_instance, dataset_id)) == 1  # the raw copy
+    assert len(_vault_objects(any_instance, dataset_id)) == 3  # raw, anonymised, preview
 
 
 def _break(layout: Layout, files: dict[str, bytes]) -> str:
@@ -147,7 +148,7 @@ def test_upload_status_and_report_over_http(api: TestClient, instance: Instance)
     dataset = created.json()
     assert dataset["upload_bytes"] == len(body) and len(dataset["upload_sha256"]) == 64
     status = api.get(f"/v1/datasets/{dataset['id']}", headers=auth).json()
-    assert status["state"] == "validated" and status["item_count"] == 6
+    assert status["state"] == "ready" and status["item_count"] == 6
     report = api.get(f"/v1/datasets/{dataset['id']}/report", headers=auth).json()
     assert report["outcome"] == "accepted" and report["summary"]["label_files"] == 1
     listed = api.get("/v1/datasets", headers=auth).json()
@@ -209,7 +210,7 @@ def test_every_layout_over_http(any_instance: Instance, layout: Layout) -> None:
                               client.get(f"/v1/datasets/{dataset_id}/report",
                                          headers=auth).json())
     status, report = outcomes["good"]
-    assert status["state"] == "validated" and report["errors"] == 0
+    assert status["state"] == "ready" and report["errors"] == 0
     status, report = outcomes["bad"]
     assert status["state"] == "rejected" and rule in report["rules"]
     _assert_purged(any_instance, status["id"])

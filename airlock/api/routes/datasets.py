@@ -8,10 +8,10 @@ from typing import Annotated, Any, BinaryIO, TypeVar, cast
 
 import anyio.to_thread
 from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request, status
-from fastapi.responses import StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 from sqlalchemy import select
 
-from airlock.anonymisation import anonymise_if_allowed
+from airlock.anonymisation import anonymise_if_allowed, contact_sheet
 from airlock.api.body import AsyncBodyReader
 from airlock.api.deps import InstanceDep, Requires, client_scope, ensure_tenant
 from airlock.api.problems import Problem
@@ -141,6 +141,23 @@ def anonymisation_report(dataset_id: str, request: Request, instance: InstanceDe
     return AnonymisationReport.model_validate(_report_body(
         instance, request, actor, dataset_id, AnonymisationReportRecord,
         "has not been anonymised"))
+
+
+@router.get("/{dataset_id}/preview", response_class=Response, responses={
+    200: {"content": {"image/jpeg": {}},
+          "description": "A contact sheet of redacted thumbnails (first images)."}})
+def preview(dataset_id: str, request: Request, instance: InstanceDep,
+            actor: ReportReader) -> Response:
+    """Thumbnails of the redacted images, to see what the anonymisation did; never the
+    originals. No file names are drawn on it."""
+    with instance.reading() as session:
+        tenant_id = get_dataset(session, dataset_id).tenant_id
+    ensure_tenant(instance, request, actor, tenant_id)
+    sheet = contact_sheet(instance, dataset_id)
+    if sheet is None:
+        raise Problem(404, f"dataset {dataset_id} has no preview (images kept, not yet "
+                           "anonymised, or purged)")
+    return Response(sheet, media_type="image/jpeg", headers={"Cache-Control": "no-store"})
 
 
 @router.get("/{dataset_id}/mapping", response_class=StreamingResponse, responses={

@@ -1,0 +1,153 @@
+"""Where the text is in an image: PP-OCRv4 text detection (DB) from the installed rapidocr.
+
+Only the ONNX model file and the DB post-processing of `rapidocr_onnxruntime` are used; the
+session and the choice of inference size are ours, because rapidocr's defaults run a scanned
+A4 page (5000 x 7000 px) at full size (minutes, gigabytes) and its detector object keeps
+per-call state, so it cannot be shared between threads.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+import onnxruntime as ort
+from rapidocr_onnxruntime.ch_ppocr_det.utils import DBPostProcess
+
+from anonymize.image.regions import Pixels, Region, RegionKind
+
+Polygon = npt.NDArray[np.float32]
+"""Four corners (x, y) in pixels of the input image: top-left, top-right, bottom-right,
+bottom-left of the text line as read."""
+
+MODEL_DIR = Path(str(files("rapidocr_onnxruntime"))) / "models"
+"""The models ship inside the wheel: nothing is downloaded at run time."""
+
+DET_MODEL = MODEL_DIR / "ch_PP-OCRv4_det_infer.onnx"
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """One detected line: the box the pipeline redacts and the polygon the reader crops."""
+
+    region: Region
+    polygon: Polygon = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class DetectionSettings:
+    """How the image is sized for the network and how the probability map becomes boxes."""
+
+    min_side: int = 512
+    """Images whose short side is below this are enlarged to it: below about 500 px a line of
+    print is only a few pixels tall. rapidocr enlarges up to 736, but on receipts 440-720 px
+    wide that found no more lines (measured) and cost 40% more time."""
+    max_upscale: float = 2.0
+    """Enlarged at most this much: a thumbnail's text is not made readable by 10x
+    interpolation, and the cost would grow with the square of it."""
+    max_pixels: int = 2304 * 1632
+    """The inference size is capped at this many pixels (3.8 MP: 2304 px long side for an A4
+    page): time and memory grow with the pixel count, and on 300-dpi A4 scans line recall
+    was flat from 2 to 5 MP. A pixel budget rather than a long-side cap keeps a long narrow
+    strip at its full height."""
+    thresh: float = 0.3
+    """Probability above which a pixel is text (rapidocr's default)."""
+    box_thresh: float = 0.3
+    """Mean probability inside a candidate box for it to be kept. rapidocr keeps 0.5; 0.3
+    also keeps lone characters and faint print (a missed line is a leak, an extra box only
+    blurs a little more); recall was flat from 0.4 down to 0.2."""
+    unclip_ratio: float = 2.0
+    """How far the shrunk DB kernel is grown back into the line's box (offset = area * r /
+    perimeter). rapidocr's 1.6 cuts the edges of glyphs: 2.0 covers whole lines more often
+    and also reads better; beyond it boxes start to swallow neighbouring lines."""
+
+
+def _session(model: Path, threads: int) -> ort.InferenceSession:
+    """One CPU session with `threads` intra-op threads: images run in parallel threads of the
+    caller, each using one model thread, so ORT must not start its own pool per core."""
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = max(1, threads)
+    options.inter_op_num_threads = 1
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.enable_cpu_mem_arena = False  # input sizes vary per image: do not keep the peak
+    options.log_severity_level = 3
+    return ort.InferenceSession(str(model), sess_options=options,
+                                providers=["CPUExecutionProvider"])
+
+
+def inference_size(height: int, width: int, settings: DetectionSettings) -> tuple[int, int]:
+    """(height, width) the network sees: multiples of 32 (the network's stride)."""
+    scale = min(settings.max_upscale,
+                max(1.0, settings.min_side / max(1, min(height, width))))
+    if height * width * scale * scale > settings.max_pixels:
+        scale = math.sqrt(settings.max_pixels / (height * width))
+    return (max(32, round(height * scale / 32) * 32), max(32, round(width * scale / 32) * 32))
+
+
+class TextFinder:
+    """Finds text lines; built once per process and shared by threads (ORT `run` is
+    thread-safe and `find` keeps no state)."""
+
+    def __init__(self, session: ort.InferenceSession, settings: DetectionSettings) -> None:
+        self._session = session
+        self._input = session.get_inputs()[0].name
+        self.settings = settings
+        self._post = DBPostProcess(thresh=settings.thresh, box_thresh=settings.box_thresh,
+                                   unclip_ratio=settings.unclip_ratio, use_dilation=True,
+                                   score_mode="fast", max_candidates=1000)
+
+    @classmethod
+    def load(cls, threads: int = 1, settings: DetectionSettings | None = None) -> TextFinder:
+        return cls(_session(DET_MODEL, threads), settings or DetectionSettings())
+
+    def find(self, pixels: Pixels) -> list[TextLine]:
+        """Text lines in pixels of `pixels` (RGB), highest score first."""
+        height, width = pixels.shape[:2]
+        if height == 0 or width == 0:
+            return []
+        net_h, net_w = inference_size(height, width, self.settings)
+        shrinking = net_h * net_w < height * width
+        # INTER_AREA when shrinking keeps thin strokes of small print that bilinear sampling
+        # would skip. Channels are swapped after resizing (no full-size copy): the model was
+        # trained on BGR (cv2-decoded) images.
+        resized = cv2.resize(pixels, (net_w, net_h),
+                             interpolation=cv2.INTER_AREA if shrinking else cv2.INTER_LINEAR)
+        tensor = np.ascontiguousarray(
+            (resized[:, :, ::-1].astype(np.float32) * (2 / 255) - 1).transpose(2, 0, 1)[np.newaxis])
+        probability = self._session.run(None, {self._input: tensor})[0]
+        boxes, scores = self._post(probability, (height, width))
+        lines = [_line(box, float(score), width, height)
+                 for box, score in zip(boxes, scores, strict=True)]
+        return sorted((line for line in lines if line is not None),
+                      key=lambda line: line.region.score, reverse=True)
+
+
+def _line(box: npt.NDArray[np.int32], score: float, width: int, height: int) -> TextLine | None:
+    """The polygon in reading order and its bounding box; slivers of 3 px or less are dropped
+    as rapidocr does (noise, and nothing a reader could read)."""
+    polygon = _order_clockwise(box.astype(np.float32))
+    polygon[:, 0] = np.clip(polygon[:, 0], 0, width)
+    polygon[:, 1] = np.clip(polygon[:, 1], 0, height)
+    if (np.linalg.norm(polygon[0] - polygon[1]) <= 3
+            or np.linalg.norm(polygon[0] - polygon[3]) <= 3):
+        return None
+    x0, y0 = polygon.min(axis=0)
+    x1, y1 = polygon.max(axis=0)
+    polygon.setflags(write=False)
+    region = Region(RegionKind.TEXT, float(x0), float(y0), float(x1 - x0), float(y1 - y0),
+                    score=score)
+    return TextLine(region, polygon)
+
+
+def _order_clockwise(points: Polygon) -> Polygon:
+    """Top-left, top-right, bottom-right, bottom-left: the two left-most points are the left
+    edge, each edge's upper point comes first."""
+    by_x = points[np.argsort(points[:, 0], kind="stable")]
+    left = by_x[:2][np.argsort(by_x[:2, 1], kind="stable")]
+    right = by_x[2:][np.argsort(by_x[2:, 1], kind="stable")]
+    return np.array([left[0], right[0], right[1], left[1]], dtype=np.float32)

@@ -1,0 +1,328 @@
+"""Image redaction against its peers, on the shared corpora, in one run.
+
+    python bench/image_eval.py [--data ../shared/data]
+
+faces/: face recall (a labelled face is found when a box has IoU >= 0.5 with it or covers
+>= 70% of it; faces >= 16 px and all sizes), false positives per image (boxes overlapping no
+labelled face), the output pixels (inside each labelled face, the high-pass correlation of
+original and output must fall below 0.3), and throughput: Airlock's `airlock image redact
+--text none` against deface's CLI on the same images, both timed as whole commands
+(start-up included), and the ratio.
+text_images/: text-line recall (the union of text boxes covers >= 70% of a line), plates
+found, output pixels, images/s, for Airlock and for Tesseract (the engine
+presidio-image-redactor runs), when the `tesseract` program is installed.
+The figures are computed as ../shared/tools/eval_images.py computes them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+# The repository before bench/ on the path: bench/intake.py would shadow the package.
+sys.path[:0] = [str(Path(__file__).resolve().parents[1])]
+
+from airlock.image_models import image_plan, image_redactor  # noqa: E402
+from anonymize.image.faces import FaceFinder, FaceParams  # noqa: E402
+from intake.contract import ImageRedactionRules, TextRedaction, TextScope  # noqa: E402
+
+Box = Sequence[float]
+VENV_BIN = Path(sys.executable).parent
+
+
+@dataclass(frozen=True)
+class Row:
+    file: str
+    width: int
+    height: int
+    faces: list[Box]
+    lines: list[Box]
+
+
+def load(folder: Path) -> list[Row]:
+    rows = []
+    for line in (folder / "boxes.jsonl").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            r = json.loads(line)
+            rows.append(Row(r["file"], r["width"], r["height"], r.get("boxes", []),
+                            [g["box"] for g in r.get("regions", [])]))
+    return rows
+
+
+def overlap(a: Box, b: Box) -> tuple[float, float]:
+    """IoU of a and b, and the share of a that b covers."""
+    iw = max(0.0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
+    ih = max(0.0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
+    inter = iw * ih
+    return inter / max(1e-9, a[2] * a[3] + b[2] * b[3] - inter), inter / max(1e-9, a[2] * a[3])
+
+
+def union_cover(line: Box, boxes: Sequence[Box], height: int, width: int) -> float:
+    mask = np.zeros((height, width), np.uint8)
+    for b in boxes:
+        x, y, w, h = (int(v) for v in b)
+        mask[max(0, y):max(0, y + h), max(0, x):max(0, x + w)] = 1
+    x, y, w, h = (int(v) for v in line)
+    crop = mask[max(0, y):y + h, max(0, x):x + w]
+    return float(crop.mean()) if crop.size else 0.0
+
+
+def face_scores(rows: list[Row], found: dict[str, list[Box]], min_size: int = 16
+                ) -> dict[str, float]:
+    hit = total = hit_all = total_all = fp = 0
+    for r in rows:
+        boxes = found.get(r.file, [])
+        for g in r.faces:
+            ok = any(overlap(g, f)[0] >= 0.5 or overlap(g, f)[1] >= 0.7 for f in boxes)
+            total_all += 1
+            hit_all += ok
+            if min(g[2], g[3]) >= min_size:
+                total += 1
+                hit += ok
+        fp += sum(not any(overlap(g, f)[0] >= 0.1 or overlap(f, g)[1] >= 0.3 for g in r.faces)
+                  for f in boxes)
+    return {"recall_16px": hit / max(1, total), "recall_all": hit_all / max(1, total_all),
+            "fp_per_image": fp / max(1, len(rows)), "faces_16px": total,
+            "faces_all": total_all}
+
+
+def text_scores(rows: list[Row], found: dict[str, list[Box]]) -> dict[str, float]:
+    lines = hit = plates = plates_hit = 0
+    for r in rows:
+        covered = [union_cover(g, found.get(r.file, []), r.height, r.width) >= 0.7
+                   for g in r.lines]
+        if r.file.startswith("ccpd"):
+            plates += len(covered)
+            plates_hit += sum(covered)
+        else:
+            lines += len(covered)
+            hit += sum(covered)
+    return {"line_recall": hit / max(1, lines), "lines": lines, "plates_found": plates_hit,
+            "plates": plates}
+
+
+def highpass(img: npt.NDArray[np.uint8]) -> npt.NDArray[np.float32]:
+    g = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY).astype(np.float32)
+    return g - cv2.GaussianBlur(g, (0, 0), 1.5)
+
+
+def detail_gone(original: Path, output: Path, boxes: Sequence[Box]) -> list[bool]:
+    a_img, b_img = cv2.imread(str(original)), cv2.imread(str(output))
+    if a_img is None or b_img is None or a_img.shape != b_img.shape:
+        return [False] * len(boxes)
+    ha, hb = highpass(a_img), highpass(b_img)
+    gone = []
+    for box in boxes:
+        x, y, w, h = (max(0, int(v)) for v in box)
+        a, b = ha[y:y + h, x:x + w].ravel(), hb[y:y + h, x:x + w].ravel()
+        if a.size < 4 or a.std() < 1e-3 or b.std() < 1e-3:
+            gone.append(True)
+            continue
+        gone.append(float(np.corrcoef(a, b)[0, 1]) < 0.3)
+    return gone
+
+
+def pixel_share(rows: list[Row], src: Path, out: Callable[[str], Path | None],
+                faces: bool, min_size: int = 16) -> float:
+    good = total = 0
+    for r in rows:
+        boxes = [b for b in (r.faces if faces else r.lines) if not faces
+                 or min(b[2], b[3]) >= min_size]
+        target = out(r.file)
+        checks = detail_gone(src / r.file, target, boxes) if target else [False] * len(boxes)
+        good += sum(checks)
+        total += len(checks)
+    return good / max(1, total)
+
+
+def timed(command: list[str]) -> float:
+    began = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode:
+        raise SystemExit(f"{command[0]} failed: {done.stderr[-1500:]}")
+    return time.perf_counter() - began
+
+
+def airlock_detect(folder: Path, rows: list[Row], rules: ImageRedactionRules
+                   ) -> tuple[dict[str, list[Box]], float]:
+    redactor = image_redactor(image_plan(rules), 100_000_000)
+    data = [(folder / r.file).read_bytes() for r in rows]
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(redactor.detect, data[:2]))  # models loaded before the clock starts
+        began = time.perf_counter()
+        found = list(pool.map(redactor.detect, data))
+        seconds = time.perf_counter() - began
+    key = "faces" if rules.text.scope is TextScope.NONE else "text"
+    return ({r.file: [reg.as_list() for reg in getattr(f, key)] for r, f in
+             zip(rows, found, strict=True)}, len(rows) / seconds)
+
+
+def deface_boxes(folder: Path, rows: list[Row]) -> dict[str, list[Box]]:
+    """What deface's CLI blurs, with its defaults: threshold 0.2, mask scale 1.3."""
+    from deface.centerface import CenterFace
+
+    net = CenterFace(backend="opencv")
+    found: dict[str, list[Box]] = {}
+    for r in rows:
+        rgb = cv2.cvtColor(cv2.imread(str(folder / r.file)), cv2.COLOR_BGR2RGB)
+        dets, _ = net(rgb, threshold=0.2)
+        boxes = []
+        for x1, y1, x2, y2, _score in dets:
+            w, h = (x2 - x1) * 1.3, (y2 - y1) * 1.3
+            boxes.append([(x1 + x2) / 2 - w / 2, (y1 + y2) / 2 - h / 2, w, h])
+        found[r.file] = boxes
+    return found
+
+
+def tesseract_boxes(folder: Path, rows: list[Row]) -> tuple[dict[str, list[Box]], float]:
+    """Line boxes from Tesseract's TSV output (level 4 = text line)."""
+    found: dict[str, list[Box]] = {}
+    began = time.perf_counter()
+    for r in rows:
+        tsv = subprocess.run(["tesseract", str(folder / r.file), "-", "tsv"],
+                             capture_output=True, text=True, check=False).stdout
+        boxes = []
+        for line in tsv.splitlines()[1:]:
+            cells = line.split("\t")
+            if len(cells) >= 12 and cells[0] == "5" and cells[11].strip():
+                boxes.append([float(c) for c in cells[6:10]])
+        found[r.file] = boxes
+    return found, len(rows) / (time.perf_counter() - began)
+
+
+def faces_curve(folder: Path, rows: list[Row]) -> list[dict[str, Any]]:
+    """Recall, false positives and speed of the face search as its steps are added."""
+    pixels = [cv2.cvtColor(cv2.imread(str(folder / r.file)), cv2.COLOR_BGR2RGB) for r in rows]
+    margin = ImageRedactionRules().faces.margin
+    curve = []
+    for name, params in (
+            ("first pass 0.5, no second look", FaceParams(candidate=0.5)),
+            ("first pass 0.2 (deface's threshold), no second look",
+             FaceParams(candidate=0.2, confident=0.2)),
+            ("default: candidates 0.2, second look below 0.5", FaceParams())):
+        finder = FaceFinder(params)
+        with ThreadPoolExecutor(2) as pool:
+            list(pool.map(finder.find, pixels[:2]))
+            began = time.perf_counter()
+            found = list(pool.map(finder.find, pixels))
+            rate = len(rows) / (time.perf_counter() - began)
+        boxes = {r.file: [f.expanded(margin).as_list() for f in faces]
+                 for r, faces in zip(rows, found, strict=True)}
+        curve.append({"search": name, **face_scores(rows, boxes), "images_per_s": rate})
+    return curve
+
+
+def faces_report(folder: Path) -> dict[str, Any]:
+    rows = load(folder)
+    faces_only = ImageRedactionRules(text=TextRedaction(scope=TextScope.NONE))
+    ours, rate = airlock_detect(folder, rows, faces_only)
+    theirs = deface_boxes(folder, rows)
+    with tempfile.TemporaryDirectory() as tmp:
+        src, a_out, d_out = Path(tmp, "in"), Path(tmp, "airlock"), Path(tmp, "deface")
+        src.mkdir()
+        for r in rows:
+            shutil.copy(folder / r.file, src)
+        d_src = Path(tmp, "deface-in")
+        shutil.copytree(src, d_src)
+        deface_s = timed([str(VENV_BIN / "deface"), str(d_src)])
+        d_out.mkdir()
+        for f in d_src.glob("*_anonymized.*"):
+            f.rename(d_out / f.name.replace("_anonymized", ""))
+        airlock_s = timed([str(VENV_BIN / "airlock"), "image", "redact", "--text", "none",
+                           str(src), str(a_out)])
+        pixels_ours = pixel_share(rows, src, lambda f: a_out / f, faces=True)
+        pixels_theirs = pixel_share(rows, src, lambda f: d_out / f, faces=True)
+    return {
+        "images": len(rows),
+        "airlock": {**face_scores(rows, ours), "detect_images_per_s": rate,
+                    "redact_cli_seconds": airlock_s, "redact_cli_images_per_s":
+                    len(rows) / airlock_s, "detail_gone_16px": pixels_ours},
+        "deface": {**face_scores(rows, theirs), "redact_cli_seconds": deface_s,
+                   "redact_cli_images_per_s": len(rows) / deface_s,
+                   "detail_gone_16px": pixels_theirs},
+        "throughput_ratio_airlock_over_deface": deface_s / airlock_s,
+        "curve": faces_curve(folder, rows),
+    }
+
+
+def text_report(folder: Path) -> dict[str, Any]:
+    rows = load(folder)
+    text_all = ImageRedactionRules()
+    ours, rate = airlock_detect(folder, rows, text_all)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp, "airlock")
+        seconds = timed([str(VENV_BIN / "airlock"), "image", "redact", str(folder), str(out)])
+        pixels = pixel_share(rows, folder, lambda f: out / f, faces=False)
+    report: dict[str, Any] = {
+        "images": len(rows),
+        "airlock": {**text_scores(rows, ours), "detect_images_per_s": rate,
+                    "redact_cli_images_per_s": len(rows) / seconds,
+                    "detail_gone": pixels}}
+    if shutil.which("tesseract"):
+        theirs, t_rate = tesseract_boxes(folder, rows)
+        report["tesseract"] = {**text_scores(rows, theirs), "detect_images_per_s": t_rate}
+        report["detect_speed_ratio_airlock_over_tesseract"] = rate / t_rate
+    else:
+        report["tesseract"] = "skipped: the tesseract program is not installed"
+    return report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path,
+                        default=Path(__file__).resolve().parents[2] / "shared" / "data")
+    args = parser.parse_args()
+    cv2.setNumThreads(1)
+    result = {"faces": faces_report(args.data / "faces"),
+              "text_images": text_report(args.data / "text_images")}
+    print(json.dumps(result, indent=2, default=lambda v: round(v, 4)))
+    print_table(result)
+
+
+def _fmt(value: Any) -> str:
+    return f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
+def print_table(result: dict[str, Any]) -> None:
+    faces, text = result["faces"], result["text_images"]
+    print("\nfaces            recall>=16px  recall(all)  FP/image  detail gone  CLI images/s")
+    for name in ("airlock", "deface"):
+        f = faces[name]
+        print(f"{name:16} {_fmt(f['recall_16px']):>12}  {_fmt(f['recall_all']):>11}  "
+              f"{_fmt(f['fp_per_image']):>8}  {_fmt(f['detail_gone_16px']):>11}  "
+              f"{_fmt(f['redact_cli_images_per_s']):>12}")
+    print(f"throughput ratio (airlock / deface, whole commands): "
+          f"{_fmt(faces['throughput_ratio_airlock_over_deface'])}")
+    print("\nface search curve                                      recall>=16px  FP/image  "
+          "images/s")
+    for point in faces["curve"]:
+        print(f"{point['search']:54} {_fmt(point['recall_16px']):>12}  "
+              f"{_fmt(point['fp_per_image']):>8}  {_fmt(point['images_per_s']):>8}")
+    print("\ntext             line recall  plates  detect images/s")
+    for name in ("airlock", "tesseract"):
+        t = text[name]
+        if isinstance(t, str):
+            print(f"{name:16} {t}")
+            continue
+        print(f"{name:16} {_fmt(t['line_recall']):>11}  {t['plates_found']}/{t['plates']}  "
+              f"{_fmt(t['detect_images_per_s']):>15}")
+    print(f"airlock text: detail gone in {_fmt(text['airlock']['detail_gone'])} of labelled "
+          "lines")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,72 @@
+"""`airlock image detect` and `airlock image redact` on real files, through the CLI."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from skimage import data as skimage_data
+from typer.testing import CliRunner
+
+from airlock.cli.main import app
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def photos(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder with a portrait (GPS in its EXIF), a nested PNG without faces, and a file
+    that is not an image."""
+    folder = tmp_path_factory.mktemp("photos")
+    exif = Image.Exif()
+    exif.get_ifd(0x8825)[2] = (39.0, 54.0, 15.0)
+    portrait = skimage_data.astronaut()  # type: ignore[no-untyped-call]
+    Image.fromarray(portrait).save(folder / "portrait.jpg", "JPEG", exif=exif)
+    (folder / "nested").mkdir()
+    Image.fromarray(np.full((80, 120, 3), 200, np.uint8)).save(folder / "nested" / "plain.png")
+    (folder / "notes.txt").write_text("not an image")
+    return folder
+
+
+def test_detect_prints_json_lines(photos: Path) -> None:
+    result = runner.invoke(app, ["image", "detect", "--json", "--text", "none",
+                                 str(photos / "portrait.jpg"), str(photos / "nested/plain.png")])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [Path(r["file"]).name for r in records] == ["portrait.jpg", "plain.png"]
+    [face] = records[0]["faces"]
+    x, y, w, h = face
+    assert x < 190 and y < 70 and x + w > 260 and y + h > 170  # the face, margin included
+    assert records[1]["faces"] == [] and records[1]["text"] == []
+
+
+def test_redact_a_folder_keeps_names_formats_and_sizes(photos: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["image", "redact", str(photos), str(out)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == \
+        ["nested/plain.png", "portrait.jpg"]
+    redacted = (out / "portrait.jpg").read_bytes()
+    assert b"Exif" not in redacted
+    with Image.open(io.BytesIO(redacted)) as image:
+        assert (image.format, image.size) == ("JPEG", (512, 512))
+    assert "2 images redacted: 1 faces" in result.output
+
+
+def test_a_file_that_fails_is_named_and_the_exit_code_says_so(photos: Path,
+                                                               tmp_path: Path) -> None:
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(b"\xff\xd8\xff\xe0 not really")
+    result = runner.invoke(app, ["image", "redact", str(broken), str(tmp_path / "o.jpg")])
+    assert result.exit_code == 1
+    assert "broken.jpg" in result.output and not (tmp_path / "o.jpg").exists()
+
+
+def test_options_are_validated(photos: Path, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["image", "redact", "--face-margin", "7",
+                                 str(photos / "portrait.jpg"), str(tmp_path / "o.jpg")])
+    assert result.exit_code == 2 and "margin" in result.output

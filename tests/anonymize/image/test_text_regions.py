@@ -1,0 +1,157 @@
+"""Text detection on synthetic images: lines of several sizes are boxed, noise is not."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import cv2
+import numpy as np
+import pytest
+
+from anonymize.image.regions import Pixels, Region, RegionKind
+from anonymize.image.text_regions import DetectionSettings, TextFinder, inference_size
+
+Box = tuple[int, int, int, int]
+"""x, y, w, h of a drawn line."""
+
+
+@pytest.fixture(scope="module")
+def finder() -> TextFinder:
+    return TextFinder.load(threads=1)
+
+
+def blank(height: int, width: int) -> Pixels:
+    return np.full((height, width, 3), 255, dtype=np.uint8)
+
+
+def draw(image: Pixels, text: str, x: int, baseline: int, scale: float) -> Box:
+    """Black Hershey text (built into OpenCV: no font files); returns the ink's box."""
+    thickness = max(1, round(scale * 2))
+    (w, h), below = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, thickness)
+    cv2.putText(image, text, (x, baseline), cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0),
+                thickness, cv2.LINE_AA)
+    return x, baseline - h, w, h + below
+
+
+def covered(box: Box, regions: list[Region], shape: tuple[int, ...]) -> float:
+    """Fraction of `box` inside the union of `regions` (the evaluation's metric)."""
+    mask = np.zeros(shape[:2], dtype=bool)
+    for region in regions:
+        x0, y0, x1, y1 = region.clip(shape[1], shape[0])
+        mask[y0:y1, x0:x1] = True
+    x, y, w, h = box
+    return float(mask[y:y + h, x:x + w].mean())
+
+
+def test_lines_of_several_sizes_and_places_are_found(finder: TextFinder) -> None:
+    image = blank(900, 1200)
+    drawn = [
+        draw(image, "Invoice 2024-0117", 40, 60, 1.6),
+        draw(image, "Jane Doe, 12 High Street", 600, 140, 0.8),
+        draw(image, "TOTAL RM 30.91", 80, 300, 2.4),
+        draw(image, "tel 0123 456 789", 700, 420, 0.6),
+        draw(image, "Thank you, please come again", 200, 600, 1.0),
+        draw(image, "small print 7731", 950, 880, 0.5),
+    ]
+    lines = finder.find(image)
+    regions = [line.region for line in lines]
+    for box in drawn:
+        assert covered(box, regions, image.shape) >= 0.7, box
+    assert len(lines) <= 3 * len(drawn)
+    for line in lines:
+        assert line.region.kind is RegionKind.TEXT
+        assert 0 < line.region.score <= 1
+        assert line.polygon.shape == (4, 2)
+        assert line.polygon.dtype == np.float32
+
+
+def test_polygon_and_region_agree(finder: TextFinder) -> None:
+    image = blank(300, 800)
+    draw(image, "ACCOUNT 5521 0098", 50, 150, 1.5)
+    (line,) = finder.find(image)
+    (x0, y0), (x1, y1) = line.polygon.min(axis=0), line.polygon.max(axis=0)
+    assert (line.region.x, line.region.y) == pytest.approx((x0, y0))
+    assert (line.region.w, line.region.h) == pytest.approx((x1 - x0, y1 - y0))
+    top_left, top_right, bottom_right, bottom_left = line.polygon
+    assert top_left[0] < top_right[0] and bottom_left[0] < bottom_right[0]
+    assert top_left[1] < bottom_left[1] and top_right[1] < bottom_right[1]
+
+
+@pytest.mark.parametrize(("height", "width"), [(400, 300), (3000, 4000)])
+def test_regions_are_in_input_pixels(finder: TextFinder, height: int, width: int) -> None:
+    """Small images are enlarged and large ones shrunk for the network; boxes come back in
+    the caller's pixels either way."""
+    image = blank(height, width)
+    scale = width / 400
+    box = draw(image, "ID 8812", int(width * 0.3), int(height * 0.6), scale)
+    regions = [line.region for line in finder.find(image)]
+    assert covered(box, regions, image.shape) >= 0.7
+    found = sum(r.w * r.h for r in regions)
+    assert found < 3 * box[2] * box[3]  # tight to the line, not the whole image
+
+
+def test_blank_image_has_no_text(finder: TextFinder) -> None:
+    assert finder.find(blank(480, 640)) == []
+    assert finder.find(np.zeros((480, 640, 3), dtype=np.uint8)) == []
+
+
+def pink_noise(seed: int, height: int = 960, width: int = 1280) -> Pixels:
+    """Colour noise with a 1/f spectrum (the statistics of natural photos) plus sensor grain:
+    texture and edges at every scale, but no strokes."""
+    rng = np.random.default_rng(seed)
+    fy = np.fft.fftfreq(height)[:, np.newaxis]
+    fx = np.fft.rfftfreq(width)[np.newaxis, :]
+    amplitude = 1 / np.maximum(np.hypot(fy, fx), 1 / max(height, width))
+    channels = []
+    for _ in range(3):
+        spectrum = amplitude * np.exp(2j * np.pi * rng.uniform(size=amplitude.shape))
+        channel = np.fft.irfft2(spectrum, s=(height, width))
+        channels.append((channel - channel.mean()) / channel.std())
+    image = 128 + 40 * np.stack(channels, axis=-1) + rng.normal(0, 4, (height, width, 3))
+    return np.clip(image, 0, 255).astype(np.uint8)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_photo_like_noise_gives_few_regions(finder: TextFinder, seed: int) -> None:
+    assert len(finder.find(pink_noise(seed))) <= 2
+
+
+@pytest.mark.parametrize(("height", "width"), [(8, 8), (1, 500), (0, 0), (6000, 400),
+                                               (400, 6000)])
+def test_extreme_sizes_work(finder: TextFinder, height: int, width: int) -> None:
+    lines = finder.find(blank(height, width))
+    assert all(0 <= line.region.x <= width and 0 <= line.region.y <= height for line in lines)
+
+
+def test_text_on_a_long_strip_is_found(finder: TextFinder) -> None:
+    """A 6000 x 400 banner fits the pixel budget at full height: 20 px text survives."""
+    image = blank(400, 6000)
+    drawn = [draw(image, "REF 4410 2291", x, 200, 0.7) for x in (100, 2900, 5700)]
+    regions = [line.region for line in finder.find(image)]
+    for box in drawn:
+        assert covered(box, regions, image.shape) >= 0.7, box
+
+
+def test_inference_size_is_bounded() -> None:
+    settings = DetectionSettings()
+    for height, width in [(8, 8), (7016, 4961), (400, 6000), (100_000, 50), (1, 1)]:
+        net_h, net_w = inference_size(height, width, settings)
+        assert net_h % 32 == 0 and net_w % 32 == 0
+        assert net_h * net_w <= settings.max_pixels * 1.05
+    assert inference_size(1160, 720, settings) == (1152, 704)  # large enough: kept
+    assert inference_size(300, 400, settings) == (512, 672)  # short side up to 512
+    assert inference_size(85, 780, settings) == (160, 1568)  # a strip: at most twice
+    assert max(inference_size(7016, 4961, settings)) <= 2304
+
+
+def test_finder_is_shared_between_threads(finder: TextFinder) -> None:
+    images = []
+    for i in range(4):
+        image = blank(400, 700)
+        draw(image, f"ORDER {1000 + i} OK", 40 + 30 * i, 200, 1.2 + 0.2 * i)
+        images.append(image)
+    alone = [finder.find(image) for image in images]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(finder.find, images))
+    assert [[line.region for line in lines] for lines in together] == \
+        [[line.region for line in lines] for lines in alone]
