@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+import numpy as np
+
 from anonymize.image.codec import Decoded, decode, encode
 from anonymize.image.faces import FaceFinder
 from anonymize.image.plan import ImagePlan, Method, ResidualAction, Shape, TextScope
@@ -20,6 +22,8 @@ from anonymize.image.regions import Pixels, Region, RegionKind, iou
 from anonymize.image.text_reader import TextReader
 from anonymize.image.text_regions import TextFinder, TextLine
 from anonymize.image.windows import residual_windows
+
+_FILLED_SHARE = 0.5
 
 PersonalFilter = Callable[[Sequence[str]], list[bool]]
 """Which of these recognised texts hold personal information."""
@@ -103,7 +107,9 @@ class ImageRedactor:
         if residual and self._plan.residual is ResidualAction.REDO:
             # Escalate: what survived the contract's method is filled solid, box and all.
             redact(pixels, residual, Method.FILL, Shape.RECTANGLE)
-            residual = self._residual(pixels, faces + text + residual)
+            filled = residual
+            residual = [r for r in self._residual(pixels, faces + text + filled)
+                        if not _inside(r, filled, pixels.shape[1], pixels.shape[0])]
             passes = 2
         height, width = pixels.shape[:2]
         return RedactedImage(
@@ -173,6 +179,19 @@ class ImageRedactor:
                                                if p.kind is RegionKind.TEXT)]
             found += text
         return found
+
+
+def _inside(region: Region, filled: list[Region], width: int, height: int) -> bool:
+    """Half of `region` or more lies in solid-filled boxes: the text detector sees the fill's
+    own edges (and grows its boxes by half again), nothing of the image is left there."""
+    x0, y0, x1, y1 = region.clip(width, height)
+    if x1 <= x0 or y1 <= y0:
+        return True
+    covered = np.zeros((y1 - y0, x1 - x0), dtype=bool)
+    for box in filled:
+        bx0, by0, bx1, by1 = box.clip(width, height)
+        covered[max(by0 - y0, 0):max(by1 - y0, 0), max(bx0 - x0, 0):max(bx1 - x0, 0)] = True
+    return float(covered.mean()) >= _FILLED_SHARE
 
 
 def _shifted(region: Region, dx: int, dy: int) -> Region:

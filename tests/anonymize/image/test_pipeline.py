@@ -25,7 +25,7 @@ from PIL import ExifTags, Image
 
 from airlock.image_models import image_redactor, personal_texts, shared_models
 from anonymize.image.codec import decode
-from anonymize.image.pipeline import ImageRedactor, ImageRejected, RedactedImage
+from anonymize.image.pipeline import ImageRedactor, ImageRejected, RedactedImage, _inside
 from anonymize.image.plan import ImagePlan, Method, ResidualAction, Shape, TextScope
 from anonymize.image.redact import FILL_COLOUR
 from anonymize.image.regions import Pixels, Region, RegionKind
@@ -460,3 +460,11 @@ def test_an_image_above_the_pixel_limit_is_refused_before_decoding(astronaut: Pi
     with pytest.raises(ImageRejected, match="exceeds the limit"):
         redactor(NO_TEXT, max_pixels=512 * 512 - 1).redact(data)
     assert redactor(NO_TEXT, max_pixels=512 * 512).redact(data).faces == 1
+
+
+def test_what_the_detector_sees_on_a_fill_is_not_a_residual() -> None:
+    """After the redo, a text box mostly on a solid fill is the fill's own edge."""
+    fill = [Region(RegionKind.TEXT, 100, 100, 200, 100)]
+    assert _inside(Region(RegionKind.TEXT, 80, 80, 240, 140), fill, 1000, 1000)
+    assert not _inside(Region(RegionKind.TEXT, 250, 100, 300, 100), fill, 1000, 1000)
+    assert not _inside(Region(RegionKind.TEXT, 500, 500, 50, 20), fill, 1000, 1000)
