@@ -124,5 +124,5 @@ class ImageStage:
             raise ImageRejected(f"{pending.name}: {exc}") from exc
         self.tally.add(pending.name, result)
         if self._sheet is not None:
-            self._sheet.add(pending.name, np.ascontiguousarray(pixels))
+            self._sheet.add(np.ascontiguousarray(pixels))
         return Done(pending.item_id, pending.name, result.data, result)

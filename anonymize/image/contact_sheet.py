@@ -54,11 +54,9 @@ class ContactSheet:
         """Images offered, including those past the limit."""
         return self._seen
 
-    def add(self, name: str, pixels: Pixels) -> None:
-        """Keep a thumbnail of `pixels` (height x width x 3 uint8, already redacted).
-
-        `name` identifies the image to the caller only: it is neither kept nor drawn."""
-        del name
+    def add(self, pixels: Pixels) -> None:
+        """Keep a thumbnail of `pixels` (height x width x 3 uint8, already redacted); no name
+        goes with it (names may be personal data)."""
         if pixels.dtype != np.uint8 or pixels.ndim != 3 or pixels.shape[2] != 3:
             raise ValueError(f"expected height x width x 3 uint8 pixels, got {pixels.shape} "
                              f"{pixels.dtype}")

@@ -10,7 +10,6 @@ before and after, below 0.3 when nothing is left to read."""
 from __future__ import annotations
 
 import io
-import math
 import struct
 import zlib
 from collections.abc import Iterator
@@ -29,8 +28,8 @@ from anonymize.image.pipeline import ImageRedactor, ImageRejected, RedactedImage
 from anonymize.image.plan import ImagePlan, Method, ResidualAction, Shape, TextScope
 from anonymize.image.redact import FILL_COLOUR
 from anonymize.image.regions import Pixels, Region, RegionKind
+from tests.anonymize.image.detail import correlation, high_pass
 
-Floats = npt.NDArray[np.float64]
 MAX_PIXELS = 20_000_000
 MARKER = b"AIRLOCK-CANARY-5d21"
 XMP_NAMESPACE = b"adobe:ns:meta"
@@ -98,17 +97,6 @@ def opened(data: bytes) -> Image.Image:
 
 def pixels_of(data: bytes) -> Pixels:
     return np.asarray(opened(data).convert("RGB"), dtype=np.uint8)
-
-
-def high_pass(pixels: Pixels) -> Floats:
-    grey = cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY).astype(np.float64)
-    return np.asarray(grey - cv2.GaussianBlur(grey, (0, 0), 1.5), dtype=np.float64)
-
-
-def correlation(a: Floats, b: Floats) -> float:
-    a, b = a - a.mean(), b - b.mean()
-    scale = math.sqrt(float((a * a).sum()) * float((b * b).sum()))
-    return 0.0 if scale == 0 else float((a * b).sum()) / scale
 
 
 def detail_left(before: Pixels, after: Pixels, box: tuple[int, int, int, int]) -> float:

@@ -20,8 +20,8 @@ import pytest
 from anonymize.image.plan import Method, Shape
 from anonymize.image.redact import FILL_COLOUR, blur_sigma, redact
 from anonymize.image.regions import Pixels, Region, RegionKind
+from tests.anonymize.image.detail import correlation, high_pass
 
-Floats = npt.NDArray[np.float64]
 Bools = npt.NDArray[np.bool_]
 METHODS = list(Method)
 SHAPES = list(Shape)
@@ -43,17 +43,6 @@ def text(height: int, width: int, seed: int = 0) -> Pixels:
         cv2.putText(page, words * 8, (-offset - row * 7 % 20, y), cv2.FONT_HERSHEY_SIMPLEX,
                     min(scale, 1.6), (15, 15, 15), 1 if scale < 0.8 else 2, cv2.LINE_AA)
     return page
-
-
-def high_pass(pixels: Pixels) -> Floats:
-    grey = cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY).astype(np.float64)
-    return np.asarray(grey - cv2.GaussianBlur(grey, (0, 0), 1.5), dtype=np.float64)
-
-
-def correlation(a: Floats, b: Floats) -> float:
-    a, b = a - a.mean(), b - b.mean()
-    scale = math.sqrt(float((a * a).sum()) * float((b * b).sum()))
-    return 0.0 if scale == 0 else float((a * b).sum()) / scale
 
 
 def inside(region: Region, shape: Shape, width: int, height: int) -> Bools:
