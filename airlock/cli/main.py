@@ -2,39 +2,61 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import threading
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+import typer.main
 
-from airlock.cli.admin_commands import tenant_app, token_app
-from airlock.cli.anonymise_commands import anonymise_command
-from airlock.cli.audit_commands import audit_app
 from airlock.cli.errors import AirlockGroup
-from airlock.cli.image_commands import image_app
-from airlock.cli.intake_commands import contract_app, report, status, upload, validate
 from airlock.cli.output import JsonOption, console, print_json
-from airlock.cli.pii_commands import pii_app
-from airlock.cli.vault_commands import vault_app
-from airlock.instance import init_instance
-from airlock.logs import configure_logging
-from airlock.settings import get_settings
 
-app = typer.Typer(cls=AirlockGroup, name="airlock", no_args_is_help=True,
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "tenant": ("airlock.cli.admin_commands", "tenant_app"),
+    "token": ("airlock.cli.admin_commands", "token_app"),
+    "audit": ("airlock.cli.audit_commands", "audit_app"),
+    "vault": ("airlock.cli.vault_commands", "vault_app"),
+    "contract": ("airlock.cli.intake_commands", "contract_app"),
+    "pii": ("airlock.cli.pii_commands", "pii_app"),
+    "image": ("airlock.cli.image_commands", "image_app"),
+    "upload": ("airlock.cli.intake_commands", "upload"),
+    "status": ("airlock.cli.intake_commands", "status"),
+    "report": ("airlock.cli.intake_commands", "report"),
+    "validate": ("airlock.cli.intake_commands", "validate"),
+    "anonymise": ("airlock.cli.anonymise_commands", "anonymise_command"),
+}
+"""Command name -> (module, Typer app or command function), imported when it is run."""
+
+
+class AirlockCommands(AirlockGroup):
+    """The root group. A command's module is imported only when that command runs (or help
+    lists it): `airlock image redact` then starts without the catalog, the database layer or
+    the PII engine, which cost most of a second."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*SUBCOMMANDS, *super().list_commands(ctx)]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in SUBCOMMANDS:
+            return super().get_command(ctx, cmd_name)
+        module, attribute = SUBCOMMANDS[cmd_name]
+        target = getattr(importlib.import_module(module), attribute)
+        if isinstance(target, typer.Typer):
+            group = typer.main.get_group(target)
+            group.name = cmd_name
+            return group
+        holder = typer.Typer(add_completion=False)
+        holder.command(cmd_name)(target)
+        command = typer.main.get_command(holder)
+        command.name = cmd_name
+        return command
+
+
+app = typer.Typer(cls=AirlockCommands, name="airlock", no_args_is_help=True,
                   pretty_exceptions_enable=False,
                   help="Airlock: privacy-compliant intake and anonymisation of training data.")
-app.add_typer(tenant_app, name="tenant")
-app.add_typer(token_app, name="token")
-app.add_typer(audit_app, name="audit")
-app.add_typer(vault_app, name="vault")
-app.add_typer(contract_app, name="contract")
-app.add_typer(pii_app, name="pii")
-app.add_typer(image_app, name="image")
-for command in (upload, status, report, validate):
-    app.command()(command)
-app.command("anonymise")(anonymise_command)
-
 
 
 @app.callback()
@@ -47,6 +69,9 @@ def _private_files() -> None:
 @app.command()
 def init(as_json: JsonOption = False) -> None:
     """Create the instance (home folder, master key, database, first admin token); idempotent."""
+    from airlock.instance import init_instance
+    from airlock.settings import get_settings
+
     settings = get_settings()
     result = init_instance(settings)
     if as_json:
@@ -70,6 +95,8 @@ def serve(
 
     from airlock.api.app import create_app
     from airlock.instance import Instance
+    from airlock.logs import configure_logging
+    from airlock.settings import get_settings
     from airlock.validation_jobs import resume_work
     from catalog import upgrade
 

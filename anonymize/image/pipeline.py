@@ -71,7 +71,7 @@ class Models:
 
 def load_models(plan: ImagePlan, threads: int = 1) -> Models:
     return Models(
-        faces=FaceFinder(),
+        faces=FaceFinder.load(threads),
         text=TextFinder.load(threads) if plan.text is not TextScope.NONE else None,
         reader=TextReader.load(threads) if plan.text is TextScope.PERSONAL else None)
 

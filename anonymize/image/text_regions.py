@@ -20,6 +20,7 @@ import onnxruntime as ort
 from rapidocr_onnxruntime.ch_ppocr_det.utils import DBPostProcess
 
 from anonymize.image.regions import Pixels, Region, RegionKind
+from anonymize.image.sessions import cpu_session
 
 Polygon = npt.NDArray[np.float32]
 """Four corners (x, y) in pixels of the input image: top-left, top-right, bottom-right,
@@ -67,19 +68,6 @@ class DetectionSettings:
     and also reads better; beyond it boxes start to swallow neighbouring lines."""
 
 
-def _session(model: Path, threads: int) -> ort.InferenceSession:
-    """One CPU session with `threads` intra-op threads: images run in parallel threads of the
-    caller, each using one model thread, so ORT must not start its own pool per core."""
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = max(1, threads)
-    options.inter_op_num_threads = 1
-    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    options.enable_cpu_mem_arena = False  # input sizes vary per image: do not keep the peak
-    options.log_severity_level = 3
-    return ort.InferenceSession(str(model), sess_options=options,
-                                providers=["CPUExecutionProvider"])
-
-
 def inference_size(height: int, width: int, settings: DetectionSettings) -> tuple[int, int]:
     """(height, width) the network sees: multiples of 32 (the network's stride)."""
     scale = min(settings.max_upscale,
@@ -103,7 +91,7 @@ class TextFinder:
 
     @classmethod
     def load(cls, threads: int = 1, settings: DetectionSettings | None = None) -> TextFinder:
-        return cls(_session(DET_MODEL, threads), settings or DetectionSettings())
+        return cls(cpu_session(DET_MODEL, threads), settings or DetectionSettings())
 
     def find(self, pixels: Pixels) -> list[TextLine]:
         """Text lines in pixels of `pixels` (RGB), highest score first."""

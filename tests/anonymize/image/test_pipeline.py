@@ -19,7 +19,6 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 import pytest
-import skimage.data
 from PIL import ExifTags, Image
 
 from airlock.image_models import image_redactor, personal_texts, shared_models
@@ -29,6 +28,7 @@ from anonymize.image.plan import ImagePlan, Method, ResidualAction, Shape, TextS
 from anonymize.image.redact import FILL_COLOUR
 from anonymize.image.regions import Pixels, Region, RegionKind
 from tests.anonymize.image.detail import correlation, high_pass
+from tests.anonymize.image.pictures import sample
 
 MAX_PIXELS = 20_000_000
 MARKER = b"AIRLOCK-CANARY-5d21"
@@ -51,13 +51,6 @@ def _cv2_threads() -> Iterator[None]:
 
 
 # ---------------------------------------------------------------------------- building
-
-
-def sample(name: str) -> Pixels:
-    picture = np.asarray(getattr(skimage.data, name)())
-    if picture.ndim == 2:
-        picture = np.repeat(picture[:, :, None], 3, axis=2)
-    return np.ascontiguousarray(picture, dtype=np.uint8)
 
 
 def planted_exif(orientation: int | None = None) -> Image.Exif:

@@ -1,0 +1,1 @@
+"""Model files that ship with Airlock (see each file's derivation and licence here)."""

@@ -1,0 +1,25 @@
+from .contract import ContractFileError, ContractRules, Layout, parse_contract
+from .contracts import add_contract, contract_rules
+from .events import INTAKE_EVENTS
+from .problems import Problem, Problems, Severity
+from .report import ValidationReport
+from .upload import UploadTooLargeError, receive_upload
+from .validation import ValidationOptions, validate_dataset
+
+__all__ = [
+    "INTAKE_EVENTS",
+    "ContractFileError",
+    "ContractRules",
+    "Layout",
+    "Problem",
+    "Problems",
+    "Severity",
+    "UploadTooLargeError",
+    "ValidationOptions",
+    "ValidationReport",
+    "add_contract",
+    "contract_rules",
+    "parse_contract",
+    "receive_upload",
+    "validate_dataset",
+]
