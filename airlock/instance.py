@@ -13,11 +13,21 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from airlock.settings import Settings
 from anonymize.events import ANONYMISE_EVENTS
-from audit import FOUNDATION_EVENTS, Actor, AuditLog, EventRegistry, Transaction, Transactions
+from audit import (
+    FOUNDATION_EVENTS,
+    SYSTEM,
+    Actor,
+    AuditLog,
+    EventRegistry,
+    Transaction,
+    Transactions,
+)
 from audit.events import InstanceInitialized
 from catalog import ApiToken, Role, is_current, make_engine, make_session_factory, upgrade
 from intake import INTAKE_EVENTS, ValidationOptions
 from intake.unpack import UnpackLimits
+from retention.events import RETENTION_EVENTS
+from retention.signing import InstanceSigner, instance_signer
 from vault import LocalBackend, LocalMasterKey, MasterKey, ObjectStore
 from vault.private_files import make_private_dirs
 from vault.service import VaultService
@@ -28,7 +38,8 @@ class InstanceError(Exception):
 
 
 def event_registry() -> EventRegistry:
-    return EventRegistry((*FOUNDATION_EVENTS, *INTAKE_EVENTS, *ANONYMISE_EVENTS))
+    return EventRegistry((*FOUNDATION_EVENTS, *INTAKE_EVENTS, *ANONYMISE_EVENTS,
+                          *RETENTION_EVENTS))
 
 
 @dataclass
@@ -87,6 +98,12 @@ class Instance:
     @cached_property
     def vault(self) -> VaultService:
         return VaultService(self.master_key, self.object_store)
+
+    @cached_property
+    def signer(self) -> InstanceSigner:
+        """The instance's Ed25519 key (certificates, audit checkpoints), made on first use."""
+        with self.transaction(SYSTEM) as tx:
+            return instance_signer(tx.session, self.master_key)
 
     def aws_client(self, service: str, endpoint_url: str | None) -> Any:
         import boto3

@@ -20,6 +20,10 @@ class Permission(StrEnum):
     REPORTS_READ = "reports:read"
     PII_ANALYZE = "pii:analyze"
     MAPPING_READ = "mapping:read"
+    TRAINING_MANAGE = "training:manage"
+    TRAINING_DATA_READ = "training:read-data"
+    HOLDS_MANAGE = "holds:manage"
+    CERTIFICATES_READ = "certificates:read"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -30,11 +34,15 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CLIENT: frozenset({Permission.TENANT_READ_OWN, Permission.IDENTITY_READ,
                             Permission.CONTRACTS_READ, Permission.DATASETS_UPLOAD,
                             Permission.DATASETS_READ, Permission.REPORTS_READ,
-                            Permission.PII_ANALYZE}),
+                            Permission.PII_ANALYZE, Permission.CERTIFICATES_READ}),
+    # Compliance reads and holds; it never changes data (a hold only stops the purge).
     Role.COMPLIANCE: frozenset({Permission.AUDIT_READ, Permission.IDENTITY_READ,
-                                Permission.DATASETS_READ, Permission.REPORTS_READ}),
+                                Permission.DATASETS_READ, Permission.REPORTS_READ,
+                                Permission.HOLDS_MANAGE, Permission.CERTIFICATES_READ}),
+    # The training pipeline: it reads the anonymised copy, never the raw one.
     Role.OPERATOR: frozenset({Permission.IDENTITY_READ, Permission.DATASETS_READ,
-                              Permission.PII_ANALYZE}),
+                              Permission.PII_ANALYZE, Permission.TRAINING_MANAGE,
+                              Permission.TRAINING_DATA_READ}),
     # Re-identification is its own role, confined to one tenant: the client's data
     # controller holds it, nobody else (PIPL art. 73: the additional information is kept
     # apart from the de-identified data).

@@ -62,6 +62,18 @@ class Settings(BaseSettings):
         default_factory=lambda: os.cpu_count() or 1, ge=1, le=64,
         description="Threads redacting images in parallel during anonymisation (default: "
                     "CPU count). The models load once per process and run one thread each.")
+    max_untrained_days: int = Field(
+        default=180, ge=0, le=3650,
+        description="Datasets never trained (training not completed) are purged this many "
+                    "days after upload.")
+    retention_schedule: str = Field(
+        default="0 * * * *",
+        description="Cron expression of the worker's sweep (UTC; a sixth field, last, counts "
+                    "seconds); default hourly.")
+    worker_poll_seconds: float = Field(
+        default=10.0, ge=0.5, le=3600,
+        description="How often the worker looks for uploads to validate and datasets to "
+                    "anonymise.")
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         default="info", description="Log level of the service.")
 

@@ -18,7 +18,13 @@ def format_time(at: datetime) -> str:
 
 def canonical_bytes(record: AuditEventRecord) -> bytes:
     """Sorted keys, no whitespace, UTF-8: the same bytes on every database and machine."""
-    body: dict[str, Any] = {
+    return json.dumps(canonical_body(record), sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False, allow_nan=False).encode()
+
+
+def canonical_body(record: AuditEventRecord) -> dict[str, Any]:
+    """What the hash covers: every field but the hash itself."""
+    return {
         "seq": record.seq,
         "at": format_time(record.at),
         "actor": record.actor,
@@ -31,8 +37,6 @@ def canonical_bytes(record: AuditEventRecord) -> bytes:
         "details": record.details,
         "prev_hash": record.prev_hash,
     }
-    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False).encode()
 
 
 def link_hash(record: AuditEventRecord) -> str:

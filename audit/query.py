@@ -18,7 +18,9 @@ class EventFilter(BaseModel):
     tenant_id: str | None = Field(default=None, max_length=32)
     dataset_id: str | None = Field(default=None, max_length=32)
     action: str | None = Field(default=None, max_length=64)
+    actor: str | None = Field(default=None, max_length=128)
     since: datetime | None = None
+    until: datetime | None = None
     after_seq: int = Field(default=0, ge=0)
     limit: int | None = Field(default=100, ge=1, le=10_000)
 
@@ -54,8 +56,12 @@ def _statement(flt: EventFilter) -> Select[AuditEventRecord]:
         stmt = stmt.where(AuditEventRecord.dataset_id == flt.dataset_id)
     if flt.action is not None:
         stmt = stmt.where(AuditEventRecord.action == flt.action)
+    if flt.actor is not None:
+        stmt = stmt.where(AuditEventRecord.actor == flt.actor)
     if flt.since is not None:
         stmt = stmt.where(AuditEventRecord.at >= flt.since)
+    if flt.until is not None:
+        stmt = stmt.where(AuditEventRecord.at < flt.until)
     stmt = stmt.order_by(AuditEventRecord.seq)
     return stmt if flt.limit is None else stmt.limit(flt.limit)
 

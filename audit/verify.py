@@ -1,53 +1,125 @@
-"""Recomputing the chain to prove that no event was edited, removed, added or moved."""
+"""Recomputing the chain and the Merkle tree to prove that no event was edited, removed,
+added, moved or cut off.
+
+The hash chain names the first event that does not fit when history was changed in place.
+The signed checkpoints catch what the chain alone cannot: a log cut short together with its
+head row (truncation below the latest checkpoint), or a rewrite whose author recomputed
+every later hash (the Merkle root at the next checkpoint differs; the range between the two
+checkpoints is named, the first event of it as the first bad one)."""
 
 from __future__ import annotations
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from audit.chain import GENESIS_HASH, link_hash
-from catalog.models import AuditEventRecord, AuditHead
+from audit.bundle_verifier import RootBuilder, leaf_hash
+from audit.chain import GENESIS_HASH, canonical_bytes, link_hash
+from audit.checkpoints import checkpoint_signature_valid
+from catalog.models import AuditCheckpoint, AuditEventRecord, AuditHead
 
 
 class ChainVerification(BaseModel):
     intact: bool
     events_checked: int
     head_seq: int
+    checkpoints_checked: int = 0
+    signed_tree_size: int | None = None
+    """The latest signed checkpoint's size: history up to here cannot be cut or rewritten
+    without the verification failing."""
     first_bad_seq: int | None = None
     problem: str | None = None
 
 
-def verify_chain(session: Session, batch_size: int = 1000) -> ChainVerification:
-    """Walk the chain in order; stop at the first event that does not fit."""
+class _Walk:
+    """State of one pass over the events: chain links, tree, checkpoints reached."""
+
+    def __init__(self, checkpoints: list[AuditCheckpoint]) -> None:
+        self.expected_seq, self.expected_prev, self.checked = 1, GENESIS_HASH, 0
+        self.tree = RootBuilder()
+        self.pending = list(checkpoints)
+        self.verified_size = 0
+        self.checkpoints_checked = 0
+
+
+def verify_chain(session: Session, public_key: Ed25519PublicKey | None = None,
+                 batch_size: int = 1000) -> ChainVerification:
+    """Walk the chain in order, feeding the Merkle tree, and stop at the first event (or
+    checkpoint) that does not fit. With `public_key`, every checkpoint's signature is
+    checked too."""
     head = session.execute(select(AuditHead).where(AuditHead.id == 1)).scalar_one()
-    expected_seq, expected_prev, checked = 1, GENESIS_HASH, 0
+    checkpoints = list(session.execute(
+        select(AuditCheckpoint).order_by(AuditCheckpoint.tree_size)).scalars())
+    walk = _Walk(checkpoints)
+    signed = checkpoints[-1].tree_size if checkpoints else None
 
     def broken(seq: int, problem: str) -> ChainVerification:
-        return ChainVerification(intact=False, events_checked=checked, head_seq=head.seq,
-                                 first_bad_seq=seq, problem=problem)
+        return ChainVerification(intact=False, events_checked=walk.checked, head_seq=head.seq,
+                                 checkpoints_checked=walk.checkpoints_checked,
+                                 signed_tree_size=signed, first_bad_seq=seq, problem=problem)
 
+    if public_key is not None:
+        for checkpoint in checkpoints:
+            if not checkpoint_signature_valid(checkpoint, public_key):
+                return broken(checkpoint.tree_size, f"the checkpoint of {checkpoint.tree_size} "
+                                                    "events is not signed by this instance "
+                                                    "(forged or altered)")
     rows = session.execute(
         select(AuditEventRecord).order_by(AuditEventRecord.seq).execution_options(
             yield_per=batch_size)
     ).scalars()
     for record in rows:
-        if record.seq != expected_seq:
-            missing = record.seq > expected_seq
-            return broken(expected_seq if missing else record.seq,
-                          f"event {expected_seq} is missing" if missing
-                          else f"event {record.seq} is out of sequence")
-        if record.prev_hash != expected_prev:
-            return broken(record.seq, f"event {record.seq} does not link to event "
-                                      f"{record.seq - 1} (deleted, inserted or reordered)")
-        if link_hash(record) != record.hash:
-            return broken(record.seq, f"event {record.seq} was altered: its content does "
-                                      "not match its hash")
-        expected_prev = record.hash
-        expected_seq += 1
-        checked += 1
-    last_seq = expected_seq - 1
-    if head.seq != last_seq or head.hash != expected_prev:
+        problem = _link_problem(walk, record)
+        if problem is not None:
+            return broken(*problem)
+        walk.tree.add(leaf_hash(canonical_bytes(record)))
+        walk.expected_prev = record.hash
+        walk.expected_seq += 1
+        walk.checked += 1
+        problem = _checkpoint_problem(walk)
+        if problem is not None:
+            return broken(*problem)
+    last_seq = walk.expected_seq - 1
+    if walk.pending:
+        size = walk.pending[-1].tree_size
+        return broken(last_seq + 1, f"the log ends at event {last_seq} but a signed checkpoint "
+                                    f"covers {size} events: events {last_seq + 1} to {size} "
+                                    "were cut off (truncated)")
+    if head.seq != last_seq or head.hash != walk.expected_prev:
         return broken(last_seq + 1, f"the chain ends at event {last_seq} but its recorded "
                                     f"tip is event {head.seq} (truncated or tip altered)")
-    return ChainVerification(intact=True, events_checked=checked, head_seq=head.seq)
+    return ChainVerification(intact=True, events_checked=walk.checked, head_seq=head.seq,
+                             checkpoints_checked=walk.checkpoints_checked,
+                             signed_tree_size=signed)
+
+
+def _link_problem(walk: _Walk, record: AuditEventRecord) -> tuple[int, str] | None:
+    expected = walk.expected_seq
+    if record.seq != expected:
+        missing = record.seq > expected
+        return (expected if missing else record.seq,
+                f"event {expected} is missing" if missing
+                else f"event {record.seq} is out of sequence")
+    if record.prev_hash != walk.expected_prev:
+        return record.seq, (f"event {record.seq} does not link to event {record.seq - 1} "
+                            "(deleted, inserted or reordered)")
+    if link_hash(record) != record.hash:
+        return record.seq, (f"event {record.seq} was altered: its content does not match "
+                            "its hash")
+    return None
+
+
+def _checkpoint_problem(walk: _Walk) -> tuple[int, str] | None:
+    """At a checkpoint's size, the tree recomputed from the events must have its root."""
+    if not walk.pending or walk.pending[0].tree_size != walk.tree.size:
+        return None
+    checkpoint = walk.pending.pop(0)
+    if walk.tree.root().hex() != checkpoint.root_hash:
+        first = walk.verified_size + 1
+        return first, (f"events {first} to {checkpoint.tree_size} do not match the checkpoint "
+                       f"signed at {checkpoint.tree_size} events: one of them was rewritten "
+                       "(and every later hash recomputed)")
+    walk.verified_size = checkpoint.tree_size
+    walk.checkpoints_checked += 1
+    return None

@@ -17,6 +17,7 @@ from catalog.migrate import is_current, upgrade
 from catalog.models import (
     AnonymisationReportRecord,
     ApiToken,
+    AuditCheckpoint,
     AuditEventRecord,
     AuditHead,
     Contract,
@@ -30,6 +31,7 @@ from catalog.models import (
     StoredCopy,
     Tenant,
 )
+from catalog.retention_records import InstanceKey, LegalHold, PurgeRecord, SweepLease
 from catalog.tenants import create_tenant, get_tenant, list_tenants
 from catalog.tokens import add_token, find_token, list_tokens, revoke_token
 
@@ -37,6 +39,7 @@ __all__ = [
     "TRANSITIONS",
     "AnonymisationReportRecord",
     "ApiToken",
+    "AuditCheckpoint",
     "AuditEventRecord",
     "AuditHead",
     "Base",
@@ -49,11 +52,15 @@ __all__ = [
     "DatasetReport",
     "DatasetState",
     "IllegalTransitionError",
+    "InstanceKey",
     "Item",
+    "LegalHold",
     "LegalHoldError",
     "NotFoundError",
+    "PurgeRecord",
     "Role",
     "StoredCopy",
+    "SweepLease",
     "Tenant",
     "add_contract_version",
     "add_token",

@@ -95,7 +95,11 @@ class Dataset(Base):
     legal_hold: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     state_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    training_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    training_purpose_sha256: Mapped[str | None] = mapped_column(String(64))
+    """The purpose declared when training started (matched against the contract's)."""
     trained_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    """When training completed: the retention clock starts here."""
     purge_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     upload_sha256: Mapped[str | None] = mapped_column(String(64))
     upload_bytes: Mapped[int | None] = mapped_column(BigInteger)
@@ -229,3 +233,21 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditCheckpoint(Base):
+    """A signed statement of the Merkle tree over the first `tree_size` events (RFC 6962):
+    later history cannot be rewritten or cut below it without the signature failing."""
+
+    __tablename__ = "audit_checkpoints"
+
+    tree_size: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"),
+                                           primary_key=True, autoincrement=False)
+    root_hash: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    key_id: Mapped[str] = mapped_column(String(16))
+    signature: Mapped[str] = mapped_column(String(128))
+    """Base64 Ed25519 signature of the checkpoint note."""
+    frontier: Mapped[list[str]] = mapped_column(JSON)
+    """Roots of the perfect subtrees left to right: the next checkpoint extends them with
+    the new events only, never re-reading the whole log."""

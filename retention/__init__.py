@@ -1,0 +1,46 @@
+"""Retention: the training lifecycle, legal holds, due dates, the crash-safe purge of every
+copy with crypto-shredding, the sweep, and signed deletion certificates."""
+
+from retention.certificate import DeletionCertificate, render_text, signature_valid
+from retention.certificates import CertificateCheck, check_certificate, stored_certificate
+from retention.due import Cause, DueDataset, find_due
+from retention.events import RETENTION_EVENTS
+from retention.holds import list_holds, open_hold, place_hold, release_hold
+from retention.purge import PurgeError, Purger
+from retention.signing import InstanceSigner, instance_signer, stored_public_key
+from retention.sweep import Action, Sweeper, SweepReport
+from retention.training import (
+    TrainingRefusedError,
+    complete_training,
+    open_for_training,
+    start_training,
+)
+
+__all__ = [
+    "RETENTION_EVENTS",
+    "Action",
+    "Cause",
+    "CertificateCheck",
+    "DeletionCertificate",
+    "DueDataset",
+    "InstanceSigner",
+    "PurgeError",
+    "Purger",
+    "SweepReport",
+    "Sweeper",
+    "TrainingRefusedError",
+    "check_certificate",
+    "complete_training",
+    "find_due",
+    "instance_signer",
+    "list_holds",
+    "open_for_training",
+    "open_hold",
+    "place_hold",
+    "release_hold",
+    "render_text",
+    "signature_valid",
+    "start_training",
+    "stored_certificate",
+    "stored_public_key",
+]

@@ -63,6 +63,20 @@ class ObjectStore:
         """Remove every stored version; returns how many were removed (0 if none)."""
         return self._backend.delete(self.locator(dataset_id, object_id))
 
+    def delete_dataset(self, dataset_id: str) -> dict[str, int]:
+        """Every version of every object of the dataset, registered or not; returns the
+        versions removed per object id."""
+        prefix = _dataset_prefix(dataset_id)
+        return {locator.removeprefix(prefix): versions
+                for locator, versions in self._backend.delete_prefix(prefix).items()}
+
+    @property
+    def backend_name(self) -> str:
+        return self._backend.name
+
+    def exists(self, dataset_id: str, object_id: str) -> bool:
+        return self._backend.exists(self.locator(dataset_id, object_id))
+
     def list_dataset(self, dataset_id: str) -> list[str]:
         """Object ids (not locators) stored for the dataset, including leftover versions on S3."""
         prefix = _dataset_prefix(dataset_id)

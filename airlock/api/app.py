@@ -10,7 +10,18 @@ from fastapi import FastAPI
 
 from airlock.api.limits import BodySizeLimit
 from airlock.api.problems import install_problem_handlers
-from airlock.api.routes import audit, contracts, datasets, health, pii, tenants, tokens
+from airlock.api.routes import (
+    audit,
+    certificates,
+    contracts,
+    datasets,
+    health,
+    holds,
+    pii,
+    tenants,
+    tokens,
+    training,
+)
 from airlock.instance import Instance
 
 
@@ -29,7 +40,8 @@ def create_app(instance: Instance) -> FastAPI:
     )
     app.state.instance = instance
     install_problem_handlers(app)
-    for module in (health, tenants, tokens, contracts, datasets, pii, audit):
+    for module in (health, tenants, tokens, contracts, datasets, training, holds, certificates,
+                   pii, audit):
         app.include_router(module.router)
     # Uploads stream under their own limit (AIRLOCK_MAX_UPLOAD_BYTES).
     app.add_middleware(BodySizeLimit, limit=instance.settings.max_request_bytes,

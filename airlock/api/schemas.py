@@ -7,8 +7,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from catalog import DatasetState, Role
+from catalog import DatasetState, LegalHold, Role
 from catalog.tokens import TOKEN_NAME
+from retention.events import Reason
 
 
 class Health(BaseModel):
@@ -95,3 +96,42 @@ class DatasetOut(BaseModel):
     warning_count: int | None
     anonymisation_mode: str | None = Field(
         default=None, description="anonymise or deidentify, once the anonymised copy exists.")
+    training_started_at: datetime | None = None
+    trained_at: datetime | None = Field(
+        default=None, description="When training completed: the retention clock starts here.")
+    purge_due_at: datetime | None = Field(
+        default=None, description="trained_at + the contract's retention_days.")
+    hold_reason: str | None = Field(
+        default=None, description="The open legal hold's reason (shown by status and "
+                                  "`GET /v1/datasets/{id}`).")
+    hold_placed_at: datetime | None = None
+
+    def with_hold(self, hold: LegalHold | None) -> DatasetOut:
+        if hold is None:
+            return self
+        return self.model_copy(update={"hold_reason": hold.reason,
+                                       "hold_placed_at": hold.placed_at})
+
+
+class TrainingStart(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    purpose: str = Field(min_length=3, max_length=2000,
+                         description="Must be the contract's authorised purpose (compared "
+                                     "after normalising spaces and case).")
+
+
+class HoldRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: Reason = Field(description="Why, for the record: one line, no personal data.")
+
+
+class HoldOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: str
+    dataset_id: str
+    reason: str
+    placed_by: str
+    placed_at: datetime
+    released_by: str | None
+    released_at: datetime | None
+    release_reason: str | None

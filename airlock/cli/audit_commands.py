@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -12,7 +13,10 @@ from airlock.cli.errors import AirlockGroup
 from airlock.cli.output import JsonOption, console, errors, print_json, print_table
 from airlock.instance import event_registry
 from audit import EventFilter, find_events, verify_chain
+from audit.checkpoints import write_checkpoint
 from audit.events import AuditVerified
+from audit.export import ExportFilter, export_bundle
+from retention.signing import stored_public_key
 
 audit_app = typer.Typer(cls=AirlockGroup, help="Verify and read the audit trail.",
                         no_args_is_help=True)
@@ -24,14 +28,16 @@ def verify(as_json: JsonOption = False) -> None:
     """Recompute the hash chain. Exit 0 only when it is intact; else name the first bad event."""
     with open_instance() as instance:
         with instance.reading() as session:
-            result = verify_chain(session)
+            result = verify_chain(session, stored_public_key(session))
         with instance.transaction(local_actor()) as tx:
             tx.record(AuditVerified(events_checked=result.events_checked, intact=result.intact,
                                     first_bad_seq=result.first_bad_seq))
     if as_json:
         print_json(result)
     elif result.intact:
-        console.print(f"intact: {result.events_checked} events verified")
+        console.print(f"intact: {result.events_checked} events verified, "
+                      f"{result.checkpoints_checked} signed checkpoints match (latest: "
+                      f"{result.signed_tree_size or 0} events)")
     else:
         errors.print(f"TAMPERED at event {result.first_bad_seq}: {result.problem}")
     if not result.intact:
@@ -59,6 +65,37 @@ def events(
                 typer.echo(event.model_dump_json())
             return
         print_table(list(find_events(session, flt)), EVENT_COLUMNS)
+
+
+@audit_app.command("export")
+def export(
+    target: Annotated[Path, typer.Argument(help="A new (or empty) folder for the bundle.")],
+    since: Annotated[datetime | None, typer.Option(help="Only events from this time "
+                                                        "(ISO, UTC if no zone).")] = None,
+    dataset: Annotated[str | None, typer.Option(help="Only this dataset's events.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Write a bundle (events, signed checkpoints, proofs, public key) that
+    `python audit/bundle_verifier.py BUNDLE` checks offline. The log is checkpointed
+    first, so every exported event is under a signature."""
+    if since is not None and since.tzinfo is None:
+        since = since.replace(tzinfo=UTC)
+    flt = ExportFilter(since=since, dataset_id=dataset)
+    with open_instance() as instance:
+        signer = instance.signer
+        now = datetime.now(UTC)
+        with instance.transaction(local_actor()) as tx:
+            write_checkpoint(tx.session, signer, now)
+        with instance.reading() as session:
+            summary = export_bundle(session, target, signer.public_pem, signer.key_id, flt,
+                                    now)
+    if as_json:
+        print_json(summary)
+        return
+    kind = "the whole log" if summary.complete else "a filtered bundle with inclusion proofs"
+    console.print(f"wrote {summary.events} events and {summary.checkpoints} signed "
+                  f"checkpoints to {summary.path} ({kind}); check it with "
+                  f"`python audit/bundle_verifier.py {summary.path}`")
 
 
 @audit_app.command("event-types")

@@ -37,12 +37,13 @@ from catalog import (
     resolve_contract,
 )
 from intake import ValidationReport, add_contract, receive_upload, validate_dataset
+from retention.holds import open_hold
 
 contract_app = typer.Typer(cls=AirlockGroup, help="Add and read contracts.",
                            no_args_is_help=True)
 CONTRACT_COLUMNS = ("id", "tenant_id", "name", "version", "created_at")
 DATASET_COLUMNS = ("id", "state", "upload_bytes", "item_count", "error_count", "warning_count",
-                   "anonymisation_mode", "legal_hold")
+                   "anonymisation_mode", "purge_due_at", "legal_hold", "hold_reason")
 TenantOption = Annotated[str | None, typer.Option(help="Tenant id or name.")]
 
 
@@ -131,7 +132,8 @@ def status(dataset_id: Annotated[str, typer.Argument(help="Dataset id.")],
            as_json: JsonOption = False) -> None:
     """A dataset's state, sizes and counts."""
     with open_instance() as instance, instance.reading() as session:
-        dataset = DatasetOut.model_validate(get_dataset(session, dataset_id))
+        dataset = DatasetOut.model_validate(get_dataset(session, dataset_id)).with_hold(
+            open_hold(session, dataset_id))
     emit(dataset, as_json, DATASET_COLUMNS)
 
 

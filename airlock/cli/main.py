@@ -26,6 +26,10 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "report": ("airlock.cli.intake_commands", "report"),
     "validate": ("airlock.cli.intake_commands", "validate"),
     "anonymise": ("airlock.cli.anonymise_commands", "anonymise_command"),
+    "retention": ("airlock.cli.retention_commands", "retention_app"),
+    "certificate": ("airlock.cli.certificate_commands", "certificate_app"),
+    "training": ("airlock.cli.training_commands", "training_app"),
+    "worker": ("airlock.cli.worker_command", "worker"),
 }
 """Command name -> (module, Typer app or command function), imported when it is run."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Engine
 
-from catalog import models  # noqa: F401  (registers the tables on Base.metadata)
+from catalog import models, retention_records  # noqa: F401  (registers the tables)
 from catalog.base import Base
 
 engine: Engine = context.config.attributes["engine"]

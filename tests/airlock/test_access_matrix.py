@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,6 +15,8 @@ from tests.airlock.conftest import World
 
 ROLES = ("anonymous", "admin", "client", "compliance", "operator", "reidentifier")
 CONTRACT = "name: matrix\npurpose: access tests\nlayout: {kind: class_folders}\n"
+WORLD_PURPOSE = "training an animal classifier"
+"""The purpose of the world's contracts (tests.intake.datasets.contract_yaml)."""
 
 
 def _allowed(*roles: str) -> dict[str, int]:
@@ -54,10 +57,42 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, int]]] = [
     ("GET", "/v1/datasets/{other_dataset}/preview", None, _allowed("compliance")),
     ("GET", "/v1/datasets/{own_dataset}/mapping", None, _allowed("reidentifier")),
     ("GET", "/v1/datasets/{other_dataset}/mapping", None, _allowed()),
+    # Training and holds reach every tenant's datasets (instance-wide roles). The world's
+    # datasets are ready: completing a training that never started is a 409, and so is
+    # releasing a hold that was never placed.
+    ("POST", "/v1/datasets/{own_dataset}/training/start", {"purpose": WORLD_PURPOSE},
+     _allowed("operator")),
+    ("POST", "/v1/datasets/{other_dataset}/training/start", {"purpose": WORLD_PURPOSE},
+     _allowed("operator")),
+    ("POST", "/v1/datasets/{own_dataset}/training/complete", None,
+     {**_allowed("operator"), "operator": 409}),
+    ("POST", "/v1/datasets/{other_dataset}/training/complete", None,
+     {**_allowed("operator"), "operator": 409}),
+    ("GET", "/v1/datasets/{own_dataset}/anonymised?purpose=" + quote(WORLD_PURPOSE), None,
+     _allowed("operator")),
+    ("GET", "/v1/datasets/{other_dataset}/anonymised?purpose=" + quote(WORLD_PURPOSE), None,
+     _allowed("operator")),
+    ("POST", "/v1/datasets/{own_dataset}/holds", {"reason": "litigation"},
+     _created_by("compliance")),
+    ("POST", "/v1/datasets/{other_dataset}/holds", {"reason": "litigation"},
+     _created_by("compliance")),
+    ("POST", "/v1/datasets/{own_dataset}/holds/release", {"reason": "case closed"},
+     {**_allowed("compliance"), "compliance": 409}),
+    ("POST", "/v1/datasets/{other_dataset}/holds/release", {"reason": "case closed"},
+     {**_allowed("compliance"), "compliance": 409}),
+    ("GET", "/v1/datasets/{own_dataset}/holds", None, _allowed("compliance")),
+    ("GET", "/v1/datasets/{other_dataset}/holds", None, _allowed("compliance")),
+    # Not purged yet: the allowed roles find no certificate.
+    ("GET", "/v1/datasets/{own_dataset}/certificate", None,
+     {**_allowed("client", "compliance"), "client": 404, "compliance": 404}),
+    ("GET", "/v1/datasets/{other_dataset}/certificate", None,
+     {**_allowed("compliance"), "compliance": 404}),
     ("POST", "/v1/pii/analyze", {"texts": ["张三"]}, _allowed("client", "operator")),
     ("POST", "/v1/pii/anonymize", {"texts": ["张三"]}, _allowed("client", "operator")),
     ("GET", "/v1/audit/events", None, _allowed("compliance")),
     ("GET", "/v1/audit/verify", None, _allowed("compliance")),
+    ("GET", "/v1/audit/checkpoints", None, _allowed("compliance")),
+    ("GET", "/v1/audit/events?format=csv", None, _allowed("compliance")),
 ]
 
 

@@ -103,6 +103,22 @@ def test_delete_removes_every_version(storage: BackendUnderTest) -> None:
     assert storage.backend.delete("datasets/d1/raw") == 0
 
 
+def test_delete_prefix_removes_every_version_of_every_object_under_it(
+        storage: BackendUnderTest) -> None:
+    for content in (b"one", b"two"):
+        write(storage, "datasets/d1/raw", content)
+    write(storage, "datasets/d1/nested/part", b"x")
+    write(storage, "datasets/d10/raw", b"neighbour with a longer id")
+    storage.backend.delete("datasets/d1/gone")  # nothing there: no delete marker either
+    removed = storage.backend.delete_prefix("datasets/d1/")
+    s3 = storage.backend.name == "s3"
+    assert removed == {"datasets/d1/raw": 2 if s3 else 1, "datasets/d1/nested/part": 1}
+    assert storage.probe.version_count("datasets/d1/raw") == 0
+    assert list(storage.backend.list("datasets/d1/")) == []
+    assert list(storage.backend.list("datasets/d10/")) == ["datasets/d10/raw"]
+    assert storage.backend.delete_prefix("datasets/d1/") == {}
+
+
 def test_list_matches_a_string_prefix(storage: BackendUnderTest) -> None:
     for locator in ("datasets/a/x", "datasets/a/y/z", "datasets/ab/w", "other/q"):
         write(storage, locator, b".")

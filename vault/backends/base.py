@@ -36,6 +36,11 @@ class Backend(Protocol):
         """Every locator starting with `prefix` (a string prefix), in no guaranteed order."""
         ...
 
+    def delete_prefix(self, prefix: str) -> dict[str, int]:
+        """Remove every version of every object under `prefix`, in as few requests as the
+        backend allows; returns the versions removed per locator (empty if none)."""
+        ...
+
     def exists(self, locator: str) -> bool: ...
 
 

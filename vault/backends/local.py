@@ -64,6 +64,9 @@ class LocalBackend:
         self._prune_empty_parents(path.parent)
         return 1
 
+    def delete_prefix(self, prefix: str) -> dict[str, int]:
+        return {locator: self.delete(locator) for locator in list(self.list(prefix))}
+
     def _prune_empty_parents(self, directory: Path) -> None:
         """Empty folders named after a deleted dataset are removed too: nothing stays."""
         while directory != self._root and directory.is_relative_to(self._root):

@@ -58,19 +58,36 @@ class S3Backend:
         key = self._key(locator)
         versions = [{"Key": key, "VersionId": version} for version in self._version_ids(key)]
         for start in range(0, len(versions), _DELETE_BATCH):
-            batch = versions[start : start + _DELETE_BATCH]
-            try:
-                response = self._client.delete_objects(
-                    Bucket=self._bucket, Delete={"Objects": batch, "Quiet": True}
-                )
-            except (BotoCoreError, ClientError) as exc:
-                raise _vault_error("delete", locator, exc) from exc
-            if errors := response.get("Errors"):
-                raise VaultError(
-                    f"S3 refused to delete {len(errors)} version(s) of {locator!r}: "
-                    f"{errors[0].get('Code')}"
-                )
+            self._delete_versions(versions[start : start + _DELETE_BATCH], locator)
         return len(versions)
+
+    def _delete_versions(self, batch: list[dict[str, str]], what: str) -> None:
+        try:
+            response = self._client.delete_objects(
+                Bucket=self._bucket, Delete={"Objects": batch, "Quiet": True}
+            )
+        except (BotoCoreError, ClientError) as exc:
+            raise _vault_error("delete", what, exc) from exc
+        if errors := response.get("Errors"):
+            raise VaultError(
+                f"S3 refused to delete {len(errors)} version(s) under {what!r}: "
+                f"{errors[0].get('Code')}"
+            )
+
+    def delete_prefix(self, prefix: str) -> dict[str, int]:
+        """Each page of the version listing (up to 1,000 versions and delete markers) is
+        deleted with one DeleteObjects call: two requests per 1,000 versions."""
+        validate_prefix(prefix)
+        removed: dict[str, int] = {}
+        for page in self._version_pages(self._prefix + prefix):
+            entries = page.get("Versions", []) + page.get("DeleteMarkers", [])
+            batch = [{"Key": e["Key"], "VersionId": e["VersionId"]} for e in entries]
+            for start in range(0, len(batch), _DELETE_BATCH):
+                self._delete_versions(batch[start : start + _DELETE_BATCH], prefix)
+            for entry in batch:
+                locator = entry["Key"].removeprefix(self._prefix)
+                removed[locator] = removed.get(locator, 0) + 1
+        return removed
 
     def list(self, prefix: str) -> Iterator[str]:
         validate_prefix(prefix)

@@ -28,11 +28,13 @@ from catalog import (
     Dataset,
     DatasetReport,
     DatasetState,
+    Role,
     get_dataset,
     live_copies,
     resolve_contract,
 )
 from intake import UploadTooLargeError, ValidationReport, receive_upload, validate_dataset
+from retention.holds import open_hold
 
 router = APIRouter(prefix="/v1/datasets", tags=["datasets"])
 Uploader = Annotated[Actor, Depends(Requires(Permission.DATASETS_UPLOAD))]
@@ -106,6 +108,9 @@ def index(instance: InstanceDep, actor: Reader,
 def show(dataset_id: str, request: Request, instance: InstanceDep, actor: Reader) -> DatasetOut:
     with instance.reading() as session:
         dataset = DatasetOut.model_validate(get_dataset(session, dataset_id))
+        # Why data is held is compliance's business (an inquiry may concern the client).
+        if actor.role == Role.COMPLIANCE:
+            dataset = dataset.with_hold(open_hold(session, dataset_id))
     ensure_tenant(instance, request, actor, dataset.tenant_id)
     return dataset
 

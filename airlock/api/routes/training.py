@@ -1,0 +1,101 @@
+"""Training: the operator marks training and reads the anonymised copy, under the contract's
+authorised purpose; refusals are audited (see `retention.training`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import StreamingResponse
+
+from airlock.api.deps import InstanceDep, Requires, ensure_tenant
+from airlock.api.problems import Problem
+from airlock.api.schemas import DatasetOut, TrainingStart
+from airlock.instance import Instance
+from airlock.permissions import Permission
+from audit import Actor
+from catalog import get_dataset
+from retention.training import (
+    RefusalReason,
+    TrainingRefusedError,
+    audited_refusals,
+    complete_training,
+    open_for_training,
+    start_training,
+)
+
+router = APIRouter(prefix="/v1/datasets", tags=["training"])
+Manager = Annotated[Actor, Depends(Requires(Permission.TRAINING_MANAGE))]
+DataReader = Annotated[Actor, Depends(Requires(Permission.TRAINING_DATA_READ))]
+REFUSAL_STATUS = {RefusalReason.PURPOSE_MISMATCH: 403, RefusalReason.NOT_READY: 409}
+REFUSALS: dict[int | str, dict[str, Any]] = {
+    403: {"description": "The purpose is not the contract's authorised one."},
+    409: {"description": "The dataset is not in a state that allows this."}}
+# The anonymised copy is always an uncompressed tar (anonymize.dataset.tar_output), whatever
+# the format of the upload it was made from.
+ANONYMISED_SUFFIX = ".anonymised.tar"
+
+
+def check_dataset_tenant(instance: Instance, request: Request, actor: Actor,
+                         dataset_id: str) -> None:
+    """404 for an unknown dataset; a tenant-bound role reaches its own tenant's only."""
+    with instance.reading() as session:
+        tenant_id = get_dataset(session, dataset_id).tenant_id
+    ensure_tenant(instance, request, actor, tenant_id)
+
+
+def _refused(exc: TrainingRefusedError) -> Problem:
+    return Problem(REFUSAL_STATUS[exc.reason], str(exc), reason=exc.reason.value)
+
+
+@router.post("/{dataset_id}/training/start", responses=REFUSALS)
+def start(dataset_id: str, body: TrainingStart, request: Request, instance: InstanceDep,
+          actor: Manager) -> DatasetOut:
+    """Training starts on a ready dataset, under the contract's authorised purpose."""
+    check_dataset_tenant(instance, request, actor, dataset_id)
+    try:
+        with audited_refusals(instance.transactions(actor)) as tx:
+            return DatasetOut.model_validate(
+                start_training(tx, dataset_id, body.purpose, datetime.now(UTC)))
+    except TrainingRefusedError as exc:
+        raise _refused(exc) from None
+
+
+@router.post("/{dataset_id}/training/complete", responses={409: REFUSALS[409]})
+def complete(dataset_id: str, request: Request, instance: InstanceDep,
+             actor: Manager) -> DatasetOut:
+    """Training finished: the purge is due after the contract's retention days."""
+    check_dataset_tenant(instance, request, actor, dataset_id)
+    with instance.transaction(actor) as tx:
+        return DatasetOut.model_validate(complete_training(tx, dataset_id, datetime.now(UTC)))
+
+
+@router.get("/{dataset_id}/anonymised", response_class=StreamingResponse, responses={
+    200: {"content": {"application/octet-stream": {}},
+          "description": "The anonymised copy, a tar of the rewritten files and labels."},
+    **REFUSALS})
+def anonymised(dataset_id: str, request: Request, instance: InstanceDep, actor: DataReader,
+               purpose: Annotated[str, Query(min_length=3, max_length=2000)],
+               ) -> StreamingResponse:
+    """The anonymised copy of a ready (or training) dataset, for training under the contract's
+    authorised purpose; every read is audited with the purpose's SHA-256. The raw copy is
+    never served."""
+    check_dataset_tenant(instance, request, actor, dataset_id)
+    try:
+        with audited_refusals(instance.transactions(actor)) as tx:
+            copy = open_for_training(tx, dataset_id, purpose)
+            key = instance.vault.data_key(tx.session, dataset_id)
+    except TrainingRefusedError as exc:
+        raise _refused(exc) from None
+    copy_id = copy.id
+
+    def stream() -> Iterator[bytes]:
+        with instance.vault.store.open(key, dataset_id, copy_id) as plaintext:
+            while chunk := plaintext.read(1024 * 1024):
+                yield chunk
+
+    return StreamingResponse(stream(), media_type="application/octet-stream", headers={
+        "Cache-Control": "no-store", "Content-Length": str(copy.plaintext_size),
+        "Content-Disposition": f'attachment; filename="{dataset_id}{ANONYMISED_SUFFIX}"'})

@@ -1,0 +1,71 @@
+"""`airlock worker`: the retention sweep on its schedule and the queue of uploads to validate
+and datasets to anonymise, in one long-running process."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
+from typing import Annotated
+
+import typer
+
+from airlock.cli.context import open_instance
+from airlock.cli.output import console
+from airlock.logs import configure_logging
+from airlock.retention_jobs import utc_now
+from airlock.settings import get_settings
+from airlock.worker import Worker
+
+log = logging.getLogger("airlock.worker")
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+def worker(once: Annotated[bool, typer.Option(
+        "--once", help="One sweep and one pass over the queue, then exit (1 if anything "
+                       "failed).")] = False) -> None:
+    """Run the retention sweep on AIRLOCK_RETENTION_SCHEDULE and, in between, validate and
+    anonymise queued uploads every AIRLOCK_WORKER_POLL_SECONDS, until SIGTERM or Ctrl-C."""
+    settings = get_settings()
+    with open_instance() as instance:
+        # After the readiness check, whose migration context logs its set-up at info level.
+        configure_logging(settings.log_level)
+        runner = Worker(instance, settings.retention_schedule, settings.worker_poll_seconds)
+        if once:
+            console.print("Airlock worker: one retention sweep and one pass over the queue")
+            if not runner.run_once():
+                raise typer.Exit(1)
+            return
+        upcoming = runner.next_sweep_after(utc_now())
+        console.print(f"Airlock worker: retention sweep on '{settings.retention_schedule}' "
+                      f"(next {upcoming:%Y-%m-%d %H:%M:%S} UTC), uploads and anonymisations "
+                      f"every {settings.worker_poll_seconds:g} s; SIGTERM or Ctrl-C stops it")
+        stop = threading.Event()
+        with stopping_on_signals(stop):
+            runner.run_forever(stop)
+    log.info("worker stopped")
+
+
+@contextmanager
+def stopping_on_signals(stop: threading.Event) -> Iterator[None]:
+    """The first SIGTERM or SIGINT sets `stop`: the sweep or dataset in progress finishes.
+    A second one ends the process at once, which is safe: a killed sweep, validation or
+    anonymisation is finished by the next run."""
+    previous = {number: signal.getsignal(number) for number in STOP_SIGNALS}
+
+    def request_stop(number: int, _frame: FrameType | None) -> None:
+        log.info("%s received: stopping after the current step", signal.Signals(number).name)
+        stop.set()
+        for each in STOP_SIGNALS:
+            signal.signal(each, signal.SIG_DFL)
+
+    for number in STOP_SIGNALS:
+        signal.signal(number, request_stop)
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)

@@ -1,0 +1,108 @@
+"""Signed checkpoints of the audit log's Merkle tree (RFC 6962 hashing, as Certificate
+Transparency): tree size, root hash, time, Ed25519 signature.
+
+Each checkpoint stores the frontier of its tree (the roots of its perfect subtrees), so the
+next one hashes only the events appended since: a checkpoint costs O(new events), never a
+pass over the whole log."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Protocol
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from audit.bundle_verifier import RootBuilder, checkpoint_note, leaf_hash
+from audit.chain import canonical_bytes, format_time
+from catalog.models import AuditCheckpoint, AuditEventRecord, AuditHead
+
+_BATCH = 5000
+
+
+class Signer(Protocol):
+    @property
+    def key_id(self) -> str: ...
+
+    def sign(self, message: bytes) -> bytes: ...
+
+
+class CheckpointView(Protocol):
+    """A checkpoint as stored, or as quoted in a certificate."""
+
+    @property
+    def tree_size(self) -> int: ...
+    @property
+    def root_hash(self) -> str: ...
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def key_id(self) -> str: ...
+    @property
+    def signature(self) -> str: ...
+
+
+def origin_of(key_id: str) -> str:
+    """The log's name in its checkpoints: bound to the instance's signing key."""
+    return f"airlock-{key_id}"
+
+
+def latest_checkpoint(session: Session) -> AuditCheckpoint | None:
+    return session.execute(select(AuditCheckpoint).order_by(AuditCheckpoint.tree_size.desc())
+                           .limit(1)).scalar_one_or_none()
+
+
+def write_checkpoint(session: Session, signer: Signer, now: datetime) -> AuditCheckpoint:
+    """Sign the tree over every event so far (inside the caller's transaction, with the
+    chain's head locked so no event slips in between). Idempotent per tree size."""
+    head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()
+                           ).scalar_one()
+    previous = latest_checkpoint(session)
+    if previous is not None and previous.tree_size == head.seq:
+        return previous
+    builder = (RootBuilder.from_frontier(previous.tree_size,
+                                         [bytes.fromhex(h) for h in previous.frontier])
+               if previous is not None else RootBuilder())
+    for record in _events_after(session, builder.size, head.seq):
+        builder.add(leaf_hash(canonical_bytes(record)))
+    root = builder.root().hex()
+    at = format_time(now)
+    note = checkpoint_note(origin_of(signer.key_id), head.seq, root, at)
+    checkpoint = AuditCheckpoint(
+        tree_size=head.seq, root_hash=root, at=now, key_id=signer.key_id,
+        signature=base64.b64encode(signer.sign(note)).decode(),
+        frontier=[h.hex() for h in builder.frontier()])
+    session.add(checkpoint)
+    session.flush()
+    return checkpoint
+
+
+def checkpoint_signature_valid(checkpoint: CheckpointView, public_key: Ed25519PublicKey
+                               ) -> bool:
+    note = checkpoint_note(origin_of(checkpoint.key_id), checkpoint.tree_size,
+                           checkpoint.root_hash, format_time(checkpoint.at))
+    try:
+        public_key.verify(base64.b64decode(checkpoint.signature, validate=True), note)
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+def root_at(session: Session, tree_size: int) -> bytes:
+    """The Merkle root of the first `tree_size` events as the database holds them now,
+    recomputed from the events themselves (streamed)."""
+    builder = RootBuilder()
+    for record in _events_after(session, 0, tree_size):
+        builder.add(leaf_hash(canonical_bytes(record)))
+    return builder.root()
+
+
+def _events_after(session: Session, after: int, until: int) -> Iterator[AuditEventRecord]:
+    stmt = (select(AuditEventRecord).where(AuditEventRecord.seq > after,
+                                           AuditEventRecord.seq <= until)
+            .order_by(AuditEventRecord.seq).execution_options(yield_per=_BATCH))
+    return iter(session.execute(stmt).scalars())

@@ -1,0 +1,115 @@
+"""The audit bundle: events, signed checkpoints, proofs and the public key, in the format
+`audit/bundle_verifier.py` checks offline (its docstring is the format's reference).
+
+A bundle of the whole log lets the verifier recompute every hash and every checkpoint's
+root; a filtered one (a dataset, a period) carries, for each event, its inclusion proof
+against the latest checkpoint, so it proves each event is in the signed log without
+revealing the rest."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from audit.bundle_verifier import FORMAT, leaf_hash
+from audit.chain import canonical_body, canonical_bytes, format_time
+from audit.checkpoints import origin_of
+from audit.merkle import MerkleTree
+from catalog.models import AuditCheckpoint, AuditEventRecord
+
+_BATCH = 2000
+
+
+class ExportFilter(BaseModel):
+    since: datetime | None = None
+    dataset_id: str | None = None
+
+    @property
+    def complete(self) -> bool:
+        return self.since is None and self.dataset_id is None
+
+
+class ExportSummary(BaseModel):
+    path: str
+    events: int
+    checkpoints: int
+    complete: bool
+    signed_tree_size: int
+
+
+class ExportError(ValueError):
+    """The bundle cannot be written (target not empty, nothing signed yet)."""
+
+
+def export_bundle(session: Session, target: Path, public_key_pem: str, key_id: str,
+                  flt: ExportFilter, now: datetime) -> ExportSummary:
+    checkpoints = list(session.execute(
+        select(AuditCheckpoint).order_by(AuditCheckpoint.tree_size)).scalars())
+    if not checkpoints:
+        raise ExportError("the audit log has no signed checkpoint yet")
+    _prepare(target)
+    signed = checkpoints[-1].tree_size
+    tree = MerkleTree([leaf_hash(canonical_bytes(r)) for r in _events(session, signed)])
+    events = _write_events(session, target / "events.jsonl", flt, signed)
+    _write_lines(target / "checkpoints.jsonl", (
+        {"tree_size": c.tree_size, "root_hash": c.root_hash, "at": format_time(c.at),
+         "key_id": c.key_id, "signature": c.signature} for c in checkpoints))
+    consistency = [{"old_size": a.tree_size, "new_size": b.tree_size,
+                    "proof": [h.hex() for h in tree.consistency_proof(a.tree_size, b.tree_size)]}
+                   for a, b in pairwise(checkpoints)]
+    inclusion = {} if flt.complete else {
+        str(seq): [h.hex() for h in tree.inclusion_proof(seq - 1, signed)] for seq in events}
+    (target / "proofs.json").write_text(json.dumps(
+        {"consistency": consistency, "inclusion": inclusion}), encoding="utf-8")
+    (target / "public_key.pem").write_text(public_key_pem, encoding="utf-8")
+    (target / "manifest.json").write_text(json.dumps({
+        "format": FORMAT, "origin": origin_of(key_id), "created_at": format_time(now),
+        "complete": flt.complete, "filters": flt.model_dump(mode="json"),
+        "events": len(events)}, indent=2), encoding="utf-8")
+    return ExportSummary(path=str(target), events=len(events), checkpoints=len(checkpoints),
+                         complete=flt.complete, signed_tree_size=signed)
+
+
+def _prepare(target: Path) -> None:
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise ExportError(f"{target} exists and is not an empty folder")
+    target.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+
+def _events(session: Session, until: int | None = None,
+            flt: ExportFilter | None = None) -> Iterator[AuditEventRecord]:
+    stmt = select(AuditEventRecord).order_by(AuditEventRecord.seq)
+    if until is not None:
+        stmt = stmt.where(AuditEventRecord.seq <= until)
+    if flt is not None and flt.dataset_id is not None:
+        stmt = stmt.where(AuditEventRecord.dataset_id == flt.dataset_id)
+    if flt is not None and flt.since is not None:
+        stmt = stmt.where(AuditEventRecord.at >= flt.since)
+    return iter(session.execute(stmt.execution_options(yield_per=_BATCH)).scalars())
+
+
+def _write_events(session: Session, path: Path, flt: ExportFilter, signed: int) -> list[int]:
+    """The events, streamed; a filtered bundle stops at the latest checkpoint (later events
+    have no proof yet). Returns the seqs written."""
+    seqs: list[int] = []
+    records = _events(session, None if flt.complete else signed, flt)
+    with path.open("w", encoding="utf-8") as out:
+        for record in records:
+            line: dict[str, Any] = {**canonical_body(record), "hash": record.hash}
+            out.write(json.dumps(line, ensure_ascii=False, allow_nan=False) + "\n")
+            seqs.append(record.seq)
+    return seqs
+
+
+def _write_lines(path: Path, rows: Iterator[dict[str, Any]]) -> None:
+    with path.open("w", encoding="utf-8") as out:
+        for row in rows:
+            out.write(json.dumps(row) + "\n")

@@ -1,0 +1,134 @@
+"""Audit events of the training lifecycle and of retention: ids, counts, hashes and dates.
+
+Purposes are free text written into contracts, so events carry their SHA-256 only (the
+contract holds the text). A legal hold's reason is written by a compliance officer for the
+record and is kept, bounded and on one line."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, ClassVar
+
+from pydantic import StringConstraints
+
+from audit.events import AuditEvent, Count, Id, Name, Sha256
+
+Reason = Annotated[str, StringConstraints(min_length=3, max_length=200,
+                                          pattern=r"^[^\x00-\x1f\x7f]+$")]
+"""One line of text, typed by a compliance officer (never taken from a dataset)."""
+
+
+class TrainingStarted(AuditEvent):
+    """The operator declared that training on the anonymised copy started, with the
+    contract's authorised purpose."""
+
+    action: ClassVar[str] = "training.started"
+    tenant: Id
+    dataset: Id
+    contract_id: Id
+    purpose_sha256: Sha256
+
+
+class TrainingRefused(AuditEvent):
+    """Training (or a read for training) was refused: the declared purpose is not the
+    contract's authorised one, or the dataset is not ready."""
+
+    action: ClassVar[str] = "training.refused"
+    tenant: Id
+    dataset: Id
+    purpose_sha256: Sha256
+    reason: Name
+
+
+class TrainingCompleted(AuditEvent):
+    """Training finished; the purge is due `retention_days` later."""
+
+    action: ClassVar[str] = "training.completed"
+    tenant: Id
+    dataset: Id
+    retention_days: Count
+    purge_due_at: datetime
+
+
+class AnonymisedCopyRead(AuditEvent):
+    """The operator read the anonymised copy for training, under the declared purpose."""
+
+    action: ClassVar[str] = "training.copy_read"
+    tenant: Id
+    dataset: Id
+    copy_id: Id
+    purpose_sha256: Sha256
+
+
+class LegalHoldPlaced(AuditEvent):
+    """Compliance placed a legal hold: the dataset is not purged until it is released."""
+
+    action: ClassVar[str] = "retention.hold_placed"
+    tenant: Id
+    dataset: Id
+    hold_id: Id
+    reason: Reason
+
+
+class LegalHoldReleased(AuditEvent):
+    """Compliance released a legal hold; the dataset is purged when due."""
+
+    action: ClassVar[str] = "retention.hold_released"
+    tenant: Id
+    dataset: Id
+    hold_id: Id
+    reason: Reason
+
+
+class PurgeStarted(AuditEvent):
+    """The purge of a dataset began (its intent recorded before anything was deleted)."""
+
+    action: ClassVar[str] = "retention.purge_started"
+    tenant: Id
+    dataset: Id
+    cause: Name
+    due_at: datetime
+    copies: Count
+    attempt: Count
+
+
+class PurgeFailed(AuditEvent):
+    """A purge could not finish (a backend refused, or verification found something left);
+    the dataset stays `purging` and the next sweep tries again."""
+
+    action: ClassVar[str] = "retention.purge_failed"
+    tenant: Id
+    dataset: Id
+    step: Name
+    error: Name
+
+
+class DatasetPurged(AuditEvent):
+    """Every copy was deleted in every backend, the key destroyed and both verified; the
+    deletion certificate was signed (its SHA-256 here)."""
+
+    action: ClassVar[str] = "retention.purged"
+    tenant: Id
+    dataset: Id
+    cause: Name
+    copies: Count
+    versions: Count
+    leftovers: Count
+    key_id: Id | None
+    certificate_sha256: Sha256
+
+
+class SweepRan(AuditEvent):
+    """A retention sweep ran: how many datasets were due, purged, failed or held back."""
+
+    action: ClassVar[str] = "retention.sweep"
+    due: Count
+    purged: Count
+    failed: Count
+    held: Count
+
+
+RETENTION_EVENTS: tuple[type[AuditEvent], ...] = (
+    TrainingStarted, TrainingRefused, TrainingCompleted, AnonymisedCopyRead,
+    LegalHoldPlaced, LegalHoldReleased, PurgeStarted, PurgeFailed, DatasetPurged, SweepRan,
+)

@@ -1,0 +1,263 @@
+"""The purge of one dataset: crash-safe, resumable, verified, certified.
+
+Steps, each in its own short transaction (the backend work between them):
+1. intent: the dataset goes to `purging` and a purge record (cause, due date, what was
+   registered) is written before anything is deleted;
+2. every version of every object under the dataset's prefix is deleted, registered or
+   left over (one listing and one bulk delete per 1,000 versions on S3);
+3. the copies are marked deleted, and the data key destroyed (crypto-shredding);
+4. verification: the prefix lists empty, the key record is gone, every registered copy's
+   read fails;
+5. the items, reports and the rest of what names the data are deleted, the audit log's
+   checkpoint is signed, the certificate is signed and stored, the dataset is `purged`.
+Every step is idempotent, so a process killed anywhere is finished by the next run: it
+finds the record, counts an attempt, and repeats what may not have happened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, update
+
+from audit import Transaction, Transactions, change_state
+from audit.checkpoints import origin_of, write_checkpoint
+from audit.events import LeftoversDeleted, ObjectDeleted
+from catalog import (
+    AnonymisationReportRecord,
+    AuditHead,
+    Contract,
+    DataKeyRecord,
+    Dataset,
+    DatasetReport,
+    DatasetState,
+    Item,
+    PurgeRecord,
+    StoredCopy,
+    Tenant,
+    get_dataset,
+    live_copies,
+)
+from catalog.base import new_id
+from retention.certificate import (
+    AuditRef,
+    CheckpointRef,
+    ContractRef,
+    CopyDeleted,
+    DeletionCertificate,
+    Issuer,
+    Performer,
+    Sanitisation,
+    Subject,
+    Timeline,
+    Verification,
+    sign,
+)
+from retention.due import Cause
+from retention.events import DatasetPurged, PurgeFailed, PurgeStarted
+from retention.signing import InstanceSigner
+from vault import KeyUnavailableError, VaultError
+from vault.service import VaultService
+
+Clock = Callable[[], datetime]
+
+
+class PurgeError(RuntimeError):
+    """A purge could not finish; the dataset stays `purging` for the next sweep."""
+
+
+@dataclass(frozen=True)
+class Purger:
+    """What a purge needs: units of work, the vault, the signer and a clock."""
+
+    transactions: Transactions
+    vault: VaultService
+    signer: InstanceSigner
+    clock: Clock
+
+    def purge(self, dataset_id: str, cause: Cause, due_at: datetime) -> DeletionCertificate:
+        with self.transactions() as tx:
+            record = self._begin(tx, dataset_id, cause, due_at)
+            if record.certificate is not None:
+                return DeletionCertificate.model_validate_json(record.certificate)
+        self._check_backends(dataset_id)
+        try:
+            removed = self.vault.store.delete_dataset(dataset_id)
+            with self.transactions() as tx:
+                self._record_deletion(tx, dataset_id, removed)
+            verification = self._verify(dataset_id)
+        except VaultError as exc:
+            self._failed(dataset_id, "delete", type(exc).__name__)
+            raise PurgeError(f"dataset {dataset_id}: {exc}") from exc
+        if not verification.passed:
+            self._failed(dataset_id, "verify", "residue")
+            raise PurgeError(f"dataset {dataset_id}: verification found "
+                             f"{verification.objects_left} objects left or a readable copy")
+        with self.transactions() as tx:
+            return self._finish(tx, dataset_id, verification)
+
+    def _begin(self, tx: Transaction, dataset_id: str, cause: Cause,
+               due_at: datetime) -> PurgeRecord:
+        dataset = get_dataset(tx.session, dataset_id, for_update=True)
+        record = tx.session.get(PurgeRecord, dataset_id)
+        if dataset.state is DatasetState.PURGED and record is not None:
+            return record
+        change_state(tx, dataset, DatasetState.PURGING)  # refused under legal hold
+        if record is None:
+            record = PurgeRecord(dataset_id=dataset_id, cause=cause.value, due_at=due_at,
+                                 started_at=self.clock(), copies=_registered(tx, dataset_id),
+                                 key_id=_key_id(tx, dataset_id), attempts=1, versions=0,
+                                 leftovers=0, first_seq=_next_seq(tx))
+            tx.session.add(record)
+        else:
+            record.attempts += 1
+        tx.record(PurgeStarted(tenant=dataset.tenant_id, dataset=dataset_id,
+                               cause=record.cause, due_at=record.due_at,
+                               copies=sum(c["count"] for c in record.copies),
+                               attempt=record.attempts))
+        return record
+
+    def _check_backends(self, dataset_id: str) -> None:
+        """Copies in a backend this instance is not configured for cannot be deleted or
+        verified from here: the purge stops rather than certify what it did not see."""
+        with self.transactions() as tx:
+            elsewhere = sorted({c.backend for c in live_copies(tx.session, dataset_id)}
+                               - {self.vault.store.backend_name})
+        if elsewhere:
+            self._failed(dataset_id, "delete", "backend_not_configured")
+            raise PurgeError(f"dataset {dataset_id} has copies in backend(s) "
+                             f"{', '.join(elsewhere)}, which this instance is not configured "
+                             "for; purge it from an instance that is")
+
+    def _record_deletion(self, tx: Transaction, dataset_id: str,
+                         removed: dict[str, int]) -> None:
+        dataset = get_dataset(tx.session, dataset_id, for_update=True)
+        record = _record(tx, dataset_id)
+        copies = live_copies(tx.session, dataset_id)
+        registered = {copy.id for copy in copies}
+        for copy in copies:
+            tx.record(ObjectDeleted(tenant=dataset.tenant_id, dataset=dataset_id,
+                                    copy_id=copy.id, kind=copy.kind.value,
+                                    backend=copy.backend, versions=removed.get(copy.id, 0)))
+        tx.session.execute(update(StoredCopy).where(StoredCopy.id.in_(registered))
+                           .values(deleted_at=self.clock()))
+        leftovers = [object_id for object_id in removed if object_id not in registered]
+        if leftovers:
+            tx.record(LeftoversDeleted(tenant=dataset.tenant_id, dataset=dataset_id,
+                                       objects=len(leftovers)))
+        record.versions += sum(removed.values())
+        record.leftovers += len(leftovers)
+        self.vault.destroy_key(tx, dataset)
+
+    def _verify(self, dataset_id: str) -> Verification:
+        left = self.vault.store.list_dataset(dataset_id)
+        with self.transactions() as tx:
+            key = tx.session.get(DataKeyRecord, dataset_id)
+            destroyed = key is None or key.wrapped is None
+            copy_ids = list(tx.session.execute(
+                select(StoredCopy.id).where(StoredCopy.dataset_id == dataset_id)).scalars())
+        failed = sum(self._read_fails(dataset_id, copy_id) for copy_id in copy_ids)
+        return Verification(passed=not left and destroyed and failed == len(copy_ids),
+                            objects_left=len(left), key_destroyed=destroyed,
+                            reads_failed=failed, reads_attempted=len(copy_ids),
+                            verified_at=self.clock())
+
+    def _read_fails(self, dataset_id: str, copy_id: str) -> bool:
+        """Reading a copy must fail twice over: no key to decrypt it, no object to read."""
+        with self.transactions() as tx:
+            try:
+                self.vault.data_key(tx.session, dataset_id)
+            except KeyUnavailableError:
+                return not self.vault.store.exists(dataset_id, copy_id)
+        return False
+
+    def _failed(self, dataset_id: str, step: str, reason: str) -> None:
+        with self.transactions() as tx:
+            dataset = get_dataset(tx.session, dataset_id)
+            tx.record(PurgeFailed(tenant=dataset.tenant_id, dataset=dataset_id, step=step,
+                                  error=reason))
+
+    def _finish(self, tx: Transaction, dataset_id: str,
+                verification: Verification) -> DeletionCertificate:
+        dataset = get_dataset(tx.session, dataset_id, for_update=True)
+        record = _record(tx, dataset_id)
+        if record.certificate is not None:  # finished by another run meanwhile
+            return DeletionCertificate.model_validate_json(record.certificate)
+        for table in (Item, DatasetReport, AnonymisationReportRecord):
+            tx.session.execute(delete(table).where(table.dataset_id == dataset_id))
+        change_state(tx, dataset, DatasetState.PURGED)
+        written = write_checkpoint(tx.session, self.signer, self.clock())
+        checkpoint = CheckpointRef(tree_size=written.tree_size, root_hash=written.root_hash,
+                                   at=written.at, key_id=written.key_id,
+                                   signature=written.signature)
+        certificate = self._certificate(tx, dataset, record, verification, checkpoint)
+        record.certificate = certificate.model_dump_json()
+        record.finished_at = certificate.issued_at
+        tx.record(DatasetPurged(tenant=dataset.tenant_id, dataset=dataset_id,
+                                cause=record.cause, copies=sum(c["count"] for c in
+                                                               record.copies),
+                                versions=record.versions, leftovers=record.leftovers,
+                                key_id=record.key_id, certificate_sha256=certificate.sha256()))
+        return certificate
+
+    def _certificate(self, tx: Transaction, dataset: Dataset, record: PurgeRecord,
+                     verification: Verification, checkpoint: CheckpointRef
+                     ) -> DeletionCertificate:
+        contract = tx.session.get(Contract, dataset.contract_id) if dataset.contract_id \
+            else None
+        tenant = tx.session.get(Tenant, dataset.tenant_id)
+        unsigned = DeletionCertificate(
+            certificate_id=new_id(), issued_at=self.clock(),
+            issuer=Issuer(instance=origin_of(self.signer.key_id), key_id=self.signer.key_id,
+                          public_key=self.signer.public_pem),
+            performed_by=Performer(actor=tx.actor.id, role=tx.actor.role),
+            subject=Subject(
+                dataset_id=dataset.id, tenant_id=dataset.tenant_id,
+                tenant_name=tenant.name if tenant else None,
+                contract=ContractRef(id=contract.id if contract else None,
+                                     name=contract.name if contract else None,
+                                     version=contract.version if contract else None),
+                upload_sha256=dataset.upload_sha256, upload_bytes=dataset.upload_bytes,
+                items=dataset.item_count,
+                copies=[CopyDeleted.model_validate(c) for c in record.copies]),
+            sanitisation=Sanitisation(cause=record.cause, versions_deleted=record.versions,
+                                      leftovers_deleted=record.leftovers,
+                                      key_id_destroyed=record.key_id),
+            timeline=Timeline(uploaded=dataset.created_at,
+                              training_started=dataset.training_started_at,
+                              training_completed=dataset.trained_at, due=record.due_at,
+                              purge_started=record.started_at, purged=self.clock()),
+            verification=verification,
+            audit=AuditRef(first_seq=record.first_seq, last_seq=checkpoint.tree_size,
+                           checkpoint=checkpoint))
+        return sign(unsigned, self.signer.sign(unsigned.signed_bytes()))
+
+
+def _record(tx: Transaction, dataset_id: str) -> PurgeRecord:
+    record = tx.session.get(PurgeRecord, dataset_id)
+    if record is None:
+        raise PurgeError(f"dataset {dataset_id} has no purge record")
+    return record
+
+
+def _registered(tx: Transaction, dataset_id: str) -> list[dict[str, object]]:
+    """Live copies per kind and backend: what the certificate says was deleted."""
+    rows = tx.session.execute(
+        select(StoredCopy.kind, StoredCopy.backend, func.count(), func.sum(StoredCopy.size))
+        .where(StoredCopy.dataset_id == dataset_id, StoredCopy.deleted_at.is_(None))
+        .group_by(StoredCopy.kind, StoredCopy.backend)
+        .order_by(StoredCopy.kind, StoredCopy.backend))
+    return [{"kind": kind.value, "backend": backend, "count": int(count), "bytes": int(size)}
+            for kind, backend, count, size in rows]
+
+
+def _key_id(tx: Transaction, dataset_id: str) -> str | None:
+    key = tx.session.get(DataKeyRecord, dataset_id)
+    return key.key_id if key is not None else None
+
+
+def _next_seq(tx: Transaction) -> int:
+    head = tx.session.get(AuditHead, 1)
+    return (head.seq if head is not None else 0) + 1

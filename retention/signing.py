@@ -1,0 +1,96 @@
+"""The instance's Ed25519 signing key: it signs deletion certificates and audit checkpoints.
+
+Made on first use and kept in the database (so every worker on it signs with the same
+key), the private half wrapped by the master key like a data key; the public half is
+published in every certificate and audit bundle."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, NoReturn
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from catalog import InstanceKey
+from vault import MasterKey
+
+PURPOSE = "signing"
+_CONTEXT = "airlock:instance-signing-key"
+
+
+def key_id_of(public_key: Ed25519PublicKey) -> str:
+    """The first 16 hex digits of the SHA-256 of the raw public key (as the bundle
+    verifier computes it)."""
+    raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return hashlib.sha256(raw).hexdigest()[:16]
+
+
+def public_pem(public_key: Ed25519PublicKey) -> str:
+    return public_key.public_bytes(serialization.Encoding.PEM,
+                                   serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+
+
+class InstanceSigner:
+    """Signs with the instance key; never printed, never pickled."""
+
+    def __init__(self, private_key: Ed25519PrivateKey) -> None:
+        self._private = private_key
+        self.public_key = private_key.public_key()
+        self.key_id = key_id_of(self.public_key)
+
+    def sign(self, message: bytes) -> bytes:
+        return self._private.sign(message)
+
+    @property
+    def public_pem(self) -> str:
+        return public_pem(self.public_key)
+
+    def __repr__(self) -> str:
+        return f"InstanceSigner(key_id={self.key_id!r})"
+
+    def __reduce_ex__(self, protocol: Any) -> NoReturn:
+        raise TypeError("the signing key cannot be pickled")
+
+
+def instance_signer(session: Session, master: MasterKey) -> InstanceSigner:
+    """The instance's signer, made and stored on first use. Two processes making it at once:
+    the second insert fails on the primary key and the first one's key is used."""
+    record = session.get(InstanceKey, PURPOSE)
+    if record is None:
+        record = _create(session, master)
+    raw = master.unwrap(record.wrapped_private_key, _CONTEXT)
+    return InstanceSigner(Ed25519PrivateKey.from_private_bytes(raw))
+
+
+def stored_public_key(session: Session) -> Ed25519PublicKey | None:
+    record = session.get(InstanceKey, PURPOSE)
+    if record is None:
+        return None
+    loaded = serialization.load_pem_public_key(record.public_key)
+    if not isinstance(loaded, Ed25519PublicKey):
+        raise ValueError("the stored signing key is not an Ed25519 key")
+    return loaded
+
+
+def _create(session: Session, master: MasterKey) -> InstanceKey:
+    private = Ed25519PrivateKey.generate()
+    raw = private.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
+                                serialization.NoEncryption())
+    record = InstanceKey(purpose=PURPOSE, key_id=key_id_of(private.public_key()),
+                         public_key=public_pem(private.public_key()).encode(),
+                         wrapped_private_key=master.wrap(raw, _CONTEXT),
+                         master_key_id=master.key_id)
+    try:
+        with session.begin_nested():
+            session.add(record)
+    except IntegrityError:
+        existing = session.get(InstanceKey, PURPOSE)
+        assert existing is not None
+        return existing
+    return record

@@ -1,0 +1,100 @@
+"""A sweep killed with SIGKILL at random moments of a purge is finished by the next run:
+the dataset ends `purged`, nothing of it is left in the vault, its key is destroyed, the
+certificate verifies and the audit chain is intact, however often it was cut short.
+
+`AIRLOCK_CRASH_ROUNDS` sets how many kills (default 12; the closing figures used more)."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import update
+
+from airlock.instance import Instance
+from airlock.retention_jobs import sweeper
+from audit import SYSTEM, verify_chain
+from catalog import DataKeyRecord, Dataset, DatasetState, PurgeRecord, get_dataset
+from retention.certificates import check_certificate
+from retention.sweep import Action
+from tests.retention import datasets
+
+ROUNDS = int(os.environ.get("AIRLOCK_CRASH_ROUNDS", "12"))
+FAR = datetime(2100, 1, 1, tzinfo=UTC)
+SWEEP = ("import sys\n"
+         "from airlock.instance import Instance\n"
+         "from airlock.retention_jobs import sweeper\n"
+         "from airlock.settings import Settings\n"
+         "instance = Instance(Settings())\n"
+         "sweep = sweeper(instance)\n"
+         "instance.signer\n"
+         "print('ready', flush=True)\n"
+         "sys.stdin.readline()\n"
+         "print(sweep.run().model_dump_json(), flush=True)\n")
+
+
+def _make_due(instance: Instance, dataset_id: str) -> None:
+    with instance.transaction(SYSTEM) as tx:
+        tx.session.execute(update(Dataset).where(Dataset.id == dataset_id).values(
+            purge_due_at=datetime.now(UTC) - timedelta(minutes=1)))
+
+
+def _sweep_killed_after(delay: float | None) -> float:
+    """Start a sweep in its own process, let it run `delay` seconds (None: to the end) and
+    SIGKILL it; returns how long it ran."""
+    process = subprocess.Popen([sys.executable, "-c", SWEEP], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stdout is not None and process.stdin is not None
+    assert process.stdout.readline().strip() == "ready", process.stderr
+    began = time.perf_counter()
+    process.stdin.write("go\n")
+    process.stdin.flush()
+    if delay is None:
+        process.communicate(timeout=120)
+        assert process.returncode == 0
+    else:
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.communicate(timeout=60)
+    return time.perf_counter() - began
+
+
+def _assert_purged(instance: Instance, dataset_id: str) -> None:
+    with instance.reading() as session:
+        assert get_dataset(session, dataset_id).state is DatasetState.PURGED
+        key = session.get(DataKeyRecord, dataset_id)
+        assert key is not None and key.wrapped is None
+        record = session.get(PurgeRecord, dataset_id)
+        assert record is not None and record.certificate is not None
+        assert check_certificate(session, dataset_id).valid
+    assert instance.vault.store.list_dataset(dataset_id) == []
+
+
+def test_a_purge_killed_anywhere_is_finished_by_the_next_run(instance: Instance) -> None:
+    found = datasets.contract(instance)
+    ids = [datasets.trained(instance, found, FAR) for _ in range(ROUNDS + 1)]
+    _make_due(instance, ids[0])
+    whole = _sweep_killed_after(None)  # measures a purge from start to end
+    _assert_purged(instance, ids[0])
+    rng = random.Random(20261201)
+    attempts = []
+    for dataset_id in ids[1:]:
+        _make_due(instance, dataset_id)
+        _sweep_killed_after(rng.uniform(0.0, whole * 1.1))
+        report = sweeper(instance).run()  # the next run, in this process
+        # Killed before it began or after it ended, there is nothing or everything to do.
+        assert [(e.dataset_id, e.action) for e in report.entries] in (
+            [(dataset_id, Action.PURGED)], [])
+        _assert_purged(instance, dataset_id)
+        with instance.reading() as session:
+            record = session.get(PurgeRecord, dataset_id)
+            assert record is not None
+            attempts.append(record.attempts)
+    with instance.reading() as session:
+        assert verify_chain(session).intact
+    assert any(a > 1 for a in attempts), "no kill landed inside a purge: widen the window"
