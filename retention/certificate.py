@@ -158,8 +158,9 @@ def render_text(certificate: DeletionCertificate) -> str:
     s, t, v, a = c.subject, c.timeline, c.verification, c.audit
     contract = (f"{s.contract.name} v{s.contract.version} ({s.contract.id})"
                 if s.contract.id else "none")
-    copies = "\n".join(f"    {x.kind:<11} {x.backend:<6} {x.count:>6} objects "
-                       f"{x.bytes:>14,} bytes" for x in s.copies) or "    none registered"
+    copies = "\n".join(f"    {x.kind:<11} {x.backend:<6} {x.count:>6} "
+                       f"{'object ' if x.count == 1 else 'objects'} {x.bytes:>14,} bytes"
+                       for x in s.copies) or "    none registered"
     lines = [
         "CERTIFICATE OF DATA DELETION (after NIST SP 800-88 Rev. 1, Appendix G)",
         f"Certificate     {c.certificate_id}   issued {c.issued_at.isoformat()}",

@@ -24,7 +24,7 @@ from airlock.cli.anonymise_commands import after_validation, stored_report, writ
 from airlock.cli.anonymise_commands import print_report as print_anonymisation
 from airlock.cli.context import local_actor, open_instance
 from airlock.cli.errors import AirlockGroup
-from airlock.cli.output import JsonOption, console, emit, errors, print_json
+from airlock.cli.output import JsonOption, console, emit, errors, print_json, print_record
 from airlock.cli.packing import directory_size, tar_stream
 from airlock.instance import Instance
 from catalog import (
@@ -42,8 +42,10 @@ from retention.holds import open_hold
 contract_app = typer.Typer(cls=AirlockGroup, help="Add and read contracts.",
                            no_args_is_help=True)
 CONTRACT_COLUMNS = ("id", "tenant_id", "name", "version", "created_at")
-DATASET_COLUMNS = ("id", "state", "upload_bytes", "item_count", "error_count", "warning_count",
-                   "anonymisation_mode", "purge_due_at", "legal_hold", "hold_reason")
+STATUS_FIELDS = ("id", "tenant_id", "contract_id", "state", "state_changed_at", "created_at",
+                 "upload_bytes", "item_count", "error_count", "warning_count",
+                 "anonymisation_mode", "training_started_at", "trained_at", "purge_due_at",
+                 "legal_hold", "hold_reason", "hold_placed_at")
 TenantOption = Annotated[str | None, typer.Option(help="Tenant id or name.")]
 
 
@@ -134,7 +136,10 @@ def status(dataset_id: Annotated[str, typer.Argument(help="Dataset id.")],
     with open_instance() as instance, instance.reading() as session:
         dataset = DatasetOut.model_validate(get_dataset(session, dataset_id)).with_hold(
             open_hold(session, dataset_id))
-    emit(dataset, as_json, DATASET_COLUMNS)
+    if as_json:
+        print_json(dataset)
+    else:
+        print_record(dataset, STATUS_FIELDS)
 
 
 def report(dataset_id: Annotated[str, typer.Argument(help="Dataset id.")],

@@ -38,6 +38,15 @@ def print_table(rows: Sequence[BaseModel], columns: Sequence[str],
     console.print(table)
 
 
+def print_record(value: BaseModel, fields: Sequence[str]) -> None:
+    """One object as `field  value` lines: readable in any terminal width."""
+    data = value.model_dump(mode="json")
+    width = max(len(f) for f in fields)
+    for name in fields:
+        shown = "" if data.get(name) is None else str(data[name])
+        console.print(f"{name:<{width}}  {shown}")
+
+
 def emit(value: BaseModel | Sequence[BaseModel], as_json: bool, columns: Sequence[str],
          title: str | None = None) -> None:
     if as_json:

@@ -46,6 +46,10 @@ def test_dry_run_then_run_then_the_certificate(instance: Instance) -> None:
     signed = json.loads(runner.invoke(app, ["certificate", "show", dataset_id, "--json"]).stdout)
     assert signed["subject"]["dataset_id"] == dataset_id and signed["signature"]
 
+    status = runner.invoke(app, ["status", dataset_id]).stdout.splitlines()
+    assert [line.split() for line in status if line.startswith(("id ", "state "))] == [
+        ["id", dataset_id], ["state", "purged"]]
+
     verified = runner.invoke(app, ["certificate", "verify", dataset_id])
     assert verified.exit_code == 0, verified.output
     assert verified.stdout.startswith("valid: certificate")

@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import update
@@ -44,24 +45,33 @@ def _make_due(instance: Instance, dataset_id: str) -> None:
             purge_due_at=datetime.now(UTC) - timedelta(minutes=1)))
 
 
-def _sweep_killed_after(delay: float | None) -> float:
-    """Start a sweep in its own process, let it run `delay` seconds (None: to the end) and
-    SIGKILL it; returns how long it ran."""
+def _start_sweep() -> subprocess.Popen[str]:
+    """A sweep in a process of its own, imports done, started."""
     process = subprocess.Popen([sys.executable, "-c", SWEEP], stdin=subprocess.PIPE,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert process.stdout is not None and process.stdin is not None
     assert process.stdout.readline().strip() == "ready", process.stderr
-    began = time.perf_counter()
     process.stdin.write("go\n")
     process.stdin.flush()
-    if delay is None:
-        process.communicate(timeout=120)
-        assert process.returncode == 0
-    else:
-        time.sleep(delay)
-        process.send_signal(signal.SIGKILL)
-        process.communicate(timeout=60)
-    return time.perf_counter() - began
+    return process
+
+
+def _sweep_to_the_end() -> float:
+    """Seconds from start to the sweep's report (the process's exit not counted)."""
+    process = _start_sweep()
+    began = time.perf_counter()
+    assert process.stdout is not None and process.stdout.readline().startswith("{")
+    took = time.perf_counter() - began
+    process.communicate(timeout=120)
+    assert process.returncode == 0
+    return took
+
+
+def _sweep_killed_after(delay: float) -> None:
+    process = _start_sweep()
+    time.sleep(delay)
+    process.send_signal(signal.SIGKILL)
+    process.communicate(timeout=60)
 
 
 def _assert_purged(instance: Instance, dataset_id: str) -> None:
@@ -75,11 +85,12 @@ def _assert_purged(instance: Instance, dataset_id: str) -> None:
     assert instance.vault.store.list_dataset(dataset_id) == []
 
 
-def test_a_purge_killed_anywhere_is_finished_by_the_next_run(instance: Instance) -> None:
+def test_a_purge_killed_anywhere_is_finished_by_the_next_run(
+        instance: Instance, record_property: Callable[[str, object], None]) -> None:
     found = datasets.contract(instance)
     ids = [datasets.trained(instance, found, FAR) for _ in range(ROUNDS + 1)]
     _make_due(instance, ids[0])
-    whole = _sweep_killed_after(None)  # measures a purge from start to end
+    whole = _sweep_to_the_end()
     _assert_purged(instance, ids[0])
     rng = random.Random(20261201)
     attempts = []
@@ -97,4 +108,7 @@ def test_a_purge_killed_anywhere_is_finished_by_the_next_run(instance: Instance)
             attempts.append(record.attempts)
     with instance.reading() as session:
         assert verify_chain(session).intact
+    # Attempts 2+: the kill landed inside a purge; 1: before it began or after it ended.
+    record_property("kills", len(attempts))
+    record_property("kills_inside_a_purge", sum(a > 1 for a in attempts))
     assert any(a > 1 for a in attempts), "no kill landed inside a purge: widen the window"
