@@ -30,6 +30,7 @@ lint: install
 bench: install
 	$(BIN)/python bench/vault.py
 	$(BIN)/python bench/intake.py
+	$(BIN)/python bench/purge.py
 
 # Detector evaluations and the anonymisation step, on the shared corpora (../shared/data).
 eval: install

@@ -92,6 +92,19 @@ class PurgeStarted(AuditEvent):
     attempt: Count
 
 
+class CopiesDeleted(AuditEvent):
+    """A purge deleted the registered copies of one kind in one backend (every version; the
+    copy ids stay in the catalog, marked deleted)."""
+
+    action: ClassVar[str] = "retention.copies_deleted"
+    tenant: Id
+    dataset: Id
+    kind: Name
+    backend: Name
+    copies: Count
+    versions: Count
+
+
 class PurgeFailed(AuditEvent):
     """A purge could not finish (a backend refused, or verification found something left);
     the dataset stays `purging` and the next sweep tries again."""
@@ -130,5 +143,6 @@ class SweepRan(AuditEvent):
 
 RETENTION_EVENTS: tuple[type[AuditEvent], ...] = (
     TrainingStarted, TrainingRefused, TrainingCompleted, AnonymisedCopyRead,
-    LegalHoldPlaced, LegalHoldReleased, PurgeStarted, PurgeFailed, DatasetPurged, SweepRan,
+    LegalHoldPlaced, LegalHoldReleased, PurgeStarted, CopiesDeleted, PurgeFailed,
+    DatasetPurged, SweepRan,
 )

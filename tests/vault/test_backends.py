@@ -3,11 +3,12 @@
 import hashlib
 import os
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
 from tests.vault.storage_probes import BackendUnderTest
-from vault import InvalidLocatorError, ObjectNotFoundError
+from vault import InvalidLocatorError, ObjectNotFoundError, S3Backend
 from vault.backends.s3 import PART_SIZE
 
 MIB = 1024 * 1024
@@ -117,6 +118,18 @@ def test_delete_prefix_removes_every_version_of_every_object_under_it(
     assert list(storage.backend.list("datasets/d1/")) == []
     assert list(storage.backend.list("datasets/d10/")) == ["datasets/d10/raw"]
     assert storage.backend.delete_prefix("datasets/d1/") == {}
+
+
+def test_delete_prefix_goes_past_one_listing_page(s3_client: Any, s3_bucket: str) -> None:
+    """More than 1,000 versions: one listing page and one DeleteObjects call are not enough."""
+    backend = S3Backend(s3_client, s3_bucket, prefix="airlock")
+    for n in range(1030):
+        s3_client.put_object(Bucket=s3_bucket, Key=f"airlock/datasets/big/o{n:04d}", Body=b".")
+    s3_client.put_object(Bucket=s3_bucket, Key="airlock/datasets/big/o0000", Body=b"v2")
+    removed = backend.delete_prefix("datasets/big/")
+    assert len(removed) == 1030 and sum(removed.values()) == 1031
+    assert s3_client.list_object_versions(Bucket=s3_bucket,
+                                          Prefix="airlock/datasets/big/").get("Versions") is None
 
 
 def test_list_matches_a_string_prefix(storage: BackendUnderTest) -> None:

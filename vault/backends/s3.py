@@ -75,19 +75,27 @@ class S3Backend:
             )
 
     def delete_prefix(self, prefix: str) -> dict[str, int]:
-        """Each page of the version listing (up to 1,000 versions and delete markers) is
-        deleted with one DeleteObjects call: two requests per 1,000 versions."""
+        """List up to 1,000 versions and delete markers, delete them with one DeleteObjects
+        call, and list again from the start until nothing is left: two requests per 1,000
+        versions. Paging on with a marker is not safe here, because the marker names a
+        version this very loop deleted (moto then ends the listing early)."""
         validate_prefix(prefix)
         removed: dict[str, int] = {}
-        for page in self._version_pages(self._prefix + prefix):
-            entries = page.get("Versions", []) + page.get("DeleteMarkers", [])
-            batch = [{"Key": e["Key"], "VersionId": e["VersionId"]} for e in entries]
-            for start in range(0, len(batch), _DELETE_BATCH):
-                self._delete_versions(batch[start : start + _DELETE_BATCH], prefix)
+        while batch := self._first_versions(self._prefix + prefix):
+            self._delete_versions(batch, prefix)
             for entry in batch:
                 locator = entry["Key"].removeprefix(self._prefix)
                 removed[locator] = removed.get(locator, 0) + 1
         return removed
+
+    def _first_versions(self, key_prefix: str) -> list[dict[str, str]]:
+        try:
+            page = self._client.list_object_versions(Bucket=self._bucket, Prefix=key_prefix,
+                                                     MaxKeys=_DELETE_BATCH)
+        except (BotoCoreError, ClientError) as exc:
+            raise _vault_error("list", key_prefix, exc) from exc
+        entries = page.get("Versions", []) + page.get("DeleteMarkers", [])
+        return [{"Key": e["Key"], "VersionId": e["VersionId"]} for e in entries]
 
     def list(self, prefix: str) -> Iterator[str]:
         validate_prefix(prefix)
