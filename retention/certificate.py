@@ -87,12 +87,13 @@ class Timeline(_Frozen):
 
 class Verification(_Frozen):
     method: str = ("listing of the dataset's prefix in every backend; the data key record "
-                   "checked destroyed; a read of every registered copy attempted")
+                   "checked destroyed and its unwrapping refused; every registered copy "
+                   "checked unreadable (no key, no object listed)")
     passed: bool
     objects_left: int
     key_destroyed: bool
     reads_failed: int
-    """Registered copies whose read failed, as it must: all of them."""
+    """Registered copies that cannot be read, as it must be: all of them."""
     reads_attempted: int
     verified_at: datetime
 
