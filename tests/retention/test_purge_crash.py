@@ -67,11 +67,24 @@ def _sweep_to_the_end() -> float:
     return took
 
 
-def _sweep_killed_after(delay: float) -> None:
+def _sweep_killed_after(delay: float, wait_for: Callable[[], bool] | None = None) -> None:
+    """Start a sweep and SIGKILL it `delay` seconds later, counted from the start or, with
+    `wait_for`, from when that first holds (bounded)."""
     process = _start_sweep()
+    deadline = time.monotonic() + 30
+    while wait_for is not None and not wait_for() and time.monotonic() < deadline \
+            and process.poll() is None:
+        time.sleep(0.002)
     time.sleep(delay)
     process.send_signal(signal.SIGKILL)
     process.communicate(timeout=60)
+
+
+def _purge_begun(instance: Instance, dataset_id: str) -> Callable[[], bool]:
+    def begun() -> bool:
+        with instance.reading() as session:
+            return session.get(PurgeRecord, dataset_id) is not None
+    return begun
 
 
 def _next_run(instance: Instance) -> SweepReport:
@@ -107,9 +120,15 @@ def test_a_purge_killed_anywhere_is_finished_by_the_next_run(
     _assert_purged(instance, ids[0])
     rng = random.Random(20261201)
     attempts = []
-    for dataset_id in ids[1:]:
+    for n, dataset_id in enumerate(ids[1:]):
         _make_due(instance, dataset_id)
-        _sweep_killed_after(rng.uniform(0.0, whole * 1.1))
+        # Every other kill comes at any moment of the sweep, the others once its purge has
+        # recorded its intent: a loaded machine must not leave the purge itself untested.
+        if n % 2:
+            _sweep_killed_after(rng.uniform(0.0, whole * 0.2),
+                                _purge_begun(instance, dataset_id))
+        else:
+            _sweep_killed_after(rng.uniform(0.0, whole * 1.1))
         report = _next_run(instance)
         # Killed before it began or after it ended, there is nothing or everything to do.
         assert [(e.dataset_id, e.action) for e in report.entries] in (
