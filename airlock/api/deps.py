@@ -13,6 +13,7 @@ from airlock.instance import Instance
 from airlock.permissions import Permission, allows
 from audit import Actor, Outcome
 from audit.events import AccessDenied
+from catalog import get_dataset
 
 _bearer = HTTPBearer(auto_error=False, description="An Airlock API token (`alk_...`).")
 ANONYMOUS = Actor(id="anonymous", role="anonymous")
@@ -86,3 +87,11 @@ def ensure_tenant(instance: Instance, request: Request, actor: Actor, tenant_id:
     scope = client_scope(actor)
     if actor.role in TENANT_BOUND and scope != tenant_id:
         raise deny(instance, request, actor, 403, "other_tenant", tenant=scope)
+
+
+def ensure_dataset_tenant(instance: Instance, request: Request, actor: Actor,
+                          dataset_id: str) -> None:
+    """404 for an unknown dataset; a tenant-bound role reaches its own tenant's only."""
+    with instance.reading() as session:
+        tenant_id = get_dataset(session, dataset_id).tenant_id
+    ensure_tenant(instance, request, actor, tenant_id)

@@ -7,10 +7,9 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import PlainTextResponse
 
-from airlock.api.deps import InstanceDep, Requires, ensure_tenant
+from airlock.api.deps import InstanceDep, Requires, ensure_dataset_tenant
 from airlock.permissions import Permission
 from audit import Actor
-from catalog import get_dataset
 from retention.certificate import DeletionCertificate, render_text
 from retention.certificates import stored_certificate
 
@@ -29,9 +28,7 @@ def certificate(dataset_id: str, request: Request, instance: InstanceDep,
     """The deletion certificate of a purged dataset, signed with the instance's Ed25519 key
     (its public key is in the certificate; `airlock certificate verify` checks it against
     the audit log)."""
-    with instance.reading() as session:
-        tenant_id = get_dataset(session, dataset_id).tenant_id
-    ensure_tenant(instance, request, actor, tenant_id)
+    ensure_dataset_tenant(instance, request, actor, dataset_id)
     with instance.reading() as session:
         found = stored_certificate(session, dataset_id)
     if format == "text":

@@ -13,7 +13,13 @@ from sqlalchemy import select
 
 from airlock.anonymisation import anonymise_if_allowed, contact_sheet
 from airlock.api.body import AsyncBodyReader
-from airlock.api.deps import InstanceDep, Requires, client_scope, ensure_tenant
+from airlock.api.deps import (
+    InstanceDep,
+    Requires,
+    client_scope,
+    ensure_dataset_tenant,
+    ensure_tenant,
+)
 from airlock.api.problems import Problem
 from airlock.api.schemas import DatasetOut
 from airlock.instance import Instance
@@ -155,9 +161,7 @@ def preview(dataset_id: str, request: Request, instance: InstanceDep,
             actor: ReportReader) -> Response:
     """Thumbnails of the redacted images, to see what the anonymisation did; never the
     originals. No file names are drawn on it."""
-    with instance.reading() as session:
-        tenant_id = get_dataset(session, dataset_id).tenant_id
-    ensure_tenant(instance, request, actor, tenant_id)
+    ensure_dataset_tenant(instance, request, actor, dataset_id)
     sheet = contact_sheet(instance, dataset_id)
     if sheet is None:
         raise Problem(404, f"dataset {dataset_id} has no preview (images kept, not yet "

@@ -6,8 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, status
 
-from airlock.api.deps import InstanceDep, Requires
-from airlock.api.routes.training import check_dataset_tenant
+from airlock.api.deps import InstanceDep, Requires, ensure_dataset_tenant
 from airlock.api.schemas import HoldOut, HoldRequest
 from airlock.permissions import Permission
 from audit import Actor
@@ -23,7 +22,7 @@ CONFLICT: dict[int | str, dict[str, Any]] = {
 def place(dataset_id: str, body: HoldRequest, request: Request, instance: InstanceDep,
           actor: Compliance) -> HoldOut:
     """Place a legal hold: the dataset is not purged until it is released."""
-    check_dataset_tenant(instance, request, actor, dataset_id)
+    ensure_dataset_tenant(instance, request, actor, dataset_id)
     with instance.transaction(actor) as tx:
         return HoldOut.model_validate(place_hold(tx, dataset_id, body.reason))
 
@@ -32,7 +31,7 @@ def place(dataset_id: str, body: HoldRequest, request: Request, instance: Instan
 def release(dataset_id: str, body: HoldRequest, request: Request, instance: InstanceDep,
             actor: Compliance) -> HoldOut:
     """Release the dataset's open hold; it is purged when due."""
-    check_dataset_tenant(instance, request, actor, dataset_id)
+    ensure_dataset_tenant(instance, request, actor, dataset_id)
     with instance.transaction(actor) as tx:
         return HoldOut.model_validate(release_hold(tx, dataset_id, body.reason))
 
@@ -41,6 +40,6 @@ def release(dataset_id: str, body: HoldRequest, request: Request, instance: Inst
 def index(dataset_id: str, request: Request, instance: InstanceDep,
           actor: Compliance) -> list[HoldOut]:
     """Every hold of the dataset, open or released, newest first."""
-    check_dataset_tenant(instance, request, actor, dataset_id)
+    ensure_dataset_tenant(instance, request, actor, dataset_id)
     with instance.reading() as session:
         return [HoldOut.model_validate(h) for h in list_holds(session, dataset_id)]

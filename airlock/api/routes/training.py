@@ -10,13 +10,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
-from airlock.api.deps import InstanceDep, Requires, ensure_tenant
+from airlock.api.deps import InstanceDep, Requires, ensure_dataset_tenant
 from airlock.api.problems import Problem
 from airlock.api.schemas import DatasetOut, TrainingStart
-from airlock.instance import Instance
 from airlock.permissions import Permission
 from audit import Actor
-from catalog import get_dataset
 from retention.training import (
     RefusalReason,
     TrainingRefusedError,
@@ -38,14 +36,6 @@ REFUSALS: dict[int | str, dict[str, Any]] = {
 ANONYMISED_SUFFIX = ".anonymised.tar"
 
 
-def check_dataset_tenant(instance: Instance, request: Request, actor: Actor,
-                         dataset_id: str) -> None:
-    """404 for an unknown dataset; a tenant-bound role reaches its own tenant's only."""
-    with instance.reading() as session:
-        tenant_id = get_dataset(session, dataset_id).tenant_id
-    ensure_tenant(instance, request, actor, tenant_id)
-
-
 def _refused(exc: TrainingRefusedError) -> Problem:
     return Problem(REFUSAL_STATUS[exc.reason], str(exc), reason=exc.reason.value)
 
@@ -54,7 +44,7 @@ def _refused(exc: TrainingRefusedError) -> Problem:
 def start(dataset_id: str, body: TrainingStart, request: Request, instance: InstanceDep,
           actor: Manager) -> DatasetOut:
     """Training starts on a ready dataset, under the contract's authorised purpose."""
-    check_dataset_tenant(instance, request, actor, dataset_id)
+    ensure_dataset_tenant(instance, request, actor, dataset_id)
     try:
         with audited_refusals(instance.transactions(actor)) as tx:
             return DatasetOut.model_validate(
@@ -67,7 +57,7 @@ def start(dataset_id: str, body: TrainingStart, request: Request, instance: Inst
 def complete(dataset_id: str, request: Request, instance: InstanceDep,
              actor: Manager) -> DatasetOut:
     """Training finished: the purge is due after the contract's retention days."""
-    check_dataset_tenant(instance, request, actor, dataset_id)
+    ensure_dataset_tenant(instance, request, actor, dataset_id)
     with instance.transaction(actor) as tx:
         return DatasetOut.model_validate(complete_training(tx, dataset_id, datetime.now(UTC)))
 
@@ -82,7 +72,7 @@ def anonymised(dataset_id: str, request: Request, instance: InstanceDep, actor: 
     """The anonymised copy of a ready (or training) dataset, for training under the contract's
     authorised purpose; every read is audited with the purpose's SHA-256. The raw copy is
     never served."""
-    check_dataset_tenant(instance, request, actor, dataset_id)
+    ensure_dataset_tenant(instance, request, actor, dataset_id)
     try:
         with audited_refusals(instance.transactions(actor)) as tx:
             copy = open_for_training(tx, dataset_id, purpose)
