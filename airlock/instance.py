@@ -157,7 +157,7 @@ def init_instance(settings: Settings) -> InitResult:
         LocalMasterKey.create(settings.master_key_file)
     instance = Instance(settings)
     try:
-        upgrade(instance.engine)
+        upgrade(instance.engine, sealer_for=instance.vault.field_cipher_of)
         master_key_id = instance.master_key.key_id
         system = Actor(id="airlock-init", role="admin")
         with instance.transaction(system) as tx:

@@ -10,7 +10,7 @@ from catalog.datasets import (
     mark_copy_deleted,
     register_copy,
 )
-from catalog.db import make_engine, make_session_factory, unit_of_work
+from catalog.db import checkpoint_wal, make_engine, make_session_factory, unit_of_work
 from catalog.errors import CatalogError, ConflictError, NotFoundError
 from catalog.lifecycle import TRANSITIONS, DatasetState, IllegalTransitionError
 from catalog.migrate import is_current, upgrade
@@ -64,6 +64,7 @@ __all__ = [
     "Tenant",
     "add_contract_version",
     "add_token",
+    "checkpoint_wal",
     "create_dataset",
     "create_tenant",
     "find_token",

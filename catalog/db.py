@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -10,6 +12,9 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger("airlock.catalog")
+_CHECKPOINT_TRIES = 5
 
 
 def make_engine(url: str, *, writer: bool = True) -> Engine:
@@ -54,3 +59,28 @@ def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
     """One transaction: commits on success, rolls back everything on any error."""
     with factory() as session, session.begin():
         yield session
+
+
+def checkpoint_wal(engine: Engine) -> bool:
+    """On SQLite, copy the write-ahead log into the database and truncate it to zero bytes:
+    `secure_delete` zeroes deleted rows in the database file but not the WAL frames that
+    still hold them. A reader holding an old snapshot makes the checkpoint report busy; it is
+    tried a few times, then left to the next one (SQLite also checkpoints on its own).
+    True when the log was truncated (always on other databases, which have no such file)."""
+    if engine.dialect.name != "sqlite":
+        return True
+    for attempt in range(_CHECKPOINT_TRIES):
+        # Outside any transaction: the engine's "begin" hook would take the write lock first.
+        connection = engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            busy = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+            cursor.close()
+        finally:
+            connection.close()
+        if not busy:
+            return True
+        time.sleep(0.05 * 2 ** attempt)
+    log.warning("the SQLite write-ahead log could not be truncated (readers busy); the next "
+                "checkpoint will")
+    return False

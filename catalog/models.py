@@ -128,42 +128,45 @@ class LegalHoldError(ValueError):
 
 
 class DatasetReport(Base):
-    """The validation report: places and rule ids, never label content. Deleted at purge."""
+    """The validation report: places and rule ids, never label content. Its places are file
+    names, so the body is sealed under the dataset's key (`vault.fields`). Deleted at purge."""
 
     __tablename__ = "dataset_reports"
 
     dataset_id: Mapped[str] = mapped_column(ForeignKey("datasets.id"), primary_key=True)
-    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    sealed_body: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class AnonymisationReportRecord(Base):
-    """The anonymisation report: counts per entity type, field and operator; never values."""
+    """The anonymisation report: counts per entity type, field and operator; never values.
+    It names flagged images (anonymised file names), so the body is sealed too."""
 
     __tablename__ = "anonymisation_reports"
 
     dataset_id: Mapped[str] = mapped_column(ForeignKey("datasets.id"), primary_key=True)
-    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    sealed_body: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Item(Base):
-    """One sample of a dataset, registered by intake after validation."""
+    """One sample of a dataset, registered by intake after validation. Its path, class and
+    label reference come from the upload: they are kept only sealed under the dataset's key
+    (`vault.fields`), so no page or WAL frame of the catalog holds them in the clear."""
 
     __tablename__ = "items"
-    __table_args__ = (UniqueConstraint("dataset_id", "path"),)
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"),
                                     primary_key=True, autoincrement=True)
     dataset_id: Mapped[str] = mapped_column(ForeignKey("datasets.id"), index=True)
-    path: Mapped[str] = mapped_column(String(1024))
+    sealed_path: Mapped[bytes] = mapped_column(LargeBinary)
     sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(BigInteger)
     format: Mapped[str | None] = mapped_column(String(16))
     width: Mapped[int | None] = mapped_column(Integer)
     height: Mapped[int | None] = mapped_column(Integer)
-    class_name: Mapped[str | None] = mapped_column(String(256))
-    label_ref: Mapped[str | None] = mapped_column(String(1024))
+    sealed_class_name: Mapped[bytes | None] = mapped_column(LargeBinary)
+    sealed_label_ref: Mapped[bytes | None] = mapped_column(LargeBinary)
     faces: Mapped[int | None] = mapped_column(Integer)
     """Faces painted over by the anonymisation (None: not redacted)."""
     text_regions: Mapped[int | None] = mapped_column(Integer)

@@ -2,8 +2,9 @@
 
 Three steps, each database step short: mark the dataset `validating`; stream and check the
 archive (no transaction held); then in one transaction either register every item and
-mark it `validated`, or purge every copy, destroy its key and mark it `rejected`. The
-report is stored in both cases.
+mark it `validated`, or delete every copy and mark it `rejected` (its purge, due at once,
+destroys the key). The report is stored in both cases, sealed under the dataset's key like
+the items' paths, classes and label references.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from intake.report import ReportSummary, ValidationReport
 from intake.scan import DatasetScan, scan_archive
 from intake.unpack import UnpackLimits
 from vault import DataKey
+from vault.fields import ITEM_CLASS_NAME, ITEM_LABEL_REF, ITEM_PATH, VALIDATION_REPORT, FieldCipher
 from vault.service import VaultService
 
 
@@ -68,12 +70,13 @@ def validate_dataset(transactions: Transactions, vault: VaultService, dataset_id
         on_entry)
     checked = cross_check(scan, started.rules, problems)
     report = _report(started, scan, checked, dict(parser.encodings), problems)
+    fields = FieldCipher(started.key, dataset_id)
     with transactions() as tx:
         dataset = get_dataset(tx.session, dataset_id, for_update=True)
         if problems.errors:
-            _reject(tx, vault, dataset, report)
+            _reject(tx, vault, dataset, fields, report)
         else:
-            _accept(tx, dataset, checked, report)
+            _accept(tx, dataset, fields, checked, report)
     return report
 
 
@@ -125,32 +128,39 @@ def _report(started: _Started, scan: DatasetScan, checked: CheckedDataset,
         problems_not_listed=problems.truncated)
 
 
-def _save_report(tx: Transaction, dataset: Dataset, report: ValidationReport) -> None:
-    tx.session.merge(DatasetReport(dataset_id=dataset.id, body=report.model_dump(mode="json")))
+def _save_report(tx: Transaction, dataset: Dataset, fields: FieldCipher,
+                 report: ValidationReport) -> None:
+    tx.session.merge(DatasetReport(dataset_id=dataset.id, sealed_body=fields.seal_json(
+        VALIDATION_REPORT, report.model_dump(mode="json"))))
     dataset.error_count = report.errors
     dataset.warning_count = report.warnings
 
 
-def _accept(tx: Transaction, dataset: Dataset, checked: CheckedDataset,
+def _accept(tx: Transaction, dataset: Dataset, fields: FieldCipher, checked: CheckedDataset,
             report: ValidationReport) -> None:
     if checked.items:
         tx.session.execute(insert(Item), [
-            {"dataset_id": dataset.id, "path": i.path, "sha256": i.sha256, "size": i.size,
-             "format": i.format, "width": i.width, "height": i.height,
-             "class_name": i.class_name, "label_ref": i.label_ref} for i in checked.items])
+            {"dataset_id": dataset.id, "sealed_path": fields.seal(ITEM_PATH, i.path),
+             "sha256": i.sha256, "size": i.size, "format": i.format, "width": i.width,
+             "height": i.height,
+             "sealed_class_name": fields.seal_optional(ITEM_CLASS_NAME, i.class_name),
+             "sealed_label_ref": fields.seal_optional(ITEM_LABEL_REF, i.label_ref)}
+            for i in checked.items])
     dataset.item_count = len(checked.items)
-    _save_report(tx, dataset, report)
+    _save_report(tx, dataset, fields, report)
     change_state(tx, dataset, DatasetState.VALIDATED)
     tx.record(DatasetValidated(tenant=dataset.tenant_id, dataset=dataset.id,
                                items=len(checked.items), classes=len(checked.per_class),
                                warnings=report.warnings, rules=report.rules))
 
 
-def _reject(tx: Transaction, vault: VaultService, dataset: Dataset,
+def _reject(tx: Transaction, vault: VaultService, dataset: Dataset, fields: FieldCipher,
             report: ValidationReport) -> None:
-    shredded = vault.shred(tx, dataset)
+    """Every copy goes at once; the key stays until the purge (due at once too), so the
+    client can read the sealed report meanwhile."""
+    shredded = vault.delete_copies(tx, dataset)
     dataset.item_count = 0
-    _save_report(tx, dataset, report)
+    _save_report(tx, dataset, fields, report)
     change_state(tx, dataset, DatasetState.REJECTED)
     tx.record(DatasetRejected(tenant=dataset.tenant_id, dataset=dataset.id,
                               errors=report.errors, warnings=report.warnings,

@@ -3,7 +3,10 @@
 from typing import Any, NoReturn, Protocol
 
 import tink
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from tink import secret_key_access, streaming_aead
+from tink.proto import aes_gcm_hkdf_streaming_pb2, tink_pb2
 
 from vault.errors import KeyUnavailableError
 from vault.tink_setup import register_tink
@@ -50,6 +53,16 @@ class DataKey:
 
     def streaming_aead(self) -> streaming_aead.StreamingAead:
         return self._primitive
+
+    def derive(self, info: bytes) -> bytes:
+        """A 32-byte subkey for `info` (HKDF-SHA256 over the primary key's secret), so that
+        destroying this key destroys the subkey too. Tink derives each object's key from the
+        same secret with a random 32-byte salt, never the empty salt used here."""
+        keyset = tink_pb2.Keyset.FromString(self.serialize())
+        [primary] = [k for k in keyset.key if k.key_id == keyset.primary_key_id]
+        secret = aes_gcm_hkdf_streaming_pb2.AesGcmHkdfStreamingKey.FromString(
+            primary.key_data.value).key_value
+        return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(secret)
 
     def __repr__(self) -> str:
         return f"DataKey(key_id={self.key_id!r})"

@@ -35,6 +35,7 @@ from catalog import (
 )
 from catalog.base import new_id, utcnow
 from vault.errors import KeyUnavailableError
+from vault.fields import FieldCipher
 from vault.keys import DataKey, MasterKey, unwrap_data_key, wrap_data_key
 from vault.object_store import ObjectStore, StoredObject
 
@@ -82,6 +83,15 @@ class VaultService:
                 f"dataset {dataset_id} has no data key (never created or destroyed)"
             )
         return unwrap_data_key(self.master, record.wrapped, key_context(dataset_id))
+
+    def field_cipher(self, session: Session, dataset_id: str) -> FieldCipher:
+        """Seals and opens the dataset's file names, class names and reports in the catalog."""
+        return FieldCipher(self.data_key(session, dataset_id), dataset_id)
+
+    def field_cipher_of(self, dataset_id: str, wrapped: bytes) -> FieldCipher:
+        """The same from a wrapped key read directly (the migration that seals old rows)."""
+        key = unwrap_data_key(self.master, wrapped, key_context(dataset_id))
+        return FieldCipher(key, dataset_id)
 
     def write(self, key: DataKey, dataset_id: str, copy_id: str,
               source: BinaryIO) -> StoredObject:
@@ -132,6 +142,13 @@ class VaultService:
     def shred(self, tx: Transaction, dataset: Dataset) -> ShredResult:
         """Delete every copy of `dataset` in this backend, registered or left over, then
         destroy its key. Idempotent: a repeated call finds nothing left and succeeds."""
+        result = self.delete_copies(tx, dataset)
+        self.destroy_key(tx, dataset)
+        return result
+
+    def delete_copies(self, tx: Transaction, dataset: Dataset) -> ShredResult:
+        """Delete every copy of `dataset` in this backend, registered or left over; the key
+        stays (a rejected dataset's sealed report is read with it until the purge)."""
         copies = live_copies(tx.session, dataset.id)
         versions = sum(self.delete_copy(tx, dataset, copy) for copy in copies)
         leftovers = self.store.list_dataset(dataset.id)
@@ -140,7 +157,6 @@ class VaultService:
         if leftovers:
             tx.record(LeftoversDeleted(tenant=dataset.tenant_id, dataset=dataset.id,
                                        objects=len(leftovers)))
-        self.destroy_key(tx, dataset)
         return ShredResult(copies=len(copies), versions=versions, leftovers=len(leftovers))
 
     def destroy_key(self, tx: Transaction, dataset: Dataset) -> None:

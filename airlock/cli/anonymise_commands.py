@@ -17,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemaining
 from airlock.cli.context import local_actor, open_instance
 from airlock.cli.output import JsonOption, console, errors, print_json
 from airlock.instance import Instance
+from airlock.reports import open_report
 from catalog import AnonymisationReportRecord, NotFoundError, get_dataset
 
 if TYPE_CHECKING:
@@ -64,10 +65,10 @@ def stored_report(instance: Instance, dataset_id: str) -> AnonymisationReport:
 
     with instance.reading() as session:
         get_dataset(session, dataset_id)
-        stored = session.get(AnonymisationReportRecord, dataset_id)
+        stored = open_report(instance.vault, session, AnonymisationReportRecord, dataset_id)
         if stored is None:
             raise NotFoundError("anonymisation report of dataset", dataset_id)
-        return AnonymisationReport.model_validate(stored.body)
+        return AnonymisationReport.model_validate(stored)
 
 
 def write_preview(instance: Instance, dataset_id: str, path: Path) -> None:

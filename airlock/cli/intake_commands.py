@@ -27,6 +27,7 @@ from airlock.cli.errors import AirlockGroup
 from airlock.cli.output import JsonOption, console, emit, errors, print_json, print_record
 from airlock.cli.packing import directory_size, tar_stream
 from airlock.instance import Instance
+from airlock.reports import open_report
 from catalog import (
     Contract,
     DatasetReport,
@@ -161,10 +162,10 @@ def report(dataset_id: Annotated[str, typer.Argument(help="Dataset id.")],
         return
     with open_instance() as instance, instance.reading() as session:
         get_dataset(session, dataset_id)
-        stored = session.get(DatasetReport, dataset_id)
+        stored = open_report(instance.vault, session, DatasetReport, dataset_id)
         if stored is None:
             raise NotFoundError("report of dataset", dataset_id)
-        body = ValidationReport.model_validate(stored.body)
+        body = ValidationReport.model_validate(stored)
     if as_json:
         print_json(body)
         return

@@ -107,7 +107,7 @@ def serve(
     settings = get_settings()
     configure_logging(settings.log_level)
     instance = Instance(settings)
-    upgrade(instance.engine)
+    upgrade(instance.engine, sealer_for=instance.vault.field_cipher_of)
     instance.check_ready()
     # Validations and anonymisations interrupted by a stop or crash finish in the background.
     threading.Thread(target=resume_work, args=(instance,), daemon=True,

@@ -4,8 +4,8 @@ de-identifying, the encrypted `mapping`) out.
 Three steps, each database step short, as in validation: mark the dataset `anonymising`;
 stream the raw archive through the rewriters into the vault (no transaction held); then in
 one transaction register the copies, replace the catalog's item paths with the anonymised
-ones (original file names are not kept in the clear), store the report and mark the
-dataset `ready`. On any failure, what was written is deleted and the dataset goes back to
+ones (sealed under the dataset's key, like the originals were), store the sealed report and
+mark the dataset `ready`. On any failure, what was written is deleted and the dataset goes back to
 `validated`. The run's key (pseudonyms, file-name tags) is random, lives in memory only
 and is discarded at the end, in both modes.
 """
@@ -53,6 +53,7 @@ from catalog import (
 from catalog.base import new_id, utcnow
 from catalog.errors import ConflictError
 from vault import DataKey, StoredObject
+from vault.fields import ANONYMISATION_REPORT, ITEM_PATH, FieldCipher
 from vault.service import VaultService
 
 OpenRaw = Callable[[], AbstractContextManager[BinaryIO]]
@@ -101,6 +102,7 @@ class _Started:
     tenant_id: str
     raw: StoredCopy
     key: DataKey
+    fields: FieldCipher
     items: dict[str, int]  # archive path -> item id
 
 
@@ -125,7 +127,7 @@ def anonymise_dataset(transactions: Transactions, vault: VaultService, dataset_i
     try:
         report = _produce(vault, dataset_id, plan, unpack, options, started, outcome,
                           on_item or (lambda _n: None), began)
-        _finish(transactions, vault, dataset_id, plan, outcome, report)
+        _finish(transactions, vault, dataset_id, plan, started.fields, outcome, report)
     except BaseException as exc:
         _fail(transactions, vault, dataset_id, outcome, exc)
         raise
@@ -144,12 +146,13 @@ def _start(transactions: Transactions, vault: VaultService, dataset_id: str,
         raws = [c for c in live_copies(tx.session, dataset_id) if c.kind is CopyKind.RAW]
         if not raws:
             raise ConflictError(f"dataset {dataset_id} has no raw copy to anonymise")
-        items = dict(tx.session.execute(
-            select(Item.path, Item.id).where(Item.dataset_id == dataset_id)).all())
+        key = vault.data_key(tx.session, dataset_id)
+        fields = FieldCipher(key, dataset_id)
+        items = {fields.open(ITEM_PATH, path): item_id for path, item_id in tx.session.execute(
+            select(Item.sealed_path, Item.id).where(Item.dataset_id == dataset_id))}
         tx.record(AnonymisationStarted(tenant=dataset.tenant_id, dataset=dataset_id,
                                        mode=plan.mode.value))
-        return _Started(dataset.tenant_id, raws[0], vault.data_key(tx.session, dataset_id),
-                        items)
+        return _Started(dataset.tenant_id, raws[0], key, fields, items)
 
 
 def _produce(vault: VaultService, dataset_id: str, plan: DatasetPlan, unpack: Unpack,
@@ -296,17 +299,19 @@ class _Producer:
 
 
 def _finish(transactions: Transactions, vault: VaultService, dataset_id: str,
-            plan: DatasetPlan, outcome: _Outcome, report: AnonymisationReport) -> None:
+            plan: DatasetPlan, fields: FieldCipher, outcome: _Outcome,
+            report: AnonymisationReport) -> None:
     with transactions() as tx:
         dataset = get_dataset(tx.session, dataset_id, for_update=True)
         if any(c.kind is CopyKind.ANONYMISED for c in live_copies(tx.session, dataset_id)):
             raise ConflictError(f"dataset {dataset_id} was anonymised by another run")
         for kind, copy_id, stored in outcome.written:
             vault.register(tx, dataset, kind, copy_id, stored)
-        _rename_items(tx, outcome.renamed)
+        _rename_items(tx, fields, outcome.renamed)
         _record_redactions(tx, outcome.redacted)
-        tx.session.merge(AnonymisationReportRecord(dataset_id=dataset_id,
-                                                   body=report.model_dump(mode="json")))
+        tx.session.merge(AnonymisationReportRecord(
+            dataset_id=dataset_id,
+            sealed_body=fields.seal_json(ANONYMISATION_REPORT, report.model_dump(mode="json"))))
         dataset.anonymisation_mode = plan.mode.value
         change_state(tx, dataset, DatasetState.READY)
         tx.record(DatasetAnonymised(
@@ -318,13 +323,10 @@ def _finish(transactions: Transactions, vault: VaultService, dataset_id: str,
             text_regions=report.images.text_regions, images_flagged=report.images.flagged))
 
 
-def _rename_items(tx: Transaction, renamed: dict[int, str]) -> None:
-    """Two passes, so that a new name equal to another item's old one never collides with
-    the unique (dataset, path) constraint mid-update (`//` never occurs in an item path)."""
-    if not renamed:
-        return
-    tx.session.execute(update(Item), [{"id": i, "path": f"//renaming/{i}"} for i in renamed])
-    tx.session.execute(update(Item), [{"id": i, "path": p} for i, p in renamed.items()])
+def _rename_items(tx: Transaction, fields: FieldCipher, renamed: dict[int, str]) -> None:
+    if renamed:
+        tx.session.execute(update(Item), [{"id": i, "sealed_path": fields.seal(ITEM_PATH, p)}
+                                          for i, p in renamed.items()])
 
 
 def _record_redactions(tx: Transaction, redacted: dict[int, ItemRedaction]) -> None:

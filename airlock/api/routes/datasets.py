@@ -24,6 +24,7 @@ from airlock.api.problems import Problem
 from airlock.api.schemas import DatasetOut
 from airlock.instance import Instance
 from airlock.permissions import Permission
+from airlock.reports import open_report
 from anonymize.dataset import AnonymisationReport
 from anonymize.events import MappingRead
 from audit import Actor
@@ -128,8 +129,7 @@ def _report_body(instance: Instance, request: Request, actor: Actor, dataset_id:
                  record: type[ReportRecord], missing: str) -> dict[str, Any]:
     with instance.reading() as session:
         tenant_id = get_dataset(session, dataset_id).tenant_id
-        stored = session.get(record, dataset_id)
-        body = stored.body if stored else None
+        body = open_report(instance.vault, session, record, dataset_id)
     ensure_tenant(instance, request, actor, tenant_id)
     if body is None:
         raise Problem(404, f"dataset {dataset_id} {missing}")

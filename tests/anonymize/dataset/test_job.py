@@ -19,6 +19,7 @@ from sqlalchemy import select
 from airlock.admin import new_tenant
 from airlock.anonymisation import anonymise, contact_sheet
 from airlock.instance import Instance
+from airlock.reports import open_report
 from anonymize.dataset import AnonymisationError
 from audit import SYSTEM, verify_chain
 from catalog import (
@@ -36,6 +37,7 @@ from tests.anonymize.dataset.copies import copy_bytes, members
 from tests.intake.datasets import CONTRACTS, IMAGES_DIR, image, pack
 from tests.intake.labels import samples
 from vault import KeyUnavailableError
+from vault.fields import ITEM_PATH
 
 PII = ("张三", "李四", "13800138", "wang.wu@example.com")
 KEEP = "anonymisation: {{mode: {mode}, images: keep{more}}}\n"
@@ -114,11 +116,12 @@ def test_every_layout(instance: Instance, layout: Layout) -> None:
     with instance.reading() as session:
         dataset = get_dataset(session, dataset_id)
         assert (dataset.state, dataset.anonymisation_mode) == (DatasetState.READY, "anonymise")
-        paths = set(session.execute(select(Item.path).where(Item.dataset_id == dataset_id))
-                    .scalars())
+        fields = instance.vault.field_cipher(session, dataset_id)
+        paths = {fields.open(ITEM_PATH, p) for p in session.execute(
+            select(Item.sealed_path).where(Item.dataset_id == dataset_id)).scalars()}
         assert paths == set(images)  # the catalog keeps no original file name
-        stored = session.get(AnonymisationReportRecord, dataset_id)
-        assert stored is not None and stored.body == report.model_dump(mode="json")
+        stored = open_report(instance.vault, session, AnonymisationReportRecord, dataset_id)
+        assert stored == report.model_dump(mode="json")
         assert verify_chain(session).intact
     assert report.items == 6 and report.paths_renamed == 2 and report.key_discarded
     assert report.mapping_copies == 0 == len(copy_bytes(instance, dataset_id, CopyKind.MAPPING))
@@ -162,8 +165,9 @@ def test_consistent_pseudonyms_across_files(instance: Instance) -> None:
 def test_a_failure_leaves_the_dataset_validated_and_nothing_stored(instance: Instance) -> None:
     dataset_id = _validated(instance, Layout.CSV_MANIFEST, mode="deidentify")
     with instance.transaction(SYSTEM) as tx:  # an item the raw copy does not hold
-        tx.session.add(Item(dataset_id=dataset_id, path="images/ghost.jpg", sha256="0" * 64,
-                            size=1))
+        ghost = instance.vault.field_cipher(tx.session, dataset_id).seal(ITEM_PATH,
+                                                                        "images/ghost.jpg")
+        tx.session.add(Item(dataset_id=dataset_id, sealed_path=ghost, sha256="0" * 64, size=1))
     with pytest.raises(AnonymisationError, match="1 registered items are missing"):
         anonymise(instance, SYSTEM, dataset_id)
     with instance.reading() as session:
