@@ -2,7 +2,7 @@
 
 Idempotent: a second run finds nothing due (or finishes what a crash cut short). Only one
 sweep runs at a time (retention.lock); another sweep finds the lock taken and does
-nothing."""
+nothing. A sweep that purged ends with a truncating checkpoint of SQLite's write-ahead log."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from audit import Transactions
 from audit.checkpoints import write_checkpoint
-from catalog import DatasetState, LegalHoldError
+from catalog import DatasetState, LegalHoldError, checkpoint_wal
 from retention.due import Cause, DueDataset, find_due
 from retention.events import SweepRan
 from retention.lock import sweep_lock
@@ -74,6 +74,10 @@ class Sweeper:
                 renew()
             if not dry_run:
                 self._record(report)
+        if report.count(Action.PURGED):
+            # secure_delete zeroed the purged rows in the database file, but the SQLite
+            # write-ahead log still holds them until it is checkpointed and truncated.
+            checkpoint_wal(self.engine)
         return report
 
     def _handle(self, candidate: DueDataset, dry_run: bool) -> SweepEntry:

@@ -5,6 +5,7 @@ what is not due, held, or only looked at in a dry run is left exactly as it was.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -13,8 +14,10 @@ from airlock.instance import Instance
 from airlock.retention_jobs import sweeper
 from audit import SYSTEM, verify_chain
 from catalog import (
+    AnonymisationReportRecord,
     AuditEventRecord,
     DataKeyRecord,
+    DatasetReport,
     DatasetState,
     Item,
     LegalHold,
@@ -190,3 +193,29 @@ def test_copies_in_a_backend_not_configured_here_stop_the_purge(instance: Instan
             AuditEventRecord.action == "retention.purge_failed")).scalar_one()
         assert failed.details["error"] == "backend_not_configured"
     assert sweeper(instance, at(NOW)).run().entries[0].action is Action.FAILED  # retried
+
+
+def test_no_database_file_keeps_a_purged_row(instance: Instance) -> None:
+    """secure_delete zeroes the purged rows in the SQLite file; the TRUNCATE checkpoint after
+    the purge empties the write-ahead log, whose frames still held them."""
+    if instance.engine.dialect.name != "sqlite":
+        pytest.skip("the files of an SQLite database")
+    dataset_id = datasets.trained(instance, datasets.contract(instance, days=30),
+                                  NOW - timedelta(days=30))
+    with instance.reading() as session:
+        values = [value for row in session.execute(
+            select(Item.sealed_path, Item.sealed_class_name, Item.sealed_label_ref)
+            .where(Item.dataset_id == dataset_id)) for value in row if value]
+        values += [record.sealed_body for record in (
+            session.get(DatasetReport, dataset_id),
+            session.get(AnonymisationReportRecord, dataset_id)) if record is not None]
+    assert len(values) >= 7
+    database = Path(str(instance.engine.url.database))
+    assert any(v in database.with_name(database.name + "-wal").read_bytes() for v in values)
+
+    sweeper(instance, at(NOW)).run()
+
+    assert database.with_name(database.name + "-wal").stat().st_size == 0
+    for path in database.parent.glob(database.name + "*"):
+        data = path.read_bytes()
+        assert not any(value in data for value in values), path.name
