@@ -120,6 +120,11 @@ class TrainingStart(BaseModel):
                                      "after normalising spaces and case).")
 
 
+class TrainingRead(TrainingStart):
+    """Reading the anonymised copy declares the purpose in the body, never in the URL, which
+    access logs and proxies record."""
+
+
 class HoldRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     reason: Reason = Field(description="Why, for the record: one line, no personal data.")

@@ -99,7 +99,7 @@ def serve(
 
     from airlock.api.app import create_app
     from airlock.instance import Instance
-    from airlock.logs import configure_logging
+    from airlock.logs import configure_logging, server_log_config
     from airlock.settings import get_settings
     from airlock.validation_jobs import resume_work
     from catalog import upgrade
@@ -116,4 +116,5 @@ def serve(
     console.print(f"Airlock is serving on http://{bind_host}:{bind_port} "
                   f"(API docs: http://{bind_host}:{bind_port}/docs)")
     uvicorn.run(create_app(instance), host=bind_host, port=bind_port,
-                log_level=settings.log_level, server_header=False)
+                log_level=settings.log_level, server_header=False,
+                log_config=server_log_config())

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -68,9 +67,9 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, int]]] = [
      {**_allowed("operator"), "operator": 409}),
     ("POST", "/v1/datasets/{other_dataset}/training/complete", None,
      {**_allowed("operator"), "operator": 409}),
-    ("GET", "/v1/datasets/{own_dataset}/anonymised?purpose=" + quote(WORLD_PURPOSE), None,
+    ("POST", "/v1/datasets/{own_dataset}/anonymised", {"purpose": WORLD_PURPOSE},
      _allowed("operator")),
-    ("GET", "/v1/datasets/{other_dataset}/anonymised?purpose=" + quote(WORLD_PURPOSE), None,
+    ("POST", "/v1/datasets/{other_dataset}/anonymised", {"purpose": WORLD_PURPOSE},
      _allowed("operator")),
     ("POST", "/v1/datasets/{own_dataset}/holds", {"reason": "litigation"},
      _created_by("compliance")),

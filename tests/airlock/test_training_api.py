@@ -92,8 +92,8 @@ def test_refusals_are_problems_and_audited(setup: Setup, instance: Instance) -> 
 
 def test_the_anonymised_copy_streams_for_training(setup: Setup, instance: Instance) -> None:
     path = f"/v1/datasets/{setup.dataset_id}/anonymised"
-    response = setup.api.get(path, params={"purpose": PURPOSE.casefold()},
-                             headers=setup.operator)
+    response = setup.api.post(path, json={"purpose": PURPOSE.casefold()},
+                              headers=setup.operator)
     assert response.status_code == 200
     assert response.content == copy_bytes(instance, setup.dataset_id, CopyKind.ANONYMISED)[0]
     assert response.headers["content-type"] == "application/octet-stream"
@@ -103,14 +103,16 @@ def test_the_anonymised_copy_streams_for_training(setup: Setup, instance: Instan
     [read] = _events(instance, "training.copy_read")
     assert read.details == {"purpose_sha256": purpose_sha256(PURPOSE)}
 
-    refused = setup.api.get(path, params={"purpose": ELSEWHERE}, headers=setup.operator)
+    refused = setup.api.post(path, json={"purpose": ELSEWHERE}, headers=setup.operator)
     assert refused.status_code == 403 and refused.json()["reason"] == "purpose_mismatch"
     assert setup.post("/training/start", setup.operator, {"purpose": PURPOSE})["status"] == 200
     assert setup.post("/training/complete", setup.operator)["status"] == 200
-    after = setup.api.get(path, params={"purpose": PURPOSE}, headers=setup.operator)
+    after = setup.api.post(path, json={"purpose": PURPOSE}, headers=setup.operator)
     assert after.status_code == 409 and after.json()["reason"] == "not_ready"
     assert len(_events(instance, "training.copy_read")) == 1
     assert len(_events(instance, "training.refused")) == 2
+    in_url = setup.api.get(path, params={"purpose": PURPOSE}, headers=setup.operator)
+    assert in_url.status_code == 405  # a purpose is never accepted in a URL
 
 
 def test_holds_are_placed_listed_and_released(setup: Setup, instance: Instance) -> None:

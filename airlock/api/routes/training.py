@@ -7,12 +7,12 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
 
 from airlock.api.deps import InstanceDep, Requires, ensure_dataset_tenant
 from airlock.api.problems import Problem
-from airlock.api.schemas import DatasetOut, TrainingStart
+from airlock.api.schemas import DatasetOut, TrainingRead, TrainingStart
 from airlock.permissions import Permission
 from audit import Actor
 from retention.training import (
@@ -62,20 +62,20 @@ def complete(dataset_id: str, request: Request, instance: InstanceDep,
         return DatasetOut.model_validate(complete_training(tx, dataset_id, datetime.now(UTC)))
 
 
-@router.get("/{dataset_id}/anonymised", response_class=StreamingResponse, responses={
+@router.post("/{dataset_id}/anonymised", response_class=StreamingResponse, responses={
     200: {"content": {"application/octet-stream": {}},
           "description": "The anonymised copy, a tar of the rewritten files and labels."},
     **REFUSALS})
-def anonymised(dataset_id: str, request: Request, instance: InstanceDep, actor: DataReader,
-               purpose: Annotated[str, Query(min_length=3, max_length=2000)],
-               ) -> StreamingResponse:
+def anonymised(dataset_id: str, body: TrainingRead, request: Request, instance: InstanceDep,
+               actor: DataReader) -> StreamingResponse:
     """The anonymised copy of a ready (or training) dataset, for training under the contract's
-    authorised purpose; every read is audited with the purpose's SHA-256. The raw copy is
+    authorised purpose, given in the body (`{"purpose": "..."}`) so that no URL, access log
+    or proxy records it; every read is audited with the purpose's SHA-256. The raw copy is
     never served."""
     ensure_dataset_tenant(instance, request, actor, dataset_id)
     try:
         with audited_refusals(instance.transactions(actor)) as tx:
-            copy = open_for_training(tx, dataset_id, purpose)
+            copy = open_for_training(tx, dataset_id, body.purpose)
             key = instance.vault.data_key(tx.session, dataset_id)
     except TrainingRefusedError as exc:
         raise _refused(exc) from None
