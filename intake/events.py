@@ -54,8 +54,8 @@ class DatasetValidated(AuditEvent):
 
 
 class DatasetRejected(AuditEvent):
-    """Validation rejected the dataset; every copy was purged and its key destroyed.
-    `rules` counts the problems by rule id."""
+    """Validation rejected the dataset; every copy was deleted (its key is destroyed by the
+    purge, due at once). `rules` counts the problems by rule id."""
 
     action: ClassVar[str] = "dataset.rejected"
     tenant: Id
