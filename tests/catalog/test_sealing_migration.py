@@ -8,9 +8,18 @@ import json
 from pathlib import Path
 
 import pytest
+from alembic import command
 from sqlalchemy import Engine, select, text
 
-from catalog import AnonymisationReportRecord, DatasetReport, Item, make_engine, upgrade
+from catalog import (
+    AnonymisationReportRecord,
+    DatasetReport,
+    Item,
+    is_current,
+    make_engine,
+    upgrade,
+)
+from catalog.migrate import alembic_config
 from vault import DataKey, LocalMasterKey, unwrap_data_key, wrap_data_key
 from vault.fields import (
     ANONYMISATION_REPORT,
@@ -27,10 +36,11 @@ _REPORT_INSERTS = (
     "INSERT INTO anonymisation_reports (dataset_id, body, created_at) VALUES (:d, :b, :n)")
 
 
-def _old_database(path: Path, master: LocalMasterKey) -> Engine:
-    """A database at 0005 with a live dataset and one whose key is destroyed."""
-    engine = make_engine(f"sqlite:///{path}")
-    upgrade(engine, "0005")
+def _old_database(database_url: str, master: LocalMasterKey) -> Engine:
+    """The database taken back to 0005, with a live dataset and one whose key is
+    destroyed."""
+    engine = make_engine(database_url)
+    command.downgrade(alembic_config(engine), "0005")
     now = "2026-12-01 00:00:00.000000"
     with engine.begin() as db:
         db.execute(text("INSERT INTO tenants (id, name, created_at) VALUES ('t', 'acme', :n)"),
@@ -40,7 +50,7 @@ def _old_database(path: Path, master: LocalMasterKey) -> Engine:
                                     ("gone", None)):
             db.execute(text(
                 "INSERT INTO datasets (id, tenant_id, state, legal_hold, created_at, "
-                "state_changed_at) VALUES (:d, 't', 'ready', 0, :n, :n)"),
+                "state_changed_at) VALUES (:d, 't', 'ready', false, :n, :n)"),
                 {"d": dataset_id, "n": now})
             db.execute(text("INSERT INTO data_keys (dataset_id, key_id, wrapped, created_at) "
                             "VALUES (:d, '1', :w, :n)"), {"d": dataset_id, "w": wrapped, "n": now})
@@ -54,10 +64,9 @@ def _old_database(path: Path, master: LocalMasterKey) -> Engine:
     return engine
 
 
-def test_old_rows_are_sealed_with_their_dataset_key(tmp_path: Path) -> None:
+def test_old_rows_are_sealed_with_their_dataset_key(database_url: str, tmp_path: Path) -> None:
     master = LocalMasterKey.create(tmp_path / "master.key")
-    database = tmp_path / "airlock.db"
-    engine = _old_database(database, master)
+    engine = _old_database(database_url, master)
     with pytest.raises(RuntimeError, match="airlock init"):
         upgrade(engine)  # without the vault, nothing is lost or left half-done
 
@@ -80,6 +89,7 @@ def test_old_rows_are_sealed_with_their_dataset_key(tmp_path: Path) -> None:
         == {"file": NAME}
     [anonymisation] = reports["anonymisation_reports"]
     assert fields.open_json(ANONYMISATION_REPORT, anonymisation.sealed_body) == {"file": NAME}
-    for path in tmp_path.glob("airlock.db*"):
+    assert is_current(engine)
+    for path in tmp_path.glob("airlock.db*"):  # SQLite: pages and WAL
         data = path.read_bytes()
         assert "张三".encode() not in data and b"QZX7731" not in data, path.name
