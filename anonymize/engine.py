@@ -107,8 +107,10 @@ def build_registry(nlp_engine: OfflineSpacyNlpEngine, lac: LacModel) -> Recogniz
     # A Chinese ID or mobile number in English text is still one: spaCy would call the ID a
     # date, the English phone recognizer types the mobile PHONE_NUMBER.
     registry.add_recognizer(CnIdRecognizer(supported_language="en", name="EnglishCnIdRecognizer"))
-    registry.add_recognizer(CnPhoneRecognizer(supported_language="en",
-                                              name="EnglishCnPhoneRecognizer"))
+    registry.add_recognizer(CnPhoneRecognizer(
+        patterns=[p for p in CnPhoneRecognizer.PATTERNS
+                  if p.name in CnPhoneRecognizer.UNAMBIGUOUS],
+        supported_language="en", name="EnglishCnPhoneRecognizer"))
     # And a foreign number in Chinese text is a phone number too.
     registry.add_recognizer(EnglishPhoneRecognizer(supported_language="zh",
                                                    name="ChineseTextPhoneRecognizer"))

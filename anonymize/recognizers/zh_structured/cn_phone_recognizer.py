@@ -74,6 +74,10 @@ class CnPhoneRecognizer(ZhPatternRecognizer):
         ),
     ]
 
+    # What no other country's numbers look like, for English text: a landline such as
+    # "020 7946 0018" is London's there.
+    UNAMBIGUOUS: ClassVar[tuple[str, ...]] = ("CN mobile", "CN landline (international)")
+
     ENTITY: ClassVar[str] = "CN_PHONE"
     CONTEXT: ClassVar[list[str]] = [
         "电话", "手机", "联系", "致电", "来电", "拨打", "号码", "tel", "phone", "mobile", "微信",
