@@ -102,3 +102,16 @@ def test_an_operator_holds_for_the_whole_family(rewrite: Rewrite, entity_type: s
         out, replacements = rewrite({member: "redact"}, text)
         assert _the(replacements, value).operator == "redact", member
         assert value not in out and f"[{entity_type}]" in out
+
+
+@pytest.mark.parametrize(("choices", "text", "expected"), [
+    ({"ADDRESS": "generalize"}, "Contact: 221B Baker Street, London NW1 6XE, UK",
+     "Contact: London, UK"),
+    ({"CN_ADDRESS": "generalize"}, "Contact: 221B Baker Street, London NW1 6XE, UK",
+     "Contact: London, UK"),  # through the family
+    ({"ADDRESS": "pseudonym"}, "Contact: 221B Baker Street, London NW1 6XE, UK",
+     "Example Street"),
+])
+def test_english_addresses_are_addresses_to_the_operators(
+        rewrite: Rewrite, choices: dict[str, str], text: str, expected: str) -> None:
+    assert expected in rewrite(choices, text)[0]
