@@ -32,7 +32,12 @@ from anonymize.recognizers.en_phone import EnglishPhoneRecognizer
 from anonymize.recognizers.person import LacModel, person_recognizers
 from anonymize.recognizers.prefilter import PrefilteredRecognizer
 from anonymize.recognizers.zh_places import ChinesePlaceRecognizer
-from anonymize.recognizers.zh_structured import ZhEmailRecognizer, zh_structured_recognizers
+from anonymize.recognizers.zh_structured import (
+    CnIdRecognizer,
+    CnPhoneRecognizer,
+    ZhEmailRecognizer,
+    zh_structured_recognizers,
+)
 from anonymize.recognizers.zh_structured.cn_address_recognizer import NEEDS as ADDRESS_NEEDS
 
 DEFAULT_THRESHOLD = 0.0
@@ -99,6 +104,16 @@ def build_registry(nlp_engine: OfflineSpacyNlpEngine, lac: LacModel) -> Recogniz
     registry.add_recognizer(ZhEmailRecognizer(supported_language="en",
                                               supported_entity="EMAIL_ADDRESS",
                                               name="OfflineEmailRecognizer"))
+    # A Chinese ID or mobile number in English text is still one: spaCy would call the ID a
+    # date, the English phone recognizer types the mobile PHONE_NUMBER.
+    registry.add_recognizer(CnIdRecognizer(supported_language="en", name="EnglishCnIdRecognizer"))
+    registry.add_recognizer(CnPhoneRecognizer(
+        patterns=[p for p in CnPhoneRecognizer.PATTERNS
+                  if p.name in CnPhoneRecognizer.UNAMBIGUOUS],
+        supported_language="en", name="EnglishCnPhoneRecognizer"))
+    # And a foreign number in Chinese text is a phone number too.
+    registry.add_recognizer(EnglishPhoneRecognizer(supported_language="zh",
+                                                   name="ChineseTextPhoneRecognizer"))
     for recognizer in (*zh_structured_recognizers(), *person_recognizers(lac),
                        ChinesePlaceRecognizer(lac), EnglishAddressRecognizer(),
                        EnglishPhoneRecognizer()):

@@ -2,10 +2,12 @@
 say exactly what was replaced where (for the report and the re-identification mapping).
 
 Overlaps are resolved here, before Presidio's anonymizer sees the spans, so that every
-span it replaces is one we know the original offsets of: nested spans go to the outer one,
-partly overlapping spans become their union (privacy first: no detected character is left
-out) typed as the longer of them, and same-type spans separated only by spaces become one
-("John" "Smith" → one PERSON).
+span it replaces is one we know the original offsets of: overlapping spans become their
+union (privacy first: no detected character is left out), typed by the most specific type
+of the spans that cover all of it (`anonymize.entity_types`: a CN_PHONE over the
+PHONE_NUMBER and DATE_TIME of the same digits; an ADDRESS over the PERSON inside it), or,
+when none does (a partial overlap), by the longest span; same-type spans separated only by
+spaces become one ("John" "Smith" → one PERSON).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from presidio_anonymizer import AnonymizerEngine
 from presidio_anonymizer.entities import OperatorConfig, RecognizerResult
 
 from anonymize.engine import Detection
+from anonymize.entity_types import rank
 
 
 class Detector(Protocol):
@@ -46,24 +49,44 @@ class Rewritten:
 
 def resolve_spans(text: str, detections: Sequence[Detection]) -> list[Detection]:
     """Non-overlapping spans in text order covering every detected character."""
-    ordered = sorted(detections, key=lambda d: (d.start, -d.end, -d.score))
     resolved: list[Detection] = []
-    for d in ordered:
+    for group in _overlapping(detections):
+        span = _typed(group)
+        last = resolved[-1] if resolved else None
+        if last is not None and last.type == span.type and span.start > last.end \
+                and text[last.end:span.start].strip(" ") == "":
+            resolved[-1] = Detection(span.type, last.start, span.end,
+                                     max(last.score, span.score))
+            continue
+        resolved.append(span)
+    return resolved
+
+
+def _overlapping(detections: Sequence[Detection]) -> list[list[Detection]]:
+    """The non-empty detections in groups that overlap, in text order."""
+    groups: list[list[Detection]] = []
+    reach = -1
+    for d in sorted(detections, key=lambda d: (d.start, -d.end)):
         if d.start >= d.end:
             continue
-        last = resolved[-1] if resolved else None
-        if last is not None and d.start < last.end:
-            if d.end > last.end:
-                longer = d if d.end - d.start > last.end - last.start else last
-                resolved[-1] = Detection(longer.type, last.start, d.end,
-                                         max(last.score, d.score))
-            continue
-        if last is not None and last.type == d.type and text[last.end:d.start].strip(" ") == "" \
-                and d.start > last.end:
-            resolved[-1] = Detection(d.type, last.start, d.end, max(last.score, d.score))
-            continue
-        resolved.append(d)
-    return resolved
+        if groups and d.start < reach:
+            groups[-1].append(d)
+        else:
+            groups.append([d])
+        reach = max(reach, d.end)
+    return groups
+
+
+def _typed(group: list[Detection]) -> Detection:
+    """The union of `group`, typed (and scored) by the most specific of the spans covering
+    all of it, else typed by the longest span, with the best score."""
+    start, end = min(d.start for d in group), max(d.end for d in group)
+    whole = [d for d in group if (d.start, d.end) == (start, end)]
+    if whole:
+        chosen = min(whole, key=lambda d: (rank(d.type), -d.score))
+        return Detection(chosen.type, start, end, chosen.score)
+    longest = min(group, key=lambda d: (d.start - d.end, rank(d.type), -d.score))
+    return Detection(longest.type, start, end, max(d.score for d in group))
 
 
 class TextRewriter:

@@ -3,9 +3,10 @@
 Deterministic (seeded ``random.Random``, no external data). Writes JSON Lines in the
 shared/data format ``{"id", "text", "entities": [{"start", "end", "label", "text"}]}``,
 offsets in code points, end exclusive. Labels: CN_ID, PHONE, BANK_CARD, PASSPORT, PLATE,
-EMAIL, ADDRESS. About one record in four is a decoy with no labels: prices, dates, times,
-order and tracking numbers, IDs with a wrong check character and card numbers failing
-Luhn, so that detections on them count against precision. Templates contain no personal
+EMAIL, ADDRESS (an ID with a wrong check character, a typo that still identifies a
+person, is a CN_ID). About one record in four is a decoy with no labels: prices, dates,
+times, order and tracking numbers and card numbers failing Luhn, so that detections on
+them count against precision. Templates contain no personal
 names, so a person recognizer run on the corpus does not add unlabelled spans.
 
 Usage: .venv/bin/python bench/zh_structured_corpus.py --out FILE [--n 600] [--seed 1]
@@ -229,7 +230,7 @@ def order_number(rng: random.Random) -> str:
 
 GENERATORS: dict[str, Callable[[random.Random], str]] = {
     "CN_ID": cn_id, "PHONE": phone, "BANK_CARD": card_number, "PASSPORT": passport,
-    "PLATE": plate, "EMAIL": email, "ADDRESS": address,
+    "PLATE": plate, "EMAIL": email, "ADDRESS": address, "CN_ID_MISTYPED": bad_cn_id,
 }
 
 TEMPLATES = (
@@ -255,6 +256,7 @@ TEMPLATES = (
     "公司位于{ADDRESS}，前台电话{PHONE}。",
     "违章通知：{PLATE}于2023年10月12日在{ADDRESS}违反禁令标志指示。",
     "身份证：{CN_ID}；银行卡：{BANK_CARD}；手机：{PHONE}。",
+    "系统提示：身份证号{CN_ID_MISTYPED}校验失败，请重新输入。",
 )
 
 DECOYS: tuple[Callable[[random.Random], str], ...] = (
@@ -264,7 +266,6 @@ DECOYS: tuple[Callable[[random.Random], str], ...] = (
     f"{r.randint(8, 20)}:{r.randint(0, 59):02d}在三楼会议室召开。",
     lambda r: f"您的订单号{order_number(r)}已发货，预计{r.randint(2, 5)}天内送达。",
     lambda r: f"快递单号：{order_number(r)}，请注意查收。",
-    lambda r: f"系统提示：身份证号{bad_cn_id(r)}校验失败，请重新输入。",
     lambda r: f"卡号{card_number(r, valid=False)}无效，请检查后重试。",
     lambda r: f"本季度营收{r.randint(1000, 99999)}万元，"
     f"同比增长{r.randint(1, 40)}.{r.randint(0, 9)}%。",
@@ -294,8 +295,8 @@ def fill(template: str, rng: random.Random) -> tuple[str, list[Entity]]:
         text += template[last : field.start()]
         label = field.group(1)
         value = GENERATORS[label](rng)
-        entities.append({"start": len(text), "end": len(text) + len(value), "label": label,
-                         "text": value})
+        entities.append({"start": len(text), "end": len(text) + len(value),
+                         "label": label.removesuffix("_MISTYPED"), "text": value})
         text += value
         last = field.end()
     return text + template[last:], entities

@@ -32,6 +32,7 @@ _KINDS: dict[str, Kind] = {
     "CN_PLATE": Kind.PLATE,
     "CN_PASSPORT": Kind.PASSPORT,
     "CN_ADDRESS": Kind.ADDRESS,
+    "ADDRESS": Kind.ADDRESS,
     "LOCATION": Kind.ADDRESS,
     "DATE_TIME": Kind.DATE,
     "AGE": Kind.AGE,

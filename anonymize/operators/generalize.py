@@ -1,6 +1,6 @@
 """``generalize``: coarsen a value instead of hiding it.
 
-- addresses (CN_ADDRESS, LOCATION) to city level: 北京市海淀区中关村大街1号 → 北京市,
+- addresses (CN_ADDRESS, ADDRESS, LOCATION) to city level: 北京市海淀区中关村大街1号 → 北京市,
   广东省深圳市南山区… → 广东省深圳市; no city found → 某地. Latin-script addresses keep
   the comma-separated parts after the street, postcodes dropped ("1 Main St, Springfield,
   IL 62704" → "Springfield, IL"); a bare place name without digits is kept as is.

@@ -6,8 +6,10 @@ number ("Søndergade 52", "Koskikatu 25"); house number + capitalised name + num
 ("6639 Canónigo Valiño 70"); or a military address ("PSC 1437, Box 3833\\nAPO AA 66791").
 The core is extended over an apartment part ("Apt. 864", "Suite 321", "#4") and then across
 commas and line breaks over up to four short place parts: a capitalised city, a state
-abbreviation, a country, a postal code (US ZIP, UK postcode, 4-6 digits). A unit part on
-its own ("Suite 932") is an address too, at a lower score.
+abbreviation, a country, a postal code (US ZIP and ZIP+4, UK postcode, 4-6 digits), or
+without a comma a town with its postcode: postcodes next to an address are part of it. A
+house number may carry a letter ("221B"). A unit part on its own ("Suite 932") is an
+address too, at a lower score.
 """
 
 from __future__ import annotations
@@ -85,7 +87,7 @@ def _alternation(words: tuple[str, ...]) -> str:
 _CAP = r"\p{Lu}[\p{L}\p{M}'’\-]*+(?!\d)\.?"  # a capitalised word
 _NAME = r"[\p{L}\p{M}][\p{L}\p{M}'’\-]*\.?"  # any word
 _NUM = r"\d{1,5}[A-Za-z]?(?:[/-]\d{1,4})?"  # a house number ("12", "12b", "12/3")
-_HOUSE = r"(?<![\w.,/-])\d{1,6}"  # a leading number (house number or Faker's building)
+_HOUSE = r"(?<![\w.,/-])\d{1,6}[A-Za-z]?"  # a leading number ("221B", or Faker's building)
 _SUFFIX = r"(?i:" + _alternation(STREET_SUFFIXES) + r")(?![\p{L}\d])\.?"
 _PREFIX = r"(?i:" + _alternation(STREET_PREFIXES) + r")"
 # The whole word first, then a look back at its ending: linear, no backtracking per letter.
@@ -110,6 +112,8 @@ _SEP = r"(?:[ \t]*[,\n][ \t\n,>?*•]*)"  # commas and line breaks (">" for quot
 _AFTER_UNIT_PLACE = r"(?:[ ](?:" + _CAP + r"[ ]){0,3}(?:" + _COUNTRY + r"|" + _CAP + r"))?"
 _TAIL = (r"(?:(?:(?:[ ,]+|" + _SEP + r")" + _UNIT + r"){1,2}" + _AFTER_UNIT_PLACE + r")?"
          + r"(?:" + _SEP + _PLACE + r"|[ ](?:" + _COUNTRY + r"|" + _POSTAL
+         # a town and its postcode without a comma: "2B Park Lane London W1K 1AA"
+         + r"|" + _CAP + r"(?:[ ]" + _CAP + r"){0,2}[ ]" + _POSTAL
          + r"|\p{Lu}{2,}(?:[ -]\p{Lu}{2,})*(?![\p{L}])|nan(?![\p{L}])))"
          + r"{0,4}")
 # Extra street-name words after the number or suffix ("Tungata 11 Rott Crossroad").

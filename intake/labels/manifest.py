@@ -24,9 +24,10 @@ class ManifestRows:
             ({layout.class_field} if layout.class_field else set())
 
     def unknown_field(self, name: str, problems: Problems, *, file: str, line: int) -> None:
+        # Anonymisation rewrites such a field as free text (privacy first): say so.
         problems.warning("label.unknown_field", "a column or key the contract does not list; "
-                         "it is kept but not checked", file=file, line=line,
-                         field=reportable(name))
+                         "it is not checked, and is anonymised as free text", file=file,
+                         line=line, field=reportable(name))
 
     def record(self, row: Mapping[str, object], problems: Problems, *, file: str, line: int,
                absent: frozenset[str] = frozenset()) -> LabelRecord | None:

@@ -44,6 +44,13 @@ def outermost(text: str) -> list[str]:
         ("Flat 4B, 10 Downing Street, London SW1A 2AA",
          ["Flat 4B", "10 Downing Street, London SW1A 2AA"]),
         ("Use Suite 932 for deliveries", ["Suite 932"]),
+        # a house number with a letter; postcodes next to the address are part of it
+        ("Contact: 221B Baker Street, London NW1 6XE, UK",
+         ["221B Baker Street, London NW1 6XE, UK"]),
+        ("2B Park Lane London W1K 1AA", ["2B Park Lane London W1K 1AA"]),
+        ("Mail to 1600 Pennsylvania Ave NW, Washington, DC 20500-0003, USA",
+         ["1600 Pennsylvania Ave NW, Washington, DC 20500-0003, USA"]),
+        ("We met at 10 Main Street Leeds yesterday", ["10 Main Street"]),  # no postcode
         # no match
         ("During 2017, Allstate Insurance Group grew.", []),
         ("Leeds 2 York 3 after extra time", []),

@@ -19,6 +19,7 @@ DEFAULT_ZH_RULES: tuple[str, ...] = (
     "speaker",
     "repeat",
     "roman",
+    "latin",
 )
 """Rules kept after measurement (bench/person_eval.py); ``honorific`` is left out."""
 

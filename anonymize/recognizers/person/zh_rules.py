@@ -19,6 +19,10 @@ RULE_SCORE = 0.6
 
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 _LATIN_PAREN = re.compile(r"\s*[（(]\s*[A-Za-z][A-Za-z .'\-]*[)）]")
+# A Latin-script name and up to two capitalised words around it, one space apart.
+_LATIN_NAME = re.compile(r"[A-Z][A-Za-z'’\-]*")
+_LATIN_AFTER = re.compile(r"(?:[ ][A-Z][a-z'’\-]+){1,2}(?![A-Za-z0-9])")
+_LATIN_BEFORE = re.compile(r"(?<![A-Za-z0-9])(?:[A-Z][a-z'’\-]+[ ]){1,2}$")
 _NAME_JOINERS = frozenset("·•‧・-－")
 # Words right after which a name often follows (titles, roles, relations, bylines).
 _PRE_CUES_TEXT = (
@@ -174,6 +178,21 @@ def romanized_aside(
     return out
 
 
+def latin_names(text: str, spans: Sequence[Span]) -> list[Span]:
+    """A Latin-script person span with the capitalised words next to it: LAC tags "John"
+    in "拍摄者 John Smith。QZX7731" but reads "Smith。QZX7731" as one word."""
+    out = []
+    for sp in spans:
+        if not _LATIN_NAME.fullmatch(text, sp.start, sp.end):
+            continue
+        after = _LATIN_AFTER.match(text, sp.end)
+        before = _LATIN_BEFORE.search(text, max(0, sp.start - 40), sp.start)
+        if after or before:
+            out.append(Span(before.start() if before else sp.start,
+                            after.end() if after else sp.end, sp.score, "latin"))
+    return out
+
+
 def honorific_names(tokens: Sequence[Token], starts: Sequence[int]) -> list[Span]:
     """老王 / 小李 / 王总 / 张老师 / 李某: surname plus honorific, when LAC missed it."""
     out = []
@@ -210,9 +229,9 @@ TOKEN_RULES: dict[str, TokenRule] = {
     "repeat": repeated_names,
     "honorific": honorific_names,
 }
-"""Rules over tokens, by name; ``roman`` (over spans) runs after them."""
+"""Rules over tokens, by name; ``roman`` and ``latin`` (over spans) run after them."""
 
-ALL_RULES: tuple[str, ...] = (*TOKEN_RULES, "roman")
+ALL_RULES: tuple[str, ...] = (*TOKEN_RULES, "roman", "latin")
 
 
 def person_spans(tokens: Sequence[Token], text: str, rules: Sequence[str]) -> list[Span]:
@@ -225,4 +244,6 @@ def person_spans(tokens: Sequence[Token], text: str, rules: Sequence[str]) -> li
             spans.extend(rule(tokens, starts))
     if "roman" in rules:
         spans.extend(romanized_aside(tokens, starts, text, spans))
+    if "latin" in rules:
+        spans.extend(latin_names(text, spans))
     return merge(spans)

@@ -42,6 +42,8 @@ _NUMBER = (
 # A building or office named after the house number, then its own unit:
 # "…56号华联商厦1203室", "…88号院内3号楼".
 _UNIT = rf"{_NUMBER}(?:{_HAN}{{2,8}}{_NUMBER})?"
+# A postcode after the address is part of it: "…1号 邮编100080", "…1号（邮政编码：100080）".
+_POSTCODE = r"(?:[ ,，、]?[(（]?(?:邮编|邮政编码)[:：]?[ ]?[0-9]{6}(?![0-9])[)）]?)"
 # What any match needs (the engine's prefilter): every part but a bare province ends in
 # one of these characters, and a run has two parts.
 NEEDS = f"[省市州盟区县旗道镇乡路街巷同弄里园村苑厦场寓心楼号院栋幢座元层室段期]|{_PROVINCE}"
@@ -63,10 +65,11 @@ class CnAddressRecognizer(ZhPatternRecognizer):
     street office or town (…街道/镇/乡), road (…路/街/大道/巷/胡同/弄), lane (…里, before
     a house number), community or building (…小区/村/花园/大厦/园…) and house numbers
     (…号/号楼/单元/室/栋/层/期/区), a named building after a number taking its own unit
-    (…56号华联商厦1203室). A run starts with a named part; the span goes from its first to
-    its last part, matched leftmost-longest (POSIX mode) so "科技园路" is one road, not a
-    park and a stray 路. A run of place names directly followed by an organisation noun
-    (…区人民法院, …市政府) names the organisation and is not reported.
+    (…56号华联商厦1203室), and a 邮编 right after it. A run starts with a named part;
+    the span goes from its first to its last part, matched leftmost-longest (POSIX mode)
+    so "科技园路" is one road, not a park and a stray 路. A run of place names directly
+    followed by an organisation noun (…区人民法院, …市政府) names the organisation and is
+    not reported.
 
     Trade-offs: a single part ("人民路", "深圳市") is a location, not an address, and is
     not reported. Without a gazetteer the left edge is found by stop characters (在, 住,
@@ -77,7 +80,7 @@ class CnAddressRecognizer(ZhPatternRecognizer):
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern(
             "CN address",
-            rf"(?p){_NAMED}(?:{_NAMED}|{_UNIT})+",
+            rf"(?p){_NAMED}(?:{_NAMED}|{_UNIT})+{_POSTCODE}?",
             0.5,
         ),
     ]

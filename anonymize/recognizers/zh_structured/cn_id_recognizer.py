@@ -16,9 +16,11 @@ class CnIdRecognizer(ZhPatternRecognizer):
     18 = 6-digit region + YYYYMMDD birth date + 3-digit sequence + check character
     (ISO 7064 MOD 11-2, 0-9 or X). Optional single spaces or hyphens after the region and
     between the 4-digit groups cover the 6-8-4 and 6-4-4-4 spellings. 15 = region + YYMMDD
-    + sequence, no check digit. ``validate_result`` checks region, date and checksum, so an
-    18-character string with a wrong check character is not reported; a 15-digit number
-    has no checksum and keeps the pattern's lower score.
+    + sequence, no check digit. Shape decides, validity raises the score: a number whose
+    region and birth date could be an ID's is reported, at the maximum score when its check
+    character is right, at `SHAPE_ONLY_SCORE` when it is wrong (a typo or an OCR error
+    still identifies a person); a 15-digit number has no checksum and keeps the pattern's
+    lower score.
     """
 
     PATTERNS: ClassVar[list[Pattern]] = [
@@ -42,11 +44,19 @@ class CnIdRecognizer(ZhPatternRecognizer):
     CONTEXT: ClassVar[list[str]] = ["身份证", "身份", "证件", "公民", "证号", "id"]
 
     def validate_result(self, pattern_text: str) -> bool | None:
-        """True for a valid 18-character ID, None for a plausible 15-digit one, else False."""
+        """True for a valid 18-character ID, None for one shaped like an ID (a wrong check
+        character, or the 15-digit form), False when region or birth date cannot be."""
         chars = pattern_text.replace(" ", "").replace("-", "").upper()
         if int(chars[:2]) not in ID_PROVINCE_CODES:
             return False
         if len(chars) == 15:
             # Legacy numbers carry no check digit; all holders were born in the 1900s.
             return None if birth_date_valid("19" + chars[6:12]) else False
-        return birth_date_valid(chars[6:14]) and id_check_char(chars[:17]) == chars[17]
+        if not birth_date_valid(chars[6:14]):
+            return False
+        return True if id_check_char(chars[:17]) == chars[17] else None
+
+    def shape_only(self, pattern_text: str) -> bool:
+        """An 18-character ID with a wrong check character."""
+        chars = pattern_text.replace(" ", "").replace("-", "").upper()
+        return len(chars) == 18 and id_check_char(chars[:17]) != chars[17]

@@ -35,7 +35,8 @@ class CnPhoneRecognizer(ZhPatternRecognizer):
       with a low score: a caller can keep them by setting a threshold above it.
 
     A number inside a longer run of digits (order or tracking numbers) is not matched.
-    ``validate_result`` drops 11-digit numbers whose mobile segment is not allocated.
+    Shape decides, validity raises the score: a mobile number in a segment not (yet)
+    allocated is reported at `SHAPE_ONLY_SCORE`.
     """
 
     PATTERNS: ClassVar[list[Pattern]] = [
@@ -73,15 +74,17 @@ class CnPhoneRecognizer(ZhPatternRecognizer):
         ),
     ]
 
+    # What no other country's numbers look like, for English text: a landline such as
+    # "020 7946 0018" is London's there.
+    UNAMBIGUOUS: ClassVar[tuple[str, ...]] = ("CN mobile", "CN landline (international)")
+
     ENTITY: ClassVar[str] = "CN_PHONE"
     CONTEXT: ClassVar[list[str]] = [
         "电话", "手机", "联系", "致电", "来电", "拨打", "号码", "tel", "phone", "mobile", "微信",
     ]
 
-    def validate_result(self, pattern_text: str) -> bool | None:
-        """False for a mobile number in an unallocated segment; None keeps the score."""
+    def shape_only(self, pattern_text: str) -> bool:
+        """A mobile number in an unallocated segment."""
         compact = re.sub(r"[ ()\uff08\uff09-]", "", pattern_text)
         mobile = _MOBILE.fullmatch(compact)
-        if mobile and not _MOBILE_SEGMENT.match(mobile.group(1)):
-            return False
-        return None
+        return mobile is not None and not _MOBILE_SEGMENT.match(mobile.group(1))

@@ -22,8 +22,9 @@ class CnPlateRecognizer(ZhPatternRecognizer):
     - new-energy plates (GA 36-2018): 6 characters, ``D``/``F`` + letter/digit + 4 digits
       (small vehicles) or 5 digits + ``D``/``F`` (large vehicles).
 
-    Letters are matched in upper case only. ``validate_result`` rejects ordinary serials
-    with more than three letters, which plates do not issue.
+    Letters are matched in upper case only. Shape decides, validity raises the score: an
+    ordinary serial with more than three letters, which plates do not issue (five letters
+    included), is reported at `SHAPE_ONLY_SCORE`.
     """
 
     PATTERNS: ClassVar[list[Pattern]] = [
@@ -44,7 +45,6 @@ class CnPlateRecognizer(ZhPatternRecognizer):
     ENTITY: ClassVar[str] = "CN_PLATE"
     CONTEXT: ClassVar[list[str]] = ["车牌", "牌照", "号牌", "车辆", "车号", "plate"]
 
-    def validate_result(self, pattern_text: str) -> bool | None:
-        """False for serials with more than three letters (e.g. a word after 京A)."""
-        serial = pattern_text[2:]
-        return False if sum(c.isascii() and c.isalpha() for c in serial) > 3 else None
+    def shape_only(self, pattern_text: str) -> bool:
+        """A serial with more than three letters (perhaps a word after 京A)."""
+        return sum(c.isascii() and c.isalpha() for c in pattern_text[2:]) > 3

@@ -29,6 +29,11 @@ class ZhPatternRecognizer(PatternRecognizer):
     CONTEXT_SIMILARITY_FACTOR = 0.35
     MIN_SCORE_WITH_CONTEXT = 0.4
 
+    # Shape decides detection, validity the score: a match with the entity's shape that
+    # fails a validity rule (a wrong check character, an unallocated segment) is still
+    # reported, below a 0.5 threshold unless a context word raises it.
+    SHAPE_ONLY_SCORE = 0.3
+
     # Each recognizer states its entity, patterns and context words once, as class data;
     # the constructor lets a caller override any of them (e.g. an English instance).
     ENTITY: ClassVar[str]
@@ -51,6 +56,25 @@ class ZhPatternRecognizer(PatternRecognizer):
             # Presidio annotates name as str but defaults it to the class name.
             name=name or type(self).__name__,
         )
+
+    def shape_only(self, pattern_text: str) -> bool:
+        """True for a match that has the entity's shape but fails a validity rule."""
+        return False
+
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: NlpArtifacts | None = None,
+        regex_flags: int | None = None,
+    ) -> list[RecognizerResult]:
+        """Pattern matches, those of shape only at `SHAPE_ONLY_SCORE` at most."""
+        results: list[RecognizerResult] = super().analyze(text, entities, nlp_artifacts,
+                                                          regex_flags)
+        for result in results:
+            if self.shape_only(text[result.start:result.end]):
+                result.score = min(result.score, self.SHAPE_ONLY_SCORE)
+        return results
 
     def enhance_using_context(
         self,

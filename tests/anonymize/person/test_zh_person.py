@@ -29,6 +29,9 @@ def recognizer() -> ChinesePersonRecognizer:
         ("曹国其先生：1978年出生", ["曹国其"]),
         ("加文·胡德高执导的电影", ["加文·胡德高"]),
         ("梅内兹（menez）打入一球", ["梅内兹（menez）"]),
+        # an English name whatever follows it (LAC read "Smith。QZX7731" as one word)
+        ("住在北京市海淀区中关村大街1号。拍摄者 John Smith。QZX7731", ["John Smith"]),
+        ("拍摄者 John Smith", ["John Smith"]),
         # no-match rows
         ("我们去张家口旅游", []),
         ("王府井大街很热闹", []),
@@ -77,6 +80,12 @@ def _spans(tokens: list[Token], rules: tuple[str, ...]) -> list[str]:
         ([("紫英", "PER"), ("和", "c"), ("紫英", "n")], ("repeat",), ["紫英", "紫英"]),
         ([("老王", "n"), ("来", "v")], ("honorific",), ["老王"]),
         ([("金", "PER"), ("大侠", "n")], (), []),
+        ([("者", "n"), (" ", "w"), ("John", "PER"), (" ", "w"), ("Smith。QZX7731", "nz")],
+         ("latin",), ["John Smith"]),
+        ([("Mary", "n"), (" ", "w"), ("Jane", "n"), (" ", "w"), ("Watson", "PER")],
+         ("latin",), ["Mary Jane Watson"]),
+        ([("John", "PER"), (" ", "w"), ("smith", "n")], ("latin",), ["John"]),
+        ([("John", "PER"), (" ", "w"), ("Smithers2", "nz")], ("latin",), ["John"]),
     ],
 )
 def test_rules(tokens: list[Token], rules: tuple[str, ...], expected: list[str]) -> None:

@@ -29,12 +29,15 @@ RECOGNIZER = CnPhoneRecognizer()
         ("0512-6512345", ["0512-6512345"]),
         ("02162345678", ["02162345678"]),  # weak, but reported
         ("客服400-820-8820", ["400-820-8820"]),  # business number, low score
+        # shape decides: segments not (yet) allocated are still phone numbers
+        ("14012345678", ["14012345678"]),
+        ("手机15412345678", ["15412345678"]),
         # no match
         ("订单号20231012138123456789", []),  # 11 digits inside a longer run
         ("单号SF13812345678", []),
         ("138123456789", []),  # 12 digits
-        ("14012345678", []),  # unallocated segment (IoT)
         ("12345678901", []),
+        ("手机12412345678", []),  # 12x is no mobile shape
         ("日期2023-10-12，时间13:45", []),
         ("价格¥13800.00元", []),
         ("010-12345678", []),  # local numbers never start with 1
@@ -49,3 +52,9 @@ def test_service_numbers_score_below_personal_numbers() -> None:
     [service] = RECOGNIZER.analyze("400-820-8820", ["CN_PHONE"])
     [mobile] = RECOGNIZER.analyze("13812345678", ["CN_PHONE"])
     assert service.score < mobile.score
+
+
+def test_an_unallocated_segment_is_reported_below_an_allocated_one() -> None:
+    [unallocated] = RECOGNIZER.analyze("15412345678", ["CN_PHONE"])
+    [mobile] = RECOGNIZER.analyze("13812345678", ["CN_PHONE"])
+    assert unallocated.score == RECOGNIZER.SHAPE_ONLY_SCORE < mobile.score

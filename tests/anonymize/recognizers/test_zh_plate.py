@@ -22,14 +22,24 @@ RECOGNIZER = CnPlateRecognizer()
         ("教练车浙A1234学", ["浙A1234学"]),
         ("粤Z1234港入境", ["粤Z1234港"]),
         ("两车鲁B12345与川A23456相撞", ["鲁B12345", "川A23456"]),
+        # shape decides: serials of five letters are not issued, but still a plate's shape
+        ("车牌京ABCDEF", ["京ABCDEF"]),
+        ("京A·BCDEF", ["京A·BCDEF"]),
         # no match
         ("京a12345", []),  # lower case
         ("京I12345", []),  # I is never used
         ("京A1234", []),  # too short
         ("京A1234567", []),  # too long
-        ("京ABCDEF", []),  # letters only
+        ("京ABCDEFG", []),  # too long
+        ("京ABCD", []),  # too short
         ("北京欢迎你", []),
     ],
 )
 def test_cn_plate(text: str, expected: list[str]) -> None:
     assert spans(RECOGNIZER, text) == where(text, *expected)
+
+
+def test_a_serial_of_letters_is_reported_below_an_issued_one() -> None:
+    [letters] = RECOGNIZER.analyze("京ABCDEF", ["CN_PLATE"])
+    [issued] = RECOGNIZER.analyze("京A12345", ["CN_PLATE"])
+    assert letters.score == RECOGNIZER.SHAPE_ONLY_SCORE < issued.score

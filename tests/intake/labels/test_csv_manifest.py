@@ -138,3 +138,10 @@ def test_values_never_reach_problems() -> None:
         "label.bad_image_path", "label.formula_injection", "label.unknown_field",
         "label.malformed_row", "label.malformed_csv"}
     assert_no_leak(problems, records, HOSTILE)
+
+
+def test_an_unlisted_column_is_said_to_be_anonymised() -> None:
+    """Anonymisation rewrites unlisted columns as free text; the warning said 'kept'."""
+    _, problems = run(RULES, {PATH: b"image,label,caption,extra\na.jpg,cat,x,1\n"})
+    [warning] = problems.kept
+    assert warning.message.endswith("it is not checked, and is anonymised as free text")
