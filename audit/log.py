@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from audit.actor import Actor
 from audit.chain import link_hash
-from audit.events import AuditEvent
+from audit.events import AuditEvent, Outcome
 from audit.registry import EventRegistry
 from catalog.base import utcnow
 from catalog.models import AuditEventRecord, AuditHead
-
-
-class Outcome(StrEnum):
-    SUCCESS = "success"
-    DENIED = "denied"
-    FAILURE = "failure"
 
 
 class AuditLog:
@@ -33,7 +25,7 @@ class AuditLog:
         self._registry = registry
 
     def record(self, event: AuditEvent, actor: Actor,
-               outcome: Outcome = Outcome.SUCCESS) -> AuditEventRecord:
+               outcome: Outcome | None = None) -> AuditEventRecord:
         if event.action not in self._registry:
             raise ValueError(f"audit action '{event.action}' is not registered")
         head = self._session.execute(
@@ -48,7 +40,7 @@ class AuditLog:
             action=event.action,
             dataset_id=event.dataset_id(),
             object_ids=event.object_ids(),
-            outcome=outcome.value,
+            outcome=(outcome or event.outcome).value,
             details=event.details(),
             prev_hash=head.hash,
         )

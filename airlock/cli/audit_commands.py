@@ -12,7 +12,7 @@ from airlock.cli.context import local_actor, open_instance
 from airlock.cli.errors import AirlockGroup
 from airlock.cli.output import JsonOption, console, errors, print_json, print_table
 from airlock.instance import event_registry
-from audit import EventFilter, find_events, verify_chain
+from audit import EventFilter, Outcome, find_events, verify_chain
 from audit.checkpoints import write_checkpoint
 from audit.events import AuditVerified
 from audit.export import ExportFilter, export_bundle
@@ -49,6 +49,7 @@ def events(
     tenant: Annotated[str | None, typer.Option(help="Tenant id.")] = None,
     dataset: Annotated[str | None, typer.Option(help="Dataset id.")] = None,
     action: Annotated[str | None, typer.Option(help="e.g. token.created")] = None,
+    outcome: Annotated[Outcome | None, typer.Option(help="success, denied or failure.")] = None,
     since: Annotated[datetime | None, typer.Option(help="ISO time (UTC if no zone).")] = None,
     after: Annotated[int, typer.Option(min=0, help="Only events after this seq.")] = 0,
     limit: Annotated[int | None, typer.Option(min=1, help="At most this many.")] = None,
@@ -57,8 +58,8 @@ def events(
     """List audit events in sequence order (`--json`: one JSON document per line)."""
     if since is not None and since.tzinfo is None:
         since = since.replace(tzinfo=UTC)
-    flt = EventFilter(tenant_id=tenant, dataset_id=dataset, action=action, since=since,
-                      after_seq=after, limit=limit)
+    flt = EventFilter(tenant_id=tenant, dataset_id=dataset, action=action, outcome=outcome,
+                      since=since, after_seq=after, limit=limit)
     with open_instance() as instance, instance.reading() as session:
         if as_json:
             for event in find_events(session, flt):
