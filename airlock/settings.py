@@ -74,6 +74,16 @@ class Settings(BaseSettings):
         default=10.0, ge=0.5, le=3600,
         description="How often the worker looks for uploads to validate and datasets to "
                     "anonymise.")
+    checkpoint_every_events: int = Field(
+        default=1000, ge=1, le=1_000_000,
+        description="A signed checkpoint of the audit log at least every this many events.")
+    checkpoint_every_seconds: float = Field(
+        default=600.0, ge=1, le=86_400,
+        description="... and when an event comes this long after the latest checkpoint.")
+    witness_file: Path | None = Field(
+        default=None,
+        description="Append-only file that witnesses every signed checkpoint outside the "
+                    "database; default `$AIRLOCK_HOME/witness/checkpoints.log`.")
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         default="info", description="Log level of the service.")
 
@@ -90,6 +100,10 @@ class Settings(BaseSettings):
     @property
     def vault_dir(self) -> Path:
         return self.home / "vault"
+
+    @property
+    def resolved_witness_file(self) -> Path:
+        return self.witness_file or self.home / "witness" / "checkpoints.log"
 
     @property
     def master_key_file(self) -> Path:

@@ -16,6 +16,9 @@ Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")]
 Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:/-]{1,128}$")]
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 Count = Annotated[int, Field(ge=0)]
+KeyId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{16}$")]
+Signature = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9+/=]{1,128}$")]
+Address = Annotated[str, StringConstraints(pattern=r"^[0-9A-Fa-f:.]{1,45}$|^unknown$")]
 
 
 class Outcome(StrEnum):
@@ -88,6 +91,42 @@ class AccessDenied(AuditEvent):
     status: Annotated[int, Field(ge=400, le=499)]
     reason: Name
     tenant: Id | None = None
+
+
+class AuthenticationFailed(AuditEvent):
+    """Requests without a valid token from one source address, counted over a window: one
+    event per source and window (not one per request), `reasons` counting them by cause and
+    `refused` those answered 429 once the source passed the limit."""
+
+    action: ClassVar[str] = "access.authentication_failed"
+    outcome: ClassVar[Outcome] = Outcome.DENIED
+    source: Address
+    window_seconds: Count
+    failures: Count
+    refused: Count
+    reasons: dict[Name, Count] = Field(default_factory=dict, max_length=50)
+
+
+class CheckpointSigned(AuditEvent):
+    """The instance signed a checkpoint of the first `tree_size` events (the ones before
+    this event). Being in the chain, a checkpoint's row cannot be deleted unnoticed."""
+
+    action: ClassVar[str] = "audit.checkpoint"
+    tree_size: Count
+    root_hash: Sha256
+    key_id: KeyId
+    signature: Signature
+
+
+class AuditExported(AuditEvent):
+    """An audit bundle was written, up to the checkpoint of `tree_size` events; the next
+    bundle carries this checkpoint as its `previous` and proves it consistent."""
+
+    action: ClassVar[str] = "audit.exported"
+    tree_size: Count
+    root_hash: Sha256
+    events: Count
+    complete: bool
 
 
 class AuditVerified(AuditEvent):
@@ -178,7 +217,10 @@ FOUNDATION_EVENTS: tuple[type[AuditEvent], ...] = (
     TokenCreated,
     TokenRevoked,
     AccessDenied,
+    AuthenticationFailed,
     AuditVerified,
+    CheckpointSigned,
+    AuditExported,
     DatasetStateChanged,
     DataKeyCreated,
     DataKeyDestroyed,

@@ -13,6 +13,10 @@ from catalog.base import utcnow
 from catalog.models import AuditEventRecord, AuditHead
 
 
+class HeadMissingError(RuntimeError):
+    """The chain's head row was deleted; `verify` reports it."""
+
+
 class AuditLog:
     """Writes events into the session it is given; the caller's commit makes them durable.
 
@@ -23,6 +27,8 @@ class AuditLog:
     def __init__(self, session: Session, registry: EventRegistry) -> None:
         self._session = session
         self._registry = registry
+        self.head: AuditHead | None = None
+        """The chain's head once this log appended an event (locked until the commit)."""
 
     def record(self, event: AuditEvent, actor: Actor,
                outcome: Outcome | None = None) -> AuditEventRecord:
@@ -30,7 +36,10 @@ class AuditLog:
             raise ValueError(f"audit action '{event.action}' is not registered")
         head = self._session.execute(
             select(AuditHead).where(AuditHead.id == 1).with_for_update()
-        ).scalar_one()
+        ).scalar_one_or_none()
+        if head is None:
+            raise HeadMissingError("the audit chain's head row is missing (deleted): nothing "
+                                   "can be appended until the log is restored")
         record = AuditEventRecord(
             seq=head.seq + 1,
             at=utcnow(),
@@ -48,5 +57,6 @@ class AuditLog:
         self._session.add(record)
         head.seq = record.seq
         head.hash = record.hash
+        self.head = head
         self._session.flush()
         return record

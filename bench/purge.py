@@ -553,7 +553,7 @@ def bench_audit(events: int, work: Path) -> None:
 
         def checkpoint() -> int:
             with instance.transaction(SYSTEM) as tx:
-                return write_checkpoint(tx.session, signer, utc_now()).tree_size
+                return write_checkpoint(tx, signer, utc_now()).tree_size
 
         checkpoint_s, signed = timed(checkpoint)
 
