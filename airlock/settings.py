@@ -74,6 +74,13 @@ class Settings(BaseSettings):
         default=10.0, ge=0.5, le=3600,
         description="How often the worker looks for uploads to validate and datasets to "
                     "anonymise.")
+    auth_failure_window_seconds: float = Field(
+        default=60.0, ge=1, le=3600,
+        description="Failed authentications are counted per source address over this window "
+                    "and audited as one event per source and window.")
+    auth_failure_limit: int = Field(
+        default=30, ge=1, le=100_000,
+        description="Failed authentications a source may make per window; beyond, 429.")
     checkpoint_every_events: int = Field(
         default=1000, ge=1, le=1_000_000,
         description="A signed checkpoint of the audit log at least every this many events.")
