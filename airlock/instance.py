@@ -31,6 +31,7 @@ from audit.witness import FileWitness, WitnessError
 from catalog import (
     ApiToken,
     AuditCheckpoint,
+    AuditHead,
     Role,
     is_current,
     make_engine,
@@ -87,11 +88,24 @@ class Instance:
                 log = AuditLog(session, self.registry)
                 tx = Transaction(session=session, log=log, actor=actor)
                 yield tx
-                if log.head is not None and checkpoint_due(
-                        log.head, self.settings.checkpoint_every_events,
-                        self.settings.checkpoint_every_seconds, datetime.now(UTC)):
+                if log.head is not None and self._due(log.head):
                     self.checkpoint(tx)
             self._witness(session.info.pop(UNWITNESSED, []))
+
+    def checkpoint_if_due(self) -> bool:
+        """For the worker: sign the tail once it is older than the time bound, even when
+        no event comes to trigger it. A read when nothing is due."""
+        with self.reading() as session:
+            head = session.execute(select(AuditHead)).scalar_one()
+        if not self._due(head):
+            return False
+        with self.transaction(SYSTEM) as tx:
+            self.checkpoint(tx)
+        return True
+
+    def _due(self, head: AuditHead) -> bool:
+        return checkpoint_due(head, self.settings.checkpoint_every_events,
+                              self.settings.checkpoint_every_seconds, datetime.now(UTC))
 
     def checkpoint(self, tx: Transaction) -> AuditCheckpoint:
         """Sign a checkpoint of the log so far in this unit of work."""

@@ -96,9 +96,12 @@ def write_checkpoint(tx: Transaction, signer: Signer, now: datetime) -> AuditChe
 
 def checkpoint_due(head: AuditHead, every_events: int, every_seconds: float,
                    now: datetime) -> bool:
-    """Whether the unsigned tail has passed either bound (or nothing is signed yet)."""
+    """Whether the unsigned tail has passed either bound (or nothing is signed yet). The
+    latest checkpoint's own event alone is no tail."""
     if head.checkpoint_size is None or head.checkpoint_at is None:
         return True
+    if head.seq <= head.checkpoint_size + 1:
+        return False
     return (head.seq - head.checkpoint_size > every_events
             or (now - head.checkpoint_at).total_seconds() >= every_seconds)
 
