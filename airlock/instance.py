@@ -27,7 +27,7 @@ from audit import (
 from audit.checkpoints import UNWITNESSED, checkpoint_due, latest_checkpoint, write_checkpoint
 from audit.events import InstanceInitialized
 from audit.verify import ChainVerification, verify_chain
-from audit.witness import FileWitness, WitnessError
+from audit.witness import FileWitness, Witness, WitnessError
 from catalog import (
     ApiToken,
     AuditCheckpoint,
@@ -122,21 +122,37 @@ class Instance:
     def _witness(self, checkpoints: list[AuditCheckpoint]) -> None:
         """A failed witness write loses no data: the next checkpoint is witnessed, and
         verification reports a witness that is behind by nothing worse."""
-        try:
-            self.witness.append(checkpoints)
-        except OSError:
-            log.error("audit witness: cannot append to %s", self.witness.path)
+        if not checkpoints:
+            return
+        for witness in self.witnesses:
+            try:
+                witness.append(list(checkpoints))
+            except OSError:
+                log.error("audit witness: cannot append to %s", witness.name)
 
     @cached_property
     def witness(self) -> FileWitness:
         return FileWitness(self.settings.resolved_witness_file)
+
+    @cached_property
+    def witnesses(self) -> list[Witness]:
+        """The file, and an S3 bucket with Object Lock when one is configured."""
+        found: list[Witness] = [self.witness]
+        if self.settings.witness_s3_bucket:
+            from audit.witness_s3 import S3Witness
+
+            found.append(S3Witness(self.aws_client("s3", self.settings.s3_endpoint_url),
+                                   self.settings.witness_s3_bucket,
+                                   self.settings.witness_s3_prefix,
+                                   self.settings.witness_retention_days))
+        return found
 
     def verify_audit(self) -> ChainVerification:
         """The chain, its signed checkpoints and the witness outside the database."""
         with self.reading() as session:
             public_key = stored_public_key(session)
             try:
-                witnessed = self.witness.read()
+                witnessed = [seen for witness in self.witnesses for seen in witness.read()]
             except WitnessError as exc:
                 result = verify_chain(session, public_key)
                 return result if not result.intact else result.model_copy(

@@ -91,6 +91,16 @@ class Settings(BaseSettings):
         default=None,
         description="Append-only file that witnesses every signed checkpoint outside the "
                     "database; default `$AIRLOCK_HOME/witness/checkpoints.log`.")
+    witness_s3_bucket: str | None = Field(
+        default=None,
+        description="A second witness: an S3 bucket with Object Lock, each checkpoint an "
+                    "object version locked in COMPLIANCE mode (endpoint and region as for "
+                    "the vault).")
+    witness_s3_prefix: str = Field(default="airlock-witness/", max_length=256,
+                                   description="Key prefix of the witness objects.")
+    witness_retention_days: int = Field(
+        default=400, ge=1, le=36_500,
+        description="How long each witness object is locked against deletion.")
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         default="info", description="Log level of the service.")
 

@@ -16,6 +16,7 @@ import os
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
+from typing import Protocol
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pydantic import BaseModel, Field, ValidationError
@@ -57,11 +58,28 @@ class WitnessedCheckpoint(BaseModel):
         return checkpoint_signature_valid(self, public_key)
 
 
+class Witness(Protocol):
+    """Somewhere outside the database that keeps every signed checkpoint it is given."""
+
+    @property
+    def name(self) -> str: ...
+
+    def append(self, checkpoints: list[CheckpointView]) -> None:
+        """Raises OSError when the checkpoints could not be kept."""
+
+    def read(self) -> list[WitnessedCheckpoint]:
+        """Raises WitnessError when the witness cannot be read."""
+
+
 class FileWitness:
     """Appends with O_APPEND (never rewrites a byte) and fsyncs each batch of lines."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
+
+    @property
+    def name(self) -> str:
+        return str(self.path)
 
     def exists(self) -> bool:
         return self.path.is_file()
