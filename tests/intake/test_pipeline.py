@@ -175,7 +175,7 @@ def test_upload_over_the_limit_is_413_and_nothing_is_kept(instance: Instance) ->
             StoredCopy.deleted_at.is_(None))).scalar_one() == 0
         failed = session.execute(select(AuditEventRecord).where(
             AuditEventRecord.action == "dataset.upload_failed")).scalar_one()
-        assert failed.details["reason"] == "too_large"
+        assert failed.details["reason"] == "too_large" and failed.outcome == "failure"
     assert _vault_objects(instance, datasets[0].id) == []
 
 
