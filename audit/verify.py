@@ -139,7 +139,8 @@ def _sequence_problem(head: AuditHead, checkpoints: list[AuditCheckpoint],
     latest = checkpoints[-1] if checkpoints else None
     if latest is None and last_seq:
         return 1, ("the log has no signed checkpoint, but an initialised instance has one "
-                   "from `airlock init` on: the checkpoints were deleted")
+                   "from `airlock init` on: the checkpoints were deleted (an instance made "
+                   "before checkpoints were mandatory gets its first from `airlock init`)")
     if latest is not None and (head.checkpoint_size, head.checkpoint_root) != (
             latest.tree_size, latest.root_hash):
         return latest.tree_size + 1, (
