@@ -85,10 +85,10 @@ class Instance:
         go to the witness."""
         with self.sessions() as session:
             with session.begin():
-                log = AuditLog(session, self.registry)
-                tx = Transaction(session=session, log=log, actor=actor)
+                audit_log = AuditLog(session, self.registry)
+                tx = Transaction(session=session, log=audit_log, actor=actor)
                 yield tx
-                if log.head is not None and self._due(log.head):
+                if audit_log.head is not None and self._due(audit_log.head):
                     self.checkpoint(tx)
             self._witness(session.info.pop(UNWITNESSED, []))
 
@@ -120,8 +120,9 @@ class Instance:
         return signer
 
     def _witness(self, checkpoints: list[AuditCheckpoint]) -> None:
-        """A failed witness write loses no data: the next checkpoint is witnessed, and
-        verification reports a witness that is behind by nothing worse."""
+        """Logged, not raised: the change is committed already. A witness that missed a
+        checkpoint only holds less; verification requires the database to hold what the
+        witness holds, not the reverse."""
         if not checkpoints:
             return
         for witness in self.witnesses:

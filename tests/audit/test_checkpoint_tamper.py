@@ -235,3 +235,20 @@ def test_the_unsigned_tail_is_bounded_by_the_settings(instance: Instance) -> Non
         assert before is not None and after is not None and after > before
     finally:
         timed.dispose()
+
+
+def test_a_witness_that_cannot_be_written_does_not_undo_the_change(
+        instance: Instance, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_bytes(b"")
+    failing = Instance(instance.settings.model_copy(
+        update={"witness_file": blocked / "checkpoints.log"}))
+    try:
+        with failing.transaction(ACTOR) as tx:
+            tx.record(TenantCreated(tenant="kept"))
+            signed = failing.checkpoint(tx)
+        with failing.reading() as session:
+            assert session.get(AuditCheckpoint, signed.tree_size) is not None
+    finally:
+        failing.dispose()
+    assert "cannot append" in caplog.text and "kept" not in caplog.text
