@@ -13,7 +13,7 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
@@ -252,3 +252,15 @@ def test_a_witness_that_cannot_be_written_does_not_undo_the_change(
     finally:
         failing.dispose()
     assert "cannot append" in caplog.text and "kept" not in caplog.text
+
+
+def test_init_again_gives_an_older_instance_its_witness(instance: Instance) -> None:
+    """An instance made before the witness existed: `airlock init` seeds it."""
+    _log(instance, events=12)
+    instance.settings.resolved_witness_file.unlink()
+    assert not instance.verify_audit().intact
+    assert runner.invoke(app, ["init"]).exit_code == 0
+    with instance.reading() as session:
+        latest = session.execute(select(func.max(AuditCheckpoint.tree_size))).scalar_one()
+    assert instance.verify_audit().witnessed_size == latest
+    assert instance.verify_audit().intact
