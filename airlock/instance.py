@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
 
@@ -22,15 +24,29 @@ from audit import (
     Transaction,
     Transactions,
 )
+from audit.checkpoints import UNWITNESSED, checkpoint_due, latest_checkpoint, write_checkpoint
 from audit.events import InstanceInitialized
-from catalog import ApiToken, Role, is_current, make_engine, make_session_factory, upgrade
+from audit.verify import ChainVerification, verify_chain
+from audit.witness import FileWitness, Witness, WitnessError
+from catalog import (
+    ApiToken,
+    AuditCheckpoint,
+    AuditHead,
+    Role,
+    is_current,
+    make_engine,
+    make_session_factory,
+    upgrade,
+)
 from intake import INTAKE_EVENTS, ValidationOptions
 from intake.unpack import UnpackLimits
 from retention.events import RETENTION_EVENTS
-from retention.signing import InstanceSigner, instance_signer
+from retention.signing import InstanceSigner, instance_signer, stored_public_key
 from vault import LocalBackend, LocalMasterKey, MasterKey, ObjectStore
 from vault.private_files import make_private_dirs
 from vault.service import VaultService
+
+log = logging.getLogger("airlock.audit")
 
 
 class InstanceError(Exception):
@@ -62,9 +78,96 @@ class Instance:
 
     @contextmanager
     def transaction(self, actor: Actor) -> Iterator[Transaction]:
-        """One unit of work: the change and its audit events commit together or not at all."""
-        with self.sessions() as session, session.begin():
-            yield Transaction(session=session, log=AuditLog(session, self.registry), actor=actor)
+        """One unit of work: the change and its audit events commit together or not at all.
+
+        When it appended events and the unsigned tail of the log passed a bound of the
+        settings, a checkpoint is signed in it too; once committed, the checkpoints it wrote
+        go to the witness."""
+        with self.sessions() as session:
+            with session.begin():
+                audit_log = AuditLog(session, self.registry)
+                tx = Transaction(session=session, log=audit_log, actor=actor)
+                yield tx
+                if audit_log.head is not None and self._due(audit_log.head):
+                    self.checkpoint(tx)
+            self._witness(session.info.pop(UNWITNESSED, []))
+
+    def checkpoint_if_due(self) -> bool:
+        """For the worker: sign the tail once it is older than the time bound, even when
+        no event comes to trigger it. A read when nothing is due."""
+        with self.reading() as session:
+            head = session.execute(select(AuditHead)).scalar_one()
+        if not self._due(head):
+            return False
+        with self.transaction(SYSTEM) as tx:
+            self.checkpoint(tx)
+        return True
+
+    def _due(self, head: AuditHead) -> bool:
+        return checkpoint_due(head, self.settings.checkpoint_every_events,
+                              self.settings.checkpoint_every_seconds, datetime.now(UTC))
+
+    def checkpoint(self, tx: Transaction) -> AuditCheckpoint:
+        """Sign a checkpoint of the log so far in this unit of work."""
+        return write_checkpoint(tx, self._signer_in(tx.session), datetime.now(UTC))
+
+    def _signer_in(self, session: Session) -> InstanceSigner:
+        """The signer, loaded in the caller's session when this process has not yet (a
+        transaction of its own would wait on the caller's write lock)."""
+        if "signer" not in self.__dict__:
+            self.__dict__["signer"] = instance_signer(session, self.master_key)
+        signer: InstanceSigner = self.__dict__["signer"]
+        return signer
+
+    def _witness(self, checkpoints: list[AuditCheckpoint]) -> None:
+        """Logged, not raised: the change is committed already. A witness that missed a
+        checkpoint only holds less; verification requires the database to hold what the
+        witness holds, not the reverse."""
+        if not checkpoints:
+            return
+        for witness in self.witnesses:
+            try:
+                witness.append(list(checkpoints))
+            except OSError:
+                log.error("audit witness: cannot append to %s", witness.name)
+
+    @cached_property
+    def witness(self) -> FileWitness:
+        return FileWitness(self.settings.resolved_witness_file)
+
+    @cached_property
+    def witnesses(self) -> list[Witness]:
+        """The file, and an S3 bucket with Object Lock when one is configured."""
+        found: list[Witness] = [self.witness]
+        if self.settings.witness_s3_bucket:
+            from audit.witness_s3 import S3Witness
+
+            found.append(S3Witness(self.aws_client("s3", self.settings.s3_endpoint_url),
+                                   self.settings.witness_s3_bucket,
+                                   self.settings.witness_s3_prefix,
+                                   self.settings.witness_retention_days))
+        return found
+
+    def verify_audit(self) -> ChainVerification:
+        """The chain, its signed checkpoints and the witness outside the database."""
+        with self.reading() as session:
+            public_key = stored_public_key(session)
+            try:
+                witnessed = [seen for witness in self.witnesses for seen in witness.read()]
+            except WitnessError as exc:
+                result = verify_chain(session, public_key)
+                return result if not result.intact else result.model_copy(
+                    update={"intact": False, "problem": str(exc)})
+            return verify_chain(session, public_key, witnessed=witnessed)
+
+    def ensure_checkpointed(self, tx: Transaction) -> None:
+        """An instance made before checkpoints were mandatory gets its first one, and its
+        witness the latest one."""
+        latest = latest_checkpoint(tx.session)
+        if latest is None:
+            self.checkpoint(tx)
+        elif not self.witness.exists():
+            self.witness.append([latest])
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
@@ -164,9 +267,11 @@ def init_instance(settings: Settings) -> InitResult:
             has_admin = tx.session.execute(
                 select(ApiToken.id).where(ApiToken.role == Role.ADMIN).limit(1)).first()
             if has_admin:
+                instance.ensure_checkpointed(tx)
                 return InitResult(created=False, master_key_id=master_key_id, admin_token=None)
             tx.record(InstanceInitialized(master_key_id=master_key_id))
             issued = create_token(tx, name="initial-admin", role=Role.ADMIN, tenant=None)
+            instance.checkpoint(tx)  # signed from the start: no checkpoint is never normal
         return InitResult(created=True, master_key_id=master_key_id,
                           admin_token=issued.plaintext)
     finally:

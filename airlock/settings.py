@@ -74,6 +74,33 @@ class Settings(BaseSettings):
         default=10.0, ge=0.5, le=3600,
         description="How often the worker looks for uploads to validate and datasets to "
                     "anonymise.")
+    auth_failure_window_seconds: float = Field(
+        default=60.0, ge=1, le=3600,
+        description="Failed authentications are counted per source address over this window "
+                    "and audited as one event per source and window.")
+    auth_failure_limit: int = Field(
+        default=30, ge=1, le=100_000,
+        description="Failed authentications a source may make per window; beyond, 429.")
+    checkpoint_every_events: int = Field(
+        default=1000, ge=1, le=1_000_000,
+        description="A signed checkpoint of the audit log at least every this many events.")
+    checkpoint_every_seconds: float = Field(
+        default=600.0, ge=1, le=86_400,
+        description="... and when an event comes this long after the latest checkpoint.")
+    witness_file: Path | None = Field(
+        default=None,
+        description="Append-only file that witnesses every signed checkpoint outside the "
+                    "database; default `$AIRLOCK_HOME/witness/checkpoints.log`.")
+    witness_s3_bucket: str | None = Field(
+        default=None,
+        description="A second witness: an S3 bucket with Object Lock, each checkpoint an "
+                    "object version locked in COMPLIANCE mode (endpoint and region as for "
+                    "the vault).")
+    witness_s3_prefix: str = Field(default="airlock-witness/", max_length=256,
+                                   description="Key prefix of the witness objects.")
+    witness_retention_days: int = Field(
+        default=400, ge=1, le=36_500,
+        description="How long each witness object is locked against deletion.")
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         default="info", description="Log level of the service.")
 
@@ -90,6 +117,10 @@ class Settings(BaseSettings):
     @property
     def vault_dir(self) -> Path:
         return self.home / "vault"
+
+    @property
+    def resolved_witness_file(self) -> Path:
+        return self.witness_file or self.home / "witness" / "checkpoints.log"
 
     @property
     def master_key_file(self) -> Path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from airlock.instance import Instance
 from audit import Actor
 from audit.events import MasterKeyRotated
+from retention.signing import rewrap_signing_key
 from vault import KmsMasterKey, LocalMasterKey, MasterKey
 
 
@@ -15,6 +16,7 @@ def rotate_master_key(instance: Instance, actor: Actor,
     new = _next_master_key(instance, old, new_kms_key_id)
     with instance.transaction(actor) as tx:
         count = instance.vault.rewrap_all(tx, new)
+        rewrap_signing_key(tx.session, old, new)
         tx.record(MasterKeyRotated(old_master_key_id=old.key_id, new_master_key_id=new.key_id,
                                    keys_rewrapped=count))
     if isinstance(new, LocalMasterKey):

@@ -120,6 +120,7 @@ class Worker:
                 self.sweep()
                 next_sweep = self.next_sweep_after(self.clock())
             elif now >= next_poll:
+                self.checkpoint()
                 if self._poll_until(stop, next_sweep):
                     next_poll = self.clock() + timedelta(seconds=self.poll_seconds)
             else:
@@ -130,6 +131,15 @@ class Worker:
         True when it went through the whole queue (or failed and is to be retried)."""
         done = self.process_queue(lambda: stop.is_set() or self.clock() >= next_sweep)
         return done is None or not done.interrupted
+
+    def checkpoint(self) -> bool:
+        """Sign the audit log's tail once it passed AIRLOCK_CHECKPOINT_EVERY_SECONDS, also
+        when no new event would trigger it. Never raises."""
+        try:
+            return self.instance.checkpoint_if_due()
+        except Exception as exc:
+            log_failure("audit checkpoint", exc)
+            return False
 
     def sweep(self) -> bool:
         """One sweep; True when it ran (or another worker's was running) and every purge

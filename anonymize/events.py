@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from audit.events import AuditEvent, Count, Id, Name
+from audit.events import AuditEvent, Count, Id, Name, Outcome
 
 
 class AnonymisationStarted(AuditEvent):
@@ -45,6 +45,7 @@ class AnonymisationFailed(AuditEvent):
     to `validated`. `reason` is the error's class name."""
 
     action: ClassVar[str] = "dataset.anonymisation_failed"
+    outcome: ClassVar[Outcome] = Outcome.FAILURE
     tenant: Id
     dataset: Id
     reason: Name

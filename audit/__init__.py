@@ -2,8 +2,8 @@
 
 from audit.actor import SYSTEM, Actor
 from audit.chain import GENESIS_HASH
-from audit.events import FOUNDATION_EVENTS, AuditEvent
-from audit.log import AuditLog, Outcome
+from audit.events import FOUNDATION_EVENTS, AuditEvent, Outcome
+from audit.log import AuditLog
 from audit.query import EventFilter, EventView, find_events
 from audit.registry import EventRegistry
 from audit.transaction import Transaction, Transactions

@@ -4,20 +4,26 @@
 This one file is all a compliance officer needs: it imports only the Python standard
 library (3.10+) and `cryptography`, so it can be copied anywhere and run as
 
-    python bundle_verifier.py BUNDLE_DIR [--json] [--key-id KEY_ID]
+    python bundle_verifier.py BUNDLE_DIR [--json] [--key-id KEY_ID] [--previous EARLIER]
 
 Exit status: 0 the bundle is intact, 1 it is not (tampering found), 2 it cannot be
 verified (missing files, bad JSON, malformed records, lines over 1 MiB).
 `--key-id` pins the instance's published key id, so a bundle re-signed end to end with
 another key (and shipped with that key) is refused; without it the key id is printed
-for the reader to compare.
+for the reader to compare. `--previous` names an earlier bundle of the same instance,
+kept from an earlier audit: this bundle must prove the log it signed then is a prefix of
+the log now (RFC 6962 consistency, as a Certificate Transparency monitor checks a log), so
+a log cut short, rolled back or rewritten since then is refused, its checkpoints deleted
+or not.
 
 Bundle format "airlock-audit-bundle/1" (a directory):
 
 - ``manifest.json``: {"format": "airlock-audit-bundle/1", "origin": str (the instance's
   log name), "created_at": ISO-8601 UTC str, "complete": bool (true = every event from
   seq 1 up to the latest checkpoint's tree size or beyond is included), "filters":
-  object (informational), "events": int (lines in events.jsonl)}.
+  object (informational), "events": int (lines in events.jsonl), "previous": null or
+  {"tree_size": int, "root_hash": 64 hex} (the latest checkpoint of the export before this
+  one; optional)}.
 - ``public_key.pem``: the instance's Ed25519 public key, SubjectPublicKeyInfo PEM.
 - ``events.jsonl``: one JSON object per line, sorted by seq, with exactly the keys
   seq (int, from 1), at, actor, role, tenant_id (str|null), action, dataset_id
@@ -28,7 +34,9 @@ Bundle format "airlock-audit-bundle/1" (a directory):
   "signature": base64 Ed25519 signature of the checkpoint note}.
 - ``proofs.json``: {"consistency": [{"old_size": int, "new_size": int, "proof": [hex,
   ...]}, ...] (between each pair of consecutive checkpoints), "inclusion": {"<seq>":
-  [hex, ...], ...} (partial bundles: each event's proof against the latest checkpoint)}.
+  [hex, ...], ...} (partial bundles: each event's proof against the latest checkpoint),
+  "previous": null or {"old_size": int, "new_size": int, "proof": [hex, ...]} (from the
+  manifest's previous checkpoint to the latest; optional)}.
 
 Definitions:
 
@@ -53,7 +61,11 @@ verify and the log is no shorter than the latest checkpoint (else it was truncat
 partial bundle checks the consistency proofs, then each event's hash, its link to an
 exported predecessor, and its inclusion proof against the latest checkpoint; it cannot
 show that no event was left out. Both end by comparing the event count with the
-manifest's. Events after the latest checkpoint are protected by the hash chain only.
+manifest's. Then a "previous" checkpoint in the manifest must be consistent with the
+latest one, and with `--previous`, the earlier bundle's latest checkpoint (signed by the
+same key) must be one of this bundle's checkpoints with the same root, or the manifest's
+"previous" (proven consistent). Events after the latest checkpoint are protected by the
+hash chain only.
 """
 
 from __future__ import annotations
@@ -278,11 +290,20 @@ def verify_checkpoint(public_key: Ed25519PublicKey, origin: str, checkpoint: Che
 # --- Reading a bundle ------------------------------------------------------------------
 
 @dataclass(frozen=True)
+class TreeHead:
+    """A tree size and its root, as a manifest quotes the previous export's checkpoint."""
+
+    tree_size: int
+    root_hash: str
+
+
+@dataclass(frozen=True)
 class Manifest:
     origin: str
     created_at: str
     complete: bool
     events: int
+    previous: TreeHead | None = None
 
 
 @dataclass(frozen=True)
@@ -301,6 +322,7 @@ class _Bundle:
     checkpoints: list[Checkpoint]
     consistency: dict[tuple[int, int], list[bytes]]
     inclusion: dict[int, list[bytes]]
+    previous_proof: tuple[int, int, list[bytes]] | None = None
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -393,7 +415,17 @@ def _load_manifest(root: Path) -> Manifest:
         raise BundleError("manifest.json: complete must be a boolean and filters an object")
     return Manifest(origin=_line_text(data.get("origin"), "manifest.json", "origin"),
                     created_at=_line_text(data.get("created_at"), "manifest.json", "created_at"),
-                    complete=complete, events=_count(data.get("events"), "manifest.json", "events"))
+                    complete=complete, events=_count(data.get("events"), "manifest.json", "events"),
+                    previous=_tree_head(data.get("previous"), "manifest.json: previous"))
+
+
+def _tree_head(value: Any, where: str) -> TreeHead | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise BundleError(f"{where} must be an object or null")
+    return TreeHead(tree_size=_count(value.get("tree_size"), where, "tree_size"),
+                    root_hash=_hex(value.get("root_hash"), _HEX64, where, "root_hash"))
 
 
 def _load_public_key(root: Path) -> Ed25519PublicKey:
@@ -434,7 +466,11 @@ def _load_checkpoints(root: Path) -> list[Checkpoint]:
     return checkpoints
 
 
-def _load_proofs(root: Path) -> tuple[dict[tuple[int, int], list[bytes]], dict[int, list[bytes]]]:
+_Proofs = tuple[dict[tuple[int, int], list[bytes]], dict[int, list[bytes]],
+                tuple[int, int, list[bytes]] | None]
+
+
+def _load_proofs(root: Path) -> _Proofs:
     data = _parse_object(_read_bounded(root / "proofs.json", MAX_PROOFS_BYTES), "proofs.json")
     listed, by_seq = data.get("consistency"), data.get("inclusion")
     if not isinstance(listed, list) or not isinstance(by_seq, dict):
@@ -453,7 +489,17 @@ def _load_proofs(root: Path) -> tuple[dict[tuple[int, int], list[bytes]], dict[i
         if not _SEQ_KEY.fullmatch(key):
             raise BundleError(f"{where}: the key must be an event seq")
         inclusion[int(key)] = _hashes(proof, where)
-    return consistency, inclusion
+    return consistency, inclusion, _previous_proof(data.get("previous"))
+
+
+def _previous_proof(value: Any) -> tuple[int, int, list[bytes]] | None:
+    where = "the previous proof of proofs.json"
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise BundleError(f"{where} must be an object or null")
+    return (_count(value.get("old_size"), where, "old_size"),
+            _count(value.get("new_size"), where, "new_size"), _hashes(value.get("proof"), where))
 
 
 def _load_bundle(root: Path) -> _Bundle:
@@ -463,10 +509,10 @@ def _load_bundle(root: Path) -> _Bundle:
     missing = [name for name in BUNDLE_FILES if not (root / name).is_file()]
     if missing:
         raise BundleError(f"the bundle lacks {', '.join(missing)}")
-    consistency, inclusion = _load_proofs(root)
+    consistency, inclusion, previous_proof = _load_proofs(root)
     return _Bundle(root=root, manifest=_load_manifest(root), public_key=_load_public_key(root),
                    checkpoints=_load_checkpoints(root), consistency=consistency,
-                   inclusion=inclusion)
+                   inclusion=inclusion, previous_proof=previous_proof)
 
 
 def _event_from(data: dict[str, Any], where: str) -> _Event:
@@ -501,6 +547,8 @@ class BundleVerification:
     complete: bool = True
     key_id: str | None = None
     signed_tree_size: int = 0
+    previous_tree_size: int | None = None
+    """The earlier bundle's (`--previous`) latest checkpoint, proven a prefix of this log."""
 
 
 class _Failure(NamedTuple):
@@ -762,19 +810,67 @@ def _verify_partial(bundle: _Bundle, tally: _Tally) -> _Failure | None:
     return _check_proven_events(bundle, tally) or _check_count(bundle, tally)
 
 
-def verify_bundle(path: str | Path, expected_key_id: str | None = None) -> BundleVerification:
-    """Check a bundle directory; raises BundleError when it cannot be checked at all."""
+def _extends(bundle: _Bundle, head: TreeHead, proof: tuple[int, int, list[bytes]] | None,
+             name: str) -> _Failure | None:
+    """Is the log of `head` a prefix of the bundle's latest checkpoint?"""
+    latest = bundle.checkpoints[-1]
+    if head.tree_size > latest.tree_size:
+        return _Failure(f"{name} covers {head.tree_size} events but this bundle's latest "
+                        f"signed checkpoint only {latest.tree_size}: the log was cut or rolled "
+                        "back since", latest.tree_size + 1)
+    listed = next((c for c in bundle.checkpoints if c.tree_size == head.tree_size), None)
+    if listed is not None:
+        if hmac.compare_digest(listed.root_hash, head.root_hash):
+            return None  # chained to the latest by the consistency proofs already checked
+        return _Failure(f"{name} of {head.tree_size} events has another root than this "
+                        "bundle's: the log was rewritten since")
+    if proof is None or proof[:2] != (head.tree_size, latest.tree_size):
+        return _Failure(f"this bundle cannot show that it extends {name} of {head.tree_size} "
+                        "events: that checkpoint is missing (deleted) and no consistency "
+                        "proof from it is given")
+    if not verify_consistency(head.tree_size, latest.tree_size, bytes.fromhex(head.root_hash),
+                              latest.root, proof[2]):
+        return _Failure(f"{name} of {head.tree_size} events is not consistent with this "
+                        "bundle's latest checkpoint: the log was rewritten since")
+    return None
+
+
+def _check_previous(bundle: _Bundle, earlier: _Bundle | None) -> _Failure | None:
+    """The manifest's previous export, then the officer's own earlier bundle."""
+    quoted = bundle.manifest.previous
+    failure = None if quoted is None else _extends(bundle, quoted, bundle.previous_proof,
+                                                   "the previous export's checkpoint")
+    if failure is not None or earlier is None:
+        return failure
+    if key_id(earlier.public_key) != key_id(bundle.public_key):
+        return _Failure("the earlier bundle was signed by another key than this one")
+    if not earlier.checkpoints or _check_signatures(earlier, None) is not None:
+        return _Failure("the earlier bundle's checkpoints are not validly signed")
+    last = earlier.checkpoints[-1]
+    head = TreeHead(last.tree_size, last.root_hash)
+    proof = bundle.previous_proof if quoted == head else None
+    return _extends(bundle, head, proof, "the earlier bundle's latest checkpoint")
+
+
+def verify_bundle(path: str | Path, expected_key_id: str | None = None,
+                  previous: str | Path | None = None) -> BundleVerification:
+    """Check a bundle directory (and that it extends the `previous` bundle, if given);
+    raises BundleError when it cannot be checked at all."""
     bundle = _load_bundle(Path(path))
+    earlier = _load_bundle(Path(previous)) if previous is not None else None
     tally = _Tally()
     verify = _verify_complete if bundle.manifest.complete else _verify_partial
-    failure = _check_signatures(bundle, expected_key_id) or verify(bundle, tally)
+    failure = (_check_signatures(bundle, expected_key_id) or verify(bundle, tally)
+               or _check_previous(bundle, earlier))
     return BundleVerification(
         intact=failure is None, events_checked=tally.events,
         checkpoints_checked=tally.checkpoints,
         first_bad_seq=failure.seq if failure else None,
         problem=failure.problem if failure else None,
         complete=bundle.manifest.complete, key_id=key_id(bundle.public_key),
-        signed_tree_size=bundle.checkpoints[-1].tree_size if bundle.checkpoints else 0)
+        signed_tree_size=bundle.checkpoints[-1].tree_size if bundle.checkpoints else 0,
+        previous_tree_size=(earlier.checkpoints[-1].tree_size
+                            if earlier and earlier.checkpoints and failure is None else None))
 
 
 def _counted(number: int, noun: str) -> str:
@@ -800,10 +896,12 @@ def describe(result: BundleVerification) -> str:
     unsigned = result.events_checked - result.signed_tree_size
     tail = (f" The last {_counted(unsigned, 'event')}, after the latest checkpoint, "
             "are protected by the hash chain only." if unsigned else "")
+    earlier = ("" if result.previous_tree_size is None else
+               f" The log extends the earlier bundle's {result.previous_tree_size} events.")
     return (f"INTACT: all {_counted(result.events_checked, 'event')} match their hashes and "
             "link in order, the Merkle roots match "
             f"{_counted(result.checkpoints_checked, 'signed checkpoint')}, and the checkpoints "
-            f"are consistent with one another.{tail} {key}")
+            f"are consistent with one another.{tail}{earlier} {key}")
 
 
 def _key_id_argument(value: str) -> str:
@@ -819,9 +917,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.add_argument("--key-id", type=_key_id_argument,
                         help="the instance's published key id, to refuse any other key")
+    parser.add_argument("--previous", type=Path, metavar="EARLIER",
+                        help="an earlier bundle of this instance: the log must extend it")
     args = parser.parse_args(argv)
     try:
-        result = verify_bundle(args.bundle, args.key_id)
+        result = verify_bundle(args.bundle, args.key_id, args.previous)
     except BundleError as exc:
         if args.json:
             print(json.dumps({"intact": False, "error": str(exc)}))

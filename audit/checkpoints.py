@@ -17,11 +17,16 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from audit.actor import SYSTEM
 from audit.bundle_verifier import RootBuilder, checkpoint_note, leaf_hash
 from audit.chain import canonical_bytes, format_time
+from audit.events import CheckpointSigned
+from audit.transaction import Transaction
 from catalog.models import AuditCheckpoint, AuditEventRecord, AuditHead
 
 _BATCH = 5000
+UNWITNESSED = "airlock.unwitnessed_checkpoints"
+"""Session info key: checkpoints written in the transaction, for the witness once committed."""
 
 
 class Signer(Protocol):
@@ -56,13 +61,16 @@ def latest_checkpoint(session: Session) -> AuditCheckpoint | None:
                            .limit(1)).scalar_one_or_none()
 
 
-def write_checkpoint(session: Session, signer: Signer, now: datetime) -> AuditCheckpoint:
-    """Sign the tree over every event so far (inside the caller's transaction, with the
-    chain's head locked so no event slips in between). Idempotent per tree size."""
+def write_checkpoint(tx: Transaction, signer: Signer, now: datetime) -> AuditCheckpoint:
+    """Sign the tree over every event so far and append its `audit.checkpoint` event (inside
+    the caller's transaction, with the chain's head locked so no event slips in between).
+    The head then names it. Idempotent: nothing new since the latest, the latest is returned.
+    """
+    session = tx.session
     head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()
                            ).scalar_one()
     previous = latest_checkpoint(session)
-    if previous is not None and previous.tree_size == head.seq:
+    if previous is not None and _nothing_since(session, head, previous):
         return previous
     builder = (RootBuilder.from_frontier(previous.tree_size,
                                          [bytes.fromhex(h) for h in previous.frontier])
@@ -70,15 +78,43 @@ def write_checkpoint(session: Session, signer: Signer, now: datetime) -> AuditCh
     for record in _events_after(session, builder.size, head.seq):
         builder.add(leaf_hash(canonical_bytes(record)))
     root = builder.root().hex()
-    at = format_time(now)
-    note = checkpoint_note(origin_of(signer.key_id), head.seq, root, at)
+    note = checkpoint_note(origin_of(signer.key_id), head.seq, root, format_time(now))
     checkpoint = AuditCheckpoint(
         tree_size=head.seq, root_hash=root, at=now, key_id=signer.key_id,
         signature=base64.b64encode(signer.sign(note)).decode(),
         frontier=[h.hex() for h in builder.frontier()])
     session.add(checkpoint)
+    tx.log.record(CheckpointSigned(tree_size=checkpoint.tree_size, root_hash=root,
+                                   key_id=checkpoint.key_id, signature=checkpoint.signature),
+                  SYSTEM)
+    head.checkpoint_size, head.checkpoint_root = checkpoint.tree_size, root
+    head.checkpoint_at = now
     session.flush()
+    session.info.setdefault(UNWITNESSED, []).append(checkpoint)
     return checkpoint
+
+
+def checkpoint_due(head: AuditHead, every_events: int, every_seconds: float,
+                   now: datetime) -> bool:
+    """Whether the unsigned tail has passed either bound (or nothing is signed yet). The
+    latest checkpoint's own event alone is no tail."""
+    if head.checkpoint_size is None or head.checkpoint_at is None:
+        return True
+    if head.seq <= head.checkpoint_size + 1:
+        return False
+    return (head.seq - head.checkpoint_size > every_events
+            or (now - head.checkpoint_at).total_seconds() >= every_seconds)
+
+
+def _nothing_since(session: Session, head: AuditHead, previous: AuditCheckpoint) -> bool:
+    """Only the latest checkpoint's own event (or, for one made before checkpoints were
+    events, nothing at all) follows its tree."""
+    if head.seq == previous.tree_size:
+        return True
+    if head.seq != previous.tree_size + 1:
+        return False
+    last = session.get(AuditEventRecord, head.seq)
+    return last is not None and last.action == CheckpointSigned.action
 
 
 def checkpoint_signature_valid(checkpoint: CheckpointView, public_key: Ed25519PublicKey

@@ -4,7 +4,11 @@
 A bundle of the whole log lets the verifier recompute every hash and every checkpoint's
 root; a filtered one (a dataset, a period) carries, for each event, its inclusion proof
 against the latest checkpoint, so it proves each event is in the signed log without
-revealing the rest."""
+revealing the rest.
+
+Every bundle also carries the latest checkpoint of the previous export and a consistency
+proof from it to its own latest (RFC 6962, as Certificate Transparency monitors check a
+log), so the offline verifier shows the log only grew since the earlier bundle."""
 
 from __future__ import annotations
 
@@ -22,6 +26,7 @@ from sqlalchemy.orm import Session
 from audit.bundle_verifier import FORMAT, leaf_hash
 from audit.chain import canonical_body, canonical_bytes, format_time
 from audit.checkpoints import origin_of
+from audit.events import AuditExported
 from audit.merkle import MerkleTree
 from catalog.models import AuditCheckpoint, AuditEventRecord
 
@@ -43,20 +48,41 @@ class ExportSummary(BaseModel):
     checkpoints: int
     complete: bool
     signed_tree_size: int
+    signed_root: str
+    previous_tree_size: int | None = None
+    """The latest checkpoint of the last export, which this bundle proves it extends."""
 
 
 class ExportError(ValueError):
     """The bundle cannot be written (target not empty, nothing signed yet)."""
 
 
+class PreviousExport(BaseModel):
+    """The latest checkpoint of the last bundle exported: the next one proves it extends it."""
+
+    tree_size: int
+    root_hash: str
+
+
+def previous_export(session: Session) -> PreviousExport | None:
+    """From the latest `audit.exported` event (the chain vouches for it)."""
+    details = session.execute(
+        select(AuditEventRecord.details).where(AuditEventRecord.action == AuditExported.action)
+        .order_by(AuditEventRecord.seq.desc()).limit(1)).scalar_one_or_none()
+    return None if details is None else PreviousExport.model_validate(
+        {"tree_size": details["tree_size"], "root_hash": details["root_hash"]})
+
+
 def export_bundle(session: Session, target: Path, public_key_pem: str, key_id: str,
                   flt: ExportFilter, now: datetime) -> ExportSummary:
+    """Write the bundle; the caller records `AuditExported` for the latest checkpoint."""
     checkpoints = list(session.execute(
         select(AuditCheckpoint).order_by(AuditCheckpoint.tree_size)).scalars())
     if not checkpoints:
         raise ExportError("the audit log has no signed checkpoint yet")
     _prepare(target)
     signed = checkpoints[-1].tree_size
+    previous = previous_export(session)
     tree = MerkleTree([leaf_hash(canonical_bytes(r)) for r in _events(session, signed)])
     events = _write_events(session, target / "events.jsonl", flt, signed)
     _write_lines(target / "checkpoints.jsonl", (
@@ -67,15 +93,22 @@ def export_bundle(session: Session, target: Path, public_key_pem: str, key_id: s
                    for a, b in pairwise(checkpoints)]
     inclusion = {} if flt.complete else {
         str(seq): [h.hex() for h in tree.inclusion_proof(seq - 1, signed)] for seq in events}
+    earlier = None if previous is None else {
+        "old_size": previous.tree_size, "new_size": signed,
+        "proof": [h.hex() for h in tree.consistency_proof(previous.tree_size, signed)]}
     (target / "proofs.json").write_text(json.dumps(
-        {"consistency": consistency, "inclusion": inclusion}), encoding="utf-8")
+        {"consistency": consistency, "inclusion": inclusion, "previous": earlier}),
+        encoding="utf-8")
     (target / "public_key.pem").write_text(public_key_pem, encoding="utf-8")
     (target / "manifest.json").write_text(json.dumps({
         "format": FORMAT, "origin": origin_of(key_id), "created_at": format_time(now),
         "complete": flt.complete, "filters": flt.model_dump(mode="json"),
-        "events": len(events)}, indent=2), encoding="utf-8")
+        "events": len(events), "previous": previous and previous.model_dump()}, indent=2),
+        encoding="utf-8")
     return ExportSummary(path=str(target), events=len(events), checkpoints=len(checkpoints),
-                         complete=flt.complete, signed_tree_size=signed)
+                         complete=flt.complete, signed_tree_size=signed,
+                         signed_root=checkpoints[-1].root_hash,
+                         previous_tree_size=previous.tree_size if previous else None)
 
 
 def _prepare(target: Path) -> None:

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from audit.actor import Actor
 from audit.chain import link_hash
-from audit.events import AuditEvent
+from audit.events import AuditEvent, Outcome
 from audit.registry import EventRegistry
 from catalog.base import utcnow
 from catalog.models import AuditEventRecord, AuditHead
 
 
-class Outcome(StrEnum):
-    SUCCESS = "success"
-    DENIED = "denied"
-    FAILURE = "failure"
+class HeadMissingError(RuntimeError):
+    """The chain's head row was deleted; `verify` reports it."""
 
 
 class AuditLog:
@@ -31,14 +27,19 @@ class AuditLog:
     def __init__(self, session: Session, registry: EventRegistry) -> None:
         self._session = session
         self._registry = registry
+        self.head: AuditHead | None = None
+        """The chain's head once this log appended an event (locked until the commit)."""
 
     def record(self, event: AuditEvent, actor: Actor,
-               outcome: Outcome = Outcome.SUCCESS) -> AuditEventRecord:
+               outcome: Outcome | None = None) -> AuditEventRecord:
         if event.action not in self._registry:
             raise ValueError(f"audit action '{event.action}' is not registered")
         head = self._session.execute(
             select(AuditHead).where(AuditHead.id == 1).with_for_update()
-        ).scalar_one()
+        ).scalar_one_or_none()
+        if head is None:
+            raise HeadMissingError("the audit chain's head row is missing (deleted): nothing "
+                                   "can be appended until the log is restored")
         record = AuditEventRecord(
             seq=head.seq + 1,
             at=utcnow(),
@@ -48,7 +49,7 @@ class AuditLog:
             action=event.action,
             dataset_id=event.dataset_id(),
             object_ids=event.object_ids(),
-            outcome=outcome.value,
+            outcome=(outcome or event.outcome).value,
             details=event.details(),
             prev_hash=head.hash,
         )
@@ -56,5 +57,6 @@ class AuditLog:
         self._session.add(record)
         head.seq = record.seq
         head.hash = record.hash
+        self.head = head
         self._session.flush()
         return record

@@ -11,6 +11,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from audit.chain import format_time
+from audit.events import Outcome
 from catalog.models import AuditEventRecord
 
 
@@ -19,6 +20,7 @@ class EventFilter(BaseModel):
     dataset_id: str | None = Field(default=None, max_length=32)
     action: str | None = Field(default=None, max_length=64)
     actor: str | None = Field(default=None, max_length=128)
+    outcome: Outcome | None = None
     since: datetime | None = None
     until: datetime | None = None
     after_seq: int = Field(default=0, ge=0)
@@ -58,6 +60,8 @@ def _statement(flt: EventFilter) -> Select[AuditEventRecord]:
         stmt = stmt.where(AuditEventRecord.action == flt.action)
     if flt.actor is not None:
         stmt = stmt.where(AuditEventRecord.actor == flt.actor)
+    if flt.outcome is not None:
+        stmt = stmt.where(AuditEventRecord.outcome == flt.outcome.value)
     if flt.since is not None:
         stmt = stmt.where(AuditEventRecord.at >= flt.since)
     if flt.until is not None:

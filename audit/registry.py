@@ -32,6 +32,8 @@ class EventRegistry:
         for action in self.actions():
             event_type = self._types[action]
             lines += [f"## `{action}`", "", inspect.cleandoc(event_type.__doc__ or ""), ""]
+            if event_type.outcome != "success":
+                lines += [f"Recorded with outcome `{event_type.outcome.value}`.", ""]
             for name, field in event_type.model_fields.items():
                 lines.append(f"- `{name}`: {_type_name(field.annotation)}")
             lines.append("")

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from audit.actor import Actor
-from audit.events import AuditEvent
-from audit.log import AuditLog, Outcome
+from audit.events import AuditEvent, Outcome
+from audit.log import AuditLog
 from catalog.models import AuditEventRecord
 
 
@@ -20,7 +20,7 @@ class Transaction:
     log: AuditLog
     actor: Actor
 
-    def record(self, event: AuditEvent, outcome: Outcome = Outcome.SUCCESS) -> AuditEventRecord:
+    def record(self, event: AuditEvent, outcome: Outcome | None = None) -> AuditEventRecord:
         return self.log.record(event, self.actor, outcome)
 
 

@@ -5,7 +5,14 @@ The hash chain names the first event that does not fit when history was changed 
 The signed checkpoints catch what the chain alone cannot: a log cut short together with its
 head row (truncation below the latest checkpoint), or a rewrite whose author recomputed
 every later hash (the Merkle root at the next checkpoint differs; the range between the two
-checkpoints is named, the first event of it as the first bad one)."""
+checkpoints is named, the first event of it as the first bad one).
+
+The checkpoints are tamper-evident themselves: each is also an `audit.checkpoint` event in
+the chain, and the head names the latest, so deleting a checkpoint's row breaks the chain
+or the head; an initialised instance always has one, so none at all is a deletion too. An
+attacker able to rewrite the database can still roll it back whole to an earlier state
+(deleting every later event and checkpoint consistently); the witness outside the database
+catches that."""
 
 from __future__ import annotations
 
@@ -19,6 +26,8 @@ from sqlalchemy.orm import Session
 from audit.bundle_verifier import RootBuilder, leaf_hash
 from audit.chain import GENESIS_HASH, canonical_bytes
 from audit.checkpoints import checkpoint_signature_valid
+from audit.events import CheckpointSigned
+from audit.witness import WitnessedCheckpoint
 from catalog.models import AuditCheckpoint, AuditEventRecord, AuditHead
 
 
@@ -30,6 +39,8 @@ class ChainVerification(BaseModel):
     signed_tree_size: int | None = None
     """The latest signed checkpoint's size: history up to here cannot be cut or rewritten
     without the verification failing."""
+    witnessed_size: int | None = None
+    """The latest checkpoint the witness outside the database holds, when one was read."""
     first_bad_seq: int | None = None
     problem: str | None = None
 
@@ -42,25 +53,33 @@ class _Walk:
         self.tree = RootBuilder()
         self.pending = list(checkpoints)
         self.verified_size = 0
+        self.verified_root: str | None = None
         self.checkpoints_checked = 0
 
 
 def verify_chain(session: Session, public_key: Ed25519PublicKey | None = None,
-                 batch_size: int = 1000) -> ChainVerification:
+                 batch_size: int = 1000,
+                 witnessed: list[WitnessedCheckpoint] | None = None) -> ChainVerification:
     """Walk the chain in order, feeding the Merkle tree, and stop at the first event (or
     checkpoint) that does not fit. With `public_key`, every checkpoint's signature is
-    checked too."""
-    head = session.execute(select(AuditHead).where(AuditHead.id == 1)).scalar_one()
+    checked too; with `witnessed`, the database must hold every checkpoint the witness
+    holds."""
+    head = session.execute(select(AuditHead).where(AuditHead.id == 1)).scalar_one_or_none()
     checkpoints = list(session.execute(
         select(AuditCheckpoint).order_by(AuditCheckpoint.tree_size)).scalars())
     walk = _Walk(checkpoints)
     signed = checkpoints[-1].tree_size if checkpoints else None
+    witnessed_size = max((w.tree_size for w in witnessed), default=None) if witnessed else None
 
-    def broken(seq: int, problem: str) -> ChainVerification:
-        return ChainVerification(intact=False, events_checked=walk.checked, head_seq=head.seq,
+    def broken(seq: int | None, problem: str) -> ChainVerification:
+        return ChainVerification(intact=False, events_checked=walk.checked,
+                                 head_seq=head.seq if head else 0,
                                  checkpoints_checked=walk.checkpoints_checked,
-                                 signed_tree_size=signed, first_bad_seq=seq, problem=problem)
+                                 signed_tree_size=signed, witnessed_size=witnessed_size,
+                                 first_bad_seq=seq, problem=problem)
 
+    if head is None:
+        return broken(1, "the chain's head row is missing (deleted)")
     if public_key is not None:
         for checkpoint in checkpoints:
             if not checkpoint_signature_valid(checkpoint, public_key):
@@ -73,7 +92,7 @@ def verify_chain(session: Session, public_key: Ed25519PublicKey | None = None,
     ).scalars()
     for record in rows:
         data = canonical_bytes(record)  # serialised once: for the chain hash and the leaf
-        problem = _link_problem(walk, record, data)
+        problem = _link_problem(walk, record, data) or _checkpoint_event_problem(walk, record)
         if problem is not None:
             return broken(*problem)
         walk.tree.add(leaf_hash(data))
@@ -92,9 +111,68 @@ def verify_chain(session: Session, public_key: Ed25519PublicKey | None = None,
     if head.seq != last_seq or head.hash != walk.expected_prev:
         return broken(last_seq + 1, f"the chain ends at event {last_seq} but its recorded "
                                     f"tip is event {head.seq} (truncated or tip altered)")
+    ending = _sequence_problem(head, checkpoints, last_seq) or _witness_problem(
+        checkpoints, witnessed or [], public_key)
+    if ending is not None:
+        return broken(*ending)
     return ChainVerification(intact=True, events_checked=walk.checked, head_seq=head.seq,
                              checkpoints_checked=walk.checkpoints_checked,
-                             signed_tree_size=signed)
+                             signed_tree_size=signed, witnessed_size=witnessed_size)
+
+
+def _checkpoint_event_problem(walk: _Walk, record: AuditEventRecord) -> tuple[int, str] | None:
+    """An `audit.checkpoint` event follows the tree it records: that checkpoint's row must
+    be there, with the same root and signature."""
+    if record.action != CheckpointSigned.action:
+        return None
+    size = record.details.get("tree_size")
+    if size != record.seq - 1 or walk.verified_size != size \
+            or walk.verified_root != record.details.get("root_hash"):
+        return record.seq, (f"event {record.seq} records a signed checkpoint of {size} events "
+                            "that the checkpoints table no longer holds (deleted or altered)")
+    return None
+
+
+def _sequence_problem(head: AuditHead, checkpoints: list[AuditCheckpoint],
+                      last_seq: int) -> tuple[int | None, str] | None:
+    """The head names the latest checkpoint; a log with events has at least one."""
+    latest = checkpoints[-1] if checkpoints else None
+    if latest is None and last_seq:
+        return 1, ("the log has no signed checkpoint, but an initialised instance has one "
+                   "from `airlock init` on: the checkpoints were deleted (an instance made "
+                   "before checkpoints were mandatory gets its first from `airlock init`)")
+    if latest is not None and (head.checkpoint_size, head.checkpoint_root) != (
+            latest.tree_size, latest.root_hash):
+        return latest.tree_size + 1, (
+            f"the chain's head names the checkpoint of {head.checkpoint_size} events but the "
+            f"latest one stored covers {latest.tree_size}: a checkpoint was deleted or the "
+            "head altered")
+    return None
+
+
+def _witness_problem(checkpoints: list[AuditCheckpoint], witnessed: list[WitnessedCheckpoint],
+                     public_key: Ed25519PublicKey | None) -> tuple[int | None, str] | None:
+    """Every checkpoint the witness holds must still be in the database, with its root
+    (those were just recomputed from the events, so the log is consistent with each)."""
+    stored = {c.tree_size: c.root_hash for c in checkpoints}
+    latest = checkpoints[-1].tree_size if checkpoints else 0
+    for seen in witnessed:
+        if public_key is not None and not seen.signed_by(public_key):
+            return None, (f"the witness holds a checkpoint of {seen.tree_size} events not "
+                          "signed by this instance (the witness file was altered)")
+        root = stored.get(seen.tree_size)
+        if root == seen.root_hash:
+            continue
+        if root is not None:
+            return seen.tree_size, (f"the checkpoint of {seen.tree_size} events differs from "
+                                    "the one the witness holds: the log was rewritten")
+        if seen.tree_size > latest:
+            return latest + 1, (f"the witness holds a signed checkpoint of {seen.tree_size} "
+                                f"events but the database's latest covers {latest}: the log "
+                                "was cut or rolled back together with its checkpoints")
+        return seen.tree_size, (f"the checkpoint of {seen.tree_size} events that the witness "
+                                "holds is missing from the database (deleted)")
+    return None
 
 
 def _link_problem(walk: _Walk, record: AuditEventRecord,
@@ -124,6 +202,6 @@ def _checkpoint_problem(walk: _Walk) -> tuple[int, str] | None:
         return first, (f"events {first} to {checkpoint.tree_size} do not match the checkpoint "
                        f"signed at {checkpoint.tree_size} events: one of them was rewritten "
                        "(and every later hash recomputed)")
-    walk.verified_size = checkpoint.tree_size
+    walk.verified_size, walk.verified_root = checkpoint.tree_size, checkpoint.root_hash
     walk.checkpoints_checked += 1
     return None

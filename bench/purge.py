@@ -32,7 +32,12 @@ parsing and hashing the exported events.jsonl once.
 
 The machine this runs on is shared and noisy: read the ratios, not the absolute times.
 
-Usage: .venv/bin/python bench/purge.py [--objects 10000] [--events 1000000]
+Appends (--appends, default 20,000): events appended one unit of work each through
+`Instance.transaction`, with the default checkpoint bound (a signed checkpoint and its
+event every AIRLOCK_CHECKPOINT_EVERY_EVENTS) against never checkpointing; then the
+checkpointed log is verified (chain, checkpoint events and rows, witness) against the floor.
+
+Usage: .venv/bin/python bench/purge.py [--objects 10000] [--events 1000000] [--appends 20000]
 """
 
 from __future__ import annotations
@@ -72,7 +77,12 @@ from airlock.settings import Settings  # noqa: E402
 from audit import SYSTEM, change_state, verify_chain  # noqa: E402
 from audit.chain import canonical_bytes, link_hash  # noqa: E402
 from audit.checkpoints import root_at, write_checkpoint  # noqa: E402
-from audit.events import AuditEvent, DatasetStateChanged, ObjectStored  # noqa: E402
+from audit.events import (  # noqa: E402
+    AuditEvent,
+    DatasetStateChanged,
+    ObjectStored,
+    TenantCreated,
+)
 from catalog import CopyKind, DatasetState, PurgeRecord, StoredCopy, get_dataset  # noqa: E402
 from catalog.base import new_id  # noqa: E402
 from catalog.models import AuditEventRecord, AuditHead  # noqa: E402
@@ -553,7 +563,7 @@ def bench_audit(events: int, work: Path) -> None:
 
         def checkpoint() -> int:
             with instance.transaction(SYSTEM) as tx:
-                return write_checkpoint(tx.session, signer, utc_now()).tree_size
+                return write_checkpoint(tx, signer, utc_now()).tree_size
 
         checkpoint_s, signed = timed(checkpoint)
 
@@ -568,11 +578,12 @@ def bench_audit(events: int, work: Path) -> None:
         bundle = bench_bundle(instance, work / "bundle")
     finally:
         instance.dispose()
-    if hashed != events:
+    if hashed != events + 1:  # + the checkpoint's own event
         fail(f"the floor pass read {hashed} events, expected {events}")
-    if not verified.intact or verified.events_checked != events or signed != events:
+    # The checkpoint is also an event of the chain, after the events it signs.
+    if not verified.intact or verified.events_checked != events + 1 or signed != events:
         fail(f"verify_chain: {verified} (checkpoint at {signed})")
-    if bundle is not None and (not bundle.intact or bundle.events_checked != events):
+    if bundle is not None and (not bundle.intact or bundle.events_checked != events + 1):
         fail(f"the offline verifier found the bundle not intact or short: {bundle}")
     floor = min(floor_before, floor_after)
 
@@ -608,6 +619,52 @@ def bench_audit(events: int, work: Path) -> None:
           f"{events / verify_s:.0f} events/s verified")
 
 
+def append_events(instance: Instance, count: int) -> float:
+    """`count` events, each in its own unit of work as the services write them."""
+
+    def work() -> None:
+        for n in range(count):
+            with instance.transaction(SYSTEM) as tx:
+                tx.record(TenantCreated(tenant=f"a{n}"))
+
+    return timed(work)[0]
+
+
+def bench_appends(count: int, work: Path) -> None:
+    """Appends with the default checkpoint bound (one signed checkpoint, and its event, per
+    AIRLOCK_CHECKPOINT_EVERY_EVENTS) against appends that never checkpoint, then verifying
+    the checkpointed log (one checkpoint per 1,000 events) against the floor."""
+    every: int = Settings.model_fields["checkpoint_every_events"].default
+    timings: dict[str, float] = {}
+    checkpointed = None
+    for name, bound in (("never", 10**6), ("default", every)):
+        settings = Settings(home=work / f"appends-{name}", validation_workers=1,
+                            anonymise_workers=1, checkpoint_every_events=bound,
+                            checkpoint_every_seconds=86_400)
+        init_instance(settings)
+        checkpointed = Instance(settings)
+        timings[name] = append_events(checkpointed, count)
+        if name == "never":
+            checkpointed.dispose()
+    assert checkpointed is not None
+    try:
+        floor, _ = floor_pass(checkpointed.read_engine)
+        verify_s, verified = timed(checkpointed.verify_audit)
+    finally:
+        checkpointed.dispose()
+    if not verified.intact:
+        fail(f"the appended log does not verify: {verified.problem}")
+    ratio = timings["default"] / timings["never"]
+    print(f"== {count} appends, one transaction each (SQLite) ==")
+    print(f"  without checkpoints {timings['never']:.2f} s = {count / timings['never']:.0f}/s; "
+          f"with one every {every} events {timings['default']:.2f} s = "
+          f"{count / timings['default']:.0f}/s ({ratio:.3f}x)")
+    print(f"  verify (chain, {verified.checkpoints_checked} checkpoints and their events, "
+          f"witness): {verify_s:.2f} s, {verify_s / floor:.2f}x the read+SHA-256 floor")
+    print(f"SUMMARY appends: checkpoints cost {ratio:.3f}x; verification with a checkpoint "
+          f"per {every} events {verify_s / floor:.2f}x floor")
+
+
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
@@ -616,6 +673,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--objects", type=int, default=10_000, help="objects in the dataset")
     parser.add_argument("--events", type=int, default=1_000_000, help="audit events")
+    parser.add_argument("--appends", type=int, default=20_000,
+                        help="audit events appended one transaction each")
     parser.add_argument("--dir", type=Path, default=None, help="where the instances go")
     args = parser.parse_args()
     if args.objects < 2 or args.events < 10:
@@ -630,6 +689,7 @@ def main() -> None:
     # which holds the bucket in this process, raises the high-water mark.
     with tempfile.TemporaryDirectory(dir=args.dir, prefix="airlock-bench-") as directory:
         bench_audit(args.events, Path(directory))
+        bench_appends(args.appends, Path(directory))
         audit_peak = peak_rss_mb()
         print(f"peak RSS after the audit part: {audit_peak:.0f} MB")
         failures = bench_purge(args.objects, Path(directory))

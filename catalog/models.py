@@ -229,13 +229,18 @@ class AuditEventRecord(Base):
 
 
 class AuditHead(Base):
-    """The chain's tip, one row; locking it serialises appends across processes."""
+    """The chain's tip, one row; locking it serialises appends across processes. It also
+    names the latest signed checkpoint, so deleting that checkpoint's row is noticed."""
 
     __tablename__ = "audit_head"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
     hash: Mapped[str] = mapped_column(String(64))
+    checkpoint_size: Mapped[int | None] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), default=None)
+    checkpoint_root: Mapped[str | None] = mapped_column(String(64), default=None)
+    checkpoint_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
 
 
 class AuditCheckpoint(Base):

@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from audit.events import AuditEvent, Count, Id, Name, Sha256
+from audit.events import AuditEvent, Count, Id, Name, Outcome, Sha256
 
 
 class ContractAdded(AuditEvent):
@@ -35,6 +35,7 @@ class UploadFailed(AuditEvent):
     """An upload did not complete (too large, interrupted); nothing of it was kept."""
 
     action: ClassVar[str] = "dataset.upload_failed"
+    outcome: ClassVar[Outcome] = Outcome.FAILURE
     tenant: Id
     dataset: Id
     reason: Name
@@ -58,6 +59,7 @@ class DatasetRejected(AuditEvent):
     purge, due at once). `rules` counts the problems by rule id."""
 
     action: ClassVar[str] = "dataset.rejected"
+    outcome: ClassVar[Outcome] = Outcome.FAILURE
     tenant: Id
     dataset: Id
     errors: Count

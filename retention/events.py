@@ -11,7 +11,7 @@ from typing import Annotated, ClassVar
 
 from pydantic import StringConstraints
 
-from audit.events import AuditEvent, Count, Id, Name, Sha256
+from audit.events import AuditEvent, Count, Id, Name, Outcome, Sha256
 
 Reason = Annotated[str, StringConstraints(min_length=3, max_length=200,
                                           pattern=r"^[^\x00-\x1f\x7f]+$")]
@@ -34,6 +34,7 @@ class TrainingRefused(AuditEvent):
     contract's authorised one, or the dataset is not ready."""
 
     action: ClassVar[str] = "training.refused"
+    outcome: ClassVar[Outcome] = Outcome.DENIED
     tenant: Id
     dataset: Id
     purpose_sha256: Sha256
@@ -110,6 +111,7 @@ class PurgeFailed(AuditEvent):
     the dataset stays `purging` and the next sweep tries again."""
 
     action: ClassVar[str] = "retention.purge_failed"
+    outcome: ClassVar[Outcome] = Outcome.FAILURE
     tenant: Id
     dataset: Id
     step: Name

@@ -198,7 +198,7 @@ class Purger:
         for table in (Item, DatasetReport, AnonymisationReportRecord):
             tx.session.execute(delete(table).where(table.dataset_id == dataset_id))
         change_state(tx, dataset, DatasetState.PURGED)
-        written = write_checkpoint(tx.session, self.signer, self.clock())
+        written = write_checkpoint(tx, self.signer, self.clock())
         checkpoint = CheckpointRef(tree_size=written.tree_size, root_hash=written.root_hash,
                                    at=written.at, key_id=written.key_id,
                                    signature=written.signature)

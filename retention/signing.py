@@ -68,6 +68,17 @@ def instance_signer(session: Session, master: MasterKey) -> InstanceSigner:
     return InstanceSigner(Ed25519PrivateKey.from_private_bytes(raw))
 
 
+def rewrap_signing_key(session: Session, old: MasterKey, new: MasterKey) -> None:
+    """Master key rotation: the signing key is wrapped like a data key, so it is rewrapped
+    with them (else retiring the old master key would lose it)."""
+    record = session.get(InstanceKey, PURPOSE, with_for_update=True)
+    if record is None:
+        return
+    record.wrapped_private_key = new.wrap(old.unwrap(record.wrapped_private_key, _CONTEXT),
+                                          _CONTEXT)
+    record.master_key_id = new.key_id
+
+
 def stored_public_key(session: Session) -> Ed25519PublicKey | None:
     record = session.get(InstanceKey, PURPOSE)
     if record is None:

@@ -102,4 +102,4 @@ class Sweeper:
             tx.record(SweepRan(due=len(report.entries), purged=report.count(Action.PURGED),
                                failed=report.count(Action.FAILED),
                                held=report.count(Action.HELD)))
-            write_checkpoint(tx.session, self.purger.signer, self.purger.clock())
+            write_checkpoint(tx, self.purger.signer, self.purger.clock())

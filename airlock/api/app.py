@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import version
 
 from fastapi import FastAPI
 
+from airlock.api.auth_failures import (
+    FailedAuthentications,
+    record_closed,
+    record_periodically,
+)
 from airlock.api.limits import BodySizeLimit
 from airlock.api.problems import install_problem_handlers
 from airlock.api.routes import (
@@ -27,9 +33,13 @@ from airlock.instance import Instance
 
 def create_app(instance: Instance) -> FastAPI:
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         instance.check_ready()
+        failures: FailedAuthentications = app.state.auth_failures
+        recorder = asyncio.create_task(record_periodically(instance, failures))
         yield
+        recorder.cancel()
+        record_closed(instance, failures, everything=True)
         instance.dispose()
 
     app = FastAPI(
@@ -39,6 +49,8 @@ def create_app(instance: Instance) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.instance = instance
+    app.state.auth_failures = FailedAuthentications(
+        instance.settings.auth_failure_window_seconds, instance.settings.auth_failure_limit)
     install_problem_handlers(app)
     for module in (health, tenants, tokens, contracts, datasets, training, holds, certificates,
                    pii, audit):

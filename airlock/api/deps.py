@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from airlock.api.auth_failures import FailedAuthentications, too_many, unauthenticated
 from airlock.api.problems import Problem
 from airlock.auth import AuthenticationError, authenticate
 from airlock.instance import Instance
@@ -16,7 +17,6 @@ from audit.events import AccessDenied
 from catalog import get_dataset
 
 _bearer = HTTPBearer(auto_error=False, description="An Airlock API token (`alk_...`).")
-ANONYMOUS = Actor(id="anonymous", role="anonymous")
 
 
 def get_instance(request: Request) -> Instance:
@@ -34,14 +34,11 @@ def _route_template(request: Request) -> str:
 
 def deny(instance: Instance, request: Request, actor: Actor, status: int, reason: str,
          tenant: str | None = None) -> Problem:
-    """Audit the refusal in its own transaction and return the problem to raise."""
+    """Audit the refusal of an authenticated actor (403) in its own transaction and return
+    the problem to raise. Failed authentications are counted apart (`auth_failures`)."""
     with instance.transaction(actor) as tx:
         tx.record(AccessDenied(method=request.method, route=_route_template(request),
                                status=status, reason=reason, tenant=tenant), Outcome.DENIED)
-    if status == 401:
-        return Problem(401, "authentication required: send a valid token as "
-                            "`Authorization: Bearer alk_...`",
-                       headers={"WWW-Authenticate": "Bearer"})
     return Problem(403, f"forbidden: {reason.replace('_', ' ')}")
 
 
@@ -49,14 +46,18 @@ def current_actor(
     request: Request, instance: InstanceDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Actor:
+    failures: FailedAuthentications = request.app.state.auth_failures
+    refused = too_many(request, failures)
+    if refused is not None:
+        raise refused
     if credentials is None:
-        raise deny(instance, request, ANONYMOUS, 401, "missing_token")
+        raise unauthenticated(request, instance, failures, "missing_token")
     try:
         with instance.reading() as session:
             return authenticate(session, credentials.credentials)
     except AuthenticationError as exc:
         reason = str(exc).replace(" ", "_")
-        raise deny(instance, request, ANONYMOUS, 401, reason) from None
+        raise unauthenticated(request, instance, failures, reason) from None
 
 
 ActorDep = Annotated[Actor, Depends(current_actor)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -12,11 +13,10 @@ from airlock.cli.context import local_actor, open_instance
 from airlock.cli.errors import AirlockGroup
 from airlock.cli.output import JsonOption, console, errors, print_json, print_table
 from airlock.instance import event_registry
-from audit import EventFilter, find_events, verify_chain
-from audit.checkpoints import write_checkpoint
-from audit.events import AuditVerified
+from audit import EventFilter, Outcome, find_events
+from audit.events import AuditExported, AuditVerified
 from audit.export import ExportFilter, export_bundle
-from retention.signing import stored_public_key
+from audit.log import HeadMissingError
 
 audit_app = typer.Typer(cls=AirlockGroup, help="Verify and read the audit trail.",
                         no_args_is_help=True)
@@ -25,11 +25,12 @@ EVENT_COLUMNS = ("seq", "at", "actor", "role", "tenant_id", "action", "dataset_i
 
 @audit_app.command("verify")
 def verify(as_json: JsonOption = False) -> None:
-    """Recompute the hash chain. Exit 0 only when it is intact; else name the first bad event."""
+    """Recompute the hash chain and the signed checkpoints, and compare them with the witness.
+    Exit 0 only when intact; else name the first bad event."""
     with open_instance() as instance:
-        with instance.reading() as session:
-            result = verify_chain(session, stored_public_key(session))
-        with instance.transaction(local_actor()) as tx:
+        result = instance.verify_audit()
+        with suppress(HeadMissingError), instance.transaction(local_actor()) as tx:
+            # Not recordable when the head is gone; the result below says so.
             tx.record(AuditVerified(events_checked=result.events_checked, intact=result.intact,
                                     first_bad_seq=result.first_bad_seq))
     if as_json:
@@ -49,6 +50,7 @@ def events(
     tenant: Annotated[str | None, typer.Option(help="Tenant id.")] = None,
     dataset: Annotated[str | None, typer.Option(help="Dataset id.")] = None,
     action: Annotated[str | None, typer.Option(help="e.g. token.created")] = None,
+    outcome: Annotated[Outcome | None, typer.Option(help="success, denied or failure.")] = None,
     since: Annotated[datetime | None, typer.Option(help="ISO time (UTC if no zone).")] = None,
     after: Annotated[int, typer.Option(min=0, help="Only events after this seq.")] = 0,
     limit: Annotated[int | None, typer.Option(min=1, help="At most this many.")] = None,
@@ -57,8 +59,8 @@ def events(
     """List audit events in sequence order (`--json`: one JSON document per line)."""
     if since is not None and since.tzinfo is None:
         since = since.replace(tzinfo=UTC)
-    flt = EventFilter(tenant_id=tenant, dataset_id=dataset, action=action, since=since,
-                      after_seq=after, limit=limit)
+    flt = EventFilter(tenant_id=tenant, dataset_id=dataset, action=action, outcome=outcome,
+                      since=since, after_seq=after, limit=limit)
     with open_instance() as instance, instance.reading() as session:
         if as_json:
             for event in find_events(session, flt):
@@ -76,19 +78,29 @@ def export(
     as_json: JsonOption = False,
 ) -> None:
     """Write a bundle (events, signed checkpoints, proofs, public key) that
-    `python audit/bundle_verifier.py BUNDLE` checks offline. The log is checkpointed
-    first, so every exported event is under a signature."""
+    `python audit/bundle_verifier.py BUNDLE [--previous EARLIER]` checks offline. The log
+    is verified (refused if it does not) and checkpointed first, so every exported event
+    is under a signature; the bundle proves the log extends the previous export's."""
     if since is not None and since.tzinfo is None:
         since = since.replace(tzinfo=UTC)
     flt = ExportFilter(since=since, dataset_id=dataset)
     with open_instance() as instance:
+        verified = instance.verify_audit()
+        if not verified.intact:
+            errors.print(f"refused: the audit log does not verify (event "
+                         f"{verified.first_bad_seq}: {verified.problem}); no bundle written")
+            raise typer.Exit(1)
         signer = instance.signer
         now = datetime.now(UTC)
         with instance.transaction(local_actor()) as tx:
-            write_checkpoint(tx.session, signer, now)
+            instance.checkpoint(tx)
         with instance.reading() as session:
             summary = export_bundle(session, target, signer.public_pem, signer.key_id, flt,
                                     now)
+        with instance.transaction(local_actor()) as tx:
+            tx.record(AuditExported(tree_size=summary.signed_tree_size,
+                                    root_hash=summary.signed_root, events=summary.events,
+                                    complete=summary.complete))
     if as_json:
         print_json(summary)
         return

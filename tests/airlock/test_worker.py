@@ -23,9 +23,12 @@ from airlock.cli.main import app
 from airlock.instance import Instance
 from airlock.settings import get_settings
 from airlock.worker import STEP_SECONDS, Worker
+from audit import SYSTEM
+from audit.events import TenantCreated
 from catalog import (
     AuditCheckpoint,
     AuditEventRecord,
+    AuditHead,
     CopyKind,
     DatasetState,
     get_dataset,
@@ -71,10 +74,11 @@ def simulate(instance: Instance, minutes: float, schedule: str = EVERY_FIVE_MINU
 
 
 def sweep_times(instance: Instance) -> list[datetime]:
-    """When each sweep ran, by the worker's clock: every sweep signs a checkpoint of the log."""
+    """When each sweep ran, by the worker's clock: every sweep signs a checkpoint of the log
+    (the first checkpoint is `airlock init`'s)."""
     with instance.reading() as session:
         return list(session.scalars(select(AuditCheckpoint.at)
-                                    .order_by(AuditCheckpoint.tree_size)))
+                                    .order_by(AuditCheckpoint.tree_size)))[1:]
 
 
 def sweeps_audited(instance: Instance) -> int:
@@ -253,3 +257,21 @@ def test_the_worker_validates_and_anonymises_an_upload(
     assert f"dataset {received} validated: accepted" in log
     assert f"dataset {received} anonymised: ready" in log
     assert "queue: 1 validated, 1 anonymised, 0 failed" in log
+
+
+def test_the_worker_signs_an_idle_tail_past_the_time_bound(instance: Instance) -> None:
+    """With no event to trigger it, the worker still bounds the unsigned tail in time."""
+    with instance.transaction(SYSTEM) as tx:
+        tx.record(TenantCreated(tenant="late"))
+    worker = Worker(instance, EVERY_FIVE_MINUTES, 10.0)
+    assert not worker.checkpoint()  # the tail is younger than the bound
+    with instance.sessions() as session, session.begin():
+        head = session.execute(select(AuditHead)).scalar_one()
+        assert head.checkpoint_at is not None
+        head.checkpoint_at -= timedelta(seconds=instance.settings.checkpoint_every_seconds)
+    assert worker.checkpoint()
+    with instance.reading() as session:
+        head = session.execute(select(AuditHead)).scalar_one()
+        signed = session.execute(select(func.max(AuditCheckpoint.tree_size))).scalar_one()
+    assert signed == head.seq - 1 == head.checkpoint_size
+    assert not worker.checkpoint()  # nothing new since

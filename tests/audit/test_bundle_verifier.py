@@ -181,7 +181,7 @@ def test_the_json_result_carries_every_field(written: Path,
     assert json.loads(capsys.readouterr().out) == {
         "intact": True, "events_checked": 34, "checkpoints_checked": 3, "first_bad_seq": None,
         "problem": None, "complete": True, "key_id": key_id(KEY.public_key()),
-        "signed_tree_size": 30}
+        "signed_tree_size": 30, "previous_tree_size": None}
 
 
 @EXAMPLES
@@ -592,3 +592,69 @@ def test_the_script_reports_tampering_in_plain_words(written: Path) -> None:
     assert run.stdout.startswith("NOT INTACT: event 7 was deleted: event 8 follows event 6. "
                                  "The first bad event is seq 7. Verified before that: 6 events "
                                  "and 1 checkpoint.")
+
+
+# --- Against an earlier bundle (--previous) ------------------------------------------------
+
+def _rewritten(events: list[dict[str, Any]], seq: int) -> list[dict[str, Any]]:
+    """Event `seq` replaced and every later link recomputed, as a database writer could."""
+    changed = copy.deepcopy(events)
+    changed[seq - 1] = forge(seq, changed[seq - 2]["hash"])
+    for event in changed[seq:]:
+        event["prev_hash"] = changed[event["seq"] - 2]["hash"]
+        event["hash"] = event_hash(event)
+    return changed
+
+
+def _with_previous(bundle: Bundle, events: list[dict[str, Any]], size: int) -> Bundle:
+    """The manifest quotes the previous export's checkpoint, with the proof from it."""
+    tree = MerkleTree([leaf_hash(canonical_event_bytes(e)) for e in events])
+    latest = bundle.checkpoints[-1]["tree_size"]
+    return replace(bundle, manifest={**bundle.manifest, "previous": {
+        "tree_size": size, "root_hash": tree.root(size).hex()}},
+        proofs={**bundle.proofs, "previous": {
+            "old_size": size, "new_size": latest,
+            "proof": [h.hex() for h in tree.consistency_proof(size, latest)]}})
+
+
+def _against(later: Bundle, earlier: Bundle, tmp_path: Path) -> BundleVerification:
+    return verify_bundle(later.write(tmp_path / "later"), None,
+                         earlier.write(tmp_path / "earlier"))
+
+
+def test_a_log_that_grew_extends_the_earlier_bundle(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    events = make_events(34)
+    earlier = build(events[:20], [5, 12])
+    later = build(events, [5, 12, 30])
+    result = _against(later, earlier, tmp_path)
+    assert result.intact and result.previous_tree_size == 12, result.problem
+    assert main([str(tmp_path / "later"), "--previous", str(tmp_path / "earlier")]) == 0
+    assert "extends the earlier bundle's 12 events" in capsys.readouterr().out
+
+
+def test_the_previous_exports_proof_stands_for_a_deleted_checkpoint(tmp_path: Path) -> None:
+    events = make_events(34)
+    later = _with_previous(build(events, [30]), events, 12)
+    result = _against(later, build(events[:20], [5, 12]), tmp_path)
+    assert result.intact and result.previous_tree_size == 12, result.problem
+
+
+@pytest.mark.parametrize(("later", "words"), [
+    (lambda e: build(e, [5, 30]), "missing (deleted)"),
+    (lambda e: build(_rewritten(e, 8), [5, 12, 30]), "has another root"),
+    (lambda e: build(e[:10], [5, 10]), "cut or rolled back"),
+    (lambda e: _with_previous(build(_rewritten(e, 8), [30]), e, 12), "not consistent"),
+])
+def test_a_log_that_does_not_extend_the_earlier_bundle_is_refused(
+        tmp_path: Path, later: Any, words: str) -> None:
+    events = make_events(34)
+    result = _against(later(events), build(events[:20], [5, 12]), tmp_path)
+    assert not result.intact and words in (result.problem or ""), result.problem
+
+
+def test_a_quoted_previous_checkpoint_must_be_consistent(tmp_path: Path) -> None:
+    events = make_events(34)
+    forged = _with_previous(build(_rewritten(events, 8), [30]), events, 12)
+    result = verify_bundle(forged.write(tmp_path / "b"))
+    assert not result.intact and "previous export" in (result.problem or "")

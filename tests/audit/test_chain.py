@@ -32,7 +32,7 @@ def test_fresh_chain_is_intact(instance: Instance) -> None:
     _append(instance, 5)
     result = _verify(instance)
     assert result.intact and result.first_bad_seq is None
-    assert result.events_checked == result.head_seq == 7  # + init and its admin token
+    assert result.events_checked == result.head_seq == 8  # + init, admin token, checkpoint
 
 
 def _edit(session: Session) -> None:
@@ -116,11 +116,11 @@ def test_concurrent_appends_keep_one_unbroken_chain(instance: Instance) -> None:
         thread.join()
     assert errors == []
     result = _verify(instance)
-    assert result.intact and result.events_checked == 42
+    assert result.intact and result.events_checked == 43  # + init, token, checkpoint
 
 
 def test_chain_hashes_do_not_depend_on_the_database_session(instance: Instance) -> None:
     _append(instance, 2)
     with instance.reading() as session:
         stored = session.execute(text("SELECT hash FROM audit_events ORDER BY seq")).scalars()
-        assert len(set(stored)) == 4
+        assert len(set(stored)) == 5

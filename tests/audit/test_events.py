@@ -43,3 +43,9 @@ def test_event_splits_ids_from_details() -> None:
 def test_unknown_fields_are_refused() -> None:
     with pytest.raises(ValidationError):
         AccessDenied(method="GET", route="/v1/x", status=403, reason="r", name="John")  # type: ignore[call-arg]
+
+
+@pytest.mark.parametrize("action", ["dataset.anonymisation_failed", "dataset.upload_failed",
+                                    "dataset.rejected", "retention.purge_failed"])
+def test_events_that_report_a_failure_are_recorded_as_failures(action: str) -> None:
+    assert event_registry().get(action).outcome == "failure"

@@ -179,7 +179,7 @@ def test_upload_over_the_limit_is_413_and_nothing_is_kept(instance: Instance) ->
             StoredCopy.deleted_at.is_(None))).scalar_one() == 0
         failed = session.execute(select(AuditEventRecord).where(
             AuditEventRecord.action == "dataset.upload_failed")).scalar_one()
-        assert failed.details["reason"] == "too_large"
+        assert failed.details["reason"] == "too_large" and failed.outcome == "failure"
     assert _vault_objects(instance, datasets[0].id) == []
 
 
@@ -218,3 +218,19 @@ def test_every_layout_over_http(any_instance: Instance, layout: Layout) -> None:
     status, report = outcomes["bad"]
     assert status["state"] == "rejected" and rule in report["rules"]
     _assert_purged(any_instance, status["id"])
+
+
+def test_a_rejection_is_recorded_as_a_failure(instance: Instance, tmp_path: Path) -> None:
+    """Filtering the trail by outcome finds a rejected dataset (it was `success` before)."""
+    _setup(instance, Layout.YOLO)
+    files = dataset_files(Layout.YOLO)
+    _break(Layout.YOLO, files)
+    code, report = _upload_cli(tmp_path, Layout.YOLO, files, "tar")
+    assert code == 1 and report["outcome"] == "rejected"
+    listed = runner.invoke(app, ["audit", "events", "--outcome", "failure", "--json"])
+    assert listed.exit_code == 0, listed.output
+    failures = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert [(e["action"], e["dataset_id"]) for e in failures] == [
+        ("dataset.rejected", report["dataset_id"])]
+    successes = runner.invoke(app, ["audit", "events", "--outcome", "success", "--json"])
+    assert "dataset.rejected" not in successes.stdout

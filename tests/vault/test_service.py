@@ -96,6 +96,7 @@ def test_rotate_key_keeps_data_readable(
 ) -> None:
     dataset = _dataset(any_instance)
     copy = _store(any_instance, dataset, CANARY)
+    signing_key_id = any_instance.signer.key_id
     args = ["vault", "rotate-key", "--json"]
     new_key = None
     if any_instance.settings.kms_key_id:
@@ -110,6 +111,11 @@ def test_rotate_key_keeps_data_readable(
     try:
         assert _read(rotated, copy) == CANARY
         assert rotated.master_key.key_id != any_instance.master_key.key_id
+        # The signing key (made by `init`) is rewrapped too: checkpoints still get signed.
+        with rotated.transaction(SYSTEM) as tx:
+            signed = rotated.checkpoint(tx)
+        assert signed.key_id == signing_key_id
+        assert rotated.verify_audit().intact
     finally:
         rotated.dispose()
     if not any_instance.settings.kms_key_id:

@@ -172,9 +172,10 @@ def test_a_failure_leaves_the_dataset_validated_and_nothing_stored(instance: Ins
         anonymise(instance, SYSTEM, dataset_id)
     with instance.reading() as session:
         assert get_dataset(session, dataset_id).state is DatasetState.VALIDATED
-        actions = list(session.execute(select(AuditEventRecord.action).where(
-            AuditEventRecord.dataset_id == dataset_id)).scalars())
-        assert actions[-1] == "dataset.anonymisation_failed"
+        events = session.execute(select(AuditEventRecord.action, AuditEventRecord.outcome)
+                                 .where(AuditEventRecord.dataset_id == dataset_id)
+                                 .order_by(AuditEventRecord.seq)).all()
+        assert tuple(events[-1]) == ("dataset.anonymisation_failed", "failure")
     stored = instance.object_store.list_dataset(dataset_id)
     assert len(stored) == 1  # the raw copy only: the partial outputs were removed
 
