@@ -39,7 +39,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.COMPLIANCE: frozenset({Permission.AUDIT_READ, Permission.IDENTITY_READ,
                                 Permission.DATASETS_READ, Permission.REPORTS_READ,
                                 Permission.HOLDS_MANAGE, Permission.CERTIFICATES_READ}),
-    # The training pipeline: it reads the anonymised copy, never the raw one.
+    # The training pipeline: it reads the anonymised copy, never the raw one. A token issued
+    # with a tenant (a client's own pipeline) reaches that tenant's datasets only.
     Role.OPERATOR: frozenset({Permission.IDENTITY_READ, Permission.DATASETS_READ,
                               Permission.PII_ANALYZE, Permission.TRAINING_MANAGE,
                               Permission.TRAINING_DATA_READ}),

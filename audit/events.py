@@ -70,7 +70,8 @@ class TokenRevoked(AuditEvent):
 
 
 class AccessDenied(AuditEvent):
-    """A request was refused: no or bad credentials (401) or a role or tenant not allowed (403)."""
+    """A request was refused: no or bad credentials (401), a role not allowed (403), or another
+    tenant's object, which the caller is told does not exist (404)."""
 
     action: ClassVar[str] = "access.denied"
     method: Annotated[str, StringConstraints(pattern=r"^[A-Z]{1,10}$")]

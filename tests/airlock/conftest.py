@@ -44,6 +44,8 @@ def world(instance: Instance) -> World:
             "client": create_token(tx, name="c", role=Role.CLIENT, tenant="own"),
             "compliance": create_token(tx, name="k", role=Role.COMPLIANCE, tenant=None),
             "operator": create_token(tx, name="o", role=Role.OPERATOR, tenant=None),
+            # A client's own training pipeline: an operator confined to its tenant.
+            "tenant_operator": create_token(tx, name="t", role=Role.OPERATOR, tenant="own"),
             "reidentifier": create_token(tx, name="r", role=Role.REIDENTIFIER, tenant="own"),
         }
         contracts = {name: add_contract(tx, name, contract_yaml(
