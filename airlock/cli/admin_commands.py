@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from airlock.admin import create_token, new_tenant, revoke
+from airlock.admin import TokenTenantError, create_token, new_tenant, revoke
 from airlock.api.schemas import TenantOut, TokenIssued, TokenOut
 from airlock.cli.context import local_actor, open_instance
 from airlock.cli.errors import AirlockGroup
@@ -18,7 +18,8 @@ token_app = typer.Typer(cls=AirlockGroup, help="Issue, list and revoke API token
                         no_args_is_help=True)
 
 TENANT_COLUMNS = ("id", "name", "created_at")
-TOKEN_COLUMNS = ("id", "name", "role", "tenant_id", "created_at", "expires_at", "revoked_at")
+TOKEN_COLUMNS = ("id", "name", "role", "tenant_id", "created_at", "expires_at", "revoked_at",
+                 "approved_by")
 
 
 @tenant_app.command("create")
@@ -41,16 +42,21 @@ def tenant_list(as_json: JsonOption = False) -> None:
 @token_app.command("create")
 def token_create(
     role: Annotated[Role, typer.Option(help="What the token may do.")],
-    tenant: Annotated[str | None, typer.Option(help="Tenant id or name (clients).")] = None,
+    tenant: Annotated[str | None, typer.Option(
+        help="Tenant id or name (clients, reidentifiers; confines an operator).")] = None,
     name: Annotated[str, typer.Option(help="A label to recognise the token by.")] = "token",
     expires_in_days: Annotated[int | None, typer.Option(min=1, max=3650)] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Issue a token. The secret is printed once; only its hash is stored."""
+    """Issue a token. The secret is printed once; only its hash is stored. A reidentifier
+    token is refused until a compliance officer approves it (`POST /v1/tokens/ID/approve`)."""
     with open_instance() as instance:
-        with instance.transaction(local_actor()) as tx:
-            issued = create_token(tx, name=name, role=role, tenant=tenant,
-                                  expires_in_days=expires_in_days)
+        try:
+            with instance.transaction(local_actor()) as tx:
+                issued = create_token(tx, name=name, role=role, tenant=tenant,
+                                      expires_in_days=expires_in_days)
+        except TokenTenantError as exc:
+            raise ValueError(exc.describe("--tenant")) from None
         with instance.reading() as session:
             token = TokenOut.model_validate(find_token(session, issued.token_id))
     if as_json:
@@ -58,6 +64,9 @@ def token_create(
         return
     emit(token, False, TOKEN_COLUMNS)
     console.print(f"token (shown once, store it now): {issued.plaintext}")
+    if role is Role.REIDENTIFIER:
+        console.print("pending: it is refused until a compliance officer approves it "
+                      f"(POST /v1/tokens/{issued.token_id}/approve)")
 
 
 @token_app.command("list")

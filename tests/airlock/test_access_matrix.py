@@ -48,6 +48,8 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, int]]] = [
     ("GET", "/v1/tokens", None, _allowed("admin")),
     ("POST", "/v1/tokens", {"name": "x", "role": "operator"}, _created_by("admin")),
     ("DELETE", "/v1/tokens/{victim}", None, _allowed("admin")),
+    # The admin issues a reidentifier token; only compliance can put it into effect.
+    ("POST", "/v1/tokens/{victim}/approve", None, _allowed("compliance")),
     ("POST", "/v1/contracts", {"tenant": "own", "yaml": CONTRACT}, _created_by("admin")),
     ("GET", "/v1/contracts", None, _allowed("admin", "client")),
     ("GET", "/v1/contracts/{own_contract}", None, _allowed("admin", "client")),
@@ -123,8 +125,8 @@ def test_access_matrix(client: TestClient, world: World, instance: Instance, met
                        template: str, body: dict[str, Any] | None,
                        expected: dict[str, int]) -> None:
     for role in ROLES:
-        victim = client.post("/v1/tokens", headers=world.auth("admin"),
-                             json={"name": "victim", "role": "operator"}).json()["id"]
+        victim = client.post("/v1/tokens", headers=world.auth("admin"), json={
+            "name": "victim", "role": "reidentifier", "tenant": "own"}).json()["id"]
         path = template.format(own=world.own_tenant, other=world.other_tenant, victim=victim,
                                **world.objects)
         before = _denials(instance)

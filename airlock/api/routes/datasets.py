@@ -16,6 +16,7 @@ from airlock.api.body import AsyncBodyReader
 from airlock.api.deps import DatasetAccess, InstanceDep, Requires, tenant_scope
 from airlock.api.problems import Problem
 from airlock.api.schemas import DatasetOut
+from airlock.auth import approver_of
 from airlock.instance import Instance
 from airlock.permissions import Permission
 from anonymize.dataset import AnonymisationReport
@@ -162,8 +163,8 @@ def preview(dataset_id: str, instance: InstanceDep, actor: ReportReader) -> Resp
     200: {"content": {"application/x-ndjson": {}},
           "description": "JSON Lines: one record per replaced value or renamed path."}})
 def mapping(dataset_id: str, instance: InstanceDep, actor: MappingReader) -> StreamingResponse:
-    """The re-identification mapping of a de-identified dataset (reidentifier role, own
-    tenant only); every read is audited."""
+    """The re-identification mapping of a de-identified dataset (an approved reidentifier
+    token of its tenant only); every read is audited with the token and its approver."""
     with instance.transaction(actor) as tx:
         tenant_id = get_dataset(tx.session, dataset_id).tenant_id
         parts = [c for c in live_copies(tx.session, dataset_id) if c.kind is CopyKind.MAPPING]
@@ -171,7 +172,8 @@ def mapping(dataset_id: str, instance: InstanceDep, actor: MappingReader) -> Str
             raise Problem(404, f"dataset {dataset_id} has no re-identification mapping "
                                "(anonymised, not de-identified, or purged)")
         key = instance.vault.data_key(tx.session, dataset_id)
-        tx.record(MappingRead(tenant=tenant_id, dataset=dataset_id, copies=len(parts)))
+        tx.record(MappingRead(tenant=tenant_id, dataset=dataset_id, copies=len(parts),
+                              approved_by=approver_of(tx.session, actor)))
     ids = [part.id for part in parts]
 
     def stream() -> Iterator[bytes]:
