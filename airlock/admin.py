@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from airlock.auth import IssuedToken, issue_token
+from airlock.permissions import Permission, allows
 from audit import Transaction
 from audit.events import TenantCreated, TokenApproved, TokenCreated, TokenRevoked
 from catalog import (
@@ -69,7 +70,10 @@ def revoke(tx: Transaction, token_id: str) -> ApiToken:
 
 
 def approve(tx: Transaction, token_id: str) -> ApiToken:
-    """The transaction's actor (a compliance officer) puts a reidentifier token into effect."""
+    """The transaction's actor, a compliance officer, puts a reidentifier token into effect."""
+    if not allows(tx.actor.role, Permission.TOKENS_APPROVE):
+        raise PermissionError(f"a {tx.actor.role} cannot approve tokens; a compliance "
+                              "officer does")
     token = approve_token(tx.session, token_id, tx.actor.id)
     tx.record(TokenApproved(token_id=token.id, tenant=token.tenant_id, approved_by=tx.actor.id))
     return token

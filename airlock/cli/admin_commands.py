@@ -6,8 +6,9 @@ from typing import Annotated
 
 import typer
 
-from airlock.admin import TokenTenantError, create_token, new_tenant, revoke
+from airlock.admin import TokenTenantError, approve, create_token, new_tenant, revoke
 from airlock.api.schemas import TenantOut, TokenIssued, TokenOut
+from airlock.auth import authenticate
 from airlock.cli.context import local_actor, open_instance
 from airlock.cli.errors import AirlockGroup
 from airlock.cli.output import JsonOption, console, emit
@@ -49,7 +50,7 @@ def token_create(
     as_json: JsonOption = False,
 ) -> None:
     """Issue a token. The secret is printed once; only its hash is stored. A reidentifier
-    token is refused until a compliance officer approves it (`POST /v1/tokens/ID/approve`)."""
+    token is refused until a compliance officer approves it (`airlock token approve`)."""
     with open_instance() as instance:
         try:
             with instance.transaction(local_actor()) as tx:
@@ -66,7 +67,8 @@ def token_create(
     console.print(f"token (shown once, store it now): {issued.plaintext}")
     if role is Role.REIDENTIFIER:
         console.print("pending: it is refused until a compliance officer approves it "
-                      f"(POST /v1/tokens/{issued.token_id}/approve)")
+                      f"(airlock token approve {issued.token_id}, or "
+                      f"POST /v1/tokens/{issued.token_id}/approve)")
 
 
 @token_app.command("list")
@@ -85,4 +87,23 @@ def token_revoke(token_id: Annotated[str, typer.Argument(help="The token's id.")
     """Revoke a token: it is refused from then on."""
     with open_instance() as instance, instance.transaction(local_actor()) as tx:
         token = TokenOut.model_validate(revoke(tx, token_id))
+    emit(token, as_json, TOKEN_COLUMNS)
+
+
+@token_app.command("approve")
+def token_approve(
+    token_id: Annotated[str, typer.Argument(help="The reidentifier token's id.")],
+    officer_token: Annotated[str, typer.Option(
+        "--officer-token", envvar="AIRLOCK_TOKEN", prompt="your compliance token",
+        hide_input=True, show_default=False,
+        help="The approving officer's own compliance token (best from AIRLOCK_TOKEN).")],
+    as_json: JsonOption = False,
+) -> None:
+    """Approve a reidentifier token as a compliance officer. The officer's own token says who
+    approves: the local administrator cannot, so re-identification needs two people."""
+    with open_instance() as instance:
+        with instance.reading() as session:
+            officer = authenticate(session, officer_token)
+        with instance.transaction(officer) as tx:
+            token = TokenOut.model_validate(approve(tx, token_id))
     emit(token, as_json, TOKEN_COLUMNS)

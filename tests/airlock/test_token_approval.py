@@ -4,6 +4,7 @@ both the token and its approver."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -116,6 +117,26 @@ def test_the_cli_issues_a_pending_reidentifier_token(instance: Instance, world: 
     with instance.reading() as session, pytest.raises(AuthenticationError, match="approval"):
         token = plain.stdout.split("store it now): ")[1].split()[0]
         authenticate(session, token)
+
+
+def test_the_cli_approves_with_the_officers_own_token(instance: Instance,
+                                                      world: World) -> None:
+    created = runner.invoke(app, ["token", "create", "--role", "reidentifier",
+                                  "--tenant", "own", "--json"])
+    token_id = json.loads(created.stdout)["id"]
+    for who in ("admin", "operator"):
+        refused = runner.invoke(app, ["token", "approve", token_id],
+                                env={"AIRLOCK_TOKEN": world.tokens[who]})
+        assert refused.exit_code == 1 and "cannot approve" in refused.stderr, who
+    unknown = runner.invoke(app, ["token", "approve", token_id],
+                            env={"AIRLOCK_TOKEN": issue_token().plaintext})
+    assert unknown.exit_code == 1 and "unknown token" in unknown.stderr
+    approved = runner.invoke(app, ["token", "approve", token_id, "--json"],
+                             env={"AIRLOCK_TOKEN": world.tokens["compliance"]})
+    assert approved.exit_code == 0, approved.stderr
+    officer = f"token:{world.tokens['compliance'].split('_')[1]}"  # alk_<id>_<secret>
+    assert json.loads(approved.stdout)["approved_by"] == officer
+    assert _events(instance, "token.approved")[-1].actor == officer
 
 
 def test_reidentifier_tokens_of_an_older_instance_are_pending_after_the_upgrade(
