@@ -60,6 +60,9 @@ def authenticate(session: Session, presented: str, now: datetime | None = None) 
         raise AuthenticationError("revoked token")
     if token.expires_at is not None and token.expires_at <= (now or utcnow()):
         raise AuthenticationError("expired token")
+    if token.role is Role.REIDENTIFIER and token.approved_at is None:
+        # Two people: the admin who issued it and the compliance officer who approves it.
+        raise AuthenticationError("token awaiting approval")
     return actor_of(token)
 
 
@@ -67,4 +70,13 @@ def actor_of(token: ApiToken) -> Actor:
     return Actor(id=f"token:{token.id}", role=token.role.value, tenant_id=token.tenant_id)
 
 
-__all__ = ["AuthenticationError", "IssuedToken", "Role", "authenticate", "issue_token"]
+def approver_of(session: Session, actor: Actor) -> str:
+    """Who approved the actor's token: the second name on every re-identification."""
+    token = find_token(session, actor.id.removeprefix("token:"))
+    if token is None or token.approved_by is None:
+        raise AuthenticationError("token awaiting approval")
+    return token.approved_by
+
+
+__all__ = ["AuthenticationError", "IssuedToken", "Role", "approver_of", "authenticate",
+           "issue_token"]

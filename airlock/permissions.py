@@ -10,6 +10,7 @@ from catalog import Role
 class Permission(StrEnum):
     TENANTS_MANAGE = "tenants:manage"
     TOKENS_MANAGE = "tokens:manage"
+    TOKENS_APPROVE = "tokens:approve"
     TENANT_READ_OWN = "tenant:read-own"
     AUDIT_READ = "audit:read"
     IDENTITY_READ = "identity:read"
@@ -35,17 +36,20 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
                             Permission.CONTRACTS_READ, Permission.DATASETS_UPLOAD,
                             Permission.DATASETS_READ, Permission.REPORTS_READ,
                             Permission.PII_ANALYZE, Permission.CERTIFICATES_READ}),
-    # Compliance reads and holds; it never changes data (a hold only stops the purge).
+    # Compliance reads and holds; it never changes data (a hold only stops the purge). It
+    # approves reidentifier tokens, which the admin issues but cannot approve: two people.
     Role.COMPLIANCE: frozenset({Permission.AUDIT_READ, Permission.IDENTITY_READ,
                                 Permission.DATASETS_READ, Permission.REPORTS_READ,
-                                Permission.HOLDS_MANAGE, Permission.CERTIFICATES_READ}),
-    # The training pipeline: it reads the anonymised copy, never the raw one.
+                                Permission.HOLDS_MANAGE, Permission.CERTIFICATES_READ,
+                                Permission.TOKENS_APPROVE}),
+    # The training pipeline: it reads the anonymised copy, never the raw one. A token issued
+    # with a tenant (a client's own pipeline) reaches that tenant's datasets only.
     Role.OPERATOR: frozenset({Permission.IDENTITY_READ, Permission.DATASETS_READ,
                               Permission.PII_ANALYZE, Permission.TRAINING_MANAGE,
                               Permission.TRAINING_DATA_READ}),
     # Re-identification is its own role, confined to one tenant: the client's data
     # controller holds it, nobody else (PIPL art. 73: the additional information is kept
-    # apart from the de-identified data).
+    # apart from the de-identified data). Its token works once compliance approves it.
     Role.REIDENTIFIER: frozenset({Permission.IDENTITY_READ, Permission.MAPPING_READ}),
 }
 

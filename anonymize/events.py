@@ -52,12 +52,14 @@ class AnonymisationFailed(AuditEvent):
 
 
 class MappingRead(AuditEvent):
-    """The re-identification mapping of a de-identified dataset was read."""
+    """The re-identification mapping of a de-identified dataset was read. The event's actor
+    is the reidentifier token; `approved_by` is the compliance officer who approved it."""
 
     action: ClassVar[str] = "dataset.mapping_read"
     tenant: Id
     dataset: Id
     copies: Count
+    approved_by: Name
 
 
 ANONYMISE_EVENTS: tuple[type[AuditEvent], ...] = (

@@ -81,8 +81,20 @@ class TokenRevoked(AuditEvent):
     tenant: Id | None
 
 
+class TokenApproved(AuditEvent):
+    """A compliance officer (the event's actor) approved a reidentifier token: it takes effect
+    from now on. Re-identification thus needs two people, the admin who issued the token and
+    the officer who approved it."""
+
+    action: ClassVar[str] = "token.approved"
+    token_id: Id
+    tenant: Id | None
+    approved_by: Name
+
+
 class AccessDenied(AuditEvent):
-    """A request was refused: no or bad credentials (401) or a role or tenant not allowed (403)."""
+    """A request was refused: no or bad credentials (401), a role not allowed (403), or another
+    tenant's object, which the caller is told does not exist (404)."""
 
     action: ClassVar[str] = "access.denied"
     outcome: ClassVar[Outcome] = Outcome.DENIED
@@ -216,6 +228,7 @@ FOUNDATION_EVENTS: tuple[type[AuditEvent], ...] = (
     TenantCreated,
     TokenCreated,
     TokenRevoked,
+    TokenApproved,
     AccessDenied,
     AuthenticationFailed,
     AuditVerified,

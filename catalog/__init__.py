@@ -33,7 +33,7 @@ from catalog.models import (
 )
 from catalog.retention_records import InstanceKey, LegalHold, PurgeRecord, SweepLease
 from catalog.tenants import create_tenant, get_tenant, list_tenants
-from catalog.tokens import add_token, find_token, list_tokens, revoke_token
+from catalog.tokens import add_token, approve_token, find_token, list_tokens, revoke_token
 
 __all__ = [
     "TRANSITIONS",
@@ -64,6 +64,7 @@ __all__ = [
     "Tenant",
     "add_contract_version",
     "add_token",
+    "approve_token",
     "checkpoint_wal",
     "create_dataset",
     "create_tenant",

@@ -41,6 +41,24 @@ def list_tokens(session: Session, tenant_id: str | None = None) -> list[ApiToken
     return list(session.execute(stmt).scalars())
 
 
+def approve_token(session: Session, token_id: str, approver: str) -> ApiToken:
+    """Put a reidentifier token into effect; `approver` is the approving actor's id."""
+    token = session.get(ApiToken, token_id)
+    if token is None:
+        raise NotFoundError("token", token_id)
+    if token.role is not Role.REIDENTIFIER:
+        raise ConflictError(f"token '{token_id}' is a {token.role.value} token; only "
+                            "reidentifier tokens need approval")
+    if token.revoked_at is not None:
+        raise ConflictError(f"token '{token_id}' is revoked")
+    if token.approved_at is not None:
+        raise ConflictError(f"token '{token_id}' is already approved")
+    token.approved_by = approver
+    token.approved_at = utcnow()
+    session.flush()
+    return token
+
+
 def revoke_token(session: Session, token_id: str) -> ApiToken:
     token = session.get(ApiToken, token_id)
     if token is None:

@@ -14,7 +14,7 @@ from airlock.instance import Instance
 from airlock.permissions import Permission, allows
 from audit import Actor, Outcome
 from audit.events import AccessDenied
-from catalog import get_dataset
+from catalog import NotFoundError, get_dataset
 
 _bearer = HTTPBearer(auto_error=False, description="An Airlock API token (`alk_...`).")
 
@@ -76,23 +76,43 @@ class Requires:
 
 
 TENANT_BOUND = frozenset({"client", "reidentifier"})
+"""Roles whose tokens always name a tenant. An operator token may name one too."""
 
 
-def client_scope(actor: Actor) -> str | None:
-    """The tenant a tenant-bound role is confined to; None for instance-wide roles."""
-    return actor.tenant_id if actor.role in TENANT_BOUND else None
+def tenant_scope(actor: Actor) -> str | None:
+    """The tenant the actor is confined to: its token's, if the token names one (a client's
+    and a reidentifier's always do, an operator's may); None for instance-wide actors."""
+    return actor.tenant_id
 
 
-def ensure_tenant(instance: Instance, request: Request, actor: Actor, tenant_id: str) -> None:
-    """A tenant-bound role reaches its own tenant's objects only; the refusal is audited."""
-    scope = client_scope(actor)
-    if actor.role in TENANT_BOUND and scope != tenant_id:
-        raise deny(instance, request, actor, 403, "other_tenant", tenant=scope)
+def conceal(instance: Instance, request: Request, actor: Actor, kind: str,
+            ident: str) -> NotFoundError:
+    """Audit a reach into another tenant and return the error an unknown id gets (404), so
+    ids cannot be probed; only the audit trail, which a tenant never reads, tells them apart."""
+    deny(instance, request, actor, 404, "other_tenant", tenant=actor.tenant_id)
+    return NotFoundError(kind, ident)
 
 
-def ensure_dataset_tenant(instance: Instance, request: Request, actor: Actor,
-                          dataset_id: str) -> None:
-    """404 for an unknown dataset; a tenant-bound role reaches its own tenant's only."""
-    with instance.reading() as session:
-        tenant_id = get_dataset(session, dataset_id).tenant_id
-    ensure_tenant(instance, request, actor, tenant_id)
+def ensure_tenant(instance: Instance, request: Request, actor: Actor, tenant_id: str,
+                  kind: str, ident: str) -> None:
+    """A tenant-bound actor reaches its own tenant's objects only (404 for another's)."""
+    scope = tenant_scope(actor)
+    if (scope is not None or actor.role in TENANT_BOUND) and scope != tenant_id:
+        raise conceal(instance, request, actor, kind, ident)
+
+
+class DatasetAccess:
+    """Dependency for routes with a `{dataset_id}`: the actor holds `permission` (else 403,
+    whether the dataset exists or not) and the dataset is in its reach (else 404, the same
+    answer as for an unknown id)."""
+
+    def __init__(self, permission: Permission) -> None:
+        self.requires = Requires(permission)
+
+    def __call__(self, dataset_id: str, request: Request, instance: InstanceDep,
+                 actor: ActorDep) -> Actor:
+        self.requires(request, instance, actor)
+        with instance.reading() as session:
+            tenant_id = get_dataset(session, dataset_id).tenant_id
+        ensure_tenant(instance, request, actor, tenant_id, "dataset", dataset_id)
+        return actor

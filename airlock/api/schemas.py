@@ -41,7 +41,9 @@ class TokenCreate(BaseModel):
     name: str = Field(pattern=TOKEN_NAME.pattern)
     role: Role
     tenant: str | None = Field(default=None, max_length=64,
-                               description="Tenant id or name; required for clients.")
+                               description="Tenant id or name: required for clients and "
+                                           "reidentifiers; an operator given one is confined "
+                                           "to it; none for admins and compliance.")
     expires_in_days: int | None = Field(default=None, ge=1, le=3650)
 
 
@@ -54,6 +56,9 @@ class TokenOut(BaseModel):
     created_at: datetime
     expires_at: datetime | None
     revoked_at: datetime | None
+    approved_by: str | None = Field(description="The compliance officer who approved a "
+                                                "reidentifier token; it is refused until then.")
+    approved_at: datetime | None
 
 
 class TokenIssued(TokenOut):

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 import pytest
 from fastapi.testclient import TestClient
 
-from airlock.admin import create_token, new_tenant
+from airlock.admin import approve, create_token, new_tenant
 from airlock.anonymisation import anonymise
 from airlock.api.app import create_app
 from airlock.instance import Instance
-from audit import SYSTEM
+from audit import SYSTEM, Actor
 from catalog import Role
 from intake import add_contract, receive_upload, validate_dataset
 from intake.contract import Layout
@@ -34,6 +34,11 @@ class World:
         return {"Authorization": f"Bearer {self.tokens[who]}"} if who in self.tokens else {}
 
 
+def compliance_actor(token_id: str) -> Actor:
+    """The actor a compliance token authenticates as."""
+    return Actor(id=f"token:{token_id}", role="compliance")
+
+
 @pytest.fixture
 def world(instance: Instance) -> World:
     with instance.transaction(SYSTEM) as tx:
@@ -44,8 +49,13 @@ def world(instance: Instance) -> World:
             "client": create_token(tx, name="c", role=Role.CLIENT, tenant="own"),
             "compliance": create_token(tx, name="k", role=Role.COMPLIANCE, tenant=None),
             "operator": create_token(tx, name="o", role=Role.OPERATOR, tenant=None),
+            # A client's own training pipeline: an operator confined to its tenant.
+            "tenant_operator": create_token(tx, name="t", role=Role.OPERATOR, tenant="own"),
             "reidentifier": create_token(tx, name="r", role=Role.REIDENTIFIER, tenant="own"),
         }
+    with instance.transaction(compliance_actor(tokens["compliance"].token_id)) as tx:
+        approve(tx, tokens["reidentifier"].token_id)
+    with instance.transaction(SYSTEM) as tx:
         contracts = {name: add_contract(tx, name, contract_yaml(
             Layout.CLASS_FOLDERS, extra=DEIDENTIFIED))[0] for name in ("own", "other")}
     # A file name with a person's name in it: de-identification keeps a mapping for it.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
@@ -12,7 +13,11 @@ from airlock.instance import Instance
 from catalog import AuditEventRecord
 from tests.airlock.conftest import World
 
-ROLES = ("anonymous", "admin", "client", "compliance", "operator", "reidentifier")
+ROLES = ("anonymous", "admin", "client", "compliance", "operator", "tenant_operator",
+         "reidentifier")
+"""`tenant_operator` is an operator token issued with the own tenant: a client's pipeline."""
+OPERATORS = ("operator", "tenant_operator")
+TENANT_BOUND = ("client", "tenant_operator", "reidentifier")
 CONTRACT = "name: matrix\npurpose: access tests\nlayout: {kind: class_folders}\n"
 WORLD_PURPOSE = "training an animal classifier"
 """The purpose of the world's contracts (tests.intake.datasets.contract_yaml)."""
@@ -26,6 +31,11 @@ def _created_by(role: str) -> dict[str, int]:
     return {**_allowed(role), role: 201}
 
 
+def _hidden(expected: dict[str, int], *roles: str) -> dict[str, int]:
+    """Another tenant's object answers these tenant-bound roles as an unknown id would."""
+    return {**expected, **dict.fromkeys(roles, 404)}
+
+
 # (method, path template, json body, expected status per role)
 MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, int]]] = [
     ("GET", "/v1/health", None, dict.fromkeys(ROLES, 200)),
@@ -33,44 +43,51 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, int]]] = [
     ("GET", "/v1/tenants", None, _allowed("admin")),
     ("POST", "/v1/tenants", {"name": "new-one"}, _created_by("admin")),
     ("GET", "/v1/tenants/{own}", None, _allowed("admin", "client")),
-    ("GET", "/v1/tenants/{other}", None, _allowed("admin")),
+    ("GET", "/v1/tenants/{other}", None, _hidden(_allowed("admin"), "client")),
     ("GET", "/v1/tokens", None, _allowed("admin")),
     ("POST", "/v1/tokens", {"name": "x", "role": "operator"}, _created_by("admin")),
     ("DELETE", "/v1/tokens/{victim}", None, _allowed("admin")),
+    # The admin issues a reidentifier token; only compliance can put it into effect.
+    ("POST", "/v1/tokens/{victim}/approve", None, _allowed("compliance")),
     ("POST", "/v1/contracts", {"tenant": "own", "yaml": CONTRACT}, _created_by("admin")),
     ("GET", "/v1/contracts", None, _allowed("admin", "client")),
     ("GET", "/v1/contracts/{own_contract}", None, _allowed("admin", "client")),
-    ("GET", "/v1/contracts/{other_contract}", None, {**_allowed("admin"), "client": 404}),
+    ("GET", "/v1/contracts/{other_contract}", None, _hidden(_allowed("admin"), "client")),
     ("POST", "/v1/datasets?contract={own_contract}", None,
      {**_allowed("client"), "client": 202}),
-    ("GET", "/v1/datasets", None, _allowed("admin", "client", "compliance", "operator")),
+    ("GET", "/v1/datasets", None, _allowed("admin", "client", "compliance", *OPERATORS)),
     ("GET", "/v1/datasets/{own_dataset}", None,
-     _allowed("admin", "client", "compliance", "operator")),
-    ("GET", "/v1/datasets/{other_dataset}", None, _allowed("admin", "compliance", "operator")),
+     _allowed("admin", "client", "compliance", *OPERATORS)),
+    ("GET", "/v1/datasets/{other_dataset}", None,
+     _hidden(_allowed("admin", "compliance", "operator"), "client", "tenant_operator")),
     ("GET", "/v1/datasets/{own_dataset}/report", None, _allowed("client", "compliance")),
-    ("GET", "/v1/datasets/{other_dataset}/report", None, _allowed("compliance")),
+    ("GET", "/v1/datasets/{other_dataset}/report", None,
+     _hidden(_allowed("compliance"), "client")),
     ("GET", "/v1/datasets/{own_dataset}/anonymisation-report", None,
      _allowed("client", "compliance")),
-    ("GET", "/v1/datasets/{other_dataset}/anonymisation-report", None, _allowed("compliance")),
+    ("GET", "/v1/datasets/{other_dataset}/anonymisation-report", None,
+     _hidden(_allowed("compliance"), "client")),
     ("GET", "/v1/datasets/{own_dataset}/preview", None, _allowed("client", "compliance")),
-    ("GET", "/v1/datasets/{other_dataset}/preview", None, _allowed("compliance")),
+    ("GET", "/v1/datasets/{other_dataset}/preview", None,
+     _hidden(_allowed("compliance"), "client")),
     ("GET", "/v1/datasets/{own_dataset}/mapping", None, _allowed("reidentifier")),
-    ("GET", "/v1/datasets/{other_dataset}/mapping", None, _allowed()),
-    # Training and holds reach every tenant's datasets (instance-wide roles). The world's
-    # datasets are ready: completing a training that never started is a 409, and so is
-    # releasing a hold that was never placed.
+    ("GET", "/v1/datasets/{other_dataset}/mapping", None, _hidden(_allowed(), "reidentifier")),
+    # Training reaches every tenant's datasets for an instance-wide operator, its own
+    # tenant's only for a tenant-bound one. The world's datasets are ready: the operator's
+    # start comes first, so the tenant operator's finds training started (409); completing
+    # a training that never started is a 409, and so is releasing a hold never placed.
     ("POST", "/v1/datasets/{own_dataset}/training/start", {"purpose": WORLD_PURPOSE},
-     _allowed("operator")),
+     {**_allowed(*OPERATORS), "tenant_operator": 409}),
     ("POST", "/v1/datasets/{other_dataset}/training/start", {"purpose": WORLD_PURPOSE},
-     _allowed("operator")),
+     _hidden(_allowed("operator"), "tenant_operator")),
     ("POST", "/v1/datasets/{own_dataset}/training/complete", None,
-     {**_allowed("operator"), "operator": 409}),
+     {**_allowed(*OPERATORS), "operator": 409, "tenant_operator": 409}),
     ("POST", "/v1/datasets/{other_dataset}/training/complete", None,
-     {**_allowed("operator"), "operator": 409}),
+     _hidden({**_allowed("operator"), "operator": 409}, "tenant_operator")),
     ("POST", "/v1/datasets/{own_dataset}/anonymised", {"purpose": WORLD_PURPOSE},
-     _allowed("operator")),
+     _allowed(*OPERATORS)),
     ("POST", "/v1/datasets/{other_dataset}/anonymised", {"purpose": WORLD_PURPOSE},
-     _allowed("operator")),
+     _hidden(_allowed("operator"), "tenant_operator")),
     ("POST", "/v1/datasets/{own_dataset}/holds", {"reason": "litigation"},
      _created_by("compliance")),
     ("POST", "/v1/datasets/{other_dataset}/holds", {"reason": "litigation"},
@@ -85,9 +102,9 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, int]]] = [
     ("GET", "/v1/datasets/{own_dataset}/certificate", None,
      {**_allowed("client", "compliance"), "client": 404, "compliance": 404}),
     ("GET", "/v1/datasets/{other_dataset}/certificate", None,
-     {**_allowed("compliance"), "compliance": 404}),
-    ("POST", "/v1/pii/analyze", {"texts": ["张三"]}, _allowed("client", "operator")),
-    ("POST", "/v1/pii/anonymize", {"texts": ["张三"]}, _allowed("client", "operator")),
+     _hidden({**_allowed("compliance"), "compliance": 404}, "client")),
+    ("POST", "/v1/pii/analyze", {"texts": ["张三"]}, _allowed("client", *OPERATORS)),
+    ("POST", "/v1/pii/anonymize", {"texts": ["张三"]}, _allowed("client", *OPERATORS)),
     ("GET", "/v1/audit/events", None, _allowed("compliance")),
     ("GET", "/v1/audit/verify", None, _allowed("compliance")),
     ("GET", "/v1/audit/checkpoints", None, _allowed("compliance")),
@@ -107,8 +124,8 @@ def test_access_matrix(client: TestClient, world: World, instance: Instance, met
                        template: str, body: dict[str, Any] | None,
                        expected: dict[str, int]) -> None:
     for role in ROLES:
-        victim = client.post("/v1/tokens", headers=world.auth("admin"),
-                             json={"name": "victim", "role": "operator"}).json()["id"]
+        victim = client.post("/v1/tokens", headers=world.auth("admin"), json={
+            "name": "victim", "role": "reidentifier", "tenant": "own"}).json()["id"]
         path = template.format(own=world.own_tenant, other=world.other_tenant, victim=victim,
                                **world.objects)
         before = _denials(instance)
@@ -123,6 +140,8 @@ def test_access_matrix(client: TestClient, world: World, instance: Instance, met
             # 401s are counted per source and audited once per window (test_auth_failures).
             audited = 1 if response.status_code == 403 else 0
             assert _denials(instance) == before + audited, f"{role}: refusal not audited"
+        if "{other" in template and role in TENANT_BOUND and response.status_code == 404:
+            assert _denials(instance) == before + 1, f"{role}: hidden refusal not audited"
         if method == "POST" and response.status_code == 201 and "tenants" in path:
             client.request(method, path, headers=world.auth(role), json={"name": "newer"})
 
@@ -138,3 +157,27 @@ def test_every_route_is_in_the_matrix(client: TestClient) -> None:
     documented = {(m, t.split("?")[0]) for m, t, _, _ in MATRIX}
     assert len(served) >= 17
     assert served <= documented, served - documented
+
+
+OTHER_TENANT_ROWS = [(m, t, b) for m, t, b, _ in MATRIX if "{other" in t]
+
+
+@pytest.mark.parametrize(("method", "template", "body"), OTHER_TENANT_ROWS,
+                         ids=[f"{m} {t}" for m, t, _ in OTHER_TENANT_ROWS])
+def test_another_tenants_id_answers_as_an_unknown_one(
+        client: TestClient, world: World, method: str, template: str,
+        body: dict[str, Any] | None) -> None:
+    """A tenant-bound token cannot tell another tenant's id from one that does not exist:
+    same status, same body (but for the id itself), on every route with a path id."""
+    unknown = uuid.uuid4().hex
+    for role in ("anonymous", *TENANT_BOUND):
+        answers = []
+        for ident in (world.objects["other_dataset"] if "dataset" in template
+                      else world.objects["other_contract"] if "contract" in template
+                      else world.other_tenant, unknown):
+            path = template.format(own=world.own_tenant, other=ident, other_dataset=ident,
+                                   other_contract=ident)
+            response = client.request(method, path, headers=world.auth(role), json=body)
+            answers.append((response.status_code, response.text.replace(ident, "ID")))
+        assert answers[0] == answers[1], role
+        assert answers[0][0] in (401, 403, 404), role

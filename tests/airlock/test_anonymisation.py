@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from airlock.admin import create_token, new_tenant
+from airlock.admin import approve, create_token, new_tenant
 from airlock.api.app import create_app
 from airlock.cli.main import app
 from airlock.instance import Instance
@@ -20,6 +20,7 @@ from audit import SYSTEM
 from catalog import AuditEventRecord, Role
 from intake import add_contract
 from intake.contract import Layout
+from tests.airlock.conftest import compliance_actor
 from tests.anonymize.dataset.test_job import _contract, _files
 from tests.intake.datasets import pack
 
@@ -31,11 +32,14 @@ def _setup(instance: Instance, mode: str = "deidentify") -> dict[str, str]:
         new_tenant(tx, "acme")
         new_tenant(tx, "other")
         add_contract(tx, "acme", _contract(Layout.CSV_MANIFEST, mode))
-        return {role: create_token(tx, name=role, role=Role(role), tenant=tenant).plaintext
-                for role, tenant in (("client", "acme"), ("reidentifier", "acme"),
-                                     ("compliance", None), ("operator", None))} | {
-            "stranger": create_token(tx, name="s", role=Role.REIDENTIFIER,
-                                     tenant="other").plaintext}
+        issued = {role: create_token(tx, name=role, role=Role(role), tenant=tenant)
+                  for role, tenant in (("client", "acme"), ("reidentifier", "acme"),
+                                       ("compliance", None), ("operator", None))} | {
+            "stranger": create_token(tx, name="s", role=Role.REIDENTIFIER, tenant="other")}
+    with instance.transaction(compliance_actor(issued["compliance"].token_id)) as tx:
+        for reidentifier in ("reidentifier", "stranger"):
+            approve(tx, issued[reidentifier].token_id)
+    return {who: token.plaintext for who, token in issued.items()}
 
 
 def test_upload_anonymises_and_the_reports_tell_counts_only(instance: Instance,
@@ -86,9 +90,11 @@ def test_over_http_and_the_mapping_behind_its_own_role(api: TestClient,
     report = api.get(f"/v1/datasets/{dataset_id}/anonymisation-report",
                      headers=_auth(tokens["compliance"]))
     assert report.status_code == 200 and report.json()["paths_renamed"] == 2
-    for role in ("client", "compliance", "operator", "stranger"):
+    for role in ("client", "compliance", "operator"):
         denied = api.get(f"/v1/datasets/{dataset_id}/mapping", headers=_auth(tokens[role]))
         assert denied.status_code == 403, role
+    stranger = api.get(f"/v1/datasets/{dataset_id}/mapping", headers=_auth(tokens["stranger"]))
+    assert stranger.status_code == 404  # as for an unknown dataset
     mapping = api.get(f"/v1/datasets/{dataset_id}/mapping", headers=_auth(tokens["reidentifier"]))
     assert mapping.status_code == 200
     assert mapping.headers["content-type"] == "application/x-ndjson"
@@ -97,7 +103,9 @@ def test_over_http_and_the_mapping_behind_its_own_role(api: TestClient,
     with instance.reading() as session:
         read = session.execute(select(AuditEventRecord).where(
             AuditEventRecord.action == "dataset.mapping_read")).scalar_one()
-        assert read.role == "reidentifier" and read.details == {"copies": 1}
+        compliance_id = tokens["compliance"].split("_")[1]  # alk_<id>_<secret>
+        assert read.role == "reidentifier"
+        assert read.details == {"copies": 1, "approved_by": f"token:{compliance_id}"}
 
 
 def test_anonymised_datasets_have_no_mapping(api: TestClient, instance: Instance) -> None:

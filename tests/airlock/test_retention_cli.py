@@ -95,7 +95,7 @@ def test_over_http_the_client_reads_its_own_certificate(instance: Instance) -> N
 
         own = get(client, own_id)
         assert own.status_code == 200 and own.json()["subject"]["dataset_id"] == own_id
-        assert get(client, other_id).status_code == 403
+        assert get(client, other_id).status_code == 404  # as for an unknown dataset
         assert get(compliance, other_id).status_code == 200
         text = get(compliance, own_id, format="text")
         assert text.status_code == 200 and text.text.startswith("CERTIFICATE OF DATA")

@@ -6,11 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, status
 
-from airlock.api.deps import InstanceDep, Requires, client_scope, ensure_tenant
+from airlock.api.deps import InstanceDep, Requires, ensure_tenant, tenant_scope
 from airlock.api.schemas import ContractAdded, ContractCreate, ContractOut
 from airlock.permissions import Permission
 from audit import Actor
-from catalog import get_tenant, list_contracts, resolve_contract
+from catalog import Contract, get_tenant, list_contracts, resolve_contract
 from intake import add_contract
 
 router = APIRouter(prefix="/v1/contracts", tags=["contracts"])
@@ -31,15 +31,18 @@ def create(body: ContractCreate, instance: InstanceDep, actor: Admin) -> Contrac
 def index(instance: InstanceDep, actor: Reader,
           tenant: Annotated[str | None, Query(max_length=64)] = None) -> list[ContractOut]:
     with instance.reading() as session:
-        tenant_id = client_scope(actor) or (get_tenant(session, tenant).id if tenant else None)
+        tenant_id = tenant_scope(actor) or (get_tenant(session, tenant).id if tenant else None)
         return [ContractOut.model_validate(c) for c in list_contracts(session, tenant_id)]
 
 
 @router.get("/{ref}")
 def show(ref: str, request: Request, instance: InstanceDep, actor: Reader) -> ContractOut:
-    """By id; a client may also use `name` or `name@version`."""
+    """By id; a client may also use `name` or `name@version` (within its tenant). Another
+    tenant's contract answers as an unknown one (404)."""
     with instance.reading() as session:
-        contract = ContractOut.model_validate(
-            resolve_contract(session, ref, client_scope(actor)))
-    ensure_tenant(instance, request, actor, contract.tenant_id)
+        by_id = session.get(Contract, ref)
+        found = by_id if by_id is not None else resolve_contract(session, ref,
+                                                                 tenant_scope(actor))
+        contract = ContractOut.model_validate(found)
+    ensure_tenant(instance, request, actor, contract.tenant_id, "contract", ref)
     return contract

@@ -1,4 +1,4 @@
-"""Datasets: clients upload and read their own; the other roles read every tenant's."""
+"""Datasets: clients upload and read their own; tenant-bound tokens reach their tenant's only."""
 
 from __future__ import annotations
 
@@ -13,15 +13,10 @@ from sqlalchemy import select
 
 from airlock.anonymisation import anonymise_if_allowed, contact_sheet
 from airlock.api.body import AsyncBodyReader
-from airlock.api.deps import (
-    InstanceDep,
-    Requires,
-    client_scope,
-    ensure_dataset_tenant,
-    ensure_tenant,
-)
+from airlock.api.deps import DatasetAccess, InstanceDep, Requires, tenant_scope
 from airlock.api.problems import Problem
 from airlock.api.schemas import DatasetOut
+from airlock.auth import approver_of
 from airlock.instance import Instance
 from airlock.permissions import Permission
 from airlock.reports import open_report
@@ -46,8 +41,9 @@ from retention.holds import open_hold
 router = APIRouter(prefix="/v1/datasets", tags=["datasets"])
 Uploader = Annotated[Actor, Depends(Requires(Permission.DATASETS_UPLOAD))]
 Reader = Annotated[Actor, Depends(Requires(Permission.DATASETS_READ))]
-ReportReader = Annotated[Actor, Depends(Requires(Permission.REPORTS_READ))]
-MappingReader = Annotated[Actor, Depends(Requires(Permission.MAPPING_READ))]
+DatasetReader = Annotated[Actor, Depends(DatasetAccess(Permission.DATASETS_READ))]
+ReportReader = Annotated[Actor, Depends(DatasetAccess(Permission.REPORTS_READ))]
+MappingReader = Annotated[Actor, Depends(DatasetAccess(Permission.MAPPING_READ))]
 log = logging.getLogger("airlock.intake")
 
 
@@ -101,9 +97,9 @@ def validate_in_background(instance: Instance, actor: Actor, dataset_id: str) ->
 def index(instance: InstanceDep, actor: Reader,
           state: DatasetState | None = None,
           limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[DatasetOut]:
-    """Newest first; a client sees its own tenant's only."""
+    """Newest first; a tenant-bound token sees its own tenant's only."""
     stmt = select(Dataset).order_by(Dataset.created_at.desc()).limit(limit)
-    if (scope := client_scope(actor)) is not None:
+    if (scope := tenant_scope(actor)) is not None:
         stmt = stmt.where(Dataset.tenant_id == scope)
     if state is not None:
         stmt = stmt.where(Dataset.state == state)
@@ -112,56 +108,50 @@ def index(instance: InstanceDep, actor: Reader,
 
 
 @router.get("/{dataset_id}")
-def show(dataset_id: str, request: Request, instance: InstanceDep, actor: Reader) -> DatasetOut:
+def show(dataset_id: str, instance: InstanceDep, actor: DatasetReader) -> DatasetOut:
     with instance.reading() as session:
         dataset = DatasetOut.model_validate(get_dataset(session, dataset_id))
         # Why data is held is compliance's business (an inquiry may concern the client).
         if actor.role == Role.COMPLIANCE:
             dataset = dataset.with_hold(open_hold(session, dataset_id))
-    ensure_tenant(instance, request, actor, dataset.tenant_id)
     return dataset
 
 
 ReportRecord = TypeVar("ReportRecord", DatasetReport, AnonymisationReportRecord)
 
 
-def _report_body(instance: Instance, request: Request, actor: Actor, dataset_id: str,
-                 record: type[ReportRecord], missing: str) -> dict[str, Any]:
+def _report_body(instance: Instance, dataset_id: str, record: type[ReportRecord],
+                 missing: str) -> dict[str, Any]:
     with instance.reading() as session:
-        tenant_id = get_dataset(session, dataset_id).tenant_id
         body = open_report(instance.vault, session, record, dataset_id)
-    ensure_tenant(instance, request, actor, tenant_id)
     if body is None:
         raise Problem(404, f"dataset {dataset_id} {missing}")
     return body
 
 
 @router.get("/{dataset_id}/report")
-def report(dataset_id: str, request: Request, instance: InstanceDep,
-           actor: ReportReader) -> ValidationReport:
+def report(dataset_id: str, instance: InstanceDep, actor: ReportReader) -> ValidationReport:
     """The validation report: every problem with its place and rule, never label content."""
     return ValidationReport.model_validate(_report_body(
-        instance, request, actor, dataset_id, DatasetReport,
+        instance, dataset_id, DatasetReport,
         "has no report yet (state: validation pending)"))
 
 
 @router.get("/{dataset_id}/anonymisation-report")
-def anonymisation_report(dataset_id: str, request: Request, instance: InstanceDep,
+def anonymisation_report(dataset_id: str, instance: InstanceDep,
                          actor: ReportReader) -> AnonymisationReport:
     """What the anonymisation replaced: counts per entity type, field and operator."""
     return AnonymisationReport.model_validate(_report_body(
-        instance, request, actor, dataset_id, AnonymisationReportRecord,
+        instance, dataset_id, AnonymisationReportRecord,
         "has not been anonymised"))
 
 
 @router.get("/{dataset_id}/preview", response_class=Response, responses={
     200: {"content": {"image/jpeg": {}},
           "description": "A contact sheet of redacted thumbnails (first images)."}})
-def preview(dataset_id: str, request: Request, instance: InstanceDep,
-            actor: ReportReader) -> Response:
+def preview(dataset_id: str, instance: InstanceDep, actor: ReportReader) -> Response:
     """Thumbnails of the redacted images, to see what the anonymisation did; never the
     originals. No file names are drawn on it."""
-    ensure_dataset_tenant(instance, request, actor, dataset_id)
     sheet = contact_sheet(instance, dataset_id)
     if sheet is None:
         raise Problem(404, f"dataset {dataset_id} has no preview (images kept, not yet "
@@ -172,20 +162,18 @@ def preview(dataset_id: str, request: Request, instance: InstanceDep,
 @router.get("/{dataset_id}/mapping", response_class=StreamingResponse, responses={
     200: {"content": {"application/x-ndjson": {}},
           "description": "JSON Lines: one record per replaced value or renamed path."}})
-def mapping(dataset_id: str, request: Request, instance: InstanceDep,
-            actor: MappingReader) -> StreamingResponse:
-    """The re-identification mapping of a de-identified dataset (reidentifier role, own
-    tenant only); every read is audited."""
-    with instance.reading() as session:
-        tenant_id = get_dataset(session, dataset_id).tenant_id
-    ensure_tenant(instance, request, actor, tenant_id)
+def mapping(dataset_id: str, instance: InstanceDep, actor: MappingReader) -> StreamingResponse:
+    """The re-identification mapping of a de-identified dataset (an approved reidentifier
+    token of its tenant only); every read is audited with the token and its approver."""
     with instance.transaction(actor) as tx:
+        tenant_id = get_dataset(tx.session, dataset_id).tenant_id
         parts = [c for c in live_copies(tx.session, dataset_id) if c.kind is CopyKind.MAPPING]
         if not parts:
             raise Problem(404, f"dataset {dataset_id} has no re-identification mapping "
                                "(anonymised, not de-identified, or purged)")
         key = instance.vault.data_key(tx.session, dataset_id)
-        tx.record(MappingRead(tenant=tenant_id, dataset=dataset_id, copies=len(parts)))
+        tx.record(MappingRead(tenant=tenant_id, dataset=dataset_id, copies=len(parts),
+                              approved_by=approver_of(tx.session, actor)))
     ids = [part.id for part in parts]
 
     def stream() -> Iterator[bytes]:

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, status
 
 from airlock.admin import new_tenant
-from airlock.api.deps import ActorDep, InstanceDep, Requires, deny
+from airlock.api.deps import ActorDep, InstanceDep, Requires, conceal, deny
 from airlock.api.schemas import TenantCreate, TenantOut
 from airlock.permissions import Permission, allows
 from audit import Actor
@@ -31,7 +31,8 @@ def index(instance: InstanceDep, actor: Admin) -> list[TenantOut]:
 
 @router.get("/{tenant}")
 def show(tenant: str, request: Request, instance: InstanceDep, actor: ActorDep) -> TenantOut:
-    """By id or name. Admins see any tenant; a client only its own."""
+    """By id or name. Admins see any tenant; a client only its own (another is a 404, as an
+    unknown one)."""
     if allows(actor.role, Permission.TENANTS_MANAGE):
         with instance.reading() as session:
             return TenantOut.model_validate(get_tenant(session, tenant))
@@ -40,5 +41,5 @@ def show(tenant: str, request: Request, instance: InstanceDep, actor: ActorDep) 
     with instance.reading() as session:
         own: Tenant = get_tenant(session, actor.tenant_id)
     if tenant not in (own.id, own.name):
-        raise deny(instance, request, actor, 403, "other_tenant", tenant=actor.tenant_id)
+        raise conceal(instance, request, actor, "tenant", tenant)
     return TenantOut.model_validate(own)

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 from fastapi.responses import StreamingResponse
 
-from airlock.api.deps import InstanceDep, Requires, ensure_dataset_tenant
+from airlock.api.deps import DatasetAccess, InstanceDep
 from airlock.api.problems import Problem
 from airlock.api.schemas import DatasetOut, TrainingRead, TrainingStart
 from airlock.permissions import Permission
@@ -25,8 +25,8 @@ from retention.training import (
 )
 
 router = APIRouter(prefix="/v1/datasets", tags=["training"])
-Manager = Annotated[Actor, Depends(Requires(Permission.TRAINING_MANAGE))]
-DataReader = Annotated[Actor, Depends(Requires(Permission.TRAINING_DATA_READ))]
+Manager = Annotated[Actor, Depends(DatasetAccess(Permission.TRAINING_MANAGE))]
+DataReader = Annotated[Actor, Depends(DatasetAccess(Permission.TRAINING_DATA_READ))]
 REFUSAL_STATUS = {RefusalReason.PURPOSE_MISMATCH: 403, RefusalReason.NOT_READY: 409}
 REFUSALS: dict[int | str, dict[str, Any]] = {
     403: {"description": "The purpose is not the contract's authorised one."},
@@ -41,10 +41,9 @@ def _refused(exc: TrainingRefusedError) -> Problem:
 
 
 @router.post("/{dataset_id}/training/start", responses=REFUSALS)
-def start(dataset_id: str, body: TrainingStart, request: Request, instance: InstanceDep,
+def start(dataset_id: str, body: TrainingStart, instance: InstanceDep,
           actor: Manager) -> DatasetOut:
     """Training starts on a ready dataset, under the contract's authorised purpose."""
-    ensure_dataset_tenant(instance, request, actor, dataset_id)
     try:
         with audited_refusals(instance.transactions(actor)) as tx:
             return DatasetOut.model_validate(
@@ -54,10 +53,9 @@ def start(dataset_id: str, body: TrainingStart, request: Request, instance: Inst
 
 
 @router.post("/{dataset_id}/training/complete", responses={409: REFUSALS[409]})
-def complete(dataset_id: str, request: Request, instance: InstanceDep,
+def complete(dataset_id: str, instance: InstanceDep,
              actor: Manager) -> DatasetOut:
     """Training finished: the purge is due after the contract's retention days."""
-    ensure_dataset_tenant(instance, request, actor, dataset_id)
     with instance.transaction(actor) as tx:
         return DatasetOut.model_validate(complete_training(tx, dataset_id, datetime.now(UTC)))
 
@@ -66,13 +64,12 @@ def complete(dataset_id: str, request: Request, instance: InstanceDep,
     200: {"content": {"application/octet-stream": {}},
           "description": "The anonymised copy, a tar of the rewritten files and labels."},
     **REFUSALS})
-def anonymised(dataset_id: str, body: TrainingRead, request: Request, instance: InstanceDep,
+def anonymised(dataset_id: str, body: TrainingRead, instance: InstanceDep,
                actor: DataReader) -> StreamingResponse:
     """The anonymised copy of a ready (or training) dataset, for training under the contract's
     authorised purpose, given in the body (`{"purpose": "..."}`) so that no URL, access log
     or proxy records it; every read is audited with the purpose's SHA-256. The raw copy is
     never served."""
-    ensure_dataset_tenant(instance, request, actor, dataset_id)
     try:
         with audited_refusals(instance.transactions(actor)) as tx:
             copy = open_for_training(tx, dataset_id, body.purpose)
