@@ -22,6 +22,7 @@ from airlock.api.routes import (
     tokens,
     training,
 )
+from airlock.api.uploads import UploadGate
 from airlock.instance import Instance
 
 
@@ -39,6 +40,7 @@ def create_app(instance: Instance) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.instance = instance
+    app.state.uploads = UploadGate(instance.settings)
     install_problem_handlers(app)
     for module in (health, tenants, tokens, contracts, datasets, training, holds, certificates,
                    pii, audit):

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from functools import partial
 from typing import Annotated, Any, BinaryIO, TypeVar, cast
 
 import anyio.to_thread
 from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request, status
 from fastapi.responses import Response, StreamingResponse
 from sqlalchemy import select
+from starlette.requests import ClientDisconnect
 
 from airlock.anonymisation import anonymise_if_allowed, contact_sheet
-from airlock.api.body import AsyncBodyReader
+from airlock.api.body import AsyncBodyReader, BodyTooSlowError
 from airlock.api.deps import (
     InstanceDep,
     Requires,
@@ -22,6 +24,7 @@ from airlock.api.deps import (
 )
 from airlock.api.problems import Problem
 from airlock.api.schemas import DatasetOut
+from airlock.api.uploads import UploadGateDep
 from airlock.instance import Instance
 from airlock.permissions import Permission
 from anonymize.dataset import AnonymisationReport
@@ -53,7 +56,7 @@ log = logging.getLogger("airlock.intake")
 @router.post("", status_code=status.HTTP_202_ACCEPTED, openapi_extra={
     "requestBody": {"required": True, "content": {"application/octet-stream": {}}}})
 async def upload(request: Request, background: BackgroundTasks, instance: InstanceDep,
-                 actor: Uploader,
+                 actor: Uploader, gate: UploadGateDep,
                  contract: Annotated[str, Query(max_length=140,
                                                 description="Contract id, name or name@v.")],
                  ) -> DatasetOut:
@@ -69,13 +72,24 @@ async def upload(request: Request, background: BackgroundTasks, instance: Instan
             return resolve_contract(session, contract, actor.tenant_id)
 
     found = await anyio.to_thread.run_sync(resolve)
-    try:
-        dataset = await anyio.to_thread.run_sync(
-            receive_upload, instance.transactions(actor), instance.vault, found,
-            cast(BinaryIO, AsyncBodyReader(request.stream())), limit)
-    except UploadTooLargeError as exc:
-        raise Problem(413, str(exc)) from None
-    background.add_task(validate_in_background, instance, actor, dataset.id)
+    settings = instance.settings
+    body = AsyncBodyReader(request.stream(), settings.upload_read_timeout_seconds,
+                           settings.upload_min_bytes_per_second)
+    with gate.admit(actor, found.tenant_id):
+        try:
+            dataset = await anyio.to_thread.run_sync(
+                receive_upload, instance.transactions(actor), instance.vault, found,
+                cast(BinaryIO, body), limit, limiter=gate.threads)
+        except UploadTooLargeError as exc:
+            raise Problem(413, str(exc)) from None
+        except ClientDisconnect:
+            raise Problem(400, "the client left before the upload ended; nothing was kept",
+                          headers={"Connection": "close"}) from None
+        except BodyTooSlowError as exc:
+            raise Problem(408, f"{exc}; the upload was aborted and nothing was kept",
+                          headers={"Connection": "close"}) from None
+    background.add_task(partial(anyio.to_thread.run_sync, limiter=gate.validations),
+                        validate_in_background, instance, actor, dataset.id)
     return DatasetOut.model_validate(dataset)
 
 
