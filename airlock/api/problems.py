@@ -13,12 +13,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from airlock.instance import InstanceError
 from catalog import CatalogError, IllegalTransitionError, NotFoundError
+from catalog.errors import shown
 from catalog.models import LegalHoldError
 from vault import VaultError
 
 log = logging.getLogger("airlock.api")
 
 PROBLEM_JSON = "application/problem+json"
+MAX_INSTANCE = 200  # characters of the request path echoed as the problem's `instance`
 
 
 class Problem(Exception):
@@ -36,7 +38,7 @@ class Problem(Exception):
 def problem_response(request: Request, status: int, detail: str,
                      headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
     body = {"type": "about:blank", "title": HTTPStatus(status).phrase, "status": status,
-            "detail": detail, "instance": request.url.path, **extra}
+            "detail": detail, "instance": shown(request.url.path, MAX_INSTANCE), **extra}
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 

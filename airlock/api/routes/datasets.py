@@ -37,6 +37,7 @@ from catalog import (
     Dataset,
     DatasetReport,
     DatasetState,
+    NoReportError,
     Role,
     get_dataset,
     live_copies,
@@ -139,14 +140,14 @@ ReportRecord = TypeVar("ReportRecord", DatasetReport, AnonymisationReportRecord)
 
 
 def _report_body(instance: Instance, request: Request, actor: Actor, dataset_id: str,
-                 record: type[ReportRecord], missing: str) -> dict[str, Any]:
+                 record: type[ReportRecord], what: str) -> dict[str, Any]:
     with instance.reading() as session:
-        tenant_id = get_dataset(session, dataset_id).tenant_id
+        dataset = get_dataset(session, dataset_id)
         stored = session.get(record, dataset_id)
         body = stored.body if stored else None
-    ensure_tenant(instance, request, actor, tenant_id)
+    ensure_tenant(instance, request, actor, dataset.tenant_id)
     if body is None:
-        raise Problem(404, f"dataset {dataset_id} {missing}")
+        raise NoReportError(what, dataset_id, dataset.state)
     return body
 
 
@@ -155,8 +156,7 @@ def report(dataset_id: str, request: Request, instance: InstanceDep,
            actor: ReportReader) -> ValidationReport:
     """The validation report: every problem with its place and rule, never label content."""
     return ValidationReport.model_validate(_report_body(
-        instance, request, actor, dataset_id, DatasetReport,
-        "has no report yet (state: validation pending)"))
+        instance, request, actor, dataset_id, DatasetReport, "validation report"))
 
 
 @router.get("/{dataset_id}/anonymisation-report")
@@ -165,7 +165,7 @@ def anonymisation_report(dataset_id: str, request: Request, instance: InstanceDe
     """What the anonymisation replaced: counts per entity type, field and operator."""
     return AnonymisationReport.model_validate(_report_body(
         instance, request, actor, dataset_id, AnonymisationReportRecord,
-        "has not been anonymised"))
+        "anonymisation report"))
 
 
 @router.get("/{dataset_id}/preview", response_class=Response, responses={
