@@ -10,7 +10,7 @@ import anyio
 import anyio.from_thread
 
 
-class BodyTooSlowError(Exception):
+class BodyTooSlowError(TimeoutError):
     """The client sent nothing for too long, or too slowly on average."""
 
 

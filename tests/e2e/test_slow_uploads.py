@@ -152,4 +152,5 @@ def test_a_trickling_upload_is_aborted_and_nothing_is_kept(server: tuple[str, st
                          json={"name": "officer", "role": "compliance"}).json()["token"]
     failed = httpx.get(f"{url}/v1/audit/events", params={"action": "dataset.upload_failed"},
                        headers={"Authorization": f"Bearer {officer}"}).json()
-    assert [e["dataset_id"] for e in failed] == [datasets[0]["id"]]
+    assert [(e["dataset_id"], e["details"]["reason"]) for e in failed] == \
+        [(datasets[0]["id"], "too_slow")]
