@@ -84,6 +84,14 @@ def _trickling(socks: list[socket.socket], every: float) -> Iterator[None]:
     assert not failures
 
 
+def _wait_for_received(http: httpx.Client, admin: str, count: int) -> None:
+    deadline = time.monotonic() + 20
+    while len(http.get("/v1/datasets", headers={"Authorization": f"Bearer {admin}"},
+                       params={"state": "received"}).json()) < count:
+        assert time.monotonic() < deadline, "the slow uploads did not all start"
+        time.sleep(0.1)
+
+
 def _p99(samples: list[float]) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
@@ -105,16 +113,13 @@ def test_slow_uploads_do_not_stall_other_requests(server: tuple[str, str]) -> No
         for sock in socks:
             stack.callback(sock.close)
         stack.enter_context(_trickling(socks, 0.5))
-        stalled = _start_upload(url, tokens["a3"].copy())  # sends no body at all: 408
-        stack.callback(stalled.close)
-        started = time.monotonic()
         with httpx.Client(base_url=url, timeout=30) as http:
-            # Every upload is in flight: its dataset exists, waiting for its bytes.
-            deadline = time.monotonic() + 20
-            while len(http.get("/v1/datasets", headers={"Authorization": f"Bearer {admin}"},
-                               params={"state": "received"}).json()) < TRICKLES + 1:
-                assert time.monotonic() < deadline, "the slow uploads did not all start"
-                time.sleep(0.2)
+            # Every upload is in flight once its dataset exists, waiting for its bytes.
+            _wait_for_received(http, admin, TRICKLES)
+            stalled = _start_upload(url, tokens["a3"])  # sends no body at all: 408
+            stack.callback(stalled.close)
+            started = time.monotonic()
+            _wait_for_received(http, admin, TRICKLES + 1)
             for name, cap in (("a1", "token"), ("a3", "tenant")):
                 refused = http.post("/v1/datasets", params={"contract": "c"},
                                     headers=tokens[name], content=b"PK")

@@ -55,7 +55,12 @@ log = logging.getLogger("airlock.intake")
 
 
 @router.post("", status_code=status.HTTP_202_ACCEPTED, openapi_extra={
-    "requestBody": {"required": True, "content": {"application/octet-stream": {}}}})
+    "requestBody": {"required": True, "content": {"application/octet-stream": {}}}},
+    responses={408: {"description": "The body stalled or trickled; nothing was kept."},
+               413: {"description": "Over AIRLOCK_MAX_UPLOAD_BYTES; nothing was kept."},
+               429: {"description": "Too many uploads in flight (token, tenant or service); "
+                                    "see Retry-After."},
+               503: {"description": "The vault cannot be written."}})
 async def upload(request: Request, background: BackgroundTasks, instance: InstanceDep,
                  actor: Uploader, gate: UploadGateDep,
                  contract: Annotated[str, Query(max_length=140,
