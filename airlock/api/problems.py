@@ -44,7 +44,9 @@ def problem_response(request: Request, status: int, detail: str,
 
 def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     # Never echo the submitted values: they may hold personal data or secrets.
-    return [{"loc": list(err.get("loc", ())), "msg": err.get("msg", ""),
+    # A location may hold a key the caller chose (an unexpected field): cut and cleaned.
+    return [{"loc": [shown(p) if isinstance(p, str) else p for p in err.get("loc", ())],
+             "msg": err.get("msg", ""),
              "type": err.get("type", "")} for err in exc.errors()]
 
 

@@ -149,3 +149,11 @@ def test_upload_finds_a_contract_by_name_without_tenant(world: World, tmp_path: 
     result = runner.invoke(app, ["upload", str(archive), "--contract", "solo", "--json"])
     assert result.exit_code == 0, result.stderr
     assert '"outcome": "accepted"' in result.stdout
+
+
+def test_an_unexpected_long_field_name_is_not_echoed(client: TestClient, world: World) -> None:
+    name = "k\u202e" + "y" * 10_000
+    response = client.post("/v1/tenants", headers=world.auth("admin"),
+                           json={"name": "fine", name: 1})
+    assert response.status_code == 422
+    assert len(response.text) < 1000 and "\u202e" not in response.text
