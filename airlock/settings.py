@@ -41,6 +41,25 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(
         default=50 * 1024**3, ge=1,
         description="Largest upload accepted (bytes); larger is refused with 413, nothing kept.")
+    upload_max_per_token: int = Field(
+        default=4, ge=1, le=1000,
+        description="Uploads one token may have in flight; more get 429 with Retry-After.")
+    upload_max_per_tenant: int = Field(
+        default=16, ge=1, le=1000,
+        description="Uploads one tenant's tokens may have in flight together; more get 429.")
+    upload_max_concurrent: int = Field(
+        default=64, ge=1, le=1000,
+        description="Uploads the service streams at once (each on a thread of its own, apart "
+                    "from the threads other requests use); more get 429.")
+    upload_read_timeout_seconds: float = Field(
+        default=30.0, gt=0, le=3600,
+        description="An upload that sends nothing for this long is aborted with 408 and "
+                    "nothing is kept.")
+    upload_min_bytes_per_second: int = Field(
+        default=1024, ge=0,
+        description="Slowest average rate an upload may keep once it has run for "
+                    "`AIRLOCK_UPLOAD_READ_TIMEOUT_SECONDS`; slower is aborted with 408 "
+                    "(0: no minimum).")
     unpack_max_entries: int = Field(default=200_000, ge=1,
                                     description="Most files an upload's archive may hold.")
     unpack_max_ratio: float = Field(

@@ -11,7 +11,7 @@ from catalog.datasets import (
     register_copy,
 )
 from catalog.db import checkpoint_wal, make_engine, make_session_factory, unit_of_work
-from catalog.errors import CatalogError, ConflictError, NotFoundError
+from catalog.errors import CatalogError, ConflictError, NoReportError, NotFoundError
 from catalog.lifecycle import TRANSITIONS, DatasetState, IllegalTransitionError
 from catalog.migrate import is_current, upgrade
 from catalog.models import (
@@ -56,6 +56,7 @@ __all__ = [
     "Item",
     "LegalHold",
     "LegalHoldError",
+    "NoReportError",
     "NotFoundError",
     "PurgeRecord",
     "Role",

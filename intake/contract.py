@@ -229,10 +229,15 @@ class ContractFileError(ValueError):
     """A contract file that is not YAML or breaks the rules; names the line or field."""
 
 
+MAX_CONTRACT_BYTES = 256 * 1024
+MAX_CONTRACT_DEPTH = 16  # the deepest contract field is 4 levels down
+
+
 def parse_contract(text: str, source: str = "contract") -> ContractRules:
-    if len(text) > 256 * 1024:
+    if len(text) > MAX_CONTRACT_BYTES:
         raise ContractFileError(f"{source}: larger than 256 KiB")
     try:
+        _check_shape(text, source)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -243,15 +248,31 @@ def parse_contract(text: str, source: str = "contract") -> ContractRules:
     try:
         return ContractRules.model_validate(data)
     except ValueError as exc:
-        raise ContractFileError(f"{source}: {_first_error(exc)}") from exc
+        raise ContractFileError(f"{source}: {_every_error(exc)}") from exc
 
 
-def _first_error(exc: ValueError) -> str:
+def _check_shape(text: str, source: str) -> None:
+    """Refuse deep nesting and aliases on the event stream, before anything is built: the
+    loader recurses once per level, and aliases can multiply a small file's size."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        line = event.start_mark.line + 1 if event.start_mark else 0
+        if isinstance(event, yaml.AliasEvent):
+            raise ContractFileError(f"{source} line {line}: anchors and aliases are not "
+                                    "allowed in a contract")
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_CONTRACT_DEPTH:
+                raise ContractFileError(f"{source} line {line}: nested deeper than "
+                                        f"{MAX_CONTRACT_DEPTH} levels")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def _every_error(exc: ValueError) -> str:
     errors = getattr(exc, "errors", None)
     if errors is None:
         return str(exc)
-    first = errors()[0]
-    where = ".".join(str(p) for p in first.get("loc", ())) or "contract"
-    return f"{where}: {first.get('msg', 'invalid')}"
-
-
+    found = [f"{'.'.join(str(p) for p in err.get('loc', ())) or 'contract'}: "
+             f"{err.get('msg', 'invalid')}" for err in errors()]
+    return found[0] if len(found) == 1 else f"{len(found)} problems: " + "; ".join(found)

@@ -32,7 +32,7 @@ class UploadReceived(AuditEvent):
 
 
 class UploadFailed(AuditEvent):
-    """An upload did not complete (too large, interrupted); nothing of it was kept."""
+    """An upload did not complete (too large, too slow, interrupted); nothing of it was kept."""
 
     action: ClassVar[str] = "dataset.upload_failed"
     outcome: ClassVar[Outcome] = Outcome.FAILURE

@@ -79,6 +79,8 @@ def _reason(exc: BaseException) -> str:
         return "too_large"
     if isinstance(exc, KeyboardInterrupt):
         return "interrupted"
+    if isinstance(exc, TimeoutError):  # the sender stalled or trickled
+        return "too_slow"
     return "stream_failed"
 
 

@@ -13,9 +13,12 @@ from pydantic import StringConstraints
 
 from audit.events import AuditEvent, Count, Id, Name, Outcome, Sha256
 
+# Control characters, and the invisible ones that reorder or hide text when it is shown
+# (bidi overrides and isolates, zero-width characters, line separators, the BOM).
+_HIDDEN = r"\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff"
 Reason = Annotated[str, StringConstraints(min_length=3, max_length=200,
-                                          pattern=r"^[^\x00-\x1f\x7f]+$")]
-"""One line of text, typed by a compliance officer (never taken from a dataset)."""
+                                          pattern=f"^[^{_HIDDEN}]+$")]
+"""One line of visible text, typed by a compliance officer (never taken from a dataset)."""
 
 
 class TrainingStarted(AuditEvent):

@@ -19,7 +19,8 @@ _REASON: TypeAdapter[str] = TypeAdapter(Reason)
 
 class HoldReasonError(ValueError):
     def __init__(self) -> None:
-        super().__init__("the reason must be one line of 3 to 200 characters")
+        super().__init__("the reason must be one line of 3 to 200 visible characters (no control, "
+                         "bidi or zero-width characters)")
 
 
 def place_hold(tx: Transaction, dataset_id: str, reason: str) -> LegalHold:

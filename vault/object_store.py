@@ -74,6 +74,10 @@ class ObjectStore:
     def backend_name(self) -> str:
         return self._backend.name
 
+    def check(self) -> None:
+        """Raise VaultError unless the backend can take writes now."""
+        self._backend.check()
+
     def exists(self, dataset_id: str, object_id: str) -> bool:
         return self._backend.exists(self.locator(dataset_id, object_id))
 

@@ -28,6 +28,7 @@ from airlock.api.routes import (
     tokens,
     training,
 )
+from airlock.api.uploads import UploadGate
 from airlock.instance import Instance
 
 
@@ -51,6 +52,7 @@ def create_app(instance: Instance) -> FastAPI:
     app.state.instance = instance
     app.state.auth_failures = FailedAuthentications(
         instance.settings.auth_failure_window_seconds, instance.settings.auth_failure_limit)
+    app.state.uploads = UploadGate(instance.settings)
     install_problem_handlers(app)
     for module in (health, tenants, tokens, contracts, datasets, training, holds, certificates,
                    pii, audit):

@@ -7,7 +7,8 @@ from collections.abc import Iterable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from airlock.api.problems import PROBLEM_JSON
+from airlock.api.problems import MAX_INSTANCE, PROBLEM_JSON
+from catalog.errors import shown
 
 
 class BodySizeLimit:
@@ -53,7 +54,8 @@ class BodySizeLimit:
     async def _refuse(self, scope: Scope, send: Send) -> None:
         body = json.dumps({
             "type": "about:blank", "title": "Content Too Large", "status": 413,
-            "detail": f"the request body exceeds {self.limit} bytes", "instance": scope["path"],
+            "detail": f"the request body exceeds {self.limit} bytes",
+            "instance": shown(scope["path"], MAX_INSTANCE),
         }).encode()
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", PROBLEM_JSON.encode()),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from http import HTTPStatus
 from typing import Any
 
@@ -12,9 +13,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from airlock.instance import InstanceError
 from catalog import CatalogError, IllegalTransitionError, NotFoundError
+from catalog.errors import shown
 from catalog.models import LegalHoldError
+from vault import VaultError
+
+log = logging.getLogger("airlock.api")
 
 PROBLEM_JSON = "application/problem+json"
+MAX_INSTANCE = 200  # characters of the request path echoed as the problem's `instance`
 
 
 class Problem(Exception):
@@ -32,13 +38,15 @@ class Problem(Exception):
 def problem_response(request: Request, status: int, detail: str,
                      headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
     body = {"type": "about:blank", "title": HTTPStatus(status).phrase, "status": status,
-            "detail": detail, "instance": request.url.path, **extra}
+            "detail": detail, "instance": shown(request.url.path, MAX_INSTANCE), **extra}
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
 def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     # Never echo the submitted values: they may hold personal data or secrets.
-    return [{"loc": list(err.get("loc", ())), "msg": err.get("msg", ""),
+    # A location may hold a key the caller chose (an unexpected field): cut and cleaned.
+    return [{"loc": [shown(p) if isinstance(p, str) else p for p in err.get("loc", ())],
+             "msg": err.get("msg", ""),
              "type": err.get("type", "")} for err in exc.errors()]
 
 
@@ -58,6 +66,21 @@ async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(request, status, str(exc))
 
 
+# The vault's backends fail with these: a read-only or full disk, an unreachable bucket.
+STORAGE_ERRORS: tuple[type[Exception], ...] = (OSError, VaultError)
+
+
+async def _storage_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    # Their messages may name paths or objects: only the kind and the OS reason are logged.
+    reason = exc.strerror if isinstance(exc, OSError) else None
+    log.error("storage failure on %s %s: %s%s", request.method,
+              getattr(request.scope.get("route"), "path", "?"), type(exc).__name__,
+              f" ({reason})" if reason else "")
+    return problem_response(request, 503, "the storage is unavailable (read-only, full or "
+                            "unreachable); retry later or tell the operator",
+                            {"Retry-After": "30"})
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem) -> JSONResponse:
@@ -75,6 +98,8 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     for error_type in DOMAIN_ERROR_STATUS:
         app.add_exception_handler(error_type, _domain_error)
+    for error_type in STORAGE_ERRORS:
+        app.add_exception_handler(error_type, _storage_unavailable)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

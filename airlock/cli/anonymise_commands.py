@@ -18,7 +18,7 @@ from airlock.cli.context import local_actor, open_instance
 from airlock.cli.output import JsonOption, console, errors, print_json
 from airlock.instance import Instance
 from airlock.reports import open_report
-from catalog import AnonymisationReportRecord, NotFoundError, get_dataset
+from catalog import AnonymisationReportRecord, NoReportError, NotFoundError, get_dataset
 
 if TYPE_CHECKING:
     from anonymize.dataset import AnonymisationReport
@@ -64,10 +64,10 @@ def stored_report(instance: Instance, dataset_id: str) -> AnonymisationReport:
     from anonymize.dataset import AnonymisationReport
 
     with instance.reading() as session:
-        get_dataset(session, dataset_id)
+        state = get_dataset(session, dataset_id).state
         stored = open_report(instance.vault, session, AnonymisationReportRecord, dataset_id)
         if stored is None:
-            raise NotFoundError("anonymisation report of dataset", dataset_id)
+            raise NoReportError("anonymisation report", dataset_id, state)
         return AnonymisationReport.model_validate(stored)
 
 

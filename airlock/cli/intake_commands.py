@@ -31,7 +31,7 @@ from airlock.reports import open_report
 from catalog import (
     Contract,
     DatasetReport,
-    NotFoundError,
+    NoReportError,
     get_dataset,
     get_tenant,
     list_contracts,
@@ -161,10 +161,10 @@ def report(dataset_id: Annotated[str, typer.Argument(help="Dataset id.")],
             print_anonymisation(stored_report(instance, dataset_id), as_json)
         return
     with open_instance() as instance, instance.reading() as session:
-        get_dataset(session, dataset_id)
+        state = get_dataset(session, dataset_id).state
         stored = open_report(instance.vault, session, DatasetReport, dataset_id)
         if stored is None:
-            raise NotFoundError("report of dataset", dataset_id)
+            raise NoReportError("validation report", dataset_id, state)
         body = ValidationReport.model_validate(stored)
     if as_json:
         print_json(body)

@@ -39,6 +39,7 @@ def _hidden(expected: dict[str, int], *roles: str) -> dict[str, int]:
 # (method, path template, json body, expected status per role)
 MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, int]]] = [
     ("GET", "/v1/health", None, dict.fromkeys(ROLES, 200)),
+    ("GET", "/v1/ready", None, dict.fromkeys(ROLES, 200)),
     ("GET", "/v1/whoami", None, {**dict.fromkeys(ROLES, 200), "anonymous": 401}),
     ("GET", "/v1/tenants", None, _allowed("admin")),
     ("POST", "/v1/tenants", {"name": "new-one"}, _created_by("admin")),

@@ -129,6 +129,6 @@ def test_a_held_dataset_is_not_purged_until_released(instance: Instance,
 @pytest.mark.parametrize("reason", ["ok", "two\nlines", "x" * 201, "   "])
 def test_a_reason_is_one_line_of_3_to_200_characters(instance: Instance, dataset_id: str,
                                                      reason: str) -> None:
-    with pytest.raises(HoldReasonError, match="one line of 3 to 200 characters"):
+    with pytest.raises(HoldReasonError, match="one line of 3 to 200 visible characters"):
         place(instance, dataset_id, reason)
     assert held(instance, dataset_id) == (False, None)

@@ -186,3 +186,8 @@ def test_invalid_locators_are_rejected(storage: BackendUnderTest, locator: str) 
     if locator and not locator.endswith("/"):  # "a/b/" is a valid list prefix
         with pytest.raises(InvalidLocatorError):
             list(backend.list(locator))
+
+
+def test_check_passes_on_a_writable_backend(storage: BackendUnderTest) -> None:
+    storage.backend.check()
+    assert list(storage.backend.list("")) == []  # the probe leaves nothing

@@ -64,3 +64,8 @@ def test_storage_errors_become_vault_errors(s3_client: Any) -> None:
 def test_invalid_prefix_is_rejected(s3_client: Any, s3_bucket: str) -> None:
     with pytest.raises(VaultError):
         S3Backend(s3_client, s3_bucket, prefix="../other")
+
+
+def test_check_fails_without_the_bucket(s3_client: Any) -> None:
+    with pytest.raises(VaultError, match="the S3 bucket cannot be reached"):
+        S3Backend(s3_client, "airlock-no-such-bucket").check()

@@ -43,6 +43,10 @@ class Backend(Protocol):
 
     def exists(self, locator: str) -> bool: ...
 
+    def check(self) -> None:
+        """Raise VaultError unless objects can be written now (readiness probes)."""
+        ...
+
 
 def validate_locator(locator: str) -> str:
     """Return `locator` if it is a safe relative name, else raise InvalidLocatorError."""

@@ -9,7 +9,7 @@ from typing import BinaryIO, cast
 
 from vault.backends.background_writer import BackgroundFileWriter
 from vault.backends.base import validate_locator, validate_prefix
-from vault.errors import ObjectNotFoundError
+from vault.errors import ObjectNotFoundError, VaultError
 from vault.private_files import fsync_directory, make_private_dirs
 
 _TEMP_DIR = ".tmp"
@@ -91,6 +91,15 @@ class LocalBackend:
 
     def exists(self, locator: str) -> bool:
         return self._path(locator).is_file()
+
+    def check(self) -> None:
+        try:
+            fd, temp_name = tempfile.mkstemp(dir=self._temp_dir)
+            os.close(fd)
+            os.unlink(temp_name)
+        except OSError as exc:  # the reason only: the error's text names the path
+            raise VaultError("the local vault cannot be written: "
+                             f"{exc.strerror or type(exc).__name__}") from None
 
     def _path(self, locator: str) -> Path:
         return self._root / validate_locator(locator)

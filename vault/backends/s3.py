@@ -116,6 +116,12 @@ class S3Backend:
             raise _vault_error("check", locator, exc) from exc
         return True
 
+    def check(self) -> None:
+        try:
+            self._client.head_bucket(Bucket=self._bucket)
+        except (BotoCoreError, ClientError) as exc:
+            raise VaultError(f"the S3 bucket cannot be reached: {_describe(exc)}") from exc
+
     def _key(self, locator: str) -> str:
         return self._prefix + validate_locator(locator)
 

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel
+from pydantic import AwareDatetime, BaseModel
 from sqlalchemy import select
 
 from airlock.api.deps import InstanceDep, Requires
@@ -25,6 +25,7 @@ from catalog import AuditCheckpoint
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 Compliance = Annotated[Actor, Depends(Requires(Permission.AUDIT_READ))]
+MAX_SEQ = 2**63 - 1  # sequence numbers and tree sizes are signed 64-bit columns
 CSV_COLUMNS = ("seq", "at", "actor", "role", "tenant_id", "action", "dataset_id", "outcome",
                "object_ids", "details", "prev_hash", "hash")
 
@@ -45,9 +46,12 @@ def events(
     dataset: Annotated[str | None, Query(max_length=32)] = None,
     action: Annotated[str | None, Query(max_length=64)] = None,
     by: Annotated[str | None, Query(max_length=128, description="Actor id.")] = None,
-    since: datetime | None = None,
-    until: Annotated[datetime | None, Query(description="Events before this time.")] = None,
-    after: Annotated[int, Query(ge=0, description="Return events after this seq.")] = 0,
+    since: Annotated[AwareDatetime | None, Query(
+        description="Events from this time (ISO 8601 with a UTC offset).")] = None,
+    until: Annotated[AwareDatetime | None, Query(
+        description="Events before this time (ISO 8601 with a UTC offset).")] = None,
+    after: Annotated[int, Query(ge=0, le=MAX_SEQ,
+                                description="Return events after this seq.")] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     format: Annotated[Literal["json", "csv"], Query()] = "json",
 ) -> list[EventView] | StreamingResponse:
@@ -78,7 +82,7 @@ def _csv(found: list[EventView]) -> Iterator[str]:
 @router.get("/checkpoints")
 def checkpoints(
     instance: InstanceDep, actor: Compliance,
-    after: Annotated[int, Query(ge=0, description="Checkpoints of larger trees.")] = 0,
+    after: Annotated[int, Query(ge=0, le=MAX_SEQ, description="Checkpoints of larger trees.")] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[CheckpointOut]:
     """The log's signed checkpoints (RFC 6962 tree size and root, Ed25519 signature over

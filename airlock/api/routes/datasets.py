@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from functools import partial
 from typing import Annotated, Any, BinaryIO, TypeVar, cast
 
 import anyio.to_thread
 from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request, status
 from fastapi.responses import Response, StreamingResponse
 from sqlalchemy import select
+from starlette.requests import ClientDisconnect
 
 from airlock.anonymisation import anonymise_if_allowed, contact_sheet
-from airlock.api.body import AsyncBodyReader
+from airlock.api.body import AsyncBodyReader, BodyTooSlowError
 from airlock.api.deps import DatasetAccess, InstanceDep, Requires, tenant_scope
 from airlock.api.problems import Problem
 from airlock.api.schemas import DatasetOut
+from airlock.api.uploads import UploadGateDep
 from airlock.auth import approver_of
 from airlock.instance import Instance
 from airlock.permissions import Permission
@@ -30,6 +33,7 @@ from catalog import (
     Dataset,
     DatasetReport,
     DatasetState,
+    NoReportError,
     Role,
     get_dataset,
     live_copies,
@@ -48,9 +52,14 @@ log = logging.getLogger("airlock.intake")
 
 
 @router.post("", status_code=status.HTTP_202_ACCEPTED, openapi_extra={
-    "requestBody": {"required": True, "content": {"application/octet-stream": {}}}})
+    "requestBody": {"required": True, "content": {"application/octet-stream": {}}}},
+    responses={408: {"description": "The body stalled or trickled; nothing was kept."},
+               413: {"description": "Over AIRLOCK_MAX_UPLOAD_BYTES; nothing was kept."},
+               429: {"description": "Too many uploads in flight (token, tenant or service); "
+                                    "see Retry-After."},
+               503: {"description": "The vault cannot be written."}})
 async def upload(request: Request, background: BackgroundTasks, instance: InstanceDep,
-                 actor: Uploader,
+                 actor: Uploader, gate: UploadGateDep,
                  contract: Annotated[str, Query(max_length=140,
                                                 description="Contract id, name or name@v.")],
                  ) -> DatasetOut:
@@ -66,13 +75,24 @@ async def upload(request: Request, background: BackgroundTasks, instance: Instan
             return resolve_contract(session, contract, actor.tenant_id)
 
     found = await anyio.to_thread.run_sync(resolve)
-    try:
-        dataset = await anyio.to_thread.run_sync(
-            receive_upload, instance.transactions(actor), instance.vault, found,
-            cast(BinaryIO, AsyncBodyReader(request.stream())), limit)
-    except UploadTooLargeError as exc:
-        raise Problem(413, str(exc)) from None
-    background.add_task(validate_in_background, instance, actor, dataset.id)
+    settings = instance.settings
+    body = AsyncBodyReader(request.stream(), settings.upload_read_timeout_seconds,
+                           settings.upload_min_bytes_per_second)
+    with gate.admit(actor, found.tenant_id):
+        try:
+            dataset = await anyio.to_thread.run_sync(
+                receive_upload, instance.transactions(actor), instance.vault, found,
+                cast(BinaryIO, body), limit, limiter=gate.threads)
+        except UploadTooLargeError as exc:
+            raise Problem(413, str(exc)) from None
+        except ClientDisconnect:
+            raise Problem(400, "the client left before the upload ended; nothing was kept",
+                          headers={"Connection": "close"}) from None
+        except BodyTooSlowError as exc:
+            raise Problem(408, f"{exc}; the upload was aborted and nothing was kept",
+                          headers={"Connection": "close"}) from None
+    background.add_task(partial(anyio.to_thread.run_sync, limiter=gate.validations),
+                        validate_in_background, instance, actor, dataset.id)
     return DatasetOut.model_validate(dataset)
 
 
@@ -121,11 +141,12 @@ ReportRecord = TypeVar("ReportRecord", DatasetReport, AnonymisationReportRecord)
 
 
 def _report_body(instance: Instance, dataset_id: str, record: type[ReportRecord],
-                 missing: str) -> dict[str, Any]:
+                 what: str) -> dict[str, Any]:
     with instance.reading() as session:
+        state = get_dataset(session, dataset_id).state
         body = open_report(instance.vault, session, record, dataset_id)
     if body is None:
-        raise Problem(404, f"dataset {dataset_id} {missing}")
+        raise NoReportError(what, dataset_id, state)
     return body
 
 
@@ -133,8 +154,7 @@ def _report_body(instance: Instance, dataset_id: str, record: type[ReportRecord]
 def report(dataset_id: str, instance: InstanceDep, actor: ReportReader) -> ValidationReport:
     """The validation report: every problem with its place and rule, never label content."""
     return ValidationReport.model_validate(_report_body(
-        instance, dataset_id, DatasetReport,
-        "has no report yet (state: validation pending)"))
+        instance, dataset_id, DatasetReport, "validation report"))
 
 
 @router.get("/{dataset_id}/anonymisation-report")
@@ -142,8 +162,7 @@ def anonymisation_report(dataset_id: str, instance: InstanceDep,
                          actor: ReportReader) -> AnonymisationReport:
     """What the anonymisation replaced: counts per entity type, field and operator."""
     return AnonymisationReport.model_validate(_report_body(
-        instance, dataset_id, AnonymisationReportRecord,
-        "has not been anonymised"))
+        instance, dataset_id, AnonymisationReportRecord, "anonymisation report"))
 
 
 @router.get("/{dataset_id}/preview", response_class=Response, responses={

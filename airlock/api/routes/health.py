@@ -6,12 +6,14 @@ from importlib.metadata import version
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
+from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from airlock.api.deps import InstanceDep, Requires
 from airlock.api.problems import Problem
 from airlock.api.schemas import Health, Identity
 from airlock.permissions import Permission
+from airlock.readiness import Readiness, readiness
 from audit import Actor
 
 router = APIRouter(prefix="/v1", tags=["health"])
@@ -19,13 +21,26 @@ router = APIRouter(prefix="/v1", tags=["health"])
 
 @router.get("/health")
 def health(instance: InstanceDep) -> Health:
-    """No authentication: for load balancers and `make run`."""
+    """Liveness, with no authentication (load balancers, `make run`). A read: it never
+    waits on a write in progress."""
     try:
-        with instance.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
+        with instance.reading() as session:
+            session.execute(text("SELECT 1"))
     except Exception as exc:
         raise Problem(503, "the database is unreachable") from exc
-    return Health(status="ok", database=instance.engine.dialect.name, version=version("airlock"))
+    return Health(status="ok", database=instance.read_engine.dialect.name,
+                  version=version("airlock"))
+
+
+@router.get("/ready", response_model=Readiness, responses={503: {"model": Readiness,
+                                       "description": "The database or the vault is down."}})
+def ready(instance: InstanceDep) -> JSONResponse:
+    """Readiness, with no authentication: the database, the vault (writable now) and the
+    queue of datasets waiting for validation or anonymisation, each on its own. 503 when
+    the database or the vault is down."""
+    found = readiness(instance)
+    return JSONResponse(found.model_dump(), status_code=200 if found.ready else 503,
+                        headers={"Cache-Control": "no-store"})
 
 
 @router.get("/whoami")
