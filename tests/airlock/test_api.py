@@ -104,6 +104,20 @@ def test_audit_events_filter_and_page(client: TestClient, world: World) -> None:
     assert verified["intact"] is True
 
 
+def test_audit_events_filter_by_outcome(client: TestClient, world: World) -> None:
+    headers = world.auth("compliance")
+    assert client.get("/v1/audit/events", headers=world.auth("client")).status_code == 403
+    denied = client.get("/v1/audit/events", headers=headers,
+                        params={"outcome": "denied", "limit": 1000}).json()
+    assert denied and {e["outcome"] for e in denied} == {"denied"}
+    assert denied[-1]["action"] == "access.denied"
+    successes = client.get("/v1/audit/events", headers=headers,
+                           params={"outcome": "success", "limit": 1000}).json()
+    assert successes and {e["outcome"] for e in successes} == {"success"}
+    assert client.get("/v1/audit/events", headers=headers,
+                      params={"outcome": "maybe"}).status_code == 422
+
+
 def test_unexpected_errors_are_problem_documents(instance: Instance) -> None:
     app = create_app(instance)
 

@@ -7,7 +7,6 @@ import io
 import json
 from collections.abc import Iterator
 from contextlib import suppress
-from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
@@ -17,7 +16,7 @@ from sqlalchemy import select
 
 from airlock.api.deps import InstanceDep, Requires
 from airlock.permissions import Permission
-from audit import Actor, ChainVerification, EventFilter, EventView, find_events
+from audit import Actor, ChainVerification, EventFilter, EventView, Outcome, find_events
 from audit.chain import format_time
 from audit.events import AuditVerified
 from audit.log import HeadMissingError
@@ -46,6 +45,8 @@ def events(
     dataset: Annotated[str | None, Query(max_length=32)] = None,
     action: Annotated[str | None, Query(max_length=64)] = None,
     by: Annotated[str | None, Query(max_length=128, description="Actor id.")] = None,
+    outcome: Annotated[Outcome | None, Query(
+        description="`success`, `denied` or `failure`.")] = None,
     since: Annotated[AwareDatetime | None, Query(
         description="Events from this time (ISO 8601 with a UTC offset).")] = None,
     until: Annotated[AwareDatetime | None, Query(
@@ -57,7 +58,7 @@ def events(
 ) -> list[EventView] | StreamingResponse:
     """Events in sequence order; page with `after` = the last `seq` received."""
     flt = EventFilter(tenant_id=tenant, dataset_id=dataset, action=action, actor=by,
-                      since=since, until=until, after_seq=after, limit=limit)
+                      outcome=outcome, since=since, until=until, after_seq=after, limit=limit)
     with instance.reading() as session:
         found = list(find_events(session, flt))
     if format == "csv":
