@@ -1,5 +1,6 @@
 """The hostile corpus, end to end through the HTTP API: each upload gives its precise
-problem, and a rejected upload leaves nothing behind (no object, no key, no item)."""
+problem, and a rejected upload leaves nothing behind: no object or item at once, and no
+key once the sweep has purged it (due at once)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from sqlalchemy import func, select
 from airlock.admin import create_token, new_tenant
 from airlock.api.app import create_app
 from airlock.instance import Instance
+from airlock.retention_jobs import sweeper
 from audit import SYSTEM
 from catalog import DataKeyRecord, Dataset, DatasetState, Item, Role, StoredCopy
 from intake import add_contract
@@ -48,6 +50,8 @@ def upload(instance: Instance) -> Iterator[Callable[[bytes, str], dict[str, obje
 
 
 def _left_behind(instance: Instance, dataset_id: str) -> list[str]:
+    """What a rejection left; the key stays until the purge, which the sweep runs at once."""
+    assert [e.dataset_id for e in sweeper(instance).run().entries] == [dataset_id]
     with instance.reading() as session:
         dataset = session.get(Dataset, dataset_id)
         key = session.get(DataKeyRecord, dataset_id)
@@ -55,7 +59,7 @@ def _left_behind(instance: Instance, dataset_id: str) -> list[str]:
             StoredCopy.dataset_id == dataset_id, StoredCopy.deleted_at.is_(None))).scalar_one()
         items = session.execute(select(func.count()).select_from(Item).where(
             Item.dataset_id == dataset_id)).scalar_one()
-    assert dataset is not None and dataset.state is DatasetState.REJECTED
+    assert dataset is not None and dataset.state is DatasetState.PURGED
     left = instance.object_store.list_dataset(dataset_id)
     if key is None or key.wrapped is not None:
         left.append("data key")
