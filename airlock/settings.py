@@ -60,6 +60,16 @@ class Settings(BaseSettings):
         description="Slowest average rate an upload may keep once it has run for "
                     "`AIRLOCK_UPLOAD_READ_TIMEOUT_SECONDS`; slower is aborted with 408 "
                     "(0: no minimum).")
+    pii_max_per_token: int = Field(
+        default=2, ge=1, le=1000,
+        description="`/v1/pii` requests one token may have running; more get 429.")
+    pii_max_per_tenant: int = Field(
+        default=4, ge=1, le=1000,
+        description="`/v1/pii` requests one tenant's tokens may have running together.")
+    pii_max_concurrent: int = Field(
+        default=16, ge=1, le=1000,
+        description="`/v1/pii` requests the service takes at once; they run one per CPU on "
+                    "threads of their own, apart from other requests'; more get 429.")
     unpack_max_entries: int = Field(default=200_000, ge=1,
                                     description="Most files an upload's archive may hold.")
     unpack_max_ratio: float = Field(

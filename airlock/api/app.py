@@ -14,6 +14,7 @@ from airlock.api.auth_failures import (
     record_closed,
     record_periodically,
 )
+from airlock.api.gates import make_gates
 from airlock.api.limits import BodySizeLimit
 from airlock.api.problems import install_problem_handlers
 from airlock.api.routes import (
@@ -28,7 +29,6 @@ from airlock.api.routes import (
     tokens,
     training,
 )
-from airlock.api.uploads import UploadGate
 from airlock.instance import Instance
 
 
@@ -52,7 +52,7 @@ def create_app(instance: Instance) -> FastAPI:
     app.state.instance = instance
     app.state.auth_failures = FailedAuthentications(
         instance.settings.auth_failure_window_seconds, instance.settings.auth_failure_limit)
-    app.state.uploads = UploadGate(instance.settings)
+    app.state.gates = make_gates(instance.settings)
     install_problem_handlers(app)
     for module in (health, tenants, tokens, contracts, datasets, training, holds, certificates,
                    pii, audit):

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from airlock.instance import Instance
-from audit import SYSTEM
+from audit import SYSTEM, Actor
 from catalog import Contract
 from intake import receive_upload
 from tests.airlock.conftest import World
@@ -72,3 +72,22 @@ def test_an_unwritable_vault_answers_503(client: TestClient, world: World,
     assert response.headers["Retry-After"] == "30"
     assert "storage is unavailable" in response.json()["detail"]
     assert str(instance.settings.home) not in response.text
+
+
+def test_text_requests_are_capped_per_token(client: TestClient, world: World) -> None:
+    """`/v1/pii` runs the models on threads of its own; a token past its cap gets 429
+    before any work, and other tokens go on."""
+    gates = client.app.state.gates  # type: ignore[attr-defined]
+    token_id = world.tokens["client"].split("_")[1]  # alk_<id>_<secret>
+    holder = Actor(id=f"token:{token_id}", role="client", tenant_id=world.own_tenant)
+    body = {"texts": ["张三的电话是13412342782"]}
+    with gates.pii.admit(holder, world.own_tenant), gates.pii.admit(holder, world.own_tenant):
+        busy = client.post("/v1/pii/anonymize", headers=world.auth("client"), json=body)
+        other = client.post("/v1/pii/analyze", headers=world.auth("operator"), json=body)
+    assert busy.status_code == 429, busy.text
+    assert busy.headers["Retry-After"] == "1"
+    assert "this token has 2 text requests in flight" in busy.json()["detail"]
+    assert other.status_code == 200
+    again = client.post("/v1/pii/anonymize", headers=world.auth("client"), json=body)
+    assert again.status_code == 200
+    assert "13412342782" not in again.text

@@ -16,9 +16,9 @@ from starlette.requests import ClientDisconnect
 from airlock.anonymisation import anonymise_if_allowed, contact_sheet
 from airlock.api.body import AsyncBodyReader, BodyTooSlowError
 from airlock.api.deps import DatasetAccess, InstanceDep, Requires, tenant_scope
+from airlock.api.gates import GatesDep
 from airlock.api.problems import Problem
 from airlock.api.schemas import DatasetOut
-from airlock.api.uploads import UploadGateDep
 from airlock.auth import approver_of
 from airlock.instance import Instance
 from airlock.permissions import Permission
@@ -59,7 +59,7 @@ log = logging.getLogger("airlock.intake")
                                     "see Retry-After."},
                503: {"description": "The vault cannot be written."}})
 async def upload(request: Request, background: BackgroundTasks, instance: InstanceDep,
-                 actor: Uploader, gate: UploadGateDep,
+                 actor: Uploader, gates: GatesDep,
                  contract: Annotated[str, Query(max_length=140,
                                                 description="Contract id, name or name@v.")],
                  ) -> DatasetOut:
@@ -78,11 +78,11 @@ async def upload(request: Request, background: BackgroundTasks, instance: Instan
     settings = instance.settings
     body = AsyncBodyReader(request.stream(), settings.upload_read_timeout_seconds,
                            settings.upload_min_bytes_per_second)
-    with gate.admit(actor, found.tenant_id):
+    with gates.uploads.admit(actor, found.tenant_id):
         try:
             dataset = await anyio.to_thread.run_sync(
                 receive_upload, instance.transactions(actor), instance.vault, found,
-                cast(BinaryIO, body), limit, limiter=gate.threads)
+                cast(BinaryIO, body), limit, limiter=gates.uploads.threads)
         except UploadTooLargeError as exc:
             raise Problem(413, str(exc)) from None
         except ClientDisconnect:
@@ -91,7 +91,7 @@ async def upload(request: Request, background: BackgroundTasks, instance: Instan
         except BodyTooSlowError as exc:
             raise Problem(408, f"{exc}; the upload was aborted and nothing was kept",
                           headers={"Connection": "close"}) from None
-    background.add_task(partial(anyio.to_thread.run_sync, limiter=gate.validations),
+    background.add_task(partial(anyio.to_thread.run_sync, limiter=gates.validations),
                         validate_in_background, instance, actor, dataset.id)
     return DatasetOut.model_validate(dataset)
 

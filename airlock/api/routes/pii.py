@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import anyio.to_thread
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
 from airlock.api.deps import Requires
+from airlock.api.gates import GatesDep
 from airlock.permissions import Permission
 from airlock.pii_engine import shared_engine
 from anonymize.operators import anonymizer_engine
@@ -22,6 +23,9 @@ router = APIRouter(prefix="/v1/pii", tags=["pii"])
 User = Annotated[Actor, Depends(Requires(Permission.PII_ANALYZE))]
 MAX_TEXTS = 100
 MAX_TEXT_CHARS = 10_000
+BUSY: dict[int | str, dict[str, Any]] = {
+    429: {"description": "Too many text requests of this token, its tenant or in all: the "
+                         "models run on threads of their own (see `Retry-After`)."}}
 
 
 class TextsIn(BaseModel):
@@ -61,16 +65,18 @@ class Anonymized(BaseModel):
     changes: list[Change]
 
 
-@router.post("/analyze")
-async def analyze(body: TextsIn, actor: User) -> list[Analysed]:
+@router.post("/analyze", responses=BUSY)
+async def analyze(body: TextsIn, actor: User, gates: GatesDep) -> list[Analysed]:
     """Entities per text, in order (code-point offsets, end exclusive)."""
-    found = await anyio.to_thread.run_sync(shared_engine().detect, body.texts, body.language)
+    with gates.pii.admit(actor, actor.tenant_id):
+        found = await anyio.to_thread.run_sync(shared_engine().detect, body.texts,
+                                               body.language, limiter=gates.pii.threads)
     return [Analysed(entities=[Entity(type=d.type, start=d.start, end=d.end, score=d.score)
                                for d in detections]) for detections in found]
 
 
-@router.post("/anonymize")
-async def anonymize(body: AnonymizeIn, actor: User) -> list[Anonymized]:
+@router.post("/anonymize", responses=BUSY)
+async def anonymize(body: AnonymizeIn, actor: User, gates: GatesDep) -> list[Anonymized]:
     """Each text with its personal data replaced (default policy: 张某 / "S.", masked
     identifiers, addresses to the city, dates to the year, [TYPE] for the rest)."""
     policy = build_policy(body.operators, os.urandom(32))
@@ -81,4 +87,5 @@ async def anonymize(body: AnonymizeIn, actor: User) -> list[Anonymized]:
             Change(type=c.type, operator=c.operator, start=c.start, end=c.end)
             for c in r.replacements]) for r in rewriter.rewrite(body.texts)]
 
-    return await anyio.to_thread.run_sync(run)
+    with gates.pii.admit(actor, actor.tenant_id):
+        return await anyio.to_thread.run_sync(run, limiter=gates.pii.threads)
