@@ -17,10 +17,22 @@ import pytest
 AIRLOCK = str(Path(sys.executable).parent / "airlock")
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def wait_for_health(url: str, seconds: float = 60) -> None:
+    """Until `airlock serve` at `url` answers its health check; fails the test if not."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/v1/health", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.2)
+    pytest.fail("server did not come up")
 
 
 @pytest.fixture
@@ -41,22 +53,14 @@ def server(env: dict[str, str], tmp_path: Path) -> Iterator[tuple[str, str]]:
     assert init.returncode == 0, init.stderr
     token = re.search(r"alk_\S+", init.stdout)
     assert token is not None
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "server.log"
     with log.open("w") as sink:  # a file, not a pipe: a full pipe would block the server
         proc = subprocess.Popen([AIRLOCK, "serve", "--port", str(port)], env=env,
                                 stdout=sink, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{url}/v1/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("server did not come up")
+        wait_for_health(url)
         yield url, token.group(0)
     finally:
         proc.terminate()

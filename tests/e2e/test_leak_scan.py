@@ -29,8 +29,7 @@ from sqlalchemy import Engine, select
 
 from catalog import Base, make_engine
 from intake.contract import Layout
-from tests.e2e.conftest import AIRLOCK, airlock
-from tests.e2e.conftest import _free_port as free_port
+from tests.e2e.conftest import AIRLOCK, airlock, free_port, wait_for_health
 from tests.intake.datasets import CONTRACTS, IMAGES_DIR, image, pack
 from tests.intake.labels import samples
 
@@ -151,13 +150,7 @@ def server(env: dict[str, str], tmp_path: Path, database_url: str) -> Iterator[S
     catalog = make_engine(database_url, writer=False)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{url}/v1/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
+        wait_for_health(url)
         yield Server(url, admin, Scan(home, log, catalog))
     finally:
         catalog.dispose()
