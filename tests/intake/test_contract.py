@@ -13,7 +13,9 @@ MINIMAL = "name: c1\npurpose: model training\nlayout: {kind: class_folders}\n"
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
 def test_examples_are_valid(path: Path) -> None:
     rules = parse_contract(path.read_text(), path.name)
-    assert rules.purpose
+    # Inside a folded block a `#` is text: a comment there became part of the purpose,
+    # which training then had to declare word for word.
+    assert rules.purpose and "#" not in rules.purpose
 
 
 def test_every_layout_has_an_example() -> None:
