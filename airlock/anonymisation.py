@@ -1,4 +1,4 @@
-"""Anonymisation work: from a contract to a plan, and the runs the service owes.
+"""Anonymisation work: from a contract to a plan, and the run the pipeline's step calls.
 
 A validated dataset is anonymised right after validation. The pieces meet here, in the
 composition root: intake's unpacker reads the raw copy, anonymize rewrites labels and
@@ -7,10 +7,7 @@ redacts images with this process's models.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterator
-
-from sqlalchemy import select
 
 from airlock.image_models import image_plan, image_redactor
 from airlock.instance import Instance
@@ -26,15 +23,12 @@ from anonymize.dataset import (
 )
 from anonymize.dataset.job import OpenRaw
 from audit import Actor
-from catalog import Contract, CopyKind, Dataset, DatasetState, get_dataset, live_copies
+from catalog import Contract, CopyKind, get_dataset, live_copies
 from catalog.errors import ConflictError
 from intake import ContractRules, Problems, contract_rules
 from intake.contract import ImageHandling
 from intake.labels.paths import join
 from intake.unpack import UnpackLimits, iter_entries
-
-log = logging.getLogger("airlock.anonymise")
-WORKER = Actor(id="airlock-anonymiser", role="system")
 
 
 def plan_for(rules: ContractRules) -> DatasetPlan:
@@ -71,29 +65,19 @@ def _unpacker(limits: UnpackLimits) -> Callable[[OpenRaw, int], Iterator[SourceE
     return unpack
 
 
-def _state_and_rules(instance: Instance, dataset_id: str) -> tuple[DatasetState, ContractRules]:
+def _rules(instance: Instance, dataset_id: str) -> ContractRules:
     with instance.reading() as session:
         dataset = get_dataset(session, dataset_id)
         contract = session.get(Contract, dataset.contract_id) if dataset.contract_id else None
         if contract is None:
             raise ConflictError(f"dataset {dataset_id} has no contract")
-        return dataset.state, contract_rules(contract)
+        return contract_rules(contract)
 
 
 def anonymise(instance: Instance, actor: Actor, dataset_id: str,
               on_item: Callable[[int], None] | None = None) -> AnonymisationReport:
-    return _run(instance, actor, dataset_id, _state_and_rules(instance, dataset_id)[1],
-                on_item)
-
-
-def anonymise_if_allowed(instance: Instance, actor: Actor, dataset_id: str,
-                         on_item: Callable[[int], None] | None = None,
-                         ) -> AnonymisationReport | None:
-    """Anonymise a dataset that validation just accepted."""
-    state, rules = _state_and_rules(instance, dataset_id)
-    if state is not DatasetState.VALIDATED:
-        return None
-    return _run(instance, actor, dataset_id, rules, on_item)
+    """Anonymise a validated dataset (or resume an interrupted run); the pipeline's step."""
+    return _run(instance, actor, dataset_id, _rules(instance, dataset_id), on_item)
 
 
 def _run(instance: Instance, actor: Actor, dataset_id: str, rules: ContractRules,
@@ -122,24 +106,3 @@ def contact_sheet(instance: Instance, dataset_id: str) -> bytes | None:
         key = instance.vault.data_key(session, dataset_id)
     with instance.vault.store.open(key, dataset_id, sheets[-1].id) as plaintext:
         return plaintext.read(PREVIEW_LIMIT)
-
-
-def pending_anonymisations(instance: Instance) -> list[str]:
-    """Interrupted runs, and validated datasets not yet anonymised."""
-    with instance.reading() as session:
-        return list(session.scalars(
-            select(Dataset.id)
-            .where(Dataset.contract_id.is_not(None),
-                   Dataset.state.in_([DatasetState.VALIDATED, DatasetState.ANONYMISING]))
-            .order_by(Dataset.created_at)))
-
-
-def resume_anonymisations(instance: Instance) -> int:
-    done = 0
-    for dataset_id in pending_anonymisations(instance):
-        try:
-            anonymise(instance, WORKER, dataset_id)
-            done += 1
-        except Exception:
-            log.exception("anonymising dataset %s failed", dataset_id)
-    return done

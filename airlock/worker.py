@@ -1,27 +1,23 @@
-"""The worker: the retention sweep on a cron schedule and, between sweeps, the queue of
-uploads to validate and datasets to anonymise that no request finished (a server stopped or
-died mid-way). Several workers may share one database: the sweep lock lets one sweep run at
-a time, and validation and anonymisation refuse to finish what another run finished."""
+"""The worker: the retention sweep on a cron schedule and, between sweeps, the pipeline's
+queue: uploads to validate and datasets to anonymise that no request finished (a server
+stopped or died mid-way). Several workers may share one database: the sweep lock lets one
+sweep run at a time, and validation and anonymisation refuse to finish what another run
+finished."""
 
 from __future__ import annotations
 
 import logging
 import threading
 import time
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from croniter import CroniterError, croniter
 
-from airlock.anonymisation import WORKER as ANONYMISER
-from airlock.anonymisation import anonymise, pending_anonymisations
 from airlock.instance import Instance
+from airlock.pipeline import Pipeline, log_failure
 from airlock.retention_jobs import sweeper, utc_now
-from airlock.validation_jobs import WORKER as VALIDATOR
-from airlock.validation_jobs import pending_validations
-from intake import validate_dataset
 from retention.due import Clock
 from retention.sweep import Action
 
@@ -29,8 +25,6 @@ log = logging.getLogger("airlock.worker")
 
 STEP_SECONDS = 0.5
 """The longest single sleep: a stop request is seen within this."""
-FIRST_RETRY = timedelta(minutes=1)
-LONGEST_RETRY = timedelta(hours=1)
 
 
 def first_fire_after(schedule: str, moment: datetime) -> datetime:
@@ -46,35 +40,6 @@ def check_schedule(schedule: str, now: datetime) -> None:
             f"AIRLOCK_RETENTION_SCHEDULE {schedule!r} is not a usable cron expression ({exc}); "
             "five fields, e.g. '0 * * * *' for hourly, or six with seconds last, e.g. "
             "'0 * * * * */30' for every 30 seconds") from None
-
-
-def log_failure(what: str, exc: Exception) -> None:
-    """The exception's class and where it was raised, never its message: messages can quote
-    data (SQL parameters, archive entry names) that may be personal."""
-    kind = f"{type(exc).__module__}.{type(exc).__qualname__}"
-    where = "".join(traceback.format_tb(exc.__traceback__)).rstrip()
-    log.error("%s failed: %s\n%s", what, kind, where)
-
-
-@dataclass
-class Retries:
-    """A dataset whose processing failed waits before its next try, twice as long each time
-    (one minute to one hour): one that always fails would otherwise be reworked, and its
-    trace logged, at every poll."""
-
-    waits: dict[str, tuple[timedelta, datetime]] = field(default_factory=dict)
-
-    def due(self, dataset_id: str, now: datetime) -> bool:
-        waiting = self.waits.get(dataset_id)
-        return waiting is None or now >= waiting[1]
-
-    def failed(self, dataset_id: str, now: datetime) -> None:
-        previous = self.waits.get(dataset_id)
-        wait = min(previous[0] * 2, LONGEST_RETRY) if previous else FIRST_RETRY
-        self.waits[dataset_id] = (wait, now + wait)
-
-    def succeeded(self, dataset_id: str) -> None:
-        self.waits.pop(dataset_id, None)
 
 
 @dataclass
@@ -94,10 +59,12 @@ class Worker:
     poll_seconds: float
     clock: Clock = utc_now
     sleep: Callable[[float], None] = time.sleep
-    retries: Retries = field(default_factory=Retries, init=False, repr=False)
+    pipeline: Pipeline = field(init=False, repr=False)
+    """Its retry policy spaces the tries of a dataset that keeps failing."""
 
     def __post_init__(self) -> None:
         check_schedule(self.schedule, self.clock())
+        self.pipeline = Pipeline(self.instance, clock=self.clock)
 
     def next_sweep_after(self, moment: datetime) -> datetime:
         return first_fire_after(self.schedule, moment)
@@ -161,51 +128,24 @@ class Worker:
         return not failed
 
     def process_queue(self, interrupted: Callable[[], bool]) -> QueuePass | None:
-        """Validate every pending upload, then anonymise every validated dataset (those just
-        validated included), checking `interrupted` before each. None if the queue could not
-        be read (logged)."""
+        """Advance every dataset the pipeline has work for (an interrupted step is recorded,
+        then resumed), checking `interrupted` before each. None if the queue could not be
+        read (logged)."""
         try:
-            validated, failed, cut = self._drain(pending_validations(self.instance),
-                                                 "validating", self._validate, interrupted)
-            anonymised = 0
-            if not cut:
-                anonymised, failed_after, cut = self._drain(
-                    pending_anonymisations(self.instance), "anonymising", self._anonymise,
-                    interrupted)
-                failed += failed_after
+            pending = self.pipeline.pending()
         except Exception as exc:
             log_failure("reading the queue", exc)
             return None
-        if validated or anonymised or failed:
-            log.info("queue: %d validated, %d anonymised, %d failed", validated, anonymised,
-                     failed)
-        return QueuePass(validated, anonymised, failed, cut)
-
-    def _drain(self, dataset_ids: list[str], what: str, work: Callable[[str], None],
-               interrupted: Callable[[], bool]) -> tuple[int, int, bool]:
-        """(succeeded, failed, interrupted). A failure is logged and retried later."""
-        succeeded = failed = 0
-        for dataset_id in dataset_ids:
+        done = QueuePass()
+        for dataset_id in pending:
             if interrupted():
-                return succeeded, failed, True
-            if not self.retries.due(dataset_id, self.clock()):
-                continue
-            try:
-                work(dataset_id)
-            except Exception as exc:
-                log_failure(f"{what} dataset {dataset_id}", exc)
-                self.retries.failed(dataset_id, self.clock())
-                failed += 1
-            else:
-                self.retries.succeeded(dataset_id)
-                succeeded += 1
-        return succeeded, failed, False
-
-    def _validate(self, dataset_id: str) -> None:
-        report = validate_dataset(self.instance.transactions(VALIDATOR), self.instance.vault,
-                                  dataset_id, self.instance.validation_options())
-        log.info("dataset %s validated: %s", dataset_id, report.outcome)
-
-    def _anonymise(self, dataset_id: str) -> None:
-        anonymise(self.instance, ANONYMISER, dataset_id)
-        log.info("dataset %s anonymised: ready", dataset_id)
+                done.interrupted = True
+                break
+            advanced = self.pipeline.drive(dataset_id)
+            done.validated += advanced.validation is not None
+            done.anonymised += advanced.anonymisation is not None
+            done.failed += advanced.failed is not None
+        if done.validated or done.anonymised or done.failed:
+            log.info("queue: %d validated, %d anonymised, %d failed", done.validated,
+                     done.anonymised, done.failed)
+        return done

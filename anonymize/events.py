@@ -51,6 +51,19 @@ class AnonymisationFailed(AuditEvent):
     reason: Name
 
 
+class AnonymisationInterrupted(AuditEvent):
+    """An anonymisation found unfinished (the process stopped or died during it), recorded
+    by the pipeline at start-up or by the worker before it runs the anonymisation again
+    (`then`: resumed) or gives the dataset up (`then`: abandoned)."""
+
+    action: ClassVar[str] = "dataset.anonymisation_interrupted"
+    outcome: ClassVar[Outcome] = Outcome.FAILURE
+    tenant: Id
+    dataset: Id
+    step: Name
+    then: Name
+
+
 class MappingRead(AuditEvent):
     """The re-identification mapping of a de-identified dataset was read. The event's actor
     is the reidentifier token; `approved_by` is the compliance officer who approved it."""
@@ -66,5 +79,6 @@ ANONYMISE_EVENTS: tuple[type[AuditEvent], ...] = (
     AnonymisationStarted,
     DatasetAnonymised,
     AnonymisationFailed,
+    AnonymisationInterrupted,
     MappingRead,
 )

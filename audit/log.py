@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -50,7 +52,7 @@ class AuditLog:
             dataset_id=event.dataset_id(),
             object_ids=event.object_ids(),
             outcome=(outcome or event.outcome).value,
-            details=event.details(),
+            details=_details(event, actor),
             prev_hash=head.hash,
         )
         record.hash = link_hash(record)
@@ -60,3 +62,10 @@ class AuditLog:
         self.head = head
         self._session.flush()
         return record
+
+
+def _details(event: AuditEvent, actor: Actor) -> dict[str, Any]:
+    details = event.details()
+    if actor.on_behalf_of is not None:
+        details["on_behalf_of"] = actor.on_behalf_of
+    return details

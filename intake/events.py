@@ -68,10 +68,24 @@ class DatasetRejected(AuditEvent):
     copies_purged: Count
 
 
+class ValidationInterrupted(AuditEvent):
+    """A validation found unfinished (the process stopped or died during it), recorded by
+    the pipeline at start-up or by the worker before it runs the validation again (`then`:
+    resumed) or gives the dataset up (`then`: abandoned)."""
+
+    action: ClassVar[str] = "dataset.validation_interrupted"
+    outcome: ClassVar[Outcome] = Outcome.FAILURE
+    tenant: Id
+    dataset: Id
+    step: Name
+    then: Name
+
+
 INTAKE_EVENTS: tuple[type[AuditEvent], ...] = (
     ContractAdded,
     UploadReceived,
     UploadFailed,
     DatasetValidated,
     DatasetRejected,
+    ValidationInterrupted,
 )

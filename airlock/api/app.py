@@ -30,9 +30,11 @@ from airlock.api.routes import (
     training,
 )
 from airlock.instance import Instance
+from airlock.pipeline import Pipeline
 
 
-def create_app(instance: Instance) -> FastAPI:
+def create_app(instance: Instance, pipeline: Pipeline | None = None) -> FastAPI:
+    """`pipeline`: the one `serve` resumes interrupted work with, so both share its runs."""
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         instance.check_ready()
@@ -50,6 +52,7 @@ def create_app(instance: Instance) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.instance = instance
+    app.state.pipeline = pipeline or Pipeline(instance)
     app.state.auth_failures = FailedAuthentications(
         instance.settings.auth_failure_window_seconds, instance.settings.auth_failure_limit)
     app.state.gates = make_gates(instance.settings)

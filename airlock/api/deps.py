@@ -12,6 +12,7 @@ from airlock.api.problems import Problem
 from airlock.auth import AuthenticationError, authenticate
 from airlock.instance import Instance
 from airlock.permissions import Permission, allows
+from airlock.pipeline import Pipeline
 from audit import Actor, Outcome
 from audit.events import AccessDenied
 from catalog import NotFoundError, get_dataset
@@ -25,6 +26,14 @@ def get_instance(request: Request) -> Instance:
 
 
 InstanceDep = Annotated[Instance, Depends(get_instance)]
+
+
+def get_pipeline(request: Request) -> Pipeline:
+    pipeline: Pipeline = request.app.state.pipeline
+    return pipeline
+
+
+PipelineDep = Annotated[Pipeline, Depends(get_pipeline)]
 
 
 def _route_template(request: Request) -> str:

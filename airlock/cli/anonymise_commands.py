@@ -1,4 +1,4 @@
-"""`airlock anonymise`, and the anonymisation step of `airlock upload`.
+"""`airlock anonymise`, and the progress bars of the pipeline's steps.
 
 The anonymisation modules (Presidio, spaCy, the image models) are imported by the commands
 that run them, not when the command line starts: `airlock image ...` and the other commands
@@ -7,24 +7,24 @@ start in a fraction of the time.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-from airlock.cli.context import local_actor, open_instance
+from airlock.cli.context import open_instance
 from airlock.cli.output import JsonOption, console, errors, print_json
 from airlock.instance import Instance
 from airlock.reports import open_report
 from catalog import AnonymisationReportRecord, NoReportError, NotFoundError, get_dataset
 
 if TYPE_CHECKING:
+    from airlock.pipeline import Step, Watch
     from anonymize.dataset import AnonymisationReport
     from anonymize.dataset.report import ImageSummary
-
-T = TypeVar("T")
 
 
 def anonymise_command(dataset_id: Annotated[str, typer.Argument(help="Dataset id.")],
@@ -32,32 +32,32 @@ def anonymise_command(dataset_id: Annotated[str, typer.Argument(help="Dataset id
     """Anonymise a validated dataset (again, after an interruption): labels and file names
     rewritten, faces and text in the images redacted and their metadata stripped, into the
     `anonymised` copy; the dataset becomes `ready`."""
-    from airlock.anonymisation import anonymise
+    from airlock.pipeline import Pipeline, Step
 
     with open_instance() as instance:
-        report = with_progress(instance, dataset_id, lambda tick: anonymise(
-            instance, local_actor(), dataset_id, on_item=tick))
-    print_report(report, as_json)
+        done = Pipeline(instance).advance(dataset_id, step_progress(instance), only=Step.ANONYMISE)
+    if done.anonymisation is not None:
+        print_report(done.anonymisation, as_json)
 
 
-def after_validation(instance: Instance, dataset_id: str) -> AnonymisationReport | None:
-    """Run by `airlock upload` once validation accepted the dataset."""
-    from airlock.anonymisation import anonymise_if_allowed
+def step_progress(instance: Instance) -> Watch:
+    """The pipeline's steps as progress bars on standard error (when it is a terminal)."""
 
-    return with_progress(instance, dataset_id, lambda tick: anonymise_if_allowed(
-        instance, local_actor(), dataset_id, on_item=tick))
-
-
-def with_progress(instance: Instance, dataset_id: str,
-                  run: Callable[[Callable[[int], None]], T]) -> T:
-    with instance.reading() as session:
-        total = get_dataset(session, dataset_id).item_count
-    progress = Progress("[progress.description]{task.description}", BarColumn(),
-                        MofNCompleteColumn(), TimeRemainingColumn(), console=errors,
-                        transient=True, disable=not errors.is_terminal)
-    with progress:
-        task = progress.add_task("anonymise", total=total)
-        return run(lambda n: progress.advance(task, n))
+    @contextmanager
+    def watch(step: Step, dataset_id: str) -> Iterator[Callable[[int], None]]:
+        files = step.value == "validate"
+        total = None
+        if not files:
+            with instance.reading() as session:
+                total = get_dataset(session, dataset_id).item_count
+        columns = (MofNCompleteColumn(),) if files else (
+            BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+        with Progress("[progress.description]{task.description}", *columns, console=errors,
+                      transient=True, disable=not errors.is_terminal) as progress:
+            task = progress.add_task(step.value, total=total)
+            yield (lambda _n: progress.advance(task, 1)) if files \
+                else (lambda n: progress.advance(task, n))
+    return watch
 
 
 def stored_report(instance: Instance, dataset_id: str) -> AnonymisationReport:

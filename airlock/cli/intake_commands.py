@@ -12,7 +12,6 @@ import typer
 from rich.progress import (
     BarColumn,
     DownloadColumn,
-    MofNCompleteColumn,
     Progress,
     TimeRemainingColumn,
     TransferSpeedColumn,
@@ -20,13 +19,13 @@ from rich.progress import (
 from sqlalchemy.orm import Session
 
 from airlock.api.schemas import ContractAdded, ContractOut, DatasetOut
-from airlock.cli.anonymise_commands import after_validation, stored_report, write_preview
 from airlock.cli.anonymise_commands import print_report as print_anonymisation
+from airlock.cli.anonymise_commands import step_progress, stored_report, write_preview
 from airlock.cli.context import local_actor, open_instance
 from airlock.cli.errors import AirlockGroup
 from airlock.cli.output import JsonOption, console, emit, errors, print_json, print_record
 from airlock.cli.packing import directory_size, tar_stream
-from airlock.instance import Instance
+from airlock.pipeline import Pipeline, Step
 from airlock.reports import open_report
 from catalog import (
     Contract,
@@ -37,7 +36,7 @@ from catalog import (
     list_contracts,
     resolve_contract,
 )
-from intake import ValidationReport, add_contract, receive_upload, validate_dataset
+from intake import ValidationReport, add_contract, receive_upload
 from retention.holds import open_hold
 
 contract_app = typer.Typer(cls=AirlockGroup, help="Add and read contracts.",
@@ -115,20 +114,20 @@ def upload(
                 instance.transactions(local_actor()), instance.vault, found, source,
                 instance.settings.max_upload_bytes,
                 on_progress=lambda n: progress.advance(task, n))
-        report = _validate(instance, dataset.id)
-        anonymised = after_validation(instance, dataset.id) if report.outcome == "accepted" \
-            else None
-    _print_outcome(report, as_json)
-    if anonymised is not None and not as_json:
-        print_anonymisation(anonymised, as_json=False)
+        done = Pipeline(instance).advance(dataset.id, step_progress(instance))
+    if done.validation is not None:
+        _print_outcome(done.validation, as_json)
+    if done.anonymisation is not None and not as_json:
+        print_anonymisation(done.anonymisation, as_json=False)
 
 
 def validate(dataset_id: Annotated[str, typer.Argument(help="Dataset id.")],
              as_json: JsonOption = False) -> None:
     """(Re)run validation of a received dataset (after an interruption)."""
     with open_instance() as instance:
-        report = _validate(instance, dataset_id)
-    _print_outcome(report, as_json)
+        done = Pipeline(instance).advance(dataset_id, step_progress(instance), only=Step.VALIDATE)
+    if done.validation is not None:
+        _print_outcome(done.validation, as_json)
 
 
 def status(dataset_id: Annotated[str, typer.Argument(help="Dataset id.")],
@@ -172,14 +171,6 @@ def report(dataset_id: Annotated[str, typer.Argument(help="Dataset id.")],
     _print_report(body)
 
 
-def _validate(instance: Instance, dataset_id: str) -> ValidationReport:
-    with _progress(files=True) as progress:
-        task = progress.add_task("validate", total=None)
-        return validate_dataset(instance.transactions(local_actor()), instance.vault,
-                                dataset_id, instance.validation_options(),
-                                on_entry=lambda _size: progress.advance(task, 1))
-
-
 @contextmanager
 def _source(path: Path) -> Iterator[BinaryIO]:
     if path.is_dir():
@@ -190,9 +181,8 @@ def _source(path: Path) -> Iterator[BinaryIO]:
             yield stream
 
 
-def _progress(files: bool = False) -> Progress:
-    columns = (MofNCompleteColumn(),) if files else (
-        BarColumn(), DownloadColumn(), TransferSpeedColumn(), TimeRemainingColumn())
+def _progress() -> Progress:
+    columns = (BarColumn(), DownloadColumn(), TransferSpeedColumn(), TimeRemainingColumn())
     return Progress("[progress.description]{task.description}", *columns, console=errors,
                     transient=True, disable=not errors.is_terminal)
 

@@ -100,8 +100,8 @@ def serve(
     from airlock.api.app import create_app
     from airlock.instance import Instance
     from airlock.logs import configure_logging, server_log_config
+    from airlock.pipeline import Pipeline
     from airlock.settings import get_settings
-    from airlock.validation_jobs import resume_work
     from catalog import upgrade
 
     settings = get_settings()
@@ -109,12 +109,13 @@ def serve(
     instance = Instance(settings)
     upgrade(instance.engine, sealer_for=instance.vault.field_cipher_of)
     instance.check_ready()
-    # Validations and anonymisations interrupted by a stop or crash finish in the background.
-    threading.Thread(target=resume_work, args=(instance,), daemon=True,
-                     name="resume-work").start()
+    # Validations and anonymisations interrupted by a stop or crash are recorded as such and
+    # finish in the background, on the pipeline the API's uploads use.
+    pipeline = Pipeline(instance)
+    threading.Thread(target=pipeline.resume, daemon=True, name="resume-work").start()
     bind_host, bind_port = host or settings.host, port or settings.port
     console.print(f"Airlock is serving on http://{bind_host}:{bind_port} "
                   f"(API docs: http://{bind_host}:{bind_port}/docs)")
-    uvicorn.run(create_app(instance), host=bind_host, port=bind_port,
+    uvicorn.run(create_app(instance, pipeline), host=bind_host, port=bind_port,
                 log_level=settings.log_level, server_header=False,
                 log_config=server_log_config())

@@ -138,9 +138,10 @@ def _start(transactions: Transactions, vault: VaultService, dataset_id: str,
            plan: DatasetPlan) -> _Started:
     with transactions() as tx:
         dataset = get_dataset(tx.session, dataset_id, for_update=True)
+        resumed = dataset.state is DatasetState.ANONYMISING  # its interruption is recorded
         if dataset.state is DatasetState.VALIDATED:
             change_state(tx, dataset, DatasetState.ANONYMISING)
-        elif dataset.state is not DatasetState.ANONYMISING:  # ANONYMISING: resume
+        elif not resumed:
             raise ConflictError(f"dataset {dataset_id} is {dataset.state.value}; only "
                                 "validated datasets are anonymised")
         raws = [c for c in live_copies(tx.session, dataset_id) if c.kind is CopyKind.RAW]
@@ -150,8 +151,9 @@ def _start(transactions: Transactions, vault: VaultService, dataset_id: str,
         fields = FieldCipher(key, dataset_id)
         items = {fields.open(ITEM_PATH, path): item_id for path, item_id in tx.session.execute(
             select(Item.sealed_path, Item.id).where(Item.dataset_id == dataset_id))}
-        tx.record(AnonymisationStarted(tenant=dataset.tenant_id, dataset=dataset_id,
-                                       mode=plan.mode.value))
+        if not resumed:
+            tx.record(AnonymisationStarted(tenant=dataset.tenant_id, dataset=dataset_id,
+                                           mode=plan.mode.value))
         return _Started(dataset.tenant_id, raws[0], key, fields, items)
 
 
@@ -341,8 +343,9 @@ def _fail(transactions: Transactions, vault: VaultService, dataset_id: str,
     for _, copy_id, _ in outcome.written:
         try:
             vault.store.delete(dataset_id, copy_id)
-        except Exception:  # the purge's prefix listing removes what is left over
-            log.exception("removing a partial copy of dataset %s failed", dataset_id)
+        except Exception as error:  # the purge's prefix listing removes what is left over
+            log.error("removing a partial copy of dataset %s failed: %s", dataset_id,
+                      type(error).__name__)
     try:
         with transactions() as tx:
             dataset = get_dataset(tx.session, dataset_id, for_update=True)
@@ -350,5 +353,6 @@ def _fail(transactions: Transactions, vault: VaultService, dataset_id: str,
                 change_state(tx, dataset, DatasetState.VALIDATED)
             tx.record(AnonymisationFailed(tenant=dataset.tenant_id, dataset=dataset_id,
                                           reason=type(exc).__name__))
-    except Exception:
-        log.exception("recording the failed anonymisation of dataset %s failed", dataset_id)
+    except Exception as error:  # the type only: a message can quote data
+        log.error("recording the failed anonymisation of dataset %s failed: %s", dataset_id,
+                  type(error).__name__)

@@ -3,6 +3,7 @@ instance with a simulated clock, and the real `airlock worker` in a subprocess."
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import signal
@@ -34,11 +35,16 @@ from catalog import (
     get_dataset,
     live_copies,
 )
+from intake import receive_upload
+from intake.contract import Layout
+from tests.intake.datasets import dataset_files, pack
 from tests.retention import datasets
 
 START = datetime(2026, 11, 20, 12, 0, 30, tzinfo=UTC)
 EVERY_FIVE_MINUTES = "*/5 * * * *"
 AIRLOCK = str(Path(sys.executable).parent / "airlock")
+KILL_ITEMS = 1500
+"""Enough items that validation and anonymisation each last long enough to be killed."""
 
 
 @dataclass
@@ -166,10 +172,10 @@ def test_a_dataset_that_keeps_failing_is_retried_ever_later(
     with instance.reading() as session:
         raw = next(c.id for c in live_copies(session, received) if c.kind is CopyKind.RAW)
     instance.vault.store.delete(received, raw)  # storage lost it: validation cannot read it
-    with caplog.at_level(logging.INFO, logger="airlock.worker"):
+    with caplog.at_level(logging.INFO, logger="airlock.pipeline"):
         simulate(instance, minutes=6, schedule="0 0 1 1 *")
     tries = [r for r in caplog.records
-             if r.getMessage().startswith(f"validating dataset {received} failed")]
+             if r.getMessage().startswith(f"dataset {received}: validate failed")]
     assert len(tries) == 3  # at 0, 1 and 3 minutes (waits of 1, 2, 4 minutes), not every poll
     assert state(instance, received) is DatasetState.VALIDATING
 
@@ -194,12 +200,16 @@ class Running:
     output: Path
     log: Path
 
-    def wait_for(self, done: Callable[[], bool], seconds: float) -> None:
+    def wait_for(self, done: Callable[[], bool], seconds: float, every: float = 0.2) -> None:
         deadline = time.monotonic() + seconds
         while not done():
             assert self.process.poll() is None, self.log.read_text()
             assert time.monotonic() < deadline, self.log.read_text()
-            time.sleep(0.2)
+            time.sleep(every)
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.wait()
 
     def stop(self) -> float:
         """SIGTERM; returns how long the worker took to exit, once it exited with 0."""
@@ -254,9 +264,36 @@ def test_the_worker_validates_and_anonymises_an_upload(
     worker.wait_for(lambda: state(instance, received) is DatasetState.READY, seconds=120)
     assert worker.stop() < 5
     log = worker.log.read_text()
-    assert f"dataset {received} validated: accepted" in log
-    assert f"dataset {received} anonymised: ready" in log
+    assert f"dataset {received}: validate finished, accepted" in log
+    assert f"dataset {received}: anonymise finished" in log
     assert "queue: 1 validated, 1 anonymised, 0 failed" in log
+
+
+@pytest.mark.parametrize("cut_in", [DatasetState.VALIDATING, DatasetState.ANONYMISING])
+def test_a_worker_killed_mid_step_resumes_it_and_records_one_interruption(
+        instance: Instance, running_worker: Callable[[], Running], cut_in: DatasetState) -> None:
+    """SIGKILL while the step runs; the next worker records the interruption once, resumes
+    the step and brings the dataset to `ready`, with an audit log that verifies."""
+    files = dataset_files(Layout.CLASS_FOLDERS, count=KILL_ITEMS)
+    received = receive_upload(instance.transactions(SYSTEM), instance.vault,
+                              datasets.contract(instance), io.BytesIO(pack(files, "zip")),
+                              10**9).id
+    worker = running_worker()
+    worker.wait_for(lambda: state(instance, received) is cut_in, seconds=120, every=0.02)
+    worker.kill()
+    assert state(instance, received) is cut_in
+    worker = running_worker()
+    worker.wait_for(lambda: state(instance, received) is DatasetState.READY, seconds=300)
+    assert worker.stop() < 15
+    with instance.reading() as session:
+        recorded = list(session.scalars(select(AuditEventRecord.action).where(
+            AuditEventRecord.dataset_id == received)))
+    step = "validation" if cut_in is DatasetState.VALIDATING else "anonymisation"
+    assert recorded.count(f"dataset.{step}_interrupted") == 1
+    assert recorded.count("dataset.anonymisation_started") == 1
+    assert f"the {'validate' if step == 'validation' else 'anonymise'} step was interrupted" \
+        in worker.log.read_text()
+    assert CliRunner().invoke(app, ["audit", "verify"]).exit_code == 0
 
 
 def test_the_worker_signs_an_idle_tail_past_the_time_bound(instance: Instance) -> None:

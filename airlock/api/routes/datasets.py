@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from functools import partial
 from typing import Annotated, Any, BinaryIO, TypeVar, cast
@@ -13,9 +12,9 @@ from fastapi.responses import Response, StreamingResponse
 from sqlalchemy import select
 from starlette.requests import ClientDisconnect
 
-from airlock.anonymisation import anonymise_if_allowed, contact_sheet
+from airlock.anonymisation import contact_sheet
 from airlock.api.body import AsyncBodyReader, BodyTooSlowError
-from airlock.api.deps import DatasetAccess, InstanceDep, Requires, tenant_scope
+from airlock.api.deps import DatasetAccess, InstanceDep, PipelineDep, Requires, tenant_scope
 from airlock.api.gates import GatesDep
 from airlock.api.problems import Problem
 from airlock.api.schemas import DatasetOut
@@ -39,7 +38,7 @@ from catalog import (
     live_copies,
     resolve_contract,
 )
-from intake import UploadTooLargeError, ValidationReport, receive_upload, validate_dataset
+from intake import UploadTooLargeError, ValidationReport, receive_upload
 from retention.holds import open_hold
 
 router = APIRouter(prefix="/v1/datasets", tags=["datasets"])
@@ -48,7 +47,6 @@ Reader = Annotated[Actor, Depends(Requires(Permission.DATASETS_READ))]
 DatasetReader = Annotated[Actor, Depends(DatasetAccess(Permission.DATASETS_READ))]
 ReportReader = Annotated[Actor, Depends(DatasetAccess(Permission.REPORTS_READ))]
 MappingReader = Annotated[Actor, Depends(DatasetAccess(Permission.MAPPING_READ))]
-log = logging.getLogger("airlock.intake")
 
 
 @router.post("", status_code=status.HTTP_202_ACCEPTED, openapi_extra={
@@ -59,7 +57,7 @@ log = logging.getLogger("airlock.intake")
                                     "see Retry-After."},
                503: {"description": "The vault cannot be written."}})
 async def upload(request: Request, background: BackgroundTasks, instance: InstanceDep,
-                 actor: Uploader, gates: GatesDep,
+                 pipeline: PipelineDep, actor: Uploader, gates: GatesDep,
                  contract: Annotated[str, Query(max_length=140,
                                                 description="Contract id, name or name@v.")],
                  ) -> DatasetOut:
@@ -92,25 +90,8 @@ async def upload(request: Request, background: BackgroundTasks, instance: Instan
             raise Problem(408, f"{exc}; the upload was aborted and nothing was kept",
                           headers={"Connection": "close"}) from None
     background.add_task(partial(anyio.to_thread.run_sync, limiter=gates.validations),
-                        validate_in_background, instance, actor, dataset.id)
+                        pipeline.drive, dataset.id)
     return DatasetOut.model_validate(dataset)
-
-
-def validate_in_background(instance: Instance, actor: Actor, dataset_id: str) -> None:
-    try:
-        report = validate_dataset(instance.transactions(actor), instance.vault, dataset_id,
-                                  instance.validation_options())
-    except Exception:
-        log.exception("validation of dataset %s failed; it stays in 'validating' and is "
-                      "resumed at the next start", dataset_id)
-        return
-    log.info("dataset %s %s: %d errors, %d warnings", dataset_id, report.outcome,
-             report.errors, report.warnings)
-    try:
-        anonymise_if_allowed(instance, actor, dataset_id)
-    except Exception:
-        log.exception("anonymisation of dataset %s failed; it went back to 'validated'",
-                      dataset_id)
 
 
 @router.get("")

@@ -1,0 +1,183 @@
+"""The dataset pipeline: its state table, `advance` from each state, interruptions recorded
+as events, the one actor acting for the uploader, the retry policy and the logging policy."""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import TypeVar
+
+import pytest
+from sqlalchemy import select
+
+from airlock.instance import Instance
+from airlock.pipeline import INTERRUPTED, NEXT_STEP, PIPELINE_ACTOR, Pipeline, Retries, Step
+from audit import Actor, change_state
+from catalog import AuditEventRecord, Contract, DatasetState, get_dataset
+from catalog.errors import ConflictError
+from intake import receive_upload
+from intake.contract import Layout
+from tests.intake.datasets import dataset_files, pack
+from tests.retention import datasets
+
+T = TypeVar("T")
+UPLOADER = Actor(id="token:uploader1", role="client")
+CANARY = "Canary-Zhang-San-13800138000"
+
+
+def upload(instance: Instance, files: dict[str, bytes] | None = None) -> str:
+    with instance.reading() as session:
+        found = session.scalar(select(Contract)) or datasets.contract(instance)
+    return receive_upload(instance.transactions(UPLOADER), instance.vault, found,
+                          io.BytesIO(pack(files or dataset_files(Layout.CLASS_FOLDERS), "zip")),
+                          10**9).id
+
+
+def cut_off_in(instance: Instance, dataset_id: str, state: DatasetState) -> None:
+    """What a run killed mid-step leaves: the dataset in the step's own state."""
+    with instance.transaction(UPLOADER) as tx:
+        change_state(tx, get_dataset(tx.session, dataset_id, for_update=True), state)
+
+
+def events(instance: Instance, dataset_id: str) -> list[AuditEventRecord]:
+    with instance.reading() as session:
+        return list(session.scalars(select(AuditEventRecord).where(
+            AuditEventRecord.dataset_id == dataset_id).order_by(AuditEventRecord.seq)))
+
+
+def actions(instance: Instance, dataset_id: str) -> list[str]:
+    return [e.action for e in events(instance, dataset_id)]
+
+
+def state(instance: Instance, dataset_id: str) -> DatasetState:
+    with instance.reading() as session:
+        return get_dataset(session, dataset_id).state
+
+
+def test_every_state_maps_to_exactly_one_step_or_none() -> None:
+    assert set(NEXT_STEP) == set(DatasetState)
+    assert all(step is None or isinstance(step, Step) for step in NEXT_STEP.values())
+    assert {NEXT_STEP[s] for s in INTERRUPTED} == {Step.VALIDATE, Step.ANONYMISE}
+    assert NEXT_STEP[DatasetState.RECEIVED] is Step.VALIDATE
+    assert NEXT_STEP[DatasetState.VALIDATED] is Step.ANONYMISE
+
+
+def test_advance_takes_an_upload_to_ready_as_the_pipeline_for_the_uploader(
+        instance: Instance) -> None:
+    dataset_id = upload(instance)
+    done = Pipeline(instance).advance(dataset_id)
+    assert done.validation is not None and done.validation.outcome == "accepted"
+    assert done.anonymisation is not None and not done.interrupted
+    assert state(instance, dataset_id) is DatasetState.READY
+    by_pipeline = [e for e in events(instance, dataset_id) if e.actor == PIPELINE_ACTOR]
+    assert {e.action for e in by_pipeline} >= {"dataset.validated", "dataset.anonymised",
+                                               "dataset.anonymisation_started"}
+    assert all(e.role == "system" and e.details["on_behalf_of"] == UPLOADER.id
+               for e in by_pipeline)
+
+
+def test_an_interrupted_validation_is_recorded_once_then_resumed(instance: Instance) -> None:
+    dataset_id = upload(instance)
+    cut_off_in(instance, dataset_id, DatasetState.VALIDATING)
+    done = Pipeline(instance).advance(dataset_id)
+    assert done.interrupted == [Step.VALIDATE]
+    assert state(instance, dataset_id) is DatasetState.READY
+    recorded = actions(instance, dataset_id)
+    assert recorded.count("dataset.validation_interrupted") == 1
+    assert recorded.index("dataset.validation_interrupted") < recorded.index("dataset.validated")
+    interrupted = next(e for e in events(instance, dataset_id)
+                       if e.action == "dataset.validation_interrupted")
+    assert interrupted.details == {"step": "validate", "then": "resumed",
+                                   "on_behalf_of": UPLOADER.id}
+
+
+def test_an_interrupted_anonymisation_is_recorded_instead_of_a_second_start(
+        instance: Instance) -> None:
+    dataset_id = upload(instance)
+    pipeline = Pipeline(instance)
+    pipeline.advance(dataset_id, only=Step.VALIDATE)
+    assert state(instance, dataset_id) is DatasetState.VALIDATED
+    cut_off_in(instance, dataset_id, DatasetState.ANONYMISING)
+    done = pipeline.advance(dataset_id)
+    assert done.interrupted == [Step.ANONYMISE] and done.anonymisation is not None
+    recorded = actions(instance, dataset_id)
+    assert recorded.count("dataset.anonymisation_interrupted") == 1
+    assert "dataset.anonymisation_started" not in recorded  # the cut-off run never recorded it
+    assert state(instance, dataset_id) is DatasetState.READY
+
+
+@pytest.mark.parametrize("resting", [DatasetState.READY, DatasetState.REJECTED])
+def test_advance_does_nothing_where_no_step_is_next(instance: Instance,
+                                                    resting: DatasetState) -> None:
+    files = dataset_files(Layout.CLASS_FOLDERS) if resting is DatasetState.READY else {
+        "data/cat/a.jpg": b"not an image"}
+    dataset_id = upload(instance, files)
+    pipeline = Pipeline(instance)
+    pipeline.advance(dataset_id)
+    assert state(instance, dataset_id) is resting
+    before = actions(instance, dataset_id)
+    done = pipeline.advance(dataset_id)
+    assert done.state is resting and done.validation is None and done.anonymisation is None
+    assert actions(instance, dataset_id) == before
+    assert dataset_id not in pipeline.pending()
+
+
+def test_one_step_runs_only_where_it_is_next(instance: Instance) -> None:
+    dataset_id = upload(instance)
+    pipeline = Pipeline(instance)
+    with pytest.raises(ConflictError):
+        pipeline.advance(dataset_id, only=Step.ANONYMISE)
+    done = pipeline.advance(dataset_id, only=Step.VALIDATE)
+    assert done.validation is not None and done.anonymisation is None
+    assert state(instance, dataset_id) is DatasetState.VALIDATED
+    with pytest.raises(ConflictError):
+        pipeline.advance(dataset_id, only=Step.VALIDATE)
+
+
+def test_pending_lists_complete_uploads_and_interrupted_steps(instance: Instance) -> None:
+    ready = upload(instance)
+    Pipeline(instance).advance(ready)
+    complete = upload(instance)
+    interrupted = upload(instance)
+    cut_off_in(instance, interrupted, DatasetState.VALIDATING)
+    assert Pipeline(instance).pending() == [complete, interrupted]
+
+
+def test_retries_wait_twice_as_long_each_time_up_to_an_hour() -> None:
+    retries, now = Retries(), datetime(2026, 1, 1, tzinfo=UTC)
+    waits = []
+    for _ in range(9):
+        retries.failed("d", now)
+        waits.append(retries.waits["d"][0])
+    assert waits[:4] == [timedelta(minutes=m) for m in (1, 2, 4, 8)]
+    assert waits[-1] == timedelta(hours=1)
+    assert not retries.due("d", now + timedelta(minutes=59)) and retries.failing("d")
+    assert retries.due("d", now + timedelta(hours=1))
+    retries.succeeded("d")
+    assert retries.due("d", now) and not retries.failing("d")
+
+
+class FailingExecutor:
+    """An executor whose work fails with a message quoting a label value, as a parser's or
+    a database driver's message can."""
+
+    def run(self, step: Step, dataset_id: str, work: Callable[[], T]) -> T:
+        raise ValueError(f"cannot parse label {CANARY!r} in {step.value}")
+
+
+def test_a_failure_is_logged_by_type_and_retried_later_never_with_its_message(
+        instance: Instance, caplog: pytest.LogCaptureFixture) -> None:
+    dataset_id = upload(instance)
+    moments = iter([datetime(2026, 1, 1, tzinfo=UTC) + timedelta(seconds=s)
+                    for s in (0, 1, 2, 61, 62)])
+    pipeline = Pipeline(instance, executor=FailingExecutor(), clock=lambda: next(moments))
+    with caplog.at_level(logging.DEBUG):
+        first = pipeline.drive(dataset_id)      # at 0 s: fails, next try after a minute
+        waiting = pipeline.drive(dataset_id)    # at 2 s: not yet
+        second = pipeline.drive(dataset_id)     # at 61 s: tried again, fails again
+    assert first.failed == second.failed == "ValueError" and waiting.skipped
+    assert f"dataset {dataset_id}: validate failed: builtins.ValueError" in caplog.text
+    assert CANARY not in caplog.text
+    assert all(CANARY not in str(r.args) and r.exc_info is None for r in caplog.records)
