@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from sqlalchemy import func, select, text
 from typer.testing import CliRunner
 
@@ -36,8 +37,7 @@ from catalog import (
     live_copies,
 )
 from intake import receive_upload
-from intake.contract import Layout
-from tests.intake.datasets import dataset_files, pack
+from tests.intake.datasets import pack
 from tests.retention import datasets
 
 START = datetime(2026, 11, 20, 12, 0, 30, tzinfo=UTC)
@@ -274,7 +274,8 @@ def test_a_worker_killed_mid_step_resumes_it_and_records_one_interruption(
         instance: Instance, running_worker: Callable[[], Running], cut_in: DatasetState) -> None:
     """SIGKILL while the step runs; the next worker records the interruption once, resumes
     the step and brings the dataset to `ready`, with an audit log that verifies."""
-    files = dataset_files(Layout.CLASS_FOLDERS, count=KILL_ITEMS)
+    files = {f"data/{('cat', 'dog')[n % 2]}/{n:04d}.png": distinct_image(n)
+             for n in range(KILL_ITEMS)}
     received = receive_upload(instance.transactions(SYSTEM), instance.vault,
                               datasets.contract(instance), io.BytesIO(pack(files, "zip")),
                               10**9).id
@@ -294,6 +295,12 @@ def test_a_worker_killed_mid_step_resumes_it_and_records_one_interruption(
     assert f"the {'validate' if step == 'validation' else 'anonymise'} step was interrupted" \
         in worker.log.read_text()
     assert CliRunner().invoke(app, ["audit", "verify"]).exit_code == 0
+
+
+def distinct_image(n: int) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (32, 24), (n % 256, n // 256 % 256, 7)).save(buffer, "PNG")
+    return buffer.getvalue()
 
 
 def test_the_worker_signs_an_idle_tail_past_the_time_bound(instance: Instance) -> None:
