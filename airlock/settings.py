@@ -60,6 +60,11 @@ class Settings(BaseSettings):
         description="Slowest average rate an upload may keep once it has run for "
                     "`AIRLOCK_UPLOAD_READ_TIMEOUT_SECONDS`; slower is aborted with 408 "
                     "(0: no minimum).")
+    upload_abandon_seconds: int = Field(
+        default=86400, ge=60, le=30 * 86400,
+        description="An upload still unfinished this long after it began (its process was "
+                    "killed mid-stream) is recorded as interrupted and purged, with a "
+                    "certificate, by the worker or at the next start.")
     pii_max_per_token: int = Field(
         default=2, ge=1, le=1000,
         description="`/v1/pii` requests one token may have running; more get 429.")

@@ -81,6 +81,18 @@ class ValidationInterrupted(AuditEvent):
     then: Name
 
 
+class UploadInterrupted(AuditEvent):
+    """An upload found unfinished `AIRLOCK_UPLOAD_ABANDON_SECONDS` after it began (its process
+    stopped or died mid-stream): the pipeline gives it up (`then`: abandoned) and purges it."""
+
+    action: ClassVar[str] = "dataset.upload_interrupted"
+    outcome: ClassVar[Outcome] = Outcome.FAILURE
+    tenant: Id
+    dataset: Id
+    step: Name
+    then: Name
+
+
 INTAKE_EVENTS: tuple[type[AuditEvent], ...] = (
     ContractAdded,
     UploadReceived,
@@ -88,4 +100,5 @@ INTAKE_EVENTS: tuple[type[AuditEvent], ...] = (
     DatasetValidated,
     DatasetRejected,
     ValidationInterrupted,
+    UploadInterrupted,
 )

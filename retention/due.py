@@ -30,6 +30,8 @@ class Cause(StrEnum):
     RETENTION = "retention"
     UNTRAINED = "untrained"
     REJECTED = "rejected"
+    ABANDONED = "abandoned"
+    """An upload cut off mid-stream, given up by the pipeline."""
 
 
 class DueDataset(BaseModel):

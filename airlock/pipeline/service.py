@@ -7,20 +7,21 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 
 from airlock.instance import Instance
 from airlock.pipeline.executor import Executor, LocalExecutor
 from airlock.pipeline.policy import Retries, acting_for, log_failure
-from airlock.pipeline.steps import INTERRUPTED, NEXT_STEP, Step
+from airlock.pipeline.steps import INTERRUPTED, NEXT_STEP, Step, next_step
 from anonymize.events import AnonymisationInterrupted
 from audit import Actor, AuditEvent
 from catalog import AuditEventRecord, Dataset, DatasetState, get_dataset
 from catalog.errors import ConflictError
-from intake.events import ValidationInterrupted
+from intake.events import UploadInterrupted, ValidationInterrupted
+from retention.due import Cause
 
 if TYPE_CHECKING:
     from anonymize.dataset import AnonymisationReport
@@ -71,15 +72,21 @@ class Pipeline:
 
     def pending(self) -> list[str]:
         """Datasets with a step to run, oldest first: complete uploads (they have a digest;
-        one still streaming has none), and datasets a step was cut off in."""
+        one still streaming has none), datasets a step was cut off in, and uploads cut off
+        longer ago than AIRLOCK_UPLOAD_ABANDON_SECONDS."""
         states = [state for state, step in NEXT_STEP.items() if step is not None]
         with self.instance.reading() as session:
             return list(session.scalars(
                 select(Dataset.id)
                 .where(Dataset.state.in_(states), Dataset.contract_id.is_not(None),
                        or_(Dataset.state != DatasetState.RECEIVED,
-                           Dataset.upload_sha256.is_not(None)))
+                           Dataset.upload_sha256.is_not(None),
+                           and_(Dataset.upload_sha256.is_(None),
+                                Dataset.created_at <= self._abandon_before())))
                 .order_by(Dataset.created_at)))
+
+    def _abandon_before(self) -> datetime:
+        return self.clock() - timedelta(seconds=self.instance.settings.upload_abandon_seconds)
 
     def resume(self) -> int:
         """At start-up: every pending dataset, interrupted ones recorded as such; how many
@@ -136,9 +143,10 @@ class Pipeline:
     def _next(self, dataset_id: str, only: Step | None, done: Advanced) -> Step | None:
         with self.instance.reading() as session:
             dataset = get_dataset(session, dataset_id)
-            state, digest = dataset.state, dataset.upload_sha256
+            state = dataset.state
+            step = next_step(state, dataset.upload_sha256 is not None,
+                             dataset.created_at <= self._abandon_before())
         done.state = state
-        step = NEXT_STEP[state] if digest is not None else None
         if only is not None and step is not only:
             raise ConflictError(f"dataset {dataset_id} is {state.value}; the {only.value} step "
                                 "does not run in that state")
@@ -149,12 +157,16 @@ class Pipeline:
         if not self.retries.failing(dataset_id) and \
                 self._record_interruption(dataset_id, step, actor):
             done.interrupted.append(step)
-            log.warning("dataset %s: the %s step was interrupted; resuming it", dataset_id,
-                        step.value)
+            log.warning("dataset %s: the %s step was interrupted; %s", dataset_id,
+                        "upload" if step is Step.ABANDON else step.value,
+                        "abandoning it" if step is Step.ABANDON else "resuming it")
         log.info("dataset %s: %s started", dataset_id, step.value)
         try:
             with watch(step, dataset_id) as tick:
-                if step is Step.VALIDATE:
+                if step is Step.ABANDON:
+                    self.executor.run(step, dataset_id, lambda: self._purge(actor, dataset_id))
+                    log.info("dataset %s: abandon finished, purged", dataset_id)
+                elif step is Step.VALIDATE:
                     done.validation = self.executor.run(
                         step, dataset_id, lambda: self._validate(actor, dataset_id, tick))
                     log.info("dataset %s: validate finished, %s with %d errors and %d "
@@ -180,6 +192,12 @@ class Pipeline:
 
         return anonymise(self.instance, actor, dataset_id, on_item=tick)
 
+    def _purge(self, actor: Actor, dataset_id: str) -> None:
+        from airlock.retention_jobs import purger
+
+        purger(self.instance, self.clock, actor).purge(dataset_id, Cause.ABANDONED,
+                                                        self._abandon_before())
+
     def _uploader(self, dataset_id: str) -> str | None:
         """Who uploaded the dataset: the actor of its first audit event (the upload's)."""
         with self.instance.reading() as session:
@@ -192,9 +210,15 @@ class Pipeline:
         crash). Recorded once, in the dataset's locked row, before the step runs again."""
         with self.instance.transaction(actor) as tx:
             dataset = get_dataset(tx.session, dataset_id, for_update=True)
-            if dataset.state not in INTERRUPTED:
+            event: AuditEvent
+            if step is Step.ABANDON and dataset.state is DatasetState.RECEIVED:
+                event = UploadInterrupted(tenant=dataset.tenant_id, dataset=dataset_id,
+                                          step="upload", then="abandoned")
+            elif dataset.state in INTERRUPTED:
+                event = _INTERRUPTION[dataset.state](
+                    tenant=dataset.tenant_id, dataset=dataset_id, step=step.value,
+                    then="resumed")
+            else:
                 return False
-            event: AuditEvent = _INTERRUPTION[dataset.state](
-                tenant=dataset.tenant_id, dataset=dataset_id, step=step.value, then="resumed")
             tx.record(event)
             return True

@@ -10,6 +10,8 @@ from catalog import DatasetState
 class Step(StrEnum):
     VALIDATE = "validate"
     ANONYMISE = "anonymise"
+    ABANDON = "abandon"
+    """Give up an upload cut off mid-stream, and purge it."""
 
 
 NEXT_STEP: dict[DatasetState, Step | None] = {
@@ -29,3 +31,12 @@ NEXT_STEP: dict[DatasetState, Step | None] = {
 INTERRUPTED: frozenset[DatasetState] = frozenset(
     {DatasetState.VALIDATING, DatasetState.ANONYMISING})
 """States a step leaves behind only while it runs: found with no run live, it was cut off."""
+
+
+def next_step(state: DatasetState, uploaded: bool, stale: bool) -> Step | None:
+    """The table's step; for `received`, only once the upload is complete (`uploaded`: it has
+    a digest). An upload never completed is abandoned once `stale` (older than
+    AIRLOCK_UPLOAD_ABANDON_SECONDS); until then its request may still be streaming."""
+    if state is DatasetState.RECEIVED and not uploaded:
+        return Step.ABANDON if stale else None
+    return NEXT_STEP[state]

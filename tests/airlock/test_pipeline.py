@@ -14,8 +14,17 @@ from sqlalchemy import select
 
 from airlock.instance import Instance
 from airlock.pipeline import INTERRUPTED, NEXT_STEP, PIPELINE_ACTOR, Pipeline, Retries, Step
+from airlock.pipeline.steps import next_step
 from audit import Actor, change_state
-from catalog import AuditEventRecord, Contract, DatasetState, get_dataset
+from catalog import (
+    AuditEventRecord,
+    Contract,
+    DataKeyRecord,
+    DatasetState,
+    PurgeRecord,
+    create_dataset,
+    get_dataset,
+)
 from catalog.errors import ConflictError
 from intake import receive_upload
 from intake.contract import Layout
@@ -170,14 +179,58 @@ class FailingExecutor:
 def test_a_failure_is_logged_by_type_and_retried_later_never_with_its_message(
         instance: Instance, caplog: pytest.LogCaptureFixture) -> None:
     dataset_id = upload(instance)
-    moments = iter([datetime(2026, 1, 1, tzinfo=UTC) + timedelta(seconds=s)
-                    for s in (0, 1, 2, 61, 62)])
-    pipeline = Pipeline(instance, executor=FailingExecutor(), clock=lambda: next(moments))
+    start = datetime.now(UTC)
+    now = [start]
+    pipeline = Pipeline(instance, executor=FailingExecutor(), clock=lambda: now[0])
     with caplog.at_level(logging.DEBUG):
-        first = pipeline.drive(dataset_id)      # at 0 s: fails, next try after a minute
-        waiting = pipeline.drive(dataset_id)    # at 2 s: not yet
-        second = pipeline.drive(dataset_id)     # at 61 s: tried again, fails again
+        first = pipeline.drive(dataset_id)      # fails; the next try after a minute
+        now[0] = start + timedelta(seconds=59)
+        waiting = pipeline.drive(dataset_id)    # not yet
+        now[0] = start + timedelta(seconds=61)
+        second = pipeline.drive(dataset_id)     # tried again, fails again
     assert first.failed == second.failed == "ValueError" and waiting.skipped
     assert f"dataset {dataset_id}: validate failed: builtins.ValueError" in caplog.text
     assert CANARY not in caplog.text
     assert all(CANARY not in str(r.args) and r.exc_info is None for r in caplog.records)
+
+
+def started_upload(instance: Instance, begun: datetime) -> str:
+    """What an upload killed mid-stream leaves: a dataset and its key, no raw copy, no digest
+    (receive_upload's first unit of work)."""
+    with instance.reading() as session:
+        found = session.scalar(select(Contract)) or datasets.contract(instance)
+    with instance.transaction(UPLOADER) as tx:
+        dataset = create_dataset(tx.session, found.tenant_id, found.id)
+        instance.vault.create_key(tx, dataset)
+        dataset.created_at = begun
+        return dataset.id
+
+
+def test_an_upload_cut_off_mid_stream_is_abandoned_and_purged_once_stale(
+        instance: Instance) -> None:
+    stale = started_upload(instance, datetime.now(UTC) - timedelta(
+        seconds=instance.settings.upload_abandon_seconds + 5))
+    young = started_upload(instance, datetime.now(UTC))
+    pipeline = Pipeline(instance)
+    assert pipeline.pending() == [stale]  # the young one may still be streaming
+    done = pipeline.advance(stale)
+    assert done.interrupted == [Step.ABANDON]
+    assert state(instance, stale) is DatasetState.PURGED
+    assert state(instance, young) is DatasetState.RECEIVED
+    assert pipeline.advance(young).state is DatasetState.RECEIVED
+    recorded = actions(instance, stale)
+    assert recorded.count("dataset.upload_interrupted") == 1
+    assert "retention.purged" in recorded
+    with instance.reading() as session:
+        record = session.get(PurgeRecord, stale)
+        assert record is not None and record.cause == "abandoned"
+        assert record.certificate is not None
+        key = session.get(DataKeyRecord, stale)
+        assert key is not None and key.wrapped is None
+
+
+def test_next_step_waits_for_an_upload_then_validates_or_abandons_it() -> None:
+    assert next_step(DatasetState.RECEIVED, uploaded=True, stale=True) is Step.VALIDATE
+    assert next_step(DatasetState.RECEIVED, uploaded=False, stale=False) is None
+    assert next_step(DatasetState.RECEIVED, uploaded=False, stale=True) is Step.ABANDON
+    assert all(next_step(s, True, False) is NEXT_STEP[s] for s in DatasetState)
