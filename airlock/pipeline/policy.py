@@ -42,10 +42,12 @@ class Retries:
         waiting = self.waits.get(dataset_id)
         return waiting is None or now >= waiting[1]
 
-    def failed(self, dataset_id: str, now: datetime) -> None:
+    def failed(self, dataset_id: str, now: datetime) -> timedelta:
+        """Note the failure; returns how long the dataset now waits."""
         previous = self.waits.get(dataset_id)
         wait = min(previous[0] * 2, LONGEST_RETRY) if previous else FIRST_RETRY
         self.waits[dataset_id] = (wait, now + wait)
+        return wait
 
     def failing(self, dataset_id: str) -> bool:
         """Its last try failed (here): left mid-step by that failure, not cut off."""

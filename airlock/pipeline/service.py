@@ -103,7 +103,9 @@ class Pipeline:
         try:
             done = self.advance(dataset_id)
         except Exception as exc:
-            self.retries.failed(dataset_id, self.clock())
+            wait = self.retries.failed(dataset_id, self.clock())
+            log.warning("dataset %s: %s; tried again in %d s", dataset_id, type(exc).__name__,
+                        wait.total_seconds())
             return Advanced(dataset_id, failed=type(exc).__name__)
         self.retries.succeeded(dataset_id)
         return done

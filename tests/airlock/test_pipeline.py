@@ -190,6 +190,7 @@ def test_a_failure_is_logged_by_type_and_retried_later_never_with_its_message(
         second = pipeline.drive(dataset_id)     # tried again, fails again
     assert first.failed == second.failed == "ValueError" and waiting.skipped
     assert f"dataset {dataset_id}: validate failed: builtins.ValueError" in caplog.text
+    assert f"dataset {dataset_id}: ValueError; tried again in 120 s" in caplog.text
     assert CANARY not in caplog.text
     assert all(CANARY not in str(r.args) and r.exc_info is None for r in caplog.records)
 
