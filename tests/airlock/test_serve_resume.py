@@ -1,0 +1,70 @@
+"""`airlock serve` killed with SIGKILL during a step: the next start records the interruption
+once, resumes the step through the pipeline and brings the dataset to `ready`."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from airlock.cli.main import app
+from airlock.instance import Instance
+from audit import SYSTEM
+from catalog import AuditEventRecord, DatasetState
+from intake import receive_upload
+from tests.airlock.test_worker import AIRLOCK, KILL_ITEMS, Running, distinct_image, state
+from tests.e2e.conftest import free_port
+from tests.intake.datasets import pack
+from tests.retention import datasets
+
+
+@pytest.fixture
+def serving(tmp_path: Path) -> Iterator[list[Running]]:
+    """The `airlock serve` processes a test started; killed at the end if still running."""
+    started: list[Running] = []
+    yield started
+    for each in started:
+        if each.process.poll() is None:
+            each.process.kill()
+            each.process.wait()
+
+
+def serve(started: list[Running], tmp_path: Path) -> Running:
+    log = tmp_path / f"serve{len(started)}.log"
+    with log.open("w") as sink:
+        process = subprocess.Popen([AIRLOCK, "serve", "--port", str(free_port())],
+                                   env=dict(os.environ), stdout=sink,
+                                   stderr=subprocess.STDOUT, text=True)
+    started.append(Running(process, log, log))
+    return started[-1]
+
+
+@pytest.mark.parametrize("cut_in", [DatasetState.VALIDATING, DatasetState.ANONYMISING])
+def test_serve_killed_mid_step_resumes_it_at_the_next_start(
+        instance: Instance, serving: list[Running], tmp_path: Path,
+        cut_in: DatasetState) -> None:
+    files = {f"data/{('cat', 'dog')[n % 2]}/{n:04d}.png": distinct_image(n)
+             for n in range(KILL_ITEMS)}
+    received = receive_upload(instance.transactions(SYSTEM), instance.vault,
+                              datasets.contract(instance), io.BytesIO(pack(files, "zip")),
+                              10**9).id
+    first = serve(serving, tmp_path)  # its start-up resume takes the upload
+    first.wait_for(lambda: state(instance, received) is cut_in, seconds=120, every=0.02)
+    first.kill()
+    assert state(instance, received) is cut_in
+    second = serve(serving, tmp_path)
+    second.wait_for(lambda: state(instance, received) is DatasetState.READY, seconds=300)
+    second.kill()
+    with instance.reading() as session:
+        recorded = list(session.scalars(select(AuditEventRecord.action).where(
+            AuditEventRecord.dataset_id == received)))
+    step = "validation" if cut_in is DatasetState.VALIDATING else "anonymisation"
+    assert recorded.count(f"dataset.{step}_interrupted") == 1
+    assert recorded.count("dataset.anonymisation_started") == 1
+    assert CliRunner().invoke(app, ["audit", "verify"]).exit_code == 0
