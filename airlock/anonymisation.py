@@ -51,7 +51,7 @@ def plan_for(rules: ContractRules) -> DatasetPlan:
         if rules.anonymisation.images is ImageHandling.REDACT else None,
         fixed_names=frozenset(fixed | set(rules.volume.classes or ())),
         labels=LabelPlan(
-            layout=layout.kind.value,
+            layout=layout.kind,
             image_field=layout.image_field,
             class_field=layout.class_field,
             manifest=join(root, layout.manifest) if layout.manifest else None,

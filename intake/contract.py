@@ -3,25 +3,25 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from vocabulary import (
+    FaceShape,
+    Layout,
+    OperatorName,
+    RedactionMethod,
+    ResidualHandling,
+    TextScope,
+)
 
 MiB = 1024 * 1024
 GiB = 1024 * MiB
 
 FieldName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_.-]{0,63}$")]
 ArchivePath = Annotated[str, Field(min_length=1, max_length=512, pattern=r"^[^/\\\x00].*$")]
-
-
-class Layout(StrEnum):
-    CLASS_FOLDERS = "class_folders"
-    CSV_MANIFEST = "csv_manifest"
-    JSONL_MANIFEST = "jsonl_manifest"
-    COCO = "coco"
-    YOLO = "yolo"
-    VOC = "voc"
 
 
 class ImageFormat(StrEnum):
@@ -120,28 +120,6 @@ class ImageHandling(StrEnum):
     KEEP = "keep"
 
 
-class RedactionMethod(StrEnum):
-    BLUR = "blur"
-    PIXELATE = "pixelate"
-    FILL = "fill"
-
-
-class FaceShape(StrEnum):
-    ELLIPSE = "ellipse"
-    RECTANGLE = "rectangle"
-
-
-class TextScope(StrEnum):
-    ALL = "all"
-    PERSONAL = "personal"
-    NONE = "none"
-
-
-class ResidualHandling(StrEnum):
-    REDO = "redo"
-    FLAG = "flag"
-
-
 class FaceRedaction(_Strict):
     enabled: bool = True
     method: RedactionMethod = RedactionMethod.BLUR
@@ -169,7 +147,6 @@ class ImageRedactionRules(_Strict):
                     "flag what is left) or flag.")
 
 
-OperatorName = Literal["surname", "pseudonym", "mask", "redact", "hash", "generalize", "keep"]
 EntityType = Annotated[str, Field(pattern=r"^(?:[A-Z][A-Z0-9_]{1,47}|DEFAULT)$")]
 
 

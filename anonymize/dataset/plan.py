@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from anonymize.image.plan import ImagePlan
+from vocabulary import Layout
 
 
 class Mode(StrEnum):
@@ -23,7 +24,7 @@ class LabelPlan:
     does not list at all (privacy first: an unlisted column may hold anything).
     """
 
-    layout: str
+    layout: Layout
     image_field: str = "image"
     class_field: str | None = None
     manifest: str | None = None
