@@ -26,8 +26,15 @@ from anonymize.dataset import (
 )
 from anonymize.dataset.job import OpenRaw
 from audit import Actor
-from catalog import Contract, CopyKind, Dataset, DatasetState, get_dataset, live_copies
-from catalog.errors import ConflictError
+from catalog import (
+    ConflictError,
+    Contract,
+    CopyKind,
+    Dataset,
+    DatasetState,
+    get_dataset,
+    live_copies,
+)
 from intake import ContractRules, Problems, contract_rules
 from intake.contract import ImageHandling
 from intake.labels.paths import join

@@ -11,8 +11,7 @@ from functools import cache
 import cv2
 
 from airlock.pii_engine import shared_engine
-from anonymize.image.pipeline import ImageRedactor, Models, load_models
-from anonymize.image.plan import ImagePlan
+from anonymize.image import ImagePlan, ImageRedactor, Models, load_models
 from intake.contract import ImageRedactionRules
 from vocabulary import TextScope
 

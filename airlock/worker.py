@@ -18,12 +18,12 @@ from croniter import CroniterError, croniter
 from airlock.anonymisation import WORKER as ANONYMISER
 from airlock.anonymisation import anonymise, pending_anonymisations
 from airlock.instance import Instance
-from airlock.retention_jobs import sweeper, utc_now
+from airlock.retention_jobs import sweeper
 from airlock.validation_jobs import WORKER as VALIDATOR
 from airlock.validation_jobs import pending_validations
+from catalog import Clock, utcnow
 from intake import validate_dataset
-from retention.due import Clock
-from retention.sweep import Action
+from retention import Action
 
 log = logging.getLogger("airlock.worker")
 
@@ -92,7 +92,7 @@ class Worker:
     schedule: str
     """Cron expression of the sweep, in UTC; croniter's syntax (a sixth field counts seconds)."""
     poll_seconds: float
-    clock: Clock = utc_now
+    clock: Clock = utcnow
     sleep: Callable[[float], None] = time.sleep
     retries: Retries = field(default_factory=Retries, init=False, repr=False)
 

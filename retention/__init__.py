@@ -10,7 +10,9 @@ from retention.purge import PurgeError, Purger
 from retention.signing import InstanceSigner, instance_signer, stored_public_key
 from retention.sweep import Action, Sweeper, SweepReport
 from retention.training import (
+    RefusalReason,
     TrainingRefusedError,
+    audited_refusals,
     complete_training,
     open_for_training,
     start_training,
@@ -26,9 +28,11 @@ __all__ = [
     "InstanceSigner",
     "PurgeError",
     "Purger",
+    "RefusalReason",
     "SweepReport",
     "Sweeper",
     "TrainingRefusedError",
+    "audited_refusals",
     "check_certificate",
     "complete_training",
     "find_due",

@@ -35,26 +35,24 @@ from anonymize.dataset.report import AnonymisationReport, ImageSummary
 from anonymize.dataset.tally import Tally
 from anonymize.dataset.tar_output import ChunkReader, tar_end, tar_member
 from anonymize.events import AnonymisationFailed, AnonymisationStarted, DatasetAnonymised
+from anonymize.image import ImagePlan, ImageRedactor
 from anonymize.image.contact_sheet import ContactSheet
-from anonymize.image.pipeline import ImageRedactor
-from anonymize.image.plan import ImagePlan
 from anonymize.policy import build_policy, operator_names
 from anonymize.text import Detector
 from audit import Transaction, Transactions, change_state
 from catalog import (
     AnonymisationReportRecord,
+    ConflictError,
     CopyKind,
     DatasetState,
     Item,
     StoredCopy,
     get_dataset,
     live_copies,
+    new_id,
+    utcnow,
 )
-from catalog.base import new_id, utcnow
-from catalog.errors import ConflictError
-from vault import DataKey, StoredObject
-from vault.fields import ANONYMISATION_REPORT, ITEM_PATH, FieldCipher
-from vault.service import VaultService
+from vault import ANONYMISATION_REPORT, ITEM_PATH, DataKey, FieldCipher, StoredObject, VaultService
 
 OpenRaw = Callable[[], AbstractContextManager[BinaryIO]]
 ImageRedactors = Callable[[ImagePlan], ImageRedactor]

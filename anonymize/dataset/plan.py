@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from anonymize.image.plan import ImagePlan
+from anonymize.image import ImagePlan
 from vocabulary import Layout
 
 

@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from anonymize.dataset.image_stage import ImageTally
 from anonymize.dataset.plan import Mode
-from anonymize.image.plan import ImagePlan
+from anonymize.image import ImagePlan
 
 
 class ImageSummary(BaseModel):
