@@ -36,7 +36,7 @@ from catalog import (
     live_copies,
 )
 from intake import ContractRules, Problems, contract_rules
-from intake.contract import ImageHandling
+from intake.contract_format import ImageHandling
 from intake.labels.paths import join
 from intake.unpack import UnpackLimits, iter_entries
 

@@ -12,7 +12,7 @@ import cv2
 
 from airlock.pii_engine import shared_engine
 from anonymize.image import ImagePlan, ImageRedactor, Models, load_models
-from intake.contract import ImageRedactionRules
+from intake.contract_format import ImageRedactionRules
 from vocabulary import TextScope
 
 _loading = threading.Lock()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from intake.contract import ContractRules
+from intake.contract_format import ContractRules
 from intake.labels import LabelRecord
 from intake.problems import Problems, Severity
 from intake.scan import DatasetScan, ScannedImage

@@ -29,8 +29,8 @@ from catalog import (
     utcnow,
 )
 from intake.checks import CheckedDataset, cross_check
-from intake.contract import ContractRules
-from intake.contracts import contract_rules
+from intake.contract_format import ContractRules
+from intake.contract_store import contract_rules
 from intake.events import DatasetRejected, DatasetValidated
 from intake.labels import build_parser
 from intake.problems import Problems

@@ -16,7 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from airlock.cli.errors import AirlockGroup
 from airlock.cli.output import errors
-from intake.contract import FaceRedaction, ImageRedactionRules, ImageRules, TextRedaction
+from intake.contract_format import FaceRedaction, ImageRedactionRules, ImageRules, TextRedaction
 from intake.images import IMAGE_EXTENSIONS
 from vocabulary import FaceShape, RedactionMethod, ResidualHandling, TextScope
 

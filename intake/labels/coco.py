@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 
-from intake.contract import ContractRules
+from intake.contract_format import ContractRules
 from intake.labels.fields import FieldRules, check_formulas
 from intake.labels.jsontext import JsonRejected, parse_json
 from intake.labels.limits import LabelLimits

@@ -7,7 +7,7 @@ import io
 from collections import Counter
 from collections.abc import Collection, Iterator
 
-from intake.contract import ContractRules
+from intake.contract_format import ContractRules
 from intake.labels.fields import reportable
 from intake.labels.limits import LabelLimits
 from intake.labels.manifest import ManifestRows

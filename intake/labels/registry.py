@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from intake.contract import ContractRules
+from intake.contract_format import ContractRules
 from intake.labels.class_folders import ClassFoldersParser
 from intake.labels.coco import CocoParser
 from intake.labels.csv_manifest import CsvManifestParser

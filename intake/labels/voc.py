@@ -11,7 +11,7 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
-from intake.contract import ContractRules
+from intake.contract_format import ContractRules
 from intake.labels.fields import FieldRules, check_formulas
 from intake.labels.limits import LabelLimits
 from intake.labels.paths import ImageIndex, join, safe_relative, stem, under

@@ -9,7 +9,7 @@ from collections.abc import Collection, Iterator
 
 import yaml
 
-from intake.contract import ContractRules
+from intake.contract_format import ContractRules
 from intake.labels.limits import LabelLimits
 from intake.labels.paths import ImageIndex, join, stem, under
 from intake.labels.record import LabelRecord

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from airlock.image_models import image_plan
 from anonymize.image.plan import ImagePlan
-from intake.contract import FaceRedaction, ImageRedactionRules, TextRedaction
+from intake.contract_format import FaceRedaction, ImageRedactionRules, TextRedaction
 from vocabulary import FaceShape, RedactionMethod, ResidualHandling, TextScope
 
 

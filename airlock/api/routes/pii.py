@@ -17,7 +17,7 @@ from anonymize.operators import anonymizer_engine
 from anonymize.policy import build_policy
 from anonymize.text import TextRewriter
 from audit import Actor
-from intake.contract import EntityType
+from intake.contract_format import EntityType
 from vocabulary import OperatorName
 
 router = APIRouter(prefix="/v1/pii", tags=["pii"])

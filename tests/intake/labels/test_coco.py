@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from intake.contract import LabelField
+from intake.contract_format import LabelField
 from intake.labels import LabelLimits, LabelRecord
 from vocabulary import Layout
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from intake.contract import LabelField
+from intake.contract_format import LabelField
 from intake.labels import LabelLimits, LabelRecord
 from vocabulary import Layout
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from intake.contract import ContractRules, LabelField
+from intake.contract_format import ContractRules, LabelField
 from intake.labels import LABEL_RULES, LabelRecord
 from vocabulary import Layout
 

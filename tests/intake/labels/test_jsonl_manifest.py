@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from intake.contract import LabelField
+from intake.contract_format import LabelField
 from intake.labels import LabelLimits, LabelRecord
 from vocabulary import Layout
 

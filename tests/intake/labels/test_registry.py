@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import intake.labels
-from intake.contract import ContractRules
+from intake.contract_format import ContractRules
 from intake.labels import (
     LABEL_RULES,
     LabelLimits,

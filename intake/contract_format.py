@@ -1,4 +1,4 @@
-"""The contract: what a tenant promised to deliver, as a YAML file validated at load."""
+"""The contract file format: what a tenant promised to deliver, as YAML validated at load."""
 
 from __future__ import annotations
 
