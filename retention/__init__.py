@@ -1,8 +1,8 @@
 """Retention: the training lifecycle, legal holds, due dates, the crash-safe purge of every
 copy with crypto-shredding, the sweep, and signed deletion certificates."""
 
-from retention.certificate import DeletionCertificate, render_text, signature_valid
-from retention.certificates import CertificateCheck, check_certificate, stored_certificate
+from retention.certificate_check import CertificateCheck, check_certificate, stored_certificate
+from retention.certificate_document import DeletionCertificate, render_text, signature_valid
 from retention.due import Cause, DueDataset, find_due
 from retention.events import RETENTION_EVENTS
 from retention.holds import list_holds, open_hold, place_hold, release_hold

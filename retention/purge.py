@@ -41,7 +41,7 @@ from catalog import (
     live_copies,
     new_id,
 )
-from retention.certificate import (
+from retention.certificate_document import (
     AuditRef,
     CheckpointRef,
     ContractRef,

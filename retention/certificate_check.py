@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from audit.checkpoints import checkpoint_signature_valid, root_at
 from catalog import NotFoundError, PurgeRecord, get_dataset
-from retention.certificate import DeletionCertificate, signature_valid
+from retention.certificate_document import DeletionCertificate, signature_valid
 from retention.signing import public_pem, stored_public_key
 
 
