@@ -16,8 +16,8 @@ import numpy as np
 
 from anonymize.image.codec import Decoded, decode, encode
 from anonymize.image.faces import FaceFinder
+from anonymize.image.painting import paint_over
 from anonymize.image.plan import ImagePlan
-from anonymize.image.redact import redact
 from anonymize.image.regions import Pixels, Region, RegionKind, iou
 from anonymize.image.text_reader import TextReader
 from anonymize.image.text_regions import TextFinder, TextLine
@@ -107,7 +107,7 @@ class ImageRedactor:
         passes = 1
         if residual and self._plan.residual is ResidualHandling.REDO:
             # Escalate: what survived the contract's method is filled solid, box and all.
-            redact(pixels, residual, RedactionMethod.FILL, FaceShape.RECTANGLE)
+            paint_over(pixels, residual, RedactionMethod.FILL, FaceShape.RECTANGLE)
             filled = residual
             residual = [r for r in self._residual(pixels, faces + text + filled)
                         if not _inside(r, filled, pixels.shape[1], pixels.shape[0])]
@@ -153,8 +153,8 @@ class ImageRedactor:
 
     def _paint(self, pixels: Pixels, faces: list[Region], text: list[Region]) -> None:
         plan = self._plan
-        redact(pixels, text, plan.text_method, FaceShape.RECTANGLE)
-        redact(pixels, faces, plan.face_method, plan.face_shape)
+        paint_over(pixels, text, plan.text_method, FaceShape.RECTANGLE)
+        paint_over(pixels, faces, plan.face_method, plan.face_shape)
 
     def _residual(self, pixels: Pixels, painted: list[Region]) -> list[Region]:
         """What an outsider's detectors would still find on the output: faces at the

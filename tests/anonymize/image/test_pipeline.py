@@ -4,7 +4,7 @@ the rest of the picture and its format are kept, metadata is gone, the residual 
 flags or redoes what is left, and what cannot be redacted safely is refused.
 
 Photos are scikit-image's bundled samples (no network); detail is measured as in
-test_redact.py: the correlation of the high-pass images (grey minus a sigma-1.5 Gaussian)
+test_painting.py: the correlation of the high-pass images (grey minus a sigma-1.5 Gaussian)
 before and after, below 0.3 when nothing is left to read."""
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from PIL import ExifTags, Image
 
 from airlock.image_models import image_redactor, personal_texts, shared_models
 from anonymize.image.codec import decode
+from anonymize.image.painting import FILL_COLOUR
 from anonymize.image.pipeline import ImageRedactor, ImageRejected, RedactedImage, _inside
 from anonymize.image.plan import ImagePlan
-from anonymize.image.redact import FILL_COLOUR
 from anonymize.image.regions import Pixels, Region, RegionKind
 from tests.anonymize.image.detail import correlation, high_pass
 from tests.anonymize.image.pictures import sample

@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from anonymize.image.redact import FILL_COLOUR, blur_sigma, redact
+from anonymize.image.painting import FILL_COLOUR, blur_sigma, paint_over
 from anonymize.image.regions import Pixels, Region, RegionKind
 from tests.anonymize.image.detail import correlation, high_pass
 from vocabulary import FaceShape, RedactionMethod
@@ -60,7 +60,7 @@ def inside(region: Region, shape: FaceShape, width: int, height: int) -> Bools:
 def redacted(source: Pixels, regions: list[Region], method: RedactionMethod,
              shape: FaceShape) -> Pixels:
     out = source.copy()
-    redact(out, regions, method, shape)
+    paint_over(out, regions, method, shape)
     return out
 
 
@@ -251,19 +251,20 @@ def test_overlapping_regions_all_end_redacted() -> None:
 def test_one_pixel_image_and_whole_image_region() -> None:
     pixel = np.full((1, 1, 3), 200, dtype=np.uint8)
     for method in METHODS:
-        redact(pixel, [face(-1, -1, 3, 3)], method, FaceShape.RECTANGLE)
+        paint_over(pixel, [face(-1, -1, 3, 3)], method, FaceShape.RECTANGLE)
     whole = noise(64, 48)
     before = whole.copy()
-    redact(whole, [face(0, 0, 48, 64)], RedactionMethod.BLUR, FaceShape.RECTANGLE)
+    paint_over(whole, [face(0, 0, 48, 64)], RedactionMethod.BLUR, FaceShape.RECTANGLE)
     where = np.ones((64, 48), dtype=bool)
     assert correlation(high_pass(before)[where], high_pass(whole)[where]) < 0.1
 
 
 def test_bad_input_is_refused() -> None:
     with pytest.raises(ValueError, match="uint8"):
-        redact(np.zeros((4, 4), dtype=np.uint8), [], RedactionMethod.BLUR, FaceShape.RECTANGLE)
+        paint_over(np.zeros((4, 4), dtype=np.uint8), [], RedactionMethod.BLUR, FaceShape.RECTANGLE)
     with pytest.raises(ValueError, match="non-finite"):
-        redact(noise(8, 8), [face(math.nan, 0, 4, 4)], RedactionMethod.BLUR, FaceShape.RECTANGLE)
+        paint_over(noise(8, 8), [face(math.nan, 0, 4, 4)], RedactionMethod.BLUR,
+                   FaceShape.RECTANGLE)
 
 
 def test_huge_region_redacts_the_whole_image() -> None:
@@ -276,7 +277,7 @@ def test_works_on_a_view_into_a_larger_array() -> None:
     """The pipeline may hand over a slice; writes must land in it."""
     base = noise(100, 100)
     view = base[10:90, 10:90]
-    redact(view, [face(5, 5, 30, 30)], RedactionMethod.FILL, FaceShape.ELLIPSE)
+    paint_over(view, [face(5, 5, 30, 30)], RedactionMethod.FILL, FaceShape.ELLIPSE)
     assert (base[30, 30] == FILL_COLOUR).all()
 
 
@@ -288,8 +289,8 @@ def test_twenty_boxes_on_a_large_image_are_fast() -> None:
     rng = np.random.default_rng(1)
     regions = [face(float(rng.uniform(-50, 3900)), float(rng.uniform(-50, 2900)), side,
                     side * 1.3) for side in rng.uniform(30, 400, 20)]
-    redact(image[:200, :200], regions[:1], RedactionMethod.BLUR, FaceShape.ELLIPSE)  # warm-up
+    paint_over(image[:200, :200], regions[:1], RedactionMethod.BLUR, FaceShape.ELLIPSE)  # warm-up
     for method in METHODS:
         start = time.perf_counter()
-        redact(image, regions, method, FaceShape.ELLIPSE)
+        paint_over(image, regions, method, FaceShape.ELLIPSE)
         assert time.perf_counter() - start < 0.5, method

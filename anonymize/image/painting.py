@@ -41,8 +41,8 @@ Mask = npt.NDArray[np.uint8]
 """1 where a pixel is painted."""
 
 
-def redact(pixels: Pixels, regions: Sequence[Region], method: RedactionMethod,
-           shape: FaceShape) -> None:
+def paint_over(pixels: Pixels, regions: Sequence[Region], method: RedactionMethod,
+               shape: FaceShape) -> None:
     """Redact every region of `pixels` (height x width x 3 uint8) in place.
 
     Regions are clipped to the image; empty ones and ones wholly outside are skipped.
