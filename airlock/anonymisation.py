@@ -20,7 +20,6 @@ from anonymize.dataset import (
     AnonymisationReport,
     DatasetPlan,
     LabelPlan,
-    Mode,
     SourceEntry,
     anonymise_dataset,
 )
@@ -50,7 +49,7 @@ def plan_for(rules: ContractRules) -> DatasetPlan:
     folders = {layout.images_dir, layout.labels_dir, layout.root}
     fixed = {part for folder in folders for part in folder.split("/") if part}
     return DatasetPlan(
-        mode=Mode(rules.anonymisation.mode.value),
+        mode=rules.anonymisation.mode,
         operators=dict(rules.anonymisation.operators),
         root=root,
         rename_paths=rules.anonymisation.rename_paths,

@@ -9,6 +9,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from vocabulary import (
+    AnonymisationMode,
     FaceShape,
     Layout,
     OperatorName,
@@ -105,14 +106,6 @@ class LabelRules(_Strict):
                                  description="An image with no label is an error (else warning).")
     allow_duplicate_images: bool = Field(default=False,
                                          description="Same SHA-256 twice: warning, else error.")
-
-
-class AnonymisationMode(StrEnum):
-    """PIPL art. 73: de-identified data can be re-identified with additional information
-    kept apart; anonymised data cannot."""
-
-    ANONYMISE = "anonymise"
-    DEIDENTIFY = "deidentify"
 
 
 class ImageHandling(StrEnum):

@@ -1,8 +1,9 @@
 """The words intake and anonymize share, defined once: dataset layouts, image-redaction
-choices, operator names and the text encodings label files may use.
+choices, the anonymisation mode, operator names and the text encodings label files may use.
 
 Both packages import this one; it imports no other Airlock package."""
 
+from vocabulary.anonymisation import AnonymisationMode
 from vocabulary.image_redaction import FaceShape, RedactionMethod, ResidualHandling, TextScope
 from vocabulary.layouts import Layout
 from vocabulary.operators import KEYED_OPERATORS, OPERATOR_NAMES, OperatorName
@@ -11,6 +12,7 @@ from vocabulary.text import declared_gb_encoding, decode_text
 __all__ = [
     "KEYED_OPERATORS",
     "OPERATOR_NAMES",
+    "AnonymisationMode",
     "FaceShape",
     "Layout",
     "OperatorName",

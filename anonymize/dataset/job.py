@@ -29,7 +29,7 @@ from anonymize.dataset.image_stage import Done, ImageStage, ItemRedaction
 from anonymize.dataset.labels import label_rewrite
 from anonymize.dataset.mapping import MappingSink, NoMapping
 from anonymize.dataset.names import PathNamer
-from anonymize.dataset.plan import DatasetPlan, Mode
+from anonymize.dataset.plan import DatasetPlan
 from anonymize.dataset.pool import text_pool
 from anonymize.dataset.report import AnonymisationReport, ImageSummary
 from anonymize.dataset.tally import Tally
@@ -53,6 +53,7 @@ from catalog import (
     utcnow,
 )
 from vault import ANONYMISATION_REPORT, ITEM_PATH, DataKey, FieldCipher, StoredObject, VaultService
+from vocabulary import AnonymisationMode
 
 OpenRaw = Callable[[], AbstractContextManager[BinaryIO]]
 ImageRedactors = Callable[[ImagePlan], ImageRedactor]
@@ -165,7 +166,7 @@ def _produce(vault: VaultService, dataset_id: str, plan: DatasetPlan, unpack: Un
         stored = vault.write(started.key, dataset_id, copy_id, io.BytesIO(data))
         outcome.written.append((CopyKind.MAPPING, copy_id, stored))
 
-    mapping = MappingSink(write_part) if plan.mode is Mode.DEIDENTIFY else NoMapping()
+    mapping = MappingSink(write_part) if plan.mode is AnonymisationMode.DEIDENTIFY else NoMapping()
     sheet = ContactSheet() if plan.images is not None else None
     with ExitStack() as stack:
         pool = stack.enter_context(text_pool(

@@ -4,15 +4,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 from anonymize.image import ImagePlan
-from vocabulary import Layout
-
-
-class Mode(StrEnum):
-    ANONYMISE = "anonymise"
-    DEIDENTIFY = "deidentify"
+from vocabulary import AnonymisationMode, Layout
 
 
 @dataclass(frozen=True)
@@ -45,7 +39,7 @@ class LabelPlan:
 
 @dataclass(frozen=True)
 class DatasetPlan:
-    mode: Mode
+    mode: AnonymisationMode
     operators: dict[str, str]
     labels: LabelPlan
     root: str = ""
