@@ -17,8 +17,8 @@ from catalog import (
     create_tenant,
     get_tenant,
     revoke_token,
+    utcnow,
 )
-from catalog.base import utcnow
 
 TENANT_REQUIRED = frozenset({Role.CLIENT, Role.REIDENTIFIER})
 INSTANCE_WIDE = frozenset({Role.ADMIN, Role.COMPLIANCE})

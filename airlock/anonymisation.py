@@ -17,16 +17,20 @@ from anonymize.dataset import (
     AnonymisationReport,
     DatasetPlan,
     LabelPlan,
-    Mode,
     SourceEntry,
     anonymise_dataset,
 )
 from anonymize.dataset.job import OpenRaw
 from audit import Actor
-from catalog import Contract, CopyKind, get_dataset, live_copies
-from catalog.errors import ConflictError
+from catalog import (
+    ConflictError,
+    Contract,
+    CopyKind,
+    get_dataset,
+    live_copies,
+)
 from intake import ContractRules, Problems, contract_rules
-from intake.contract import ImageHandling
+from intake.contract_format import ImageHandling
 from intake.labels.paths import join
 from intake.unpack import UnpackLimits, iter_entries
 
@@ -37,7 +41,7 @@ def plan_for(rules: ContractRules) -> DatasetPlan:
     folders = {layout.images_dir, layout.labels_dir, layout.root}
     fixed = {part for folder in folders for part in folder.split("/") if part}
     return DatasetPlan(
-        mode=Mode(rules.anonymisation.mode.value),
+        mode=rules.anonymisation.mode,
         operators=dict(rules.anonymisation.operators),
         root=root,
         rename_paths=rules.anonymisation.rename_paths,
@@ -45,7 +49,7 @@ def plan_for(rules: ContractRules) -> DatasetPlan:
         if rules.anonymisation.images is ImageHandling.REDACT else None,
         fixed_names=frozenset(fixed | set(rules.volume.classes or ())),
         labels=LabelPlan(
-            layout=layout.kind.value,
+            layout=layout.kind,
             image_field=layout.image_field,
             class_field=layout.class_field,
             manifest=join(root, layout.manifest) if layout.manifest else None,

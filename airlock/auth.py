@@ -12,8 +12,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from audit import Actor
-from catalog import ApiToken, Role, find_token
-from catalog.base import utcnow
+from catalog import ApiToken, Role, find_token, utcnow
 
 TOKEN_PREFIX = "alk"  # noqa: S105 (a public prefix, not a secret)
 _TOKEN = re.compile(rf"^{TOKEN_PREFIX}_([a-z2-7]{{16}})_([A-Za-z0-9_-]{{43}})$")

@@ -11,9 +11,9 @@ from functools import cache
 import cv2
 
 from airlock.pii_engine import shared_engine
-from anonymize.image.pipeline import ImageRedactor, Models, load_models
-from anonymize.image.plan import ImagePlan, Method, ResidualAction, Shape, TextScope
-from intake.contract import ImageRedactionRules
+from anonymize.image import ImagePlan, ImageRedactor, Models, load_models
+from intake.contract_format import ImageRedactionRules
+from vocabulary import TextScope
 
 _loading = threading.Lock()
 
@@ -38,10 +38,9 @@ def personal_texts(texts: Sequence[str]) -> list[bool]:
 
 def image_plan(rules: ImageRedactionRules) -> ImagePlan:
     faces, text = rules.faces, rules.text
-    return ImagePlan(faces=faces.enabled, face_method=Method(faces.method.value),
-                     face_shape=Shape(faces.shape.value), face_margin=faces.margin,
-                     text=TextScope(text.scope.value), text_method=Method(text.method.value),
-                     text_margin=text.margin, residual=ResidualAction(rules.residual.value))
+    return ImagePlan(faces=faces.enabled, face_method=faces.method, face_shape=faces.shape,
+                     face_margin=faces.margin, text=text.scope, text_method=text.method,
+                     text_margin=text.margin, residual=rules.residual)
 
 
 def image_redactor(plan: ImagePlan, max_pixels: int) -> ImageRedactor:

@@ -20,13 +20,14 @@ from audit import (
     SYSTEM,
     Actor,
     AuditLog,
+    ChainVerification,
     EventRegistry,
     Transaction,
     Transactions,
+    verify_chain,
 )
 from audit.checkpoints import UNWITNESSED, checkpoint_due, latest_checkpoint, write_checkpoint
 from audit.events import InstanceInitialized
-from audit.verify import ChainVerification, verify_chain
 from audit.witness import FileWitness, Witness, WitnessError
 from catalog import (
     ApiToken,
@@ -40,11 +41,9 @@ from catalog import (
 )
 from intake import INTAKE_EVENTS, ValidationOptions
 from intake.unpack import UnpackLimits
-from retention.events import RETENTION_EVENTS
-from retention.signing import InstanceSigner, instance_signer, stored_public_key
-from vault import LocalBackend, LocalMasterKey, MasterKey, ObjectStore
+from retention import RETENTION_EVENTS, InstanceSigner, instance_signer, stored_public_key
+from vault import LocalBackend, LocalMasterKey, MasterKey, ObjectStore, VaultService
 from vault.private_files import make_private_dirs
-from vault.service import VaultService
 
 log = logging.getLogger("airlock.audit")
 

@@ -9,8 +9,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func, select, text
 
 from airlock.instance import Instance
-from catalog import Dataset, DatasetState
-from catalog.base import utcnow
+from catalog import Dataset, DatasetState, utcnow
 from vault import VaultError
 
 WAITING_VALIDATION = (DatasetState.RECEIVED, DatasetState.VALIDATING)

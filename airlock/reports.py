@@ -8,9 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from catalog import AnonymisationReportRecord, DatasetReport
-from vault import KeyUnavailableError
-from vault.fields import ANONYMISATION_REPORT, VALIDATION_REPORT
-from vault.service import VaultService
+from vault import ANONYMISATION_REPORT, VALIDATION_REPORT, KeyUnavailableError, VaultService
 
 _COLUMNS: dict[type[DatasetReport | AnonymisationReportRecord], str] = {
     DatasetReport: VALIDATION_REPORT, AnonymisationReportRecord: ANONYMISATION_REPORT}

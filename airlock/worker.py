@@ -17,9 +17,9 @@ from croniter import CroniterError, croniter
 
 from airlock.instance import Instance
 from airlock.pipeline import Pipeline, log_failure
-from airlock.retention_jobs import sweeper, utc_now
-from retention.due import Clock
-from retention.sweep import Action
+from airlock.retention_jobs import sweeper
+from catalog import Clock, utcnow
+from retention import Action
 
 log = logging.getLogger("airlock.worker")
 
@@ -57,7 +57,7 @@ class Worker:
     schedule: str
     """Cron expression of the sweep, in UTC; croniter's syntax (a sixth field counts seconds)."""
     poll_seconds: float
-    clock: Clock = utc_now
+    clock: Clock = utcnow
     sleep: Callable[[float], None] = time.sleep
     pipeline: Pipeline = field(init=False, repr=False)
     """Its retry policy spaces the tries of a dataset that keeps failing."""

@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from audit.events import AuditEvent, Count, Id, Name, Outcome
+from audit import AuditEvent, Count, Id, Name, Outcome
 
 
 class AnonymisationStarted(AuditEvent):

@@ -15,10 +15,7 @@ from presidio_anonymizer.entities import OperatorConfig
 
 from anonymize.entity_types import family, rank
 from anonymize.operators import OperatorKey, default_policy, keyed
-
-KEYED = frozenset({"pseudonym", "hash"})
-OPERATOR_NAMES = frozenset({"surname", "pseudonym", "mask", "redact", "hash", "generalize",
-                            "keep"})
+from vocabulary import KEYED_OPERATORS, OPERATOR_NAMES
 
 
 class PolicyError(ValueError):
@@ -33,7 +30,7 @@ def build_policy(choices: Mapping[str, str], key: bytes | OperatorKey) -> dict[s
             raise PolicyError(f"unknown operator '{name}' for {entity_type}; one of: "
                               f"{', '.join(sorted(OPERATOR_NAMES))}")
     for entity_type, name in family_choices(choices).items():
-        policy[entity_type] = OperatorConfig(name, keyed(key) if name in KEYED else {})
+        policy[entity_type] = OperatorConfig(name, keyed(key) if name in KEYED_OPERATORS else {})
     return policy
 
 

@@ -2,7 +2,7 @@
 
 from audit.actor import SYSTEM, Actor
 from audit.chain import GENESIS_HASH
-from audit.events import FOUNDATION_EVENTS, AuditEvent, Outcome
+from audit.events import FOUNDATION_EVENTS, AuditEvent, Count, Id, Name, Outcome, Sha256
 from audit.log import AuditLog
 from audit.query import EventFilter, EventView, find_events
 from audit.registry import EventRegistry
@@ -18,10 +18,14 @@ __all__ = [
     "AuditEvent",
     "AuditLog",
     "ChainVerification",
+    "Count",
     "EventFilter",
     "EventRegistry",
     "EventView",
+    "Id",
+    "Name",
     "Outcome",
+    "Sha256",
     "Transaction",
     "Transactions",
     "change_state",

@@ -7,7 +7,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from catalog.models import AuditEventRecord
+from catalog import AuditEventRecord
 
 GENESIS_HASH = "0" * 64
 

@@ -22,7 +22,7 @@ from audit.bundle_verifier import RootBuilder, checkpoint_note, leaf_hash
 from audit.chain import canonical_bytes, format_time
 from audit.events import CheckpointSigned
 from audit.transaction import Transaction
-from catalog.models import AuditCheckpoint, AuditEventRecord, AuditHead
+from catalog import AuditCheckpoint, AuditEventRecord, AuditHead
 
 _BATCH = 5000
 UNWITNESSED = "airlock.unwitnessed_checkpoints"

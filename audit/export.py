@@ -28,7 +28,7 @@ from audit.chain import canonical_body, canonical_bytes, format_time
 from audit.checkpoints import origin_of
 from audit.events import AuditExported
 from audit.merkle import MerkleTree
-from catalog.models import AuditCheckpoint, AuditEventRecord
+from catalog import AuditCheckpoint, AuditEventRecord
 
 _BATCH = 2000
 

@@ -11,8 +11,7 @@ from audit.actor import Actor
 from audit.chain import link_hash
 from audit.events import AuditEvent, Outcome
 from audit.registry import EventRegistry
-from catalog.base import utcnow
-from catalog.models import AuditEventRecord, AuditHead
+from catalog import AuditEventRecord, AuditHead, utcnow
 
 
 class HeadMissingError(RuntimeError):

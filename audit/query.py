@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from audit.chain import format_time
 from audit.events import Outcome
-from catalog.models import AuditEventRecord
+from catalog import AuditEventRecord
 
 
 class EventFilter(BaseModel):

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from audit.actor import Actor
 from audit.events import AuditEvent, Outcome
 from audit.log import AuditLog
-from catalog.models import AuditEventRecord
+from catalog import AuditEventRecord
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from audit.events import DatasetStateChanged
 from audit.transaction import Transaction
-from catalog.lifecycle import DatasetState
-from catalog.models import Dataset
+from catalog import Dataset, DatasetState
 
 
 def change_state(tx: Transaction, dataset: Dataset, target: DatasetState) -> None:

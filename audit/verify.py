@@ -28,7 +28,7 @@ from audit.chain import GENESIS_HASH, canonical_bytes
 from audit.checkpoints import checkpoint_signature_valid
 from audit.events import CheckpointSigned
 from audit.witness import WitnessedCheckpoint
-from catalog.models import AuditCheckpoint, AuditEventRecord, AuditHead
+from catalog import AuditCheckpoint, AuditEventRecord, AuditHead
 
 
 class ChainVerification(BaseModel):

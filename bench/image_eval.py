@@ -39,7 +39,8 @@ sys.path[:0] = [str(Path(__file__).resolve().parents[1])]
 
 from airlock.image_models import image_plan, image_redactor  # noqa: E402
 from anonymize.image.faces import FaceFinder, FaceParams  # noqa: E402
-from intake.contract import ImageRedactionRules, TextRedaction, TextScope  # noqa: E402
+from intake.contract_format import ImageRedactionRules, TextRedaction  # noqa: E402
+from vocabulary import TextScope  # noqa: E402
 
 Box = Sequence[float]
 VENV_BIN = Path(sys.executable).parent

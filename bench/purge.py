@@ -72,27 +72,33 @@ from sqlalchemy import Engine, func, select, update  # noqa: E402
 
 from airlock.admin import new_tenant  # noqa: E402
 from airlock.instance import Instance, init_instance  # noqa: E402
-from airlock.retention_jobs import purger, utc_now  # noqa: E402
+from airlock.retention_jobs import purger  # noqa: E402
 from airlock.settings import Settings  # noqa: E402
-from audit import SYSTEM, change_state, verify_chain  # noqa: E402
+from audit import SYSTEM, AuditEvent, change_state, verify_chain  # noqa: E402
 from audit.chain import canonical_bytes, link_hash  # noqa: E402
 from audit.checkpoints import root_at, write_checkpoint  # noqa: E402
-from audit.events import (  # noqa: E402
-    AuditEvent,
-    DatasetStateChanged,
-    ObjectStored,
-    TenantCreated,
+from audit.events import DatasetStateChanged, ObjectStored, TenantCreated  # noqa: E402
+from catalog import (  # noqa: E402
+    AuditEventRecord,
+    AuditHead,
+    CopyKind,
+    DatasetState,
+    PurgeRecord,
+    StoredCopy,
+    get_dataset,
+    new_id,
+    utcnow,
 )
-from catalog import CopyKind, DatasetState, PurgeRecord, StoredCopy, get_dataset  # noqa: E402
-from catalog.base import new_id  # noqa: E402
-from catalog.models import AuditEventRecord, AuditHead  # noqa: E402
 from intake import add_contract, receive_upload, validate_dataset  # noqa: E402
-from retention.certificate import DeletionCertificate  # noqa: E402
-from retention.due import Cause  # noqa: E402
-from retention.purge import PurgeError  # noqa: E402
-from retention.signing import stored_public_key  # noqa: E402
-from retention.training import complete_training, start_training  # noqa: E402
-from vault.object_store import StoredObject  # noqa: E402
+from retention import (  # noqa: E402
+    Cause,
+    DeletionCertificate,
+    PurgeError,
+    complete_training,
+    start_training,
+    stored_public_key,
+)
+from vault import StoredObject  # noqa: E402
 
 REGION = "us-east-1"
 S3_PREFIX = "tenant-data"
@@ -263,7 +269,7 @@ def build_dataset(instance: Instance, objects: int) -> Built:
                 row = get_dataset(tx.session, dataset.id, for_update=True)
                 for n, (copy_id, stored) in enumerate(written):
                     instance.vault.register(tx, row, kinds[n % 2], copy_id, stored)
-    now = utc_now()
+    now = utcnow()
     with instance.transaction(SYSTEM) as tx:
         row = get_dataset(tx.session, dataset.id, for_update=True)
         change_state(tx, row, DatasetState.ANONYMISING)  # the step itself is not run here
@@ -286,7 +292,7 @@ def run_purge(instance: Instance, built: Built, counter: RequestCounter | None) 
         due_at = get_dataset(session, built.dataset_id).purge_due_at
     assert due_at is not None
     ahead = timedelta(days=RETENTION_DAYS + 1)
-    job = purger(instance, lambda: utc_now() + ahead)  # builds the signer: not timed
+    job = purger(instance, lambda: utcnow() + ahead)  # builds the signer: not timed
     before = counter.snapshot() if counter else Counter()
     started = time.perf_counter()
     try:
@@ -541,7 +547,7 @@ def bench_bundle(instance: Instance, target: Path) -> BundleTimes | None:
     signer = instance.signer
     with instance.reading() as session:
         export_s, _ = timed(lambda: export_bundle(session, target, signer.public_pem,
-                                                  signer.key_id, ExportFilter(), utc_now()))
+                                                  signer.key_id, ExportFilter(), utcnow()))
     megabytes = sum(path.stat().st_size for path in target.iterdir()) / 1e6
     verify_s, result = timed(lambda: verify_bundle(target, signer.key_id))
     floor_s, _ = bundle_floor_pass(target / "events.jsonl")
@@ -563,7 +569,7 @@ def bench_audit(events: int, work: Path) -> None:
 
         def checkpoint() -> int:
             with instance.transaction(SYSTEM) as tx:
-                return write_checkpoint(tx, signer, utc_now()).tree_size
+                return write_checkpoint(tx, signer, utcnow()).tree_size
 
         checkpoint_s, signed = timed(checkpoint)
 

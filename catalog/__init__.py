@@ -1,6 +1,6 @@
 """The system of record: tenants, tokens, contracts, datasets, items and every stored copy."""
 
-from catalog.base import Base
+from catalog.base import Base, Clock, new_id, utcnow
 from catalog.contracts import add_contract_version, list_contracts, resolve_contract
 from catalog.datasets import (
     create_dataset,
@@ -10,7 +10,7 @@ from catalog.datasets import (
     mark_copy_deleted,
     register_copy,
 )
-from catalog.db import checkpoint_wal, make_engine, make_session_factory, unit_of_work
+from catalog.db import checkpoint_wal, make_engine, make_session_factory
 from catalog.errors import CatalogError, ConflictError, NoReportError, NotFoundError
 from catalog.lifecycle import TRANSITIONS, DatasetState, IllegalTransitionError
 from catalog.migrate import is_current, upgrade
@@ -44,6 +44,7 @@ __all__ = [
     "AuditHead",
     "Base",
     "CatalogError",
+    "Clock",
     "ConflictError",
     "Contract",
     "CopyKind",
@@ -81,9 +82,10 @@ __all__ = [
     "make_engine",
     "make_session_factory",
     "mark_copy_deleted",
+    "new_id",
     "register_copy",
     "resolve_contract",
     "revoke_token",
-    "unit_of_work",
     "upgrade",
+    "utcnow",
 ]

@@ -5,8 +5,6 @@ from __future__ import annotations
 import logging
 import sqlite3
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -52,13 +50,6 @@ def _configure_sqlite(engine: Engine, begin: str) -> None:
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
-
-
-@contextmanager
-def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One transaction: commits on success, rolls back everything on any error."""
-    with factory() as session, session.begin():
-        yield session
 
 
 def checkpoint_wal(engine: Engine) -> bool:

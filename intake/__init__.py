@@ -1,7 +1,7 @@
 """Intake: contracts, streamed encrypted uploads, safe validation, one report.
 
 The service API is listed in `__init__.pyi` and imported on first use: the contract's models
-alone (`intake.contract`, which `airlock image` needs) must not load the catalog and the
+alone (`intake.contract_format`, which `airlock image` needs) must not load the catalog and the
 database layer."""
 
 import lazy_loader

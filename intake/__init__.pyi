@@ -1,5 +1,5 @@
-from .contract import ContractFileError, ContractRules, Layout, parse_contract
-from .contracts import add_contract, contract_rules
+from .contract_format import ContractFileError, ContractRules, parse_contract
+from .contract_store import add_contract, contract_rules
 from .events import INTAKE_EVENTS
 from .problems import Problem, Problems, Severity
 from .report import ValidationReport
@@ -10,7 +10,6 @@ __all__ = [
     "INTAKE_EVENTS",
     "ContractFileError",
     "ContractRules",
-    "Layout",
     "Problem",
     "Problems",
     "Severity",

@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from intake.contract import ContractRules, Layout
+from intake.contract_format import ContractRules
 from intake.labels import LabelRecord
 from intake.problems import Problems, Severity
 from intake.scan import DatasetScan, ScannedImage
+from vocabulary import Layout
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from PIL import Image, UnidentifiedImageError
 
-from intake.contract import ImageFormat, ImageRules
+from intake.contract_format import ImageFormat, ImageRules
 from intake.problems import Problems
 
 # (magic prefix, offset) per format; WebP is RIFF....WEBP.

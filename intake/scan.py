@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import BinaryIO
 
-from intake.contract import ContractRules
+from intake.contract_format import ContractRules
 from intake.images import IMAGE_EXTENSIONS, ImageInfo, inspect_image, sniff_format
 from intake.labels import LabelParser, LabelRecord
 from intake.problems import Problems

@@ -13,10 +13,9 @@ from collections.abc import Callable
 from typing import BinaryIO
 
 from audit import Transactions, change_state
-from catalog import Contract, CopyKind, Dataset, DatasetState, create_dataset, get_dataset
-from catalog.base import new_id
+from catalog import Contract, CopyKind, Dataset, DatasetState, create_dataset, get_dataset, new_id
 from intake.events import UploadFailed, UploadReceived
-from vault.service import VaultService
+from vault import VaultService
 
 
 class UploadTooLargeError(Exception):

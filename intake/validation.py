@@ -16,6 +16,7 @@ from sqlalchemy import insert
 
 from audit import Transaction, Transactions, change_state
 from catalog import (
+    ConflictError,
     Contract,
     CopyKind,
     Dataset,
@@ -25,21 +26,26 @@ from catalog import (
     StoredCopy,
     get_dataset,
     live_copies,
+    utcnow,
 )
-from catalog.base import utcnow
-from catalog.errors import ConflictError
 from intake.checks import CheckedDataset, cross_check
-from intake.contract import ContractRules
-from intake.contracts import contract_rules
+from intake.contract_format import ContractRules
+from intake.contract_store import contract_rules
 from intake.events import DatasetRejected, DatasetValidated
 from intake.labels import build_parser
 from intake.problems import Problems
 from intake.report import ReportSummary, ValidationReport
 from intake.scan import DatasetScan, scan_archive
 from intake.unpack import UnpackLimits
-from vault import DataKey
-from vault.fields import ITEM_CLASS_NAME, ITEM_LABEL_REF, ITEM_PATH, VALIDATION_REPORT, FieldCipher
-from vault.service import VaultService
+from vault import (
+    ITEM_CLASS_NAME,
+    ITEM_LABEL_REF,
+    ITEM_PATH,
+    VALIDATION_REPORT,
+    DataKey,
+    FieldCipher,
+    VaultService,
+)
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
 """Retention: the training lifecycle, legal holds, due dates, the crash-safe purge of every
 copy with crypto-shredding, the sweep, and signed deletion certificates."""
 
-from retention.certificate import DeletionCertificate, render_text, signature_valid
-from retention.certificates import CertificateCheck, check_certificate, stored_certificate
+from retention.certificate_check import CertificateCheck, check_certificate, stored_certificate
+from retention.certificate_document import DeletionCertificate, render_text, signature_valid
 from retention.due import Cause, DueDataset, find_due
 from retention.events import RETENTION_EVENTS
 from retention.holds import list_holds, open_hold, place_hold, release_hold
@@ -10,7 +10,9 @@ from retention.purge import PurgeError, Purger
 from retention.signing import InstanceSigner, instance_signer, stored_public_key
 from retention.sweep import Action, Sweeper, SweepReport
 from retention.training import (
+    RefusalReason,
     TrainingRefusedError,
+    audited_refusals,
     complete_training,
     open_for_training,
     start_training,
@@ -26,9 +28,11 @@ __all__ = [
     "InstanceSigner",
     "PurgeError",
     "Purger",
+    "RefusalReason",
     "SweepReport",
     "Sweeper",
     "TrainingRefusedError",
+    "audited_refusals",
     "check_certificate",
     "complete_training",
     "find_due",

@@ -12,7 +12,6 @@ A dataset under legal hold is never due while the hold is open.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -21,9 +20,6 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from catalog import Dataset, DatasetState, PurgeRecord
-
-Clock = Callable[[], datetime]
-"""Now, in UTC; injected so tests can stand on any day."""
 
 
 class Cause(StrEnum):

@@ -11,7 +11,7 @@ from typing import Annotated, ClassVar
 
 from pydantic import StringConstraints
 
-from audit.events import AuditEvent, Count, Id, Name, Outcome, Sha256
+from audit import AuditEvent, Count, Id, Name, Outcome, Sha256
 
 # Control characters, and the invisible ones that reorder or hide text when it is shown
 # (bidi overrides and isolates, zero-width characters, line separators, the BOM).

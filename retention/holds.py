@@ -10,8 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from audit import Transaction
-from catalog import ConflictError, DatasetState, LegalHold, get_dataset
-from catalog.base import utcnow
+from catalog import ConflictError, DatasetState, LegalHold, get_dataset, utcnow
 from retention.events import LegalHoldPlaced, LegalHoldReleased, Reason
 
 _REASON: TypeAdapter[str] = TypeAdapter(Reason)

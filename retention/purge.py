@@ -16,7 +16,6 @@ finds the record, counts an attempt, and repeats what may not have happened.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -28,6 +27,7 @@ from audit.events import LeftoversDeleted
 from catalog import (
     AnonymisationReportRecord,
     AuditHead,
+    Clock,
     Contract,
     DataKeyRecord,
     Dataset,
@@ -39,9 +39,9 @@ from catalog import (
     Tenant,
     get_dataset,
     live_copies,
+    new_id,
 )
-from catalog.base import new_id
-from retention.certificate import (
+from retention.certificate_document import (
     AuditRef,
     CheckpointRef,
     ContractRef,
@@ -58,10 +58,8 @@ from retention.certificate import (
 from retention.due import Cause
 from retention.events import CopiesDeleted, DatasetPurged, PurgeFailed, PurgeStarted
 from retention.signing import InstanceSigner
-from vault import KeyUnavailableError, VaultError
-from vault.service import VaultService
+from vault import KeyUnavailableError, VaultError, VaultService
 
-Clock = Callable[[], datetime]
 _BATCH = 500
 """Copies marked deleted per UPDATE (bound parameters stay under every database's limit)."""
 

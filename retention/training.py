@@ -31,7 +31,7 @@ from catalog import (
     get_dataset,
     live_copies,
 )
-from intake.contracts import contract_rules
+from intake import contract_rules
 from retention.events import (
     AnonymisedCopyRead,
     TrainingCompleted,

@@ -14,16 +14,31 @@ from vault.errors import (
     ObjectNotFoundError,
     VaultError,
 )
+from vault.fields import (
+    ANONYMISATION_REPORT,
+    ITEM_CLASS_NAME,
+    ITEM_LABEL_REF,
+    ITEM_PATH,
+    VALIDATION_REPORT,
+    FieldCipher,
+)
 from vault.keys import DataKey, MasterKey, unwrap_data_key, wrap_data_key
 from vault.master_kms import KmsMasterKey
 from vault.master_local import LocalMasterKey
 from vault.object_store import ObjectStore, StoredObject
+from vault.service import ShredResult, VaultService
 from vault.streaming import EncryptedWrite, associated_data, decrypt_stream, encrypt_stream
 
 __all__ = [
+    "ANONYMISATION_REPORT",
+    "ITEM_CLASS_NAME",
+    "ITEM_LABEL_REF",
+    "ITEM_PATH",
+    "VALIDATION_REPORT",
     "Backend",
     "DataKey",
     "EncryptedWrite",
+    "FieldCipher",
     "IntegrityError",
     "InvalidLocatorError",
     "KeyUnavailableError",
@@ -34,8 +49,10 @@ __all__ = [
     "ObjectNotFoundError",
     "ObjectStore",
     "S3Backend",
+    "ShredResult",
     "StoredObject",
     "VaultError",
+    "VaultService",
     "associated_data",
     "decrypt_stream",
     "encrypt_stream",

@@ -32,8 +32,8 @@ from catalog import (
     live_copies,
     mark_copy_deleted,
     register_copy,
+    utcnow,
 )
-from catalog.base import new_id, utcnow
 from vault.errors import KeyUnavailableError
 from vault.fields import FieldCipher
 from vault.keys import DataKey, MasterKey, unwrap_data_key, wrap_data_key
@@ -108,13 +108,6 @@ class VaultService:
                                kind=kind.value, backend=written.backend,
                                size=written.plaintext_size, sha256=written.plaintext_sha256))
         return copy
-
-    def store_copy(self, tx: Transaction, dataset: Dataset, kind: CopyKind,
-                   source: BinaryIO) -> StoredCopy:
-        """Write and register in one go, for objects small enough to hold a transaction."""
-        copy_id = new_id()
-        written = self.write(self.data_key(tx.session, dataset.id), dataset.id, copy_id, source)
-        return self.register(tx, dataset, kind, copy_id, written)
 
     @contextmanager
     def open_copy(self, tx: Transaction, copy: StoredCopy) -> Iterator[BinaryIO]:

@@ -12,9 +12,8 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from airlock.instance import InstanceError
-from catalog import CatalogError, IllegalTransitionError, NotFoundError
+from catalog import CatalogError, IllegalTransitionError, LegalHoldError, NotFoundError
 from catalog.errors import shown
-from catalog.models import LegalHoldError
 from vault import VaultError
 
 log = logging.getLogger("airlock.api")

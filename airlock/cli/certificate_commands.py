@@ -9,8 +9,7 @@ import typer
 from airlock.cli.context import open_instance
 from airlock.cli.errors import AirlockGroup
 from airlock.cli.output import JsonOption, console, errors, print_json
-from retention.certificate import render_text
-from retention.certificates import CertificateCheck, check_certificate, stored_certificate
+from retention import CertificateCheck, check_certificate, render_text, stored_certificate
 
 certificate_app = typer.Typer(cls=AirlockGroup, no_args_is_help=True,
                               help="Show and verify deletion certificates.")

@@ -20,8 +20,7 @@ def is_user_error(exc: Exception) -> bool:
         return False
     from airlock.auth import AuthenticationError
     from airlock.instance import InstanceError
-    from catalog import CatalogError, IllegalTransitionError
-    from catalog.models import LegalHoldError
+    from catalog import CatalogError, IllegalTransitionError, LegalHoldError
     from vault import VaultError
 
     return isinstance(exc, AuthenticationError | CatalogError | IllegalTransitionError

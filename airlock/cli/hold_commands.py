@@ -10,7 +10,7 @@ from airlock.api.schemas import HoldOut
 from airlock.cli.context import local_actor, open_instance
 from airlock.cli.output import JsonOption, emit
 from audit import Actor
-from retention.holds import place_hold, release_hold
+from retention import place_hold, release_hold
 
 HOLD_COLUMNS = ("id", "dataset_id", "reason", "placed_by", "placed_at", "released_by",
                 "released_at", "release_reason")

@@ -16,17 +16,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from airlock.cli.errors import AirlockGroup
 from airlock.cli.output import errors
-from intake.contract import (
-    FaceRedaction,
-    FaceShape,
-    ImageRedactionRules,
-    ImageRules,
-    RedactionMethod,
-    ResidualHandling,
-    TextRedaction,
-    TextScope,
-)
+from intake.contract_format import FaceRedaction, ImageRedactionRules, ImageRules, TextRedaction
 from intake.images import IMAGE_EXTENSIONS
+from vocabulary import FaceShape, RedactionMethod, ResidualHandling, TextScope
 
 image_app = typer.Typer(cls=AirlockGroup, no_args_is_help=True,
                         help="Find and redact faces and text in images; strip metadata.")

@@ -37,7 +37,7 @@ from catalog import (
     resolve_contract,
 )
 from intake import ValidationReport, add_contract, receive_upload
-from retention.holds import open_hold
+from retention import open_hold
 
 contract_app = typer.Typer(cls=AirlockGroup, help="Add and read contracts.",
                            no_args_is_help=True)

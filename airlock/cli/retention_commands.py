@@ -12,7 +12,7 @@ from airlock.cli.errors import AirlockGroup
 from airlock.cli.hold_commands import hold, release
 from airlock.cli.output import JsonOption, console, errors, print_json
 from airlock.retention_jobs import sweeper
-from retention.sweep import Action, SweepReport
+from retention import Action, SweepReport
 
 retention_app = typer.Typer(cls=AirlockGroup, no_args_is_help=True,
                             help="Purge what is due; place and release legal holds.")

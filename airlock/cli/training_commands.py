@@ -17,12 +17,7 @@ from airlock.cli.errors import AirlockGroup
 from airlock.cli.output import JsonOption, console, emit
 from airlock.instance import Instance
 from audit import Actor
-from retention.training import (
-    audited_refusals,
-    complete_training,
-    open_for_training,
-    start_training,
-)
+from retention import audited_refusals, complete_training, open_for_training, start_training
 
 training_app = typer.Typer(cls=AirlockGroup, no_args_is_help=True,
                            help="Mark training started and completed; read the anonymised "

@@ -16,9 +16,9 @@ import typer
 from airlock.cli.context import open_instance
 from airlock.cli.output import console
 from airlock.logs import configure_logging
-from airlock.retention_jobs import utc_now
 from airlock.settings import get_settings
 from airlock.worker import Worker
+from catalog import utcnow
 
 log = logging.getLogger("airlock.worker")
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
@@ -39,7 +39,7 @@ def worker(once: Annotated[bool, typer.Option(
             if not runner.run_once():
                 raise typer.Exit(1)
             return
-        upcoming = runner.next_sweep_after(utc_now())
+        upcoming = runner.next_sweep_after(utcnow())
         console.print(f"Airlock worker: retention sweep on '{settings.retention_schedule}' "
                       f"(next {upcoming:%Y-%m-%d %H:%M:%S} UTC), uploads and anonymisations "
                       f"every {settings.worker_poll_seconds:g} s; SIGTERM or Ctrl-C stops it")

@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, or_, select
@@ -18,8 +18,15 @@ from airlock.pipeline.policy import Retries, acting_for, log_failure
 from airlock.pipeline.steps import INTERRUPTED, NEXT_STEP, Step, next_step
 from anonymize.events import AnonymisationInterrupted
 from audit import Actor, AuditEvent
-from catalog import AuditEventRecord, Dataset, DatasetState, get_dataset
-from catalog.errors import ConflictError
+from catalog import (
+    AuditEventRecord,
+    Clock,
+    ConflictError,
+    Dataset,
+    DatasetState,
+    get_dataset,
+    utcnow,
+)
 from intake.events import UploadInterrupted, ValidationInterrupted
 from retention.due import Cause
 
@@ -42,10 +49,6 @@ def _no_watch(_step: Step, _dataset_id: str) -> AbstractContextManager[Tick]:
     return nullcontext(lambda _n: None)
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 @dataclass
 class Advanced:
     """What one `advance` did."""
@@ -65,7 +68,7 @@ class Advanced:
 class Pipeline:
     instance: Instance
     executor: Executor = field(default_factory=LocalExecutor)
-    clock: Callable[[], datetime] = utc_now
+    clock: Clock = utcnow
     retries: Retries = field(default_factory=Retries)
     _running: set[str] = field(default_factory=set, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)

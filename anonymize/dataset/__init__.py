@@ -6,7 +6,7 @@ from anonymize.dataset.job import (
     SourceEntry,
     anonymise_dataset,
 )
-from anonymize.dataset.plan import DatasetPlan, LabelPlan, Mode
+from anonymize.dataset.plan import DatasetPlan, LabelPlan
 from anonymize.dataset.report import AnonymisationReport
 
 __all__ = [
@@ -15,7 +15,6 @@ __all__ = [
     "AnonymisationReport",
     "DatasetPlan",
     "LabelPlan",
-    "Mode",
     "SourceEntry",
     "anonymise_dataset",
 ]

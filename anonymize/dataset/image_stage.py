@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from anonymize.image import ImageRedactor, ImageRejected, RedactedImage
 from anonymize.image.contact_sheet import ContactSheet
-from anonymize.image.pipeline import ImageRedactor, ImageRejected, RedactedImage
 from anonymize.image.regions import Pixels
 
 FLAGGED_NAMES_KEPT = 200

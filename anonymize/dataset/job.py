@@ -29,32 +29,31 @@ from anonymize.dataset.image_stage import Done, ImageStage, ItemRedaction
 from anonymize.dataset.labels import label_rewrite
 from anonymize.dataset.mapping import MappingSink, NoMapping
 from anonymize.dataset.names import PathNamer
-from anonymize.dataset.plan import DatasetPlan, Mode
+from anonymize.dataset.plan import DatasetPlan
 from anonymize.dataset.pool import text_pool
 from anonymize.dataset.report import AnonymisationReport, ImageSummary
 from anonymize.dataset.tally import Tally
 from anonymize.dataset.tar_output import ChunkReader, tar_end, tar_member
 from anonymize.events import AnonymisationFailed, AnonymisationStarted, DatasetAnonymised
+from anonymize.image import ImagePlan, ImageRedactor
 from anonymize.image.contact_sheet import ContactSheet
-from anonymize.image.pipeline import ImageRedactor
-from anonymize.image.plan import ImagePlan
 from anonymize.policy import build_policy, operator_names
 from anonymize.text import Detector
 from audit import Transaction, Transactions, change_state
 from catalog import (
     AnonymisationReportRecord,
+    ConflictError,
     CopyKind,
     DatasetState,
     Item,
     StoredCopy,
     get_dataset,
     live_copies,
+    new_id,
+    utcnow,
 )
-from catalog.base import new_id, utcnow
-from catalog.errors import ConflictError
-from vault import DataKey, StoredObject
-from vault.fields import ANONYMISATION_REPORT, ITEM_PATH, FieldCipher
-from vault.service import VaultService
+from vault import ANONYMISATION_REPORT, ITEM_PATH, DataKey, FieldCipher, StoredObject, VaultService
+from vocabulary import AnonymisationMode
 
 OpenRaw = Callable[[], AbstractContextManager[BinaryIO]]
 ImageRedactors = Callable[[ImagePlan], ImageRedactor]
@@ -169,7 +168,7 @@ def _produce(vault: VaultService, dataset_id: str, plan: DatasetPlan, unpack: Un
         stored = vault.write(started.key, dataset_id, copy_id, io.BytesIO(data))
         outcome.written.append((CopyKind.MAPPING, copy_id, stored))
 
-    mapping = MappingSink(write_part) if plan.mode is Mode.DEIDENTIFY else NoMapping()
+    mapping = MappingSink(write_part) if plan.mode is AnonymisationMode.DEIDENTIFY else NoMapping()
     sheet = ContactSheet() if plan.images is not None else None
     with ExitStack() as stack:
         pool = stack.enter_context(text_pool(

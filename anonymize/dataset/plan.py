@@ -4,14 +4,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
 
-from anonymize.image.plan import ImagePlan
-
-
-class Mode(StrEnum):
-    ANONYMISE = "anonymise"
-    DEIDENTIFY = "deidentify"
+from anonymize.image import ImagePlan
+from vocabulary import AnonymisationMode, Layout
 
 
 @dataclass(frozen=True)
@@ -23,7 +18,7 @@ class LabelPlan:
     does not list at all (privacy first: an unlisted column may hold anything).
     """
 
-    layout: str
+    layout: Layout
     image_field: str = "image"
     class_field: str | None = None
     manifest: str | None = None
@@ -44,7 +39,7 @@ class LabelPlan:
 
 @dataclass(frozen=True)
 class DatasetPlan:
-    mode: Mode
+    mode: AnonymisationMode
     operators: dict[str, str]
     labels: LabelPlan
     root: str = ""

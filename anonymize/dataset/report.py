@@ -6,8 +6,8 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from anonymize.dataset.image_stage import ImageTally
-from anonymize.dataset.plan import Mode
-from anonymize.image.plan import ImagePlan
+from anonymize.image import ImagePlan
+from vocabulary import AnonymisationMode
 
 
 class ImageSummary(BaseModel):
@@ -51,7 +51,7 @@ class AnonymisationReport(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     dataset_id: str
-    mode: Mode
+    mode: AnonymisationMode
     operators: dict[str, str] = Field(description="Entity type → operator applied.")
     images: ImageSummary
     finished_at: str

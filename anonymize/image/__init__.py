@@ -9,18 +9,14 @@ from anonymize.image.pipeline import (
     RedactedImage,
     load_models,
 )
-from anonymize.image.plan import ImagePlan, Method, ResidualAction, Shape, TextScope
+from anonymize.image.plan import ImagePlan
 
 __all__ = [
     "Detections",
     "ImagePlan",
     "ImageRedactor",
     "ImageRejected",
-    "Method",
     "Models",
     "RedactedImage",
-    "ResidualAction",
-    "Shape",
-    "TextScope",
     "load_models",
 ]

@@ -16,12 +16,13 @@ import numpy as np
 
 from anonymize.image.codec import Decoded, decode, encode
 from anonymize.image.faces import FaceFinder
-from anonymize.image.plan import ImagePlan, Method, ResidualAction, Shape, TextScope
-from anonymize.image.redact import redact
+from anonymize.image.painting import paint_over
+from anonymize.image.plan import ImagePlan
 from anonymize.image.regions import Pixels, Region, RegionKind, iou
 from anonymize.image.text_reader import TextReader
 from anonymize.image.text_regions import TextFinder, TextLine
 from anonymize.image.windows import residual_windows
+from vocabulary import FaceShape, RedactionMethod, ResidualHandling, TextScope
 
 _FILLED_SHARE = 0.5
 
@@ -104,9 +105,9 @@ class ImageRedactor:
         self._paint(pixels, faces, text)
         residual = self._residual(pixels, faces + text)
         passes = 1
-        if residual and self._plan.residual is ResidualAction.REDO:
+        if residual and self._plan.residual is ResidualHandling.REDO:
             # Escalate: what survived the contract's method is filled solid, box and all.
-            redact(pixels, residual, Method.FILL, Shape.RECTANGLE)
+            paint_over(pixels, residual, RedactionMethod.FILL, FaceShape.RECTANGLE)
             filled = residual
             residual = [r for r in self._residual(pixels, faces + text + filled)
                         if not _inside(r, filled, pixels.shape[1], pixels.shape[0])]
@@ -152,8 +153,8 @@ class ImageRedactor:
 
     def _paint(self, pixels: Pixels, faces: list[Region], text: list[Region]) -> None:
         plan = self._plan
-        redact(pixels, text, plan.text_method, Shape.RECTANGLE)
-        redact(pixels, faces, plan.face_method, plan.face_shape)
+        paint_over(pixels, text, plan.text_method, FaceShape.RECTANGLE)
+        paint_over(pixels, faces, plan.face_method, plan.face_shape)
 
     def _residual(self, pixels: Pixels, painted: list[Region]) -> list[Region]:
         """What an outsider's detectors would still find on the output: faces at the

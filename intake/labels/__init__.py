@@ -7,7 +7,7 @@ from intake.labels.limits import LabelLimits
 from intake.labels.record import LabelParser, LabelRecord
 from intake.labels.registry import ParserFactory, build_parser, default_parsers
 from intake.labels.rules import LABEL_RULES
-from intake.labels.text import decode_text, is_formula
+from intake.labels.text import is_formula, read_label_text
 
 __all__ = [
     "LABEL_RULES",
@@ -16,7 +16,7 @@ __all__ = [
     "LabelRecord",
     "ParserFactory",
     "build_parser",
-    "decode_text",
     "default_parsers",
     "is_formula",
+    "read_label_text",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection, Iterator
 
-from intake.contract import ContractRules
+from intake.contract_format import ContractRules
 from intake.labels.limits import LabelLimits
 from intake.labels.paths import under
 from intake.labels.record import LabelRecord

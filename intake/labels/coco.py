@@ -7,13 +7,13 @@ from collections import Counter
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 
-from intake.contract import ContractRules
+from intake.contract_format import ContractRules
 from intake.labels.fields import FieldRules, check_formulas
 from intake.labels.jsontext import JsonRejected, parse_json
 from intake.labels.limits import LabelLimits
 from intake.labels.paths import ImageIndex, join, safe_relative
 from intake.labels.record import LabelRecord
-from intake.labels.text import decode_text
+from intake.labels.text import read_label_text
 from intake.problems import Problems
 
 Id = int | str
@@ -80,7 +80,7 @@ class CocoParser:
             problems.error("label.too_large", "the annotations file is larger than the limit",
                            file=path)
             return
-        decoded = decode_text(data, path, problems)
+        decoded = read_label_text(data, path, problems)
         if decoded is None:
             return
         self.encodings[decoded[1]] += 1

@@ -7,13 +7,13 @@ import io
 from collections import Counter
 from collections.abc import Collection, Iterator
 
-from intake.contract import ContractRules
+from intake.contract_format import ContractRules
 from intake.labels.fields import reportable
 from intake.labels.limits import LabelLimits
 from intake.labels.manifest import ManifestRows
 from intake.labels.paths import join
 from intake.labels.record import LabelRecord
-from intake.labels.text import decode_text
+from intake.labels.text import read_label_text
 from intake.problems import Problems
 
 
@@ -37,7 +37,7 @@ class CsvManifestParser:
         if len(data) > self._limits.max_manifest_bytes:
             problems.error("label.too_large", "the manifest is larger than the limit", file=path)
             return
-        decoded = decode_text(data, path, problems)
+        decoded = read_label_text(data, path, problems)
         if decoded is None:
             return
         self.encodings[decoded[1]] += 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from intake.contract import LabelRules
+from intake.contract_format import LabelRules
 from intake.labels.text import is_formula
 from intake.problems import Problems
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from intake.contract import MiB
+from intake.contract_format import MiB
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from intake.contract import ContractRules
+from intake.contract_format import ContractRules
 from intake.labels.fields import FieldRules, check_formulas, present, reportable
 from intake.labels.paths import join, safe_relative
 from intake.labels.record import LabelRecord

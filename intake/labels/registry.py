@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from intake.contract import ContractRules, Layout
+from intake.contract_format import ContractRules
 from intake.labels.class_folders import ClassFoldersParser
 from intake.labels.coco import CocoParser
 from intake.labels.csv_manifest import CsvManifestParser
@@ -13,6 +13,7 @@ from intake.labels.limits import LabelLimits
 from intake.labels.record import LabelParser
 from intake.labels.voc import VocParser
 from intake.labels.yolo import YoloParser
+from vocabulary import Layout
 
 ParserFactory = Callable[[ContractRules, LabelLimits], LabelParser]
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import posixpath
-import re
 from collections import Counter
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
@@ -12,17 +11,14 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
-from intake.contract import ContractRules
+from intake.contract_format import ContractRules
 from intake.labels.fields import FieldRules, check_formulas
 from intake.labels.limits import LabelLimits
 from intake.labels.paths import ImageIndex, join, safe_relative, stem, under
 from intake.labels.record import LabelRecord
-from intake.labels.text import decode_text
+from intake.labels.text import read_label_text
 from intake.problems import Problems
-
-# Chinese VOC tools often write GBK and say so in the XML declaration.
-_GB_DECLARED = re.compile(
-    rb"""^\s*<\?xml[^>]*encoding\s*=\s*["'](gb2312|gbk|gb18030|cp936)["']""", re.IGNORECASE)
+from vocabulary import declared_gb_encoding
 
 
 @dataclass(frozen=True)
@@ -57,8 +53,8 @@ class VocParser:
             problems.error("label.too_large", "the label file is larger than the limit",
                            file=path)
             return
-        decoded = decode_text(data, path, problems,
-                              gb18030_first=_GB_DECLARED.match(data[:200]) is not None)
+        decoded = read_label_text(data, path, problems,
+                                  gb18030_first=declared_gb_encoding(data) is not None)
         if decoded is None:
             return
         self.encodings[decoded[1]] += 1

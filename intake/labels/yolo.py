@@ -9,11 +9,11 @@ from collections.abc import Collection, Iterator
 
 import yaml
 
-from intake.contract import ContractRules
+from intake.contract_format import ContractRules
 from intake.labels.limits import LabelLimits
 from intake.labels.paths import ImageIndex, join, stem, under
 from intake.labels.record import LabelRecord
-from intake.labels.text import decode_text
+from intake.labels.text import read_label_text
 from intake.problems import Problems
 
 
@@ -41,7 +41,7 @@ class YoloParser:
             problems.error("label.too_large", "the label file is larger than the limit",
                            file=path)
             return
-        decoded = decode_text(data, path, problems)
+        decoded = read_label_text(data, path, problems)
         if path == self._names_path:
             self._names_seen = True
             if decoded is not None:

@@ -14,8 +14,8 @@ from airlock.instance import Instance
 from audit import SYSTEM, Actor
 from catalog import Role
 from intake import add_contract, receive_upload, validate_dataset
-from intake.contract import Layout
 from tests.intake.datasets import contract_yaml, dataset_files, image, pack
+from vocabulary import Layout
 
 DEIDENTIFIED = "anonymisation: {mode: deidentify, images: redact}\n"
 

@@ -19,10 +19,10 @@ from airlock.instance import Instance
 from audit import SYSTEM
 from catalog import AuditEventRecord, Role
 from intake import add_contract
-from intake.contract import Layout
 from tests.airlock.conftest import compliance_actor
 from tests.anonymize.dataset.test_job import _contract, _files
 from tests.intake.datasets import pack
+from vocabulary import Layout
 
 runner = CliRunner()
 
@@ -148,13 +148,3 @@ def test_pii_requests_are_bounded_and_never_echoed(api: TestClient, instance: In
                         headers=_auth(_setup(instance)["operator"]))
     assert response.status_code == 422
     assert "张三" not in response.text
-
-
-def test_contract_operators_are_the_policy_operators() -> None:
-    """Intake may not import anonymize, so the contract repeats the operator names."""
-    from typing import get_args
-
-    from anonymize.policy import OPERATOR_NAMES
-    from intake.contract import OperatorName
-
-    assert set(get_args(OperatorName)) == OPERATOR_NAMES

@@ -17,9 +17,9 @@ from airlock.instance import Instance
 from audit import SYSTEM
 from catalog import Contract, Dataset, DatasetState
 from intake import UploadTooLargeError, receive_upload
-from intake.contract import Layout
 from tests.airlock.conftest import World
 from tests.intake.datasets import contract_yaml
+from vocabulary import Layout
 
 runner = CliRunner()
 DEEP_YAML = "name: deep\npurpose: x\nlayout: " + "[" * 50_000 + "]" * 50_000 + "\n"

@@ -20,10 +20,10 @@ from airlock.instance import Instance
 from audit import SYSTEM
 from catalog import CopyKind, Role
 from intake import add_contract
-from intake.contract import Layout
 from tests.anonymize.dataset.copies import copy_bytes, members
 from tests.anonymize.dataset.test_job import _contract
 from tests.intake.datasets import image, pack
+from vocabulary import Layout
 
 runner = CliRunner()
 OPERATORS = {"CN_PHONE": "redact"}  # the contract's choice the mixed-text phone defeated

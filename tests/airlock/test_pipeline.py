@@ -27,9 +27,9 @@ from catalog import (
 )
 from catalog.errors import ConflictError
 from intake import receive_upload
-from intake.contract import Layout
 from tests.intake.datasets import dataset_files, pack
 from tests.retention import datasets
+from vocabulary import Layout
 
 T = TypeVar("T")
 UPLOADER = Actor(id="token:uploader1", role="client")

@@ -11,8 +11,9 @@ import pytest
 from anonymize.engine import PiiEngine
 from anonymize.entity_types import family
 from anonymize.operators import anonymizer_engine
-from anonymize.policy import OPERATOR_NAMES, build_policy
+from anonymize.policy import build_policy
 from anonymize.text import Replacement, TextRewriter
+from vocabulary import OPERATOR_NAMES
 
 # (type the value must be counted as, record, the value)
 RECORDS = [

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import httpx
 
-from intake.contract import Layout
 from tests.e2e.conftest import airlock
 from tests.intake.datasets import contract_yaml, dataset_files, pack
+from vocabulary import Layout
 
 
 def _contract(env: dict[str, str], tmp_path: Path, layout: Layout) -> None:

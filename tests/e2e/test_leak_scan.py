@@ -28,10 +28,10 @@ from PIL import Image
 from sqlalchemy import Engine, select
 
 from catalog import Base, make_engine
-from intake.contract import Layout
 from tests.e2e.conftest import AIRLOCK, airlock, free_port, wait_for_health
 from tests.intake.datasets import CONTRACTS, IMAGES_DIR, image, pack
 from tests.intake.labels import samples
+from vocabulary import Layout
 
 TOKEN = secrets.token_hex(4)
 ZH = "猫砂盆"

@@ -12,8 +12,8 @@ from contextlib import ExitStack, contextmanager
 import httpx
 import pytest
 
-from intake.contract import Layout
 from tests.intake.datasets import contract_yaml, dataset_files, pack
+from vocabulary import Layout
 
 PER_TOKEN = 15
 TRICKLES = 60  # 2 tenants x 2 tokens x PER_TOKEN

@@ -10,8 +10,8 @@ from collections.abc import Callable, Mapping
 
 from PIL import Image
 
-from intake.contract import Layout
 from tests.intake.labels import samples
+from vocabulary import Layout
 
 CLASSES = ("cat", "dog")
 CONTRACTS: dict[Layout, str] = {

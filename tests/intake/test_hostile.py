@@ -20,10 +20,10 @@ from airlock.retention_jobs import sweeper
 from audit import SYSTEM
 from catalog import DataKeyRecord, Dataset, DatasetState, Item, Role, StoredCopy
 from intake import add_contract
-from intake.contract import Layout
 from tests.intake.datasets import contract_yaml, dataset_files, pack
 from tests.intake.test_images import png_header
 from tests.intake.unpack.hostile import HOSTILE_ARCHIVES, HOSTILE_FILES
+from vocabulary import Layout
 
 
 @pytest.fixture

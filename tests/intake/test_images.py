@@ -7,7 +7,7 @@ import zlib
 import pytest
 from PIL import Image
 
-from intake.contract import ImageFormat, ImageRules
+from intake.contract_format import ImageFormat, ImageRules
 from intake.images import inspect_image, sniff_format
 from intake.problems import Problems
 

@@ -27,9 +27,9 @@ from catalog import (
     StoredCopy,
 )
 from intake import add_contract
-from intake.contract import Layout
 from tests.intake.datasets import contract_yaml, dataset_files, image, pack
 from vault.fields import ITEM_CLASS_NAME
+from vocabulary import Layout
 
 runner = CliRunner()
 

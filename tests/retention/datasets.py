@@ -14,8 +14,8 @@ from airlock.instance import Instance
 from audit import SYSTEM, change_state
 from catalog import Contract, Dataset, DatasetState, get_dataset
 from intake import add_contract, receive_upload, validate_dataset
-from intake.contract import Layout
 from tests.intake.datasets import CONTRACTS, dataset_files, pack
+from vocabulary import Layout
 
 PURPOSE = "Training a pet classifier for shelter intake"
 RETENTION_DAYS = 7

@@ -21,7 +21,7 @@ from airlock.instance import Instance
 from airlock.retention_jobs import sweeper
 from audit import SYSTEM, verify_chain
 from catalog import DataKeyRecord, Dataset, DatasetState, PurgeRecord, get_dataset
-from retention.certificates import check_certificate
+from retention.certificate_check import check_certificate
 from retention.sweep import Action, SweepReport
 from tests.retention import datasets
 

@@ -25,7 +25,7 @@ from catalog import (
     get_dataset,
     live_copies,
 )
-from retention.certificate import DeletionCertificate, signature_valid
+from retention.certificate_document import DeletionCertificate, signature_valid
 from retention.signing import stored_public_key
 from retention.sweep import Action
 from tests.retention import datasets

@@ -15,8 +15,16 @@ from airlock.admin import new_tenant
 from airlock.cli.main import app
 from airlock.instance import Instance
 from airlock.settings import get_settings
-from audit import SYSTEM, verify_chain
-from catalog import AuditEventRecord, CopyKind, Dataset, StoredCopy, create_dataset, live_copies
+from audit import SYSTEM, Transaction, verify_chain
+from catalog import (
+    AuditEventRecord,
+    CopyKind,
+    Dataset,
+    StoredCopy,
+    create_dataset,
+    live_copies,
+    new_id,
+)
 from tests.s3server import S3Server, make_client
 from vault import KeyUnavailableError
 
@@ -35,7 +43,15 @@ def _store(
     instance: Instance, dataset: Dataset, payload: bytes, kind: CopyKind = CopyKind.RAW
 ) -> StoredCopy:
     with instance.transaction(SYSTEM) as tx:
-        return instance.vault.store_copy(tx, dataset, kind, io.BytesIO(payload))
+        return _store_in(instance, tx, dataset, kind, payload)
+
+
+def _store_in(instance: Instance, tx: Transaction, dataset: Dataset, kind: CopyKind,
+              payload: bytes) -> StoredCopy:
+    copy_id = new_id()
+    key = instance.vault.data_key(tx.session, dataset.id)
+    written = instance.vault.write(key, dataset.id, copy_id, io.BytesIO(payload))
+    return instance.vault.register(tx, dataset, kind, copy_id, written)
 
 
 def _read(instance: Instance, copy: StoredCopy) -> bytes:
@@ -62,7 +78,7 @@ def test_store_registers_and_audits_the_copy(any_instance: Instance) -> None:
 def test_failed_transaction_registers_nothing(any_instance: Instance) -> None:
     dataset = _dataset(any_instance)
     with pytest.raises(RuntimeError), any_instance.transaction(SYSTEM) as tx:
-        any_instance.vault.store_copy(tx, dataset, CopyKind.TEMP, io.BytesIO(b"x"))
+        _store_in(any_instance, tx, dataset, CopyKind.TEMP, b"x")
         raise RuntimeError("crash after the write")
     with any_instance.reading() as session:
         assert session.execute(select(func.count()).select_from(StoredCopy)).scalar_one() == 0

@@ -10,8 +10,7 @@ from fastapi.responses import PlainTextResponse
 from airlock.api.deps import DatasetAccess, InstanceDep
 from airlock.permissions import Permission
 from audit import Actor
-from retention.certificate import DeletionCertificate, render_text
-from retention.certificates import stored_certificate
+from retention import DeletionCertificate, render_text, stored_certificate
 
 router = APIRouter(prefix="/v1/datasets", tags=["retention"])
 CertificateReader = Annotated[Actor, Depends(DatasetAccess(Permission.CERTIFICATES_READ))]

@@ -39,7 +39,7 @@ from catalog import (
     resolve_contract,
 )
 from intake import UploadTooLargeError, ValidationReport, receive_upload
-from retention.holds import open_hold
+from retention import open_hold
 
 router = APIRouter(prefix="/v1/datasets", tags=["datasets"])
 Uploader = Annotated[Actor, Depends(Requires(Permission.DATASETS_UPLOAD))]

@@ -10,7 +10,7 @@ from airlock.api.deps import DatasetAccess, InstanceDep
 from airlock.api.schemas import HoldOut, HoldRequest
 from airlock.permissions import Permission
 from audit import Actor
-from retention.holds import list_holds, place_hold, release_hold
+from retention import list_holds, place_hold, release_hold
 
 router = APIRouter(prefix="/v1/datasets", tags=["holds"])
 Compliance = Annotated[Actor, Depends(DatasetAccess(Permission.HOLDS_MANAGE))]

@@ -17,7 +17,8 @@ from anonymize.operators import anonymizer_engine
 from anonymize.policy import build_policy
 from anonymize.text import TextRewriter
 from audit import Actor
-from intake.contract import EntityType, OperatorName
+from intake.contract_format import EntityType
+from vocabulary import OperatorName
 
 router = APIRouter(prefix="/v1/pii", tags=["pii"])
 User = Annotated[Actor, Depends(Requires(Permission.PII_ANALYZE))]

@@ -15,7 +15,7 @@ from airlock.api.problems import Problem
 from airlock.api.schemas import DatasetOut, TrainingRead, TrainingStart
 from airlock.permissions import Permission
 from audit import Actor
-from retention.training import (
+from retention import (
     RefusalReason,
     TrainingRefusedError,
     audited_refusals,

@@ -3,7 +3,7 @@ GB18030: the encodings intake accepts), so tools that read the original read the
 
 from __future__ import annotations
 
-import codecs
+from vocabulary import decode_text
 
 
 class LabelEncodingError(ValueError):
@@ -12,19 +12,10 @@ class LabelEncodingError(ValueError):
 
 def decode(data: bytes, gb18030_first: bool = False) -> tuple[str, str]:
     """(text, codec name for `encode`)."""
-    order: tuple[str, ...]
-    if data.startswith(codecs.BOM_UTF8):
-        order = ("utf-8-sig",)
-    elif gb18030_first:
-        order = ("gb18030",)
-    else:
-        order = ("utf-8", "gb18030")
-    for codec in order:
-        try:
-            return data.decode(codec), codec
-        except UnicodeDecodeError:
-            continue
-    raise LabelEncodingError("a label file is not UTF-8 or GB18030 text")
+    decoded = decode_text(data, gb18030_first=gb18030_first)
+    if decoded is None:
+        raise LabelEncodingError("a label file is not UTF-8 or GB18030 text")
+    return decoded
 
 
 def encode(text: str, codec: str) -> bytes:

@@ -5,7 +5,6 @@ anything); no DTD is accepted, as in intake."""
 
 from __future__ import annotations
 
-import re
 from xml.etree.ElementTree import Element, tostring
 
 from defusedxml.ElementTree import fromstring
@@ -13,9 +12,8 @@ from defusedxml.ElementTree import fromstring
 from anonymize.dataset.batch import Batch
 from anonymize.dataset.labels.encoding import decode, encode
 from anonymize.dataset.plan import LabelPlan
+from vocabulary import declared_gb_encoding
 
-_GB_DECLARED = re.compile(
-    rb"""^\s*<\?xml[^>]*encoding\s*=\s*["'](gb2312|gbk|gb18030|cp936)["']""", re.IGNORECASE)
 _PATHS = frozenset({"filename", "path", "folder"})
 _KEPT = frozenset({"size", "segmented", "pose", "truncated", "difficult", "occluded", "bndbox",
                    "polygon", "keypoints"})
@@ -51,13 +49,13 @@ class _Slots:
 
 def rewrite_voc(data: bytes, file: str, output_file: str, plan: LabelPlan,
                 batch: Batch) -> bytes:
-    declared_gb = _GB_DECLARED.match(data[:200])
+    declared_gb = declared_gb_encoding(data)
     text, codec = decode(data, gb18030_first=declared_gb is not None)
     root = fromstring(text, forbid_dtd=True)
     slots = _Slots(batch, plan)
     slots.walk(root, "/annotation", in_object=False)
     slots.fill(batch.run(output_file))
     # The name the file declared (GBK is a subset of GB18030: same bytes for its characters).
-    declared = declared_gb.group(1).decode() if declared_gb and codec == "gb18030" else "utf-8"
+    declared = declared_gb if declared_gb and codec == "gb18030" else "utf-8"
     declaration = f'<?xml version="1.0" encoding="{declared}"?>\n'
     return encode(declaration + tostring(root, encoding="unicode") + "\n", codec)

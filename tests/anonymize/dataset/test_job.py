@@ -32,12 +32,12 @@ from catalog import (
 )
 from catalog.errors import ConflictError
 from intake import add_contract, receive_upload, validate_dataset
-from intake.contract import Layout
 from tests.anonymize.dataset.copies import copy_bytes, members
 from tests.intake.datasets import CONTRACTS, IMAGES_DIR, image, pack
 from tests.intake.labels import samples
 from vault import KeyUnavailableError
 from vault.fields import ITEM_PATH
+from vocabulary import Layout
 
 PII = ("张三", "李四", "13800138", "wang.wu@example.com")
 KEEP = "anonymisation: {{mode: {mode}, images: keep{more}}}\n"

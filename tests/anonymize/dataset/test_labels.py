@@ -18,8 +18,9 @@ from anonymize.dataset.labels.jsonl_labels import rewrite_jsonl
 from anonymize.dataset.labels.voc_labels import rewrite_voc
 from anonymize.dataset.plan import LabelPlan
 from tests.anonymize.dataset.conftest import Context
+from vocabulary import Layout
 
-CSV_PLAN = LabelPlan(layout="csv_manifest", image_field="image", class_field="label",
+CSV_PLAN = LabelPlan(layout=Layout.CSV_MANIFEST, image_field="image", class_field="label",
                      manifest="labels.csv", free_text=frozenset({"caption"}),
                      kept=frozenset({"weather"}))
 PII = ("张三", "13812345678", "李四", "John Smith", "zhang.san@example.com")
@@ -65,7 +66,7 @@ def test_csv_keeps_a_bom(context: Context) -> None:
 
 
 def test_jsonl(context: Context) -> None:
-    plan = LabelPlan(layout="jsonl_manifest", image_field="image", class_field="label",
+    plan = LabelPlan(layout=Layout.JSONL_MANIFEST, image_field="image", class_field="label",
                      manifest="labels.jsonl", free_text=frozenset({"caption"}))
     lines = [{"image": "images/李四.jpg", "label": "cat", "caption": "李四打电话给13812345678",
               "meta": {"people": ["张三", 3], "ok": True}},
@@ -84,7 +85,7 @@ def test_jsonl(context: Context) -> None:
 
 
 def test_coco(context: Context) -> None:
-    plan = LabelPlan(layout="coco", annotations="annotations.json",
+    plan = LabelPlan(layout=Layout.COCO, annotations="annotations.json",
                      free_text=frozenset({"caption"}))
     document = {
         "info": {"contributor": "John Smith", "year": 2024},
@@ -129,7 +130,7 @@ VOC = """<?xml version="1.0" encoding="{encoding}"?>
 
 @pytest.mark.parametrize("encoding", ["utf-8", "GBK"])
 def test_voc(context: Context, encoding: str) -> None:
-    plan = LabelPlan(layout="voc", labels_dir="Annotations", free_text=frozenset({"caption"}))
+    plan = LabelPlan(layout=Layout.VOC, labels_dir="Annotations", free_text=frozenset({"caption"}))
     data = VOC.format(encoding=encoding).encode("gb18030" if encoding == "GBK" else "utf-8")
     out = rewrite_voc(data, "Annotations/张三.xml", "Annotations/x.xml", plan,
                       context.rewriting.batch("Annotations/张三.xml"))
@@ -150,7 +151,7 @@ def test_voc(context: Context, encoding: str) -> None:
 
 
 def test_voc_refuses_a_dtd(context: Context) -> None:
-    plan = LabelPlan(layout="voc", labels_dir="Annotations")
+    plan = LabelPlan(layout=Layout.VOC, labels_dir="Annotations")
     data = b'<?xml version="1.0"?><!DOCTYPE a [<!ENTITY x "y">]><annotation>&x;</annotation>'
     with pytest.raises(Exception, match="DTD"):
         rewrite_voc(data, "Annotations/a.xml", "Annotations/a.xml", plan,
@@ -175,17 +176,17 @@ def test_mapping_records_both_offsets(context: Context) -> None:
 @pytest.mark.parametrize(("plan", "path", "expected"), [
     (CSV_PLAN, "labels.csv", rewrite_csv),
     (CSV_PLAN, "other.csv", None),
-    (LabelPlan(layout="voc", labels_dir="Annotations"), "Annotations/a/b.xml", rewrite_voc),
-    (LabelPlan(layout="voc", labels_dir="Annotations"), "JPEGImages/b.xml", None),
-    (LabelPlan(layout="coco", annotations="ann.json"), "ann.json", rewrite_coco),
-    (LabelPlan(layout="class_folders"), "cat/a.jpg", None),
+    (LabelPlan(layout=Layout.VOC, labels_dir="Annotations"), "Annotations/a/b.xml", rewrite_voc),
+    (LabelPlan(layout=Layout.VOC, labels_dir="Annotations"), "JPEGImages/b.xml", None),
+    (LabelPlan(layout=Layout.COCO, annotations="ann.json"), "ann.json", rewrite_coco),
+    (LabelPlan(layout=Layout.CLASS_FOLDERS), "cat/a.jpg", None),
 ])
 def test_which_files_are_labels(plan: LabelPlan, path: str, expected: object) -> None:
     assert label_rewrite(plan, path) is expected
 
 
 def test_yolo_label_files_pass_unchanged(context: Context) -> None:
-    plan = LabelPlan(layout="yolo", labels_dir="labels", class_names="classes.txt")
+    plan = LabelPlan(layout=Layout.YOLO, labels_dir="labels", class_names="classes.txt")
     for path in ("labels/a.txt", "classes.txt"):
         rewrite = label_rewrite(plan, path)
         assert rewrite is not None

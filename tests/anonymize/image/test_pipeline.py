@@ -4,7 +4,7 @@ the rest of the picture and its format are kept, metadata is gone, the residual 
 flags or redoes what is left, and what cannot be redacted safely is refused.
 
 Photos are scikit-image's bundled samples (no network); detail is measured as in
-test_redact.py: the correlation of the high-pass images (grey minus a sigma-1.5 Gaussian)
+test_painting.py: the correlation of the high-pass images (grey minus a sigma-1.5 Gaussian)
 before and after, below 0.3 when nothing is left to read."""
 
 from __future__ import annotations
@@ -23,12 +23,13 @@ from PIL import ExifTags, Image
 
 from airlock.image_models import image_redactor, personal_texts, shared_models
 from anonymize.image.codec import decode
+from anonymize.image.painting import FILL_COLOUR
 from anonymize.image.pipeline import ImageRedactor, ImageRejected, RedactedImage, _inside
-from anonymize.image.plan import ImagePlan, Method, ResidualAction, Shape, TextScope
-from anonymize.image.redact import FILL_COLOUR
+from anonymize.image.plan import ImagePlan
 from anonymize.image.regions import Pixels, Region, RegionKind
 from tests.anonymize.image.detail import correlation, high_pass
 from tests.anonymize.image.pictures import sample
+from vocabulary import FaceShape, RedactionMethod, ResidualHandling, TextScope
 
 MAX_PIXELS = 20_000_000
 MARKER = b"AIRLOCK-CANARY-5d21"
@@ -207,10 +208,10 @@ def test_an_exif_rotated_photo_comes_out_upright_and_redacted(astronaut: Pixels)
     assert detail_left(before, pixels_of(result.data), face.clip(400, 512)) < 0.3
 
 
-@pytest.mark.parametrize("shape", list(Shape))
-@pytest.mark.parametrize("method", list(Method))
-def test_every_method_and_shape_work_end_to_end(astronaut: Pixels, method: Method,
-                                                 shape: Shape) -> None:
+@pytest.mark.parametrize("shape", list(FaceShape))
+@pytest.mark.parametrize("method", list(RedactionMethod))
+def test_every_method_and_shape_work_end_to_end(astronaut: Pixels, method: RedactionMethod,
+                                                 shape: FaceShape) -> None:
     """PNG in, PNG out: exact. Inside the face nothing is left; outside the (outward
     rounded) margin box not one pixel changes; the rectangle paints the box's corners, the
     ellipse leaves them."""
@@ -227,10 +228,10 @@ def test_every_method_and_shape_work_end_to_end(astronaut: Pixels, method: Metho
     assert np.array_equal(after[keep], astronaut[keep])
     assert detail_left(astronaut, after, core.clip(512, 512)) < 0.3
     cx0, cy0, cx1, cy1 = core.clip(512, 512)
-    if method is Method.FILL:
+    if method is RedactionMethod.FILL:
         assert (after[cy0:cy1, cx0:cx1] == FILL_COLOUR).all()
     corner = after[y0 + 1, x0 + 1]
-    if shape is Shape.RECTANGLE:
+    if shape is FaceShape.RECTANGLE:
         assert not np.array_equal(corner, astronaut[y0 + 1, x0 + 1])
     else:
         assert np.array_equal(corner, astronaut[y0 + 1, x0 + 1])
@@ -353,15 +354,16 @@ def test_personal_text_needs_the_reader_and_a_filter() -> None:
 # ---------------------------------------------------------------------------- residual
 
 
-@pytest.mark.parametrize("method", [Method.FILL, Method.BLUR])
-def test_a_face_left_visible_is_flagged_or_redone(astronaut: Pixels, method: Method) -> None:
+@pytest.mark.parametrize("method", [RedactionMethod.FILL, RedactionMethod.BLUR])
+def test_a_face_left_visible_is_flagged_or_redone(astronaut: Pixels,
+                                                  method: RedactionMethod) -> None:
     """A margin of -25 % paints only the middle of the face: the residual check still finds
     a face there. FLAG reports it after one pass; REDO paints its box and checks again."""
     data = png(astronaut)
-    base = ImagePlan(face_margin=-0.25, face_shape=Shape.RECTANGLE, face_method=method,
+    base = ImagePlan(face_margin=-0.25, face_shape=FaceShape.RECTANGLE, face_method=method,
                      text=TextScope.NONE)
-    flagged = redactor(replace(base, residual=ResidualAction.FLAG))
-    redone = redactor(replace(base, residual=ResidualAction.REDO))
+    flagged = redactor(replace(base, residual=ResidualHandling.FLAG))
+    redone = redactor(replace(base, residual=ResidualHandling.REDO))
 
     first = flagged.redact(data)
     assert first.faces == 1 and first.passes == 1
@@ -381,9 +383,9 @@ def test_text_left_after_filling_is_flagged_or_redone(page: Pixels) -> None:
     """Filled over with a negative margin, each line keeps its ends and edges: the detector
     finds text on the output."""
     data = png(page)
-    shrunk = ImagePlan(text_method=Method.FILL, text_margin=-0.3)
-    flag = redactor(replace(shrunk, residual=ResidualAction.FLAG))
-    redo = redactor(replace(shrunk, residual=ResidualAction.REDO))
+    shrunk = ImagePlan(text_method=RedactionMethod.FILL, text_margin=-0.3)
+    flag = redactor(replace(shrunk, residual=ResidualHandling.FLAG))
+    redo = redactor(replace(shrunk, residual=ResidualHandling.REDO))
     first = flag.redact(data)
     assert first.passes == 1 and first.residual_text >= 1 and first.flagged
     second = redo.redact(data)

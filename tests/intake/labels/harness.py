@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
-from intake.contract import ContractRules, LabelField, LabelRules, Layout, LayoutRules
+from intake.contract_format import ContractRules, LabelField, LabelRules, LayoutRules
 from intake.labels import LabelLimits, LabelParser, LabelRecord, build_parser
 from intake.problems import Problems
+from vocabulary import Layout
 
 Where = tuple[str, str | None, int | None, str | None, str | None]
 

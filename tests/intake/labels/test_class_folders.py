@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from intake.contract import Layout
 from intake.labels import LabelRecord, build_parser
+from vocabulary import Layout
 
 from .harness import contract, run, where
 from .samples import class_folder_paths

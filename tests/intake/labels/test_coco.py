@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from intake.contract import LabelField, Layout
+from intake.contract_format import LabelField
 from intake.labels import LabelLimits, LabelRecord
+from vocabulary import Layout
 
 from .harness import Where, assert_no_leak, contract, run, where
 from .samples import coco

@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from intake.contract import ContractRules, LabelField, Layout
+from intake.contract_format import ContractRules, LabelField
 from intake.labels import LABEL_RULES, LabelRecord
+from vocabulary import Layout
 
 from . import samples
 from .harness import contract, run

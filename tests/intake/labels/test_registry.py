@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import intake.labels
-from intake.contract import ContractRules, Layout
+from intake.contract_format import ContractRules
 from intake.labels import (
     LABEL_RULES,
     LabelLimits,
@@ -19,6 +19,7 @@ from intake.labels import (
     default_parsers,
 )
 from intake.problems import Problems
+from vocabulary import Layout
 
 from .harness import contract
 

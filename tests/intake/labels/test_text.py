@@ -4,7 +4,7 @@ import codecs
 
 import pytest
 
-from intake.labels import decode_text, is_formula
+from intake.labels import is_formula, read_label_text
 from intake.labels.jsontext import JsonRejected, nesting_depth, parse_json
 from intake.problems import Problems
 
@@ -22,14 +22,14 @@ CHINESE = "图像,类别\n猫.jpg,猫\n张三,北京\n"
 ], ids=["utf8", "utf8-bom", "gb18030", "ascii", "empty"])
 def test_accepted_encodings(data: bytes, text: str, encoding: str) -> None:
     problems = Problems()
-    assert decode_text(data, "l.csv", problems) == (text, encoding)
+    assert read_label_text(data, "l.csv", problems) == (text, encoding)
     assert not problems.kept
 
 
 def test_gb18030_first_for_declared_gb_text() -> None:
     data = "小猫".encode("gb18030")  # also valid UTF-8, as different characters
-    assert decode_text(data, "a.xml", Problems()) == (data.decode(), "utf-8")
-    assert decode_text(data, "a.xml", Problems(), gb18030_first=True) == ("小猫", "gb18030")
+    assert read_label_text(data, "a.xml", Problems()) == (data.decode(), "utf-8")
+    assert read_label_text(data, "a.xml", Problems(), gb18030_first=True) == ("小猫", "gb18030")
 
 
 @pytest.mark.parametrize("data", [
@@ -43,7 +43,7 @@ def test_gb18030_first_for_declared_gb_text() -> None:
 ], ids=["utf16-bom", "utf16-le", "utf32", "latin1", "binary-nul", "controls", "bom-then-junk"])
 def test_rejected_encodings(data: bytes) -> None:
     problems = Problems()
-    assert decode_text(data, "l.csv", problems) is None
+    assert read_label_text(data, "l.csv", problems) is None
     assert where(problems) == [("label.encoding", "l.csv", None, None, None)]
 
 

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from intake.contract import LabelField, Layout
+from intake.contract_format import LabelField
 from intake.labels import LabelLimits, LabelRecord
+from vocabulary import Layout
 
 from .harness import Where, assert_no_leak, contract, run, where
 from .samples import voc

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from intake.contract import Layout
 from intake.labels import LabelLimits, LabelRecord
+from vocabulary import Layout
 
 from .harness import Where, assert_no_leak, contract, run, where
 from .samples import Item, yolo

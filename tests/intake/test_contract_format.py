@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from intake.contract import ContractFileError, Layout, parse_contract
+from intake.contract_format import ContractFileError, parse_contract
+from vocabulary import Layout
 
 EXAMPLES = sorted((Path(__file__).parents[2] / "examples" / "contracts").glob("*.yaml"))
 MINIMAL = "name: c1\npurpose: model training\nlayout: {kind: class_folders}\n"

@@ -1,27 +1,28 @@
-"""The contract: what a tenant promised to deliver, as a YAML file validated at load."""
+"""The contract file format: what a tenant promised to deliver, as YAML validated at load."""
 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from vocabulary import (
+    AnonymisationMode,
+    FaceShape,
+    Layout,
+    OperatorName,
+    RedactionMethod,
+    ResidualHandling,
+    TextScope,
+)
 
 MiB = 1024 * 1024
 GiB = 1024 * MiB
 
 FieldName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_.-]{0,63}$")]
 ArchivePath = Annotated[str, Field(min_length=1, max_length=512, pattern=r"^[^/\\\x00].*$")]
-
-
-class Layout(StrEnum):
-    CLASS_FOLDERS = "class_folders"
-    CSV_MANIFEST = "csv_manifest"
-    JSONL_MANIFEST = "jsonl_manifest"
-    COCO = "coco"
-    YOLO = "yolo"
-    VOC = "voc"
 
 
 class ImageFormat(StrEnum):
@@ -107,39 +108,9 @@ class LabelRules(_Strict):
                                          description="Same SHA-256 twice: warning, else error.")
 
 
-class AnonymisationMode(StrEnum):
-    """PIPL art. 73: de-identified data can be re-identified with additional information
-    kept apart; anonymised data cannot."""
-
-    ANONYMISE = "anonymise"
-    DEIDENTIFY = "deidentify"
-
-
 class ImageHandling(StrEnum):
     REDACT = "redact"
     KEEP = "keep"
-
-
-class RedactionMethod(StrEnum):
-    BLUR = "blur"
-    PIXELATE = "pixelate"
-    FILL = "fill"
-
-
-class FaceShape(StrEnum):
-    ELLIPSE = "ellipse"
-    RECTANGLE = "rectangle"
-
-
-class TextScope(StrEnum):
-    ALL = "all"
-    PERSONAL = "personal"
-    NONE = "none"
-
-
-class ResidualHandling(StrEnum):
-    REDO = "redo"
-    FLAG = "flag"
 
 
 class FaceRedaction(_Strict):
@@ -169,7 +140,6 @@ class ImageRedactionRules(_Strict):
                     "flag what is left) or flag.")
 
 
-OperatorName = Literal["surname", "pseudonym", "mask", "redact", "hash", "generalize", "keep"]
 EntityType = Annotated[str, Field(pattern=r"^(?:[A-Z][A-Z0-9_]{1,47}|DEFAULT)$")]
 
 

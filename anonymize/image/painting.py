@@ -21,8 +21,8 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from anonymize.image.plan import Method, Shape
 from anonymize.image.regions import Pixels, Region
+from vocabulary import FaceShape, RedactionMethod
 
 FILL_COLOUR = (40, 40, 40)
 _BLUR_SIGMA_FRACTION = 1 / 3
@@ -41,7 +41,8 @@ Mask = npt.NDArray[np.uint8]
 """1 where a pixel is painted."""
 
 
-def redact(pixels: Pixels, regions: Sequence[Region], method: Method, shape: Shape) -> None:
+def paint_over(pixels: Pixels, regions: Sequence[Region], method: RedactionMethod,
+               shape: FaceShape) -> None:
     """Redact every region of `pixels` (height x width x 3 uint8) in place.
 
     Regions are clipped to the image; empty ones and ones wholly outside are skipped.
@@ -62,14 +63,14 @@ def redact(pixels: Pixels, regions: Sequence[Region], method: Method, shape: Sha
             continue
         box = (x0, y0, x1, y1)
         target = pixels[y0:y1, x0:x1]
-        if method is Method.FILL and mask is None:
+        if method is RedactionMethod.FILL and mask is None:
             target[:] = FILL_COLOUR
             continue
-        if method is Method.BLUR:
+        if method is RedactionMethod.BLUR:
             painted = _blurred(pixels, box, region)
-        elif method is Method.PIXELATE:
+        elif method is RedactionMethod.PIXELATE:
             painted = _pixelated(target, region)
-        elif method is Method.FILL:
+        elif method is RedactionMethod.FILL:
             painted = np.empty((y1 - y0, x1 - x0, 3), dtype=np.uint8)
             painted[:] = FILL_COLOUR
         else:
@@ -87,13 +88,13 @@ def blur_sigma(region: Region) -> float:
     return max(_BLUR_MIN_SIGMA, region.min_side * _BLUR_SIGMA_FRACTION)
 
 
-def _mask(region: Region, box: tuple[int, int, int, int], shape: Shape) -> Mask | None:
+def _mask(region: Region, box: tuple[int, int, int, int], shape: FaceShape) -> Mask | None:
     """Which pixels of the clipped box are painted; None for all of them.
 
     The ellipse is the one inscribed in the region before clipping, so a face cut by the
     image's edge is covered as far as the edge, not by a smaller ellipse squeezed into
     what is visible."""
-    if shape is Shape.RECTANGLE or max(abs(region.x), abs(region.y), region.w,
+    if shape is FaceShape.RECTANGLE or max(abs(region.x), abs(region.y), region.w,
                                        region.h) > _ELLIPSE_MAX:
         # Beyond what cv2's fixed-point ellipse holds: the whole box, more than asked for.
         return None

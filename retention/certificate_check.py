@@ -7,9 +7,8 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from audit.checkpoints import checkpoint_signature_valid, root_at
-from catalog import PurgeRecord, get_dataset
-from catalog.errors import NotFoundError
-from retention.certificate import DeletionCertificate, signature_valid
+from catalog import NotFoundError, PurgeRecord, get_dataset
+from retention.certificate_document import DeletionCertificate, signature_valid
 from retention.signing import public_pem, stored_public_key
 
 

@@ -1,4 +1,4 @@
-"""Adding and reading contracts: YAML in, validated rules stored as a new version."""
+"""Contracts in the catalog: YAML in, validated rules stored as a new version, and read back."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 
 from audit import Transaction
 from catalog import Contract, add_contract_version, get_tenant
-from intake.contract import ContractRules, parse_contract
+from intake.contract_format import ContractRules, parse_contract
 from intake.events import ContractAdded
 
 
