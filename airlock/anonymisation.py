@@ -120,7 +120,7 @@ def contact_sheet(instance: Instance, dataset_id: str) -> bytes | None:
         if not sheets:
             return None
         key = instance.vault.data_key(session, dataset_id)
-    with instance.vault.store.open(key, dataset_id, sheets[-1].id) as plaintext:
+    with instance.vault.reader(key, dataset_id, sheets[-1].id) as plaintext:
         return plaintext.read(PREVIEW_LIMIT)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
@@ -25,7 +25,8 @@ from audit import (
     Transactions,
 )
 from audit.checkpoints import UNWITNESSED, checkpoint_due, latest_checkpoint, write_checkpoint
-from audit.events import InstanceInitialized
+from audit.events import AuditVerified, InstanceInitialized
+from audit.log import HeadMissingError
 from audit.verify import ChainVerification, verify_chain
 from audit.witness import FileWitness, Witness, WitnessError
 from catalog import (
@@ -42,7 +43,7 @@ from intake import INTAKE_EVENTS, ValidationOptions
 from intake.unpack import UnpackLimits
 from retention.events import RETENTION_EVENTS
 from retention.signing import InstanceSigner, instance_signer, stored_public_key
-from vault import LocalBackend, LocalMasterKey, MasterKey, ObjectStore
+from vault import Backend, LocalBackend, LocalMasterKey, MasterKey
 from vault.private_files import make_private_dirs
 from vault.service import VaultService
 
@@ -160,6 +161,15 @@ class Instance:
                     update={"intact": False, "problem": str(exc)})
             return verify_chain(session, public_key, witnessed=witnessed)
 
+    def verify_audit_as(self, actor: Actor) -> ChainVerification:
+        """`verify_audit`, then the verification itself audited (the API and the CLI)."""
+        result = self.verify_audit()
+        with suppress(HeadMissingError), self.transaction(actor) as tx:
+            # Not recordable when the head is gone; the result says so.
+            tx.record(AuditVerified(events_checked=result.events_checked, intact=result.intact,
+                                    first_bad_seq=result.first_bad_seq))
+        return result
+
     def ensure_checkpointed(self, tx: Transaction) -> None:
         """An instance made before checkpoints were mandatory gets its first one, and its
         witness the latest one."""
@@ -188,19 +198,18 @@ class Instance:
         return LocalMasterKey.load(path)
 
     @cached_property
-    def object_store(self) -> ObjectStore:
+    def storage(self) -> Backend:
         if self.settings.storage == "s3":
             from vault import S3Backend
 
             assert self.settings.s3_bucket is not None
             client = self.aws_client("s3", self.settings.s3_endpoint_url)
-            return ObjectStore(S3Backend(client, self.settings.s3_bucket,
-                                         self.settings.s3_prefix))
-        return ObjectStore(LocalBackend(self.settings.vault_dir))
+            return S3Backend(client, self.settings.s3_bucket, self.settings.s3_prefix)
+        return LocalBackend(self.settings.vault_dir)
 
     @cached_property
     def vault(self) -> VaultService:
-        return VaultService(self.master_key, self.object_store)
+        return VaultService(self.master_key, self.storage)
 
     @cached_property
     def signer(self) -> InstanceSigner:
