@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from airlock.instance import InitResult, Instance, init_instance
-from airlock.settings import Settings, get_settings
+from airlock.settings import Settings
 from audit import GENESIS_HASH
 from catalog import Base, make_engine, upgrade
 
@@ -77,14 +77,12 @@ def settings(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     # Text models load once per test process; a pool of worker processes per job would
     # load them again each time (tests/anonymize/dataset covers the pool).
     monkeypatch.setenv("AIRLOCK_ANONYMISE_WORKERS", "1")
-    get_settings.cache_clear()
     return Settings(home=home, database_url=database_url, anonymise_workers=1)
 
 
 @pytest.fixture
-def initialised(settings: Settings) -> Iterator[InitResult]:
-    yield init_instance(settings)
-    get_settings.cache_clear()
+def initialised(settings: Settings) -> InitResult:
+    return init_instance(settings)
 
 
 @pytest.fixture
@@ -125,7 +123,6 @@ def any_instance(
             ("KMS_ENDPOINT_URL", server.endpoint_url),
         ):
             monkeypatch.setenv(f"AIRLOCK_{name}", value)
-        get_settings.cache_clear()
     init_instance(settings)
     instance = Instance(settings)
     yield instance

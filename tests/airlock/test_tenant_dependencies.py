@@ -44,5 +44,5 @@ def test_every_route_naming_a_tenant_object_declares_its_tenant_dependency() -> 
     named = [(route, param) for route in routes for param in GUARDS
              if f"{{{param}}}" in route.path]
     assert len(named) >= 12  # datasets, holds, certificates, training, contracts, tenants
-    assert [(route.path, sorted(route.methods)) for route, param in named
+    assert [(route.path, sorted(route.methods or ())) for route, param in named
             if not _guarded(route, param)] == []

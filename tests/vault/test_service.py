@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from airlock.admin import new_tenant
 from airlock.cli.main import app
 from airlock.instance import Instance
-from airlock.settings import get_settings
+from airlock.settings import Settings
 from audit import SYSTEM, verify_chain
 from catalog import AuditEventRecord, CopyKind, Dataset, StoredCopy, create_dataset, live_copies
 from tests.s3server import S3Server, make_client
@@ -106,8 +106,7 @@ def test_rotate_key_keeps_data_readable(
     assert result.exit_code == 0, result.output
     if new_key:
         monkeypatch.setenv("AIRLOCK_KMS_KEY_ID", new_key)
-    get_settings.cache_clear()
-    rotated = Instance(get_settings())
+    rotated = Instance(Settings())
     try:
         assert _read(rotated, copy) == CANARY
         assert rotated.master_key.key_id != any_instance.master_key.key_id
