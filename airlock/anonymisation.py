@@ -12,9 +12,8 @@ from collections.abc import Callable, Iterator
 
 from sqlalchemy import select
 
-from airlock.image_models import image_plan, image_redactor
+from airlock.image_models import image_plan
 from airlock.instance import Instance
-from airlock.pii_engine import shared_engine
 from anonymize.dataset import (
     AnonymisationOptions,
     AnonymisationReport,
@@ -98,12 +97,12 @@ def anonymise_if_allowed(instance: Instance, actor: Actor, dataset_id: str,
 
 def _run(instance: Instance, actor: Actor, dataset_id: str, rules: ContractRules,
          on_item: Callable[[int], None] | None) -> AnonymisationReport:
-    max_pixels = rules.images.max_pixels
-    options = AnonymisationOptions(engine=shared_engine,
+    max_pixels, models = rules.images.max_pixels, instance.image_models
+    options = AnonymisationOptions(engine=instance.pii_engine,
                                    workers=instance.settings.anonymise_workers,
                                    pool_min_items=instance.settings.anonymise_pool_min_items,
                                    max_item_bytes=rules.images.max_file_bytes,
-                                   redactor=lambda plan: image_redactor(plan, max_pixels),
+                                   redactor=lambda plan: models.redactor(plan, max_pixels),
                                    image_threads=instance.settings.image_workers)
     return anonymise_dataset(instance.transactions(actor), instance.vault, dataset_id,
                              plan_for(rules), _unpacker(instance.validation_options().limits),

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from airlock.pii_engine import PiiEngineLoader
 from airlock.settings import Settings
 from anonymize.events import ANONYMISE_EVENTS
 from audit import (
@@ -47,6 +49,9 @@ from vault import Backend, LocalBackend, LocalMasterKey, MasterKey
 from vault.private_files import make_private_dirs
 from vault.service import VaultService
 
+if TYPE_CHECKING:
+    from airlock.image_models import ImageModels
+
 log = logging.getLogger("airlock.audit")
 
 
@@ -61,7 +66,10 @@ def event_registry() -> EventRegistry:
 
 @dataclass
 class Instance:
+    """`pii_engine` may be shared between instances of one process (the tests do)."""
+
     settings: Settings
+    pii_engine: PiiEngineLoader = field(default_factory=PiiEngineLoader)
     engine: Engine = field(init=False)
     read_engine: Engine = field(init=False)
     sessions: sessionmaker[Session] = field(init=False)
@@ -76,6 +84,8 @@ class Instance:
         self.sessions = make_session_factory(self.engine)
         self.readers = make_session_factory(self.read_engine)
         self.registry = event_registry()
+        self._image_models: ImageModels | None = None
+        self._image_models_made = threading.Lock()
 
     @contextmanager
     def transaction(self, actor: Actor) -> Iterator[Transaction]:
@@ -131,6 +141,17 @@ class Instance:
                 witness.append(list(checkpoints))
             except OSError:
                 log.error("audit witness: cannot append to %s", witness.name)
+
+    @property
+    def image_models(self) -> ImageModels:
+        """The image detectors, made on first use (importing them loads OpenCV, which most
+        commands never need)."""
+        with self._image_models_made:
+            if self._image_models is None:
+                from airlock.image_models import ImageModels
+
+                self._image_models = ImageModels(self.pii_engine)
+            return self._image_models
 
     @cached_property
     def witness(self) -> FileWitness:

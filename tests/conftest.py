@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from airlock.instance import InitResult, Instance, init_instance
+from airlock.pii_engine import PiiEngineLoader
 from airlock.settings import Settings
 from audit import GENESIS_HASH
 from catalog import Base, make_engine, upgrade
@@ -85,16 +86,25 @@ def initialised(settings: Settings) -> InitResult:
     return init_instance(settings)
 
 
+@pytest.fixture(scope="session")
+def pii_engine() -> PiiEngineLoader:
+    """One engine for the test process, as a deployment has one per process; instances made
+    by CLI commands under test load their own."""
+    return PiiEngineLoader()
+
+
 @pytest.fixture
-def instance(settings: Settings, initialised: InitResult) -> Iterator[Instance]:
-    inst = Instance(settings)
+def instance(settings: Settings, initialised: InitResult,
+             pii_engine: PiiEngineLoader) -> Iterator[Instance]:
+    inst = Instance(settings, pii_engine=pii_engine)
     yield inst
     inst.dispose()
 
 
 @pytest.fixture(params=["local", "s3+kms"])
 def any_instance(
-    request: pytest.FixtureRequest, settings: Settings, monkeypatch: pytest.MonkeyPatch
+    request: pytest.FixtureRequest, settings: Settings, monkeypatch: pytest.MonkeyPatch,
+    pii_engine: PiiEngineLoader,
 ) -> Iterator[Instance]:
     """An initialised instance on the local backend with a key file, and on S3 with a KMS
     master key (both on the loopback moto server)."""
@@ -124,6 +134,6 @@ def any_instance(
         ):
             monkeypatch.setenv(f"AIRLOCK_{name}", value)
     init_instance(settings)
-    instance = Instance(settings)
+    instance = Instance(settings, pii_engine=pii_engine)
     yield instance
     instance.dispose()
