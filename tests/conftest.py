@@ -87,7 +87,7 @@ def initialised(settings: Settings) -> InitResult:
 
 
 @pytest.fixture(scope="session")
-def pii_engine() -> PiiEngineLoader:
+def pii_engine_loader() -> PiiEngineLoader:
     """One engine for the test process, as a deployment has one per process; instances made
     by CLI commands under test load their own."""
     return PiiEngineLoader()
@@ -95,8 +95,8 @@ def pii_engine() -> PiiEngineLoader:
 
 @pytest.fixture
 def instance(settings: Settings, initialised: InitResult,
-             pii_engine: PiiEngineLoader) -> Iterator[Instance]:
-    inst = Instance(settings, pii_engine=pii_engine)
+             pii_engine_loader: PiiEngineLoader) -> Iterator[Instance]:
+    inst = Instance(settings, pii_engine=pii_engine_loader)
     yield inst
     inst.dispose()
 
@@ -104,7 +104,7 @@ def instance(settings: Settings, initialised: InitResult,
 @pytest.fixture(params=["local", "s3+kms"])
 def any_instance(
     request: pytest.FixtureRequest, settings: Settings, monkeypatch: pytest.MonkeyPatch,
-    pii_engine: PiiEngineLoader,
+    pii_engine_loader: PiiEngineLoader,
 ) -> Iterator[Instance]:
     """An initialised instance on the local backend with a key file, and on S3 with a KMS
     master key (both on the loopback moto server)."""
@@ -134,6 +134,6 @@ def any_instance(
         ):
             monkeypatch.setenv(f"AIRLOCK_{name}", value)
     init_instance(settings)
-    instance = Instance(settings, pii_engine=pii_engine)
+    instance = Instance(settings, pii_engine=pii_engine_loader)
     yield instance
     instance.dispose()

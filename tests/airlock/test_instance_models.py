@@ -22,8 +22,8 @@ def test_the_engine_loads_once_for_concurrent_first_requests(settings: Settings)
 
 
 def test_image_models_are_made_once_and_ask_the_instances_engine(
-        settings: Settings, pii_engine: PiiEngineLoader) -> None:
-    instance = Instance(settings, pii_engine=pii_engine)
+        settings: Settings, pii_engine_loader: PiiEngineLoader) -> None:
+    instance = Instance(settings, pii_engine=pii_engine_loader)
     try:
         models = instance.image_models
         assert instance.image_models is models
