@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from airlock.image_models import image_plan, image_redactor
+from airlock.image_models import image_plan
 from airlock.instance import Instance
-from airlock.pii_engine import shared_engine
 from anonymize.dataset import (
     AnonymisationOptions,
     AnonymisationReport,
@@ -86,12 +85,12 @@ def anonymise(instance: Instance, actor: Actor, dataset_id: str,
 
 def _run(instance: Instance, actor: Actor, dataset_id: str, rules: ContractRules,
          on_item: Callable[[int], None] | None) -> AnonymisationReport:
-    max_pixels = rules.images.max_pixels
-    options = AnonymisationOptions(engine=shared_engine,
+    max_pixels, models = rules.images.max_pixels, instance.image_models
+    options = AnonymisationOptions(engine=instance.pii_engine,
                                    workers=instance.settings.anonymise_workers,
                                    pool_min_items=instance.settings.anonymise_pool_min_items,
                                    max_item_bytes=rules.images.max_file_bytes,
-                                   redactor=lambda plan: image_redactor(plan, max_pixels),
+                                   redactor=lambda plan: models.redactor(plan, max_pixels),
                                    image_threads=instance.settings.image_workers)
     return anonymise_dataset(instance.transactions(actor), instance.vault, dataset_id,
                              plan_for(rules), _unpacker(instance.validation_options().limits),
@@ -108,5 +107,5 @@ def contact_sheet(instance: Instance, dataset_id: str) -> bytes | None:
         if not sheets:
             return None
         key = instance.vault.data_key(session, dataset_id)
-    with instance.vault.store.open(key, dataset_id, sheets[-1].id) as plaintext:
+    with instance.vault.reader(key, dataset_id, sheets[-1].id) as plaintext:
         return plaintext.read(PREVIEW_LIMIT)

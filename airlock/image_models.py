@@ -1,39 +1,57 @@
-"""The image detectors of this process: loaded on first use, then shared by every job and
+"""The image detectors of a process: loaded on first use, then shared by every job and
 request (their sessions are safe to call from several threads); the PII engine decides
-which recognised text is personal when a contract redacts only that."""
+which recognised text is personal when a contract redacts only that. The instance owns
+them (the `airlock image` commands, which have no instance, make their own)."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from functools import cache
+from typing import TYPE_CHECKING
 
-import cv2
-
-from airlock.pii_engine import shared_engine
-from anonymize.image import ImagePlan, ImageRedactor, Models, load_models
+from airlock.pii_engine import PiiEngineLoader
+from anonymize.image.plan import ImagePlan
 from intake.contract_format import ImageRedactionRules
 from vocabulary import TextScope
 
-_loading = threading.Lock()
+if TYPE_CHECKING:  # OpenCV and ONNX Runtime load with the first model, not at import
+    from anonymize.image import ImageRedactor, Models
 
 
-@cache
-def _models(text: TextScope) -> Models:
+class ImageModels:
+    """The detectors for each text scope, loaded by the first redactor that needs them."""
+
+    def __init__(self, pii_engine: PiiEngineLoader) -> None:
+        self._pii_engine = pii_engine
+        self._loading = threading.Lock()
+        self._loaded: dict[TextScope, Models] = {}
+
+    def models(self, plan: ImagePlan) -> Models:
+        with self._loading:
+            if plan.text not in self._loaded:
+                self._loaded[plan.text] = _load(plan.text)
+            return self._loaded[plan.text]
+
+    def personal_texts(self, texts: Sequence[str]) -> list[bool]:
+        """A recognised text is personal when the PII engine finds any entity in it."""
+        return [bool(found) for found in self._pii_engine().detect(texts)]
+
+    def redactor(self, plan: ImagePlan, max_pixels: int) -> ImageRedactor:
+        from anonymize.image import ImageRedactor
+
+        personal = self.personal_texts if plan.text is TextScope.PERSONAL else None
+        return ImageRedactor(plan, self.models(plan), max_pixels, personal)
+
+
+def _load(text: TextScope) -> Models:
+    import cv2
+
+    from anonymize.image import load_models
+
     # Items run in parallel on threads, one model thread each: more threads per call only
     # contend for the same cores.
     cv2.setNumThreads(1)
     return load_models(ImagePlan(text=text), threads=1)
-
-
-def shared_models(plan: ImagePlan) -> Models:
-    with _loading:
-        return _models(plan.text)
-
-
-def personal_texts(texts: Sequence[str]) -> list[bool]:
-    """A recognised text is personal when the PII engine finds any entity in it."""
-    return [bool(found) for found in shared_engine().detect(texts)]
 
 
 def image_plan(rules: ImageRedactionRules) -> ImagePlan:
@@ -41,8 +59,3 @@ def image_plan(rules: ImageRedactionRules) -> ImagePlan:
     return ImagePlan(faces=faces.enabled, face_method=faces.method, face_shape=faces.shape,
                      face_margin=faces.margin, text=text.scope, text_method=text.method,
                      text_margin=text.margin, residual=rules.residual)
-
-
-def image_redactor(plan: ImagePlan, max_pixels: int) -> ImageRedactor:
-    personal = personal_texts if plan.text is TextScope.PERSONAL else None
-    return ImageRedactor(plan, shared_models(plan), max_pixels, personal)

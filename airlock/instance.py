@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from airlock.pii_engine import PiiEngineLoader
 from airlock.settings import Settings
 from anonymize.events import ANONYMISE_EVENTS
 from audit import (
@@ -27,7 +29,8 @@ from audit import (
     verify_chain,
 )
 from audit.checkpoints import UNWITNESSED, checkpoint_due, latest_checkpoint, write_checkpoint
-from audit.events import InstanceInitialized
+from audit.events import AuditVerified, InstanceInitialized
+from audit.log import HeadMissingError
 from audit.witness import FileWitness, Witness, WitnessError
 from catalog import (
     ApiToken,
@@ -42,8 +45,11 @@ from catalog import (
 from intake import INTAKE_EVENTS, ValidationOptions
 from intake.unpack import UnpackLimits
 from retention import RETENTION_EVENTS, InstanceSigner, instance_signer, stored_public_key
-from vault import LocalBackend, LocalMasterKey, MasterKey, ObjectStore, VaultService
+from vault import Backend, LocalBackend, LocalMasterKey, MasterKey, VaultService
 from vault.private_files import make_private_dirs
+
+if TYPE_CHECKING:
+    from airlock.image_models import ImageModels
 
 log = logging.getLogger("airlock.audit")
 
@@ -59,7 +65,10 @@ def event_registry() -> EventRegistry:
 
 @dataclass
 class Instance:
+    """`pii_engine` may be shared between instances of one process (the tests do)."""
+
     settings: Settings
+    pii_engine: PiiEngineLoader = field(default_factory=PiiEngineLoader)
     engine: Engine = field(init=False)
     read_engine: Engine = field(init=False)
     sessions: sessionmaker[Session] = field(init=False)
@@ -74,6 +83,8 @@ class Instance:
         self.sessions = make_session_factory(self.engine)
         self.readers = make_session_factory(self.read_engine)
         self.registry = event_registry()
+        self._image_models: ImageModels | None = None
+        self._image_models_made = threading.Lock()
 
     @contextmanager
     def transaction(self, actor: Actor) -> Iterator[Transaction]:
@@ -130,6 +141,17 @@ class Instance:
             except OSError:
                 log.error("audit witness: cannot append to %s", witness.name)
 
+    @property
+    def image_models(self) -> ImageModels:
+        """The image detectors, made on first use (importing them loads OpenCV, which most
+        commands never need)."""
+        with self._image_models_made:
+            if self._image_models is None:
+                from airlock.image_models import ImageModels
+
+                self._image_models = ImageModels(self.pii_engine)
+            return self._image_models
+
     @cached_property
     def witness(self) -> FileWitness:
         return FileWitness(self.settings.resolved_witness_file)
@@ -159,6 +181,15 @@ class Instance:
                     update={"intact": False, "problem": str(exc)})
             return verify_chain(session, public_key, witnessed=witnessed)
 
+    def verify_audit_as(self, actor: Actor) -> ChainVerification:
+        """`verify_audit`, then the verification itself audited (the API and the CLI)."""
+        result = self.verify_audit()
+        with suppress(HeadMissingError), self.transaction(actor) as tx:
+            # Not recordable when the head is gone; the result says so.
+            tx.record(AuditVerified(events_checked=result.events_checked, intact=result.intact,
+                                    first_bad_seq=result.first_bad_seq))
+        return result
+
     def ensure_checkpointed(self, tx: Transaction) -> None:
         """An instance made before checkpoints were mandatory gets its first one, and its
         witness the latest one."""
@@ -187,19 +218,18 @@ class Instance:
         return LocalMasterKey.load(path)
 
     @cached_property
-    def object_store(self) -> ObjectStore:
+    def storage(self) -> Backend:
         if self.settings.storage == "s3":
             from vault import S3Backend
 
             assert self.settings.s3_bucket is not None
             client = self.aws_client("s3", self.settings.s3_endpoint_url)
-            return ObjectStore(S3Backend(client, self.settings.s3_bucket,
-                                         self.settings.s3_prefix))
-        return ObjectStore(LocalBackend(self.settings.vault_dir))
+            return S3Backend(client, self.settings.s3_bucket, self.settings.s3_prefix)
+        return LocalBackend(self.settings.vault_dir)
 
     @cached_property
     def vault(self) -> VaultService:
-        return VaultService(self.master_key, self.object_store)
+        return VaultService(self.master_key, self.storage)
 
     @cached_property
     def signer(self) -> InstanceSigner:

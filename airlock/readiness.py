@@ -56,10 +56,10 @@ def _database(instance: Instance) -> PartStatus:
 
 def _vault(instance: Instance) -> PartStatus:
     try:
-        instance.vault.store.check()
+        instance.vault.check()
     except Exception as exc:  # a missing master key, an unwritable folder, an absent bucket
         return PartStatus(ok=False, detail=_reason(exc))
-    return PartStatus(ok=True, detail=f"{instance.vault.store.backend_name}: writable")
+    return PartStatus(ok=True, detail=f"{instance.vault.backend_name}: writable")
 
 
 def _reason(exc: Exception) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -160,7 +159,3 @@ class Settings(BaseSettings):
     def master_key_file(self) -> Path:
         return self.home / "master-key.json"
 
-
-@lru_cache
-def get_settings() -> Settings:
-    return Settings()

@@ -107,11 +107,11 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
     parser.add_argument("--items", type=int, default=3000)
     args = parser.parse_args()
-    from airlock.pii_engine import shared_engine
+    from airlock.pii_engine import PiiEngineLoader
 
     texts = captions(args.data, args.items)
     archive = dataset(texts)
-    engine = shared_engine()
+    engine = PiiEngineLoader()()
     engine.detect(texts[:16])
     start = time.perf_counter()
     engine.detect(list(dict.fromkeys(texts)))  # the job analyses each distinct text once

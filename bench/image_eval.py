@@ -37,7 +37,8 @@ import numpy.typing as npt
 # The repository before bench/ on the path: bench/intake.py would shadow the package.
 sys.path[:0] = [str(Path(__file__).resolve().parents[1])]
 
-from airlock.image_models import image_plan, image_redactor  # noqa: E402
+from airlock.image_models import ImageModels, image_plan  # noqa: E402
+from airlock.pii_engine import PiiEngineLoader  # noqa: E402
 from anonymize.image.faces import FaceFinder, FaceParams  # noqa: E402
 from intake.contract_format import ImageRedactionRules, TextRedaction  # noqa: E402
 from vocabulary import TextScope  # noqa: E402
@@ -161,7 +162,7 @@ def timed(command: list[str]) -> float:
 
 def airlock_detect(folder: Path, rows: list[Row], rules: ImageRedactionRules
                    ) -> tuple[dict[str, list[Box]], float]:
-    redactor = image_redactor(image_plan(rules), 100_000_000)
+    redactor = ImageModels(PiiEngineLoader()).redactor(image_plan(rules), 100_000_000)
     data = [(folder / r.file).read_bytes() for r in rows]
     with ThreadPoolExecutor(2) as pool:
         list(pool.map(redactor.detect, data[:2]))  # models loaded before the clock starts

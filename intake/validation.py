@@ -71,7 +71,7 @@ def validate_dataset(transactions: Transactions, vault: VaultService, dataset_id
     limits = _limits_for(options.limits, started.rules)
     parser = build_parser(started.rules)
     scan = scan_archive(
-        lambda: vault.store.open(started.key, dataset_id, started.raw.id),
+        lambda: vault.reader(started.key, dataset_id, started.raw.id),
         started.raw.plaintext_size, started.rules, parser, limits, problems, options.workers,
         on_entry)
     checked = cross_check(scan, started.rules, problems)

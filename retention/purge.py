@@ -84,8 +84,8 @@ class Purger:
                 return DeletionCertificate.model_validate_json(record.certificate)
         self._check_backends(dataset_id)
         try:
-            removed = self.vault.store.delete_dataset(dataset_id)
-            left = set(self.vault.store.list_dataset(dataset_id))
+            removed = self.vault.delete_objects(dataset_id)
+            left = set(self.vault.list_objects(dataset_id))
             with self.transactions() as tx:
                 self._record_deletion(tx, dataset_id, removed, left)
             verification = self._verify(dataset_id)
@@ -125,7 +125,7 @@ class Purger:
         verified from here: the purge stops rather than certify what it did not see."""
         with self.transactions() as tx:
             elsewhere = sorted({c.backend for c in live_copies(tx.session, dataset_id)}
-                               - {self.vault.store.backend_name})
+                               - {self.vault.backend_name})
         if elsewhere:
             self._failed(dataset_id, "delete", "backend_not_configured")
             raise PurgeError(f"dataset {dataset_id} has copies in backend(s) "
@@ -164,7 +164,7 @@ class Purger:
     def _verify(self, dataset_id: str) -> Verification:
         """The prefix lists empty, the key record is destroyed, and a read fails: there is no
         key to decrypt with, and no object of any copy is listed to read."""
-        left = set(self.vault.store.list_dataset(dataset_id))
+        left = set(self.vault.list_objects(dataset_id))
         with self.transactions() as tx:
             key = tx.session.get(DataKeyRecord, dataset_id)
             destroyed = key is None or key.wrapped is None

@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import Engine, text
 
 from airlock.instance import InitResult, Instance, init_instance
-from airlock.settings import Settings, get_settings
+from airlock.pii_engine import PiiEngineLoader
+from airlock.settings import Settings
 from audit import GENESIS_HASH
 from catalog import Base, make_engine, upgrade
 
@@ -77,26 +78,33 @@ def settings(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     # Text models load once per test process; a pool of worker processes per job would
     # load them again each time (tests/anonymize/dataset covers the pool).
     monkeypatch.setenv("AIRLOCK_ANONYMISE_WORKERS", "1")
-    get_settings.cache_clear()
     return Settings(home=home, database_url=database_url, anonymise_workers=1)
 
 
 @pytest.fixture
-def initialised(settings: Settings) -> Iterator[InitResult]:
-    yield init_instance(settings)
-    get_settings.cache_clear()
+def initialised(settings: Settings) -> InitResult:
+    return init_instance(settings)
+
+
+@pytest.fixture(scope="session")
+def pii_engine_loader() -> PiiEngineLoader:
+    """One engine for the test process, as a deployment has one per process; instances made
+    by CLI commands under test load their own."""
+    return PiiEngineLoader()
 
 
 @pytest.fixture
-def instance(settings: Settings, initialised: InitResult) -> Iterator[Instance]:
-    inst = Instance(settings)
+def instance(settings: Settings, initialised: InitResult,
+             pii_engine_loader: PiiEngineLoader) -> Iterator[Instance]:
+    inst = Instance(settings, pii_engine=pii_engine_loader)
     yield inst
     inst.dispose()
 
 
 @pytest.fixture(params=["local", "s3+kms"])
 def any_instance(
-    request: pytest.FixtureRequest, settings: Settings, monkeypatch: pytest.MonkeyPatch
+    request: pytest.FixtureRequest, settings: Settings, monkeypatch: pytest.MonkeyPatch,
+    pii_engine_loader: PiiEngineLoader,
 ) -> Iterator[Instance]:
     """An initialised instance on the local backend with a key file, and on S3 with a KMS
     master key (both on the loopback moto server)."""
@@ -125,8 +133,7 @@ def any_instance(
             ("KMS_ENDPOINT_URL", server.endpoint_url),
         ):
             monkeypatch.setenv(f"AIRLOCK_{name}", value)
-        get_settings.cache_clear()
     init_instance(settings)
-    instance = Instance(settings)
+    instance = Instance(settings, pii_engine=pii_engine_loader)
     yield instance
     instance.dispose()

@@ -34,10 +34,12 @@ from catalog import (
     register_copy,
     utcnow,
 )
+from vault.backends.base import Backend
 from vault.errors import KeyUnavailableError
 from vault.fields import FieldCipher
 from vault.keys import DataKey, MasterKey, unwrap_data_key, wrap_data_key
 from vault.object_store import ObjectStore, StoredObject
+from vault.streaming import read_chunks
 
 
 @dataclass(frozen=True)
@@ -52,9 +54,19 @@ def key_context(dataset_id: str) -> str:
 
 
 class VaultService:
-    def __init__(self, master: MasterKey, store: ObjectStore) -> None:
+    """The one way into storage: callers outside the vault never hold the `ObjectStore`."""
+
+    def __init__(self, master: MasterKey, backend: Backend) -> None:
         self.master = master
-        self.store = store
+        self._store = ObjectStore(backend)
+
+    @property
+    def backend_name(self) -> str:
+        return self._store.backend_name
+
+    def check(self) -> None:
+        """Raise VaultError unless the backend can take writes now."""
+        self._store.check()
 
     def create_key(self, tx: Transaction, dataset: Dataset) -> DataKey:
         key = DataKey.generate()
@@ -96,7 +108,31 @@ class VaultService:
     def write(self, key: DataKey, dataset_id: str, copy_id: str,
               source: BinaryIO) -> StoredObject:
         """Encrypt `source` into the backend, outside any transaction (uploads are long)."""
-        return self.store.put(key, dataset_id, copy_id, source)
+        return self._store.put(key, dataset_id, copy_id, source)
+
+    @contextmanager
+    def reader(self, key: DataKey, dataset_id: str, copy_id: str) -> Iterator[BinaryIO]:
+        """The plaintext of a copy, with a key unwrapped earlier (reads outlive transactions)."""
+        with self._store.open(key, dataset_id, copy_id) as stream:
+            yield stream
+
+    def chunks(self, key: DataKey, dataset_id: str, copy_id: str) -> Iterator[bytes]:
+        """The plaintext of a copy in bounded pieces, for an HTTP response or a file; the
+        object opens at the first piece and closes after the last."""
+        with self.reader(key, dataset_id, copy_id) as stream:
+            yield from read_chunks(stream)
+
+    def discard(self, dataset_id: str, copy_id: str) -> int:
+        """Remove an object that was never registered (a failed step's partial copy)."""
+        return self._store.delete(dataset_id, copy_id)
+
+    def list_objects(self, dataset_id: str) -> list[str]:
+        """Object ids stored for the dataset, registered or left over (every S3 page)."""
+        return self._store.list_dataset(dataset_id)
+
+    def delete_objects(self, dataset_id: str) -> dict[str, int]:
+        """Every version of every object of the dataset; the versions removed per object id."""
+        return self._store.delete_dataset(dataset_id)
 
     def register(self, tx: Transaction, dataset: Dataset, kind: CopyKind, copy_id: str,
                  written: StoredObject) -> StoredCopy:
@@ -114,11 +150,11 @@ class VaultService:
         if copy.deleted_at is not None:
             raise KeyUnavailableError(f"copy {copy.id} was deleted")
         key = self.data_key(tx.session, copy.dataset_id)
-        with self.store.open(key, copy.dataset_id, copy.id) as stream:
+        with self.reader(key, copy.dataset_id, copy.id) as stream:
             yield stream
 
     def delete_copy(self, tx: Transaction, dataset: Dataset, copy: StoredCopy) -> int:
-        versions = self.store.delete(dataset.id, copy.id)
+        versions = self._store.delete(dataset.id, copy.id)
         mark_copy_deleted(copy)
         tx.record(
             ObjectDeleted(
@@ -144,9 +180,9 @@ class VaultService:
         stays (a rejected dataset's sealed report is read with it until the purge)."""
         copies = live_copies(tx.session, dataset.id)
         versions = sum(self.delete_copy(tx, dataset, copy) for copy in copies)
-        leftovers = self.store.list_dataset(dataset.id)
+        leftovers = self.list_objects(dataset.id)
         for object_id in leftovers:
-            versions += self.store.delete(dataset.id, object_id)
+            versions += self.discard(dataset.id, object_id)
         if leftovers:
             tx.record(LeftoversDeleted(tenant=dataset.tenant_id, dataset=dataset.id,
                                        objects=len(leftovers)))

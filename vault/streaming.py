@@ -27,6 +27,13 @@ def associated_data(dataset_id: str, object_id: str) -> bytes:
     return b"".join(struct.pack(">I", len(part)) + part for part in parts)
 
 
+def read_chunks(source: BinaryIO, size: int = DEFAULT_CHUNK_SIZE) -> Iterator[bytes]:
+    """`source` in pieces of at most `size` bytes, so a copy of any length streams in
+    bounded memory."""
+    while chunk := source.read(size):
+        yield chunk
+
+
 @dataclass(frozen=True)
 class EncryptedWrite:
     plaintext_size: int

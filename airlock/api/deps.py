@@ -9,13 +9,14 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from airlock.api.auth_failures import FailedAuthentications, too_many, unauthenticated
 from airlock.api.problems import Problem
+from airlock.api.schemas import ContractOut, TenantOut
 from airlock.auth import AuthenticationError, authenticate
 from airlock.instance import Instance
 from airlock.permissions import Permission, allows
 from airlock.pipeline import Pipeline
 from audit import Actor, Outcome
 from audit.events import AccessDenied
-from catalog import NotFoundError, get_dataset
+from catalog import Contract, NotFoundError, get_dataset, get_tenant, resolve_contract
 
 _bearer = HTTPBearer(auto_error=False, description="An Airlock API token (`alk_...`).")
 
@@ -102,8 +103,8 @@ def conceal(instance: Instance, request: Request, actor: Actor, kind: str,
     return NotFoundError(kind, ident)
 
 
-def ensure_tenant(instance: Instance, request: Request, actor: Actor, tenant_id: str,
-                  kind: str, ident: str) -> None:
+def _ensure_tenant(instance: Instance, request: Request, actor: Actor, tenant_id: str,
+                   kind: str, ident: str) -> None:
     """A tenant-bound actor reaches its own tenant's objects only (404 for another's)."""
     scope = tenant_scope(actor)
     if (scope is not None or actor.role in TENANT_BOUND) and scope != tenant_id:
@@ -123,5 +124,42 @@ class DatasetAccess:
         self.requires(request, instance, actor)
         with instance.reading() as session:
             tenant_id = get_dataset(session, dataset_id).tenant_id
-        ensure_tenant(instance, request, actor, tenant_id, "dataset", dataset_id)
+        _ensure_tenant(instance, request, actor, tenant_id, "dataset", dataset_id)
         return actor
+
+
+class ContractAccess:
+    """Dependency for routes with a `{ref}`: the actor holds `permission` (else 403) and the
+    contract, by id or (within the actor's tenant) `name[@version]`, is in its reach (else
+    404, as an unknown one)."""
+
+    def __init__(self, permission: Permission) -> None:
+        self.requires = Requires(permission)
+
+    def __call__(self, ref: str, request: Request, instance: InstanceDep,
+                 actor: ActorDep) -> ContractOut:
+        self.requires(request, instance, actor)
+        with instance.reading() as session:
+            by_id = session.get(Contract, ref)
+            found = by_id if by_id is not None else resolve_contract(session, ref,
+                                                                     tenant_scope(actor))
+            contract = ContractOut.model_validate(found)
+        _ensure_tenant(instance, request, actor, contract.tenant_id, "contract", ref)
+        return contract
+
+
+def tenant_in_reach(tenant: str, request: Request, instance: InstanceDep,
+                    actor: ActorDep) -> TenantOut:
+    """Dependency for routes with a `{tenant}` (id or name): an admin reaches any tenant, a
+    client its own only (403 for a role that reads none, 404 for another's, as an unknown
+    one)."""
+    if allows(actor.role, Permission.TENANTS_MANAGE):
+        with instance.reading() as session:
+            return TenantOut.model_validate(get_tenant(session, tenant))
+    if not (allows(actor.role, Permission.TENANT_READ_OWN) and actor.tenant_id):
+        raise deny(instance, request, actor, 403, "role_lacks_tenant_read")
+    with instance.reading() as session:
+        own = TenantOut.model_validate(get_tenant(session, actor.tenant_id))
+    if tenant not in (own.id, own.name):
+        raise conceal(instance, request, actor, "tenant", tenant)
+    return own

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -14,9 +13,8 @@ from airlock.cli.errors import AirlockGroup
 from airlock.cli.output import JsonOption, console, errors, print_json, print_table
 from airlock.instance import event_registry
 from audit import EventFilter, Outcome, find_events
-from audit.events import AuditExported, AuditVerified
+from audit.events import AuditExported
 from audit.export import ExportFilter, export_bundle
-from audit.log import HeadMissingError
 
 audit_app = typer.Typer(cls=AirlockGroup, help="Verify and read the audit trail.",
                         no_args_is_help=True)
@@ -28,11 +26,7 @@ def verify(as_json: JsonOption = False) -> None:
     """Recompute the hash chain and the signed checkpoints, and compare them with the witness.
     Exit 0 only when intact; else name the first bad event."""
     with open_instance() as instance:
-        result = instance.verify_audit()
-        with suppress(HeadMissingError), instance.transaction(local_actor()) as tx:
-            # Not recordable when the head is gone; the result below says so.
-            tx.record(AuditVerified(events_checked=result.events_checked, intact=result.intact,
-                                    first_bad_seq=result.first_bad_seq))
+        result = instance.verify_audit_as(local_actor())
     if as_json:
         print_json(result)
     elif result.intact:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from airlock.instance import Instance
-from airlock.settings import get_settings
+from airlock.settings import Settings
 from audit import Actor
 
 
@@ -18,7 +18,8 @@ def local_actor() -> Actor:
 
 @contextmanager
 def open_instance() -> Iterator[Instance]:
-    instance = Instance(get_settings())
+    """The instance the environment configures, read afresh by each command."""
+    instance = Instance(Settings())
     try:
         instance.check_ready()
         yield instance

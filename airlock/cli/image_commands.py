@@ -106,11 +106,12 @@ def detect(
 ) -> None:
     """The regions that redaction would paint over (margins included), in pixels of the
     upright image."""
-    from airlock.image_models import image_plan, image_redactor
+    from airlock.image_models import ImageModels, image_plan
+    from airlock.pii_engine import PiiEngineLoader
 
     rules = _rules(faces, _DEFAULTS.faces.method, _DEFAULTS.faces.shape, face_margin, text,
                    _DEFAULTS.text.method, text_margin, _DEFAULTS.residual)
-    redactor = image_redactor(image_plan(rules), max_pixels)
+    redactor = ImageModels(PiiEngineLoader()).redactor(image_plan(rules), max_pixels)
     failed = 0
     for path, found in _parallel(lambda p: redactor.detect(_read(p)), files, workers):
         if isinstance(found, Exception):
@@ -147,11 +148,12 @@ def redact(
 ) -> None:
     """Faces and text painted over, metadata stripped, orientation applied; the residual
     check's flags are printed at the end."""
-    from airlock.image_models import image_plan, image_redactor
+    from airlock.image_models import ImageModels, image_plan
+    from airlock.pii_engine import PiiEngineLoader
 
     rules = _rules(faces, face_method, face_shape, face_margin, text, text_method,
                    text_margin, residual)
-    redactor = image_redactor(image_plan(rules), max_pixels)
+    redactor = ImageModels(PiiEngineLoader()).redactor(image_plan(rules), max_pixels)
     if source.is_dir() and target.is_file():
         raise typer.BadParameter("the source is a folder, so the target must be one too")
     pairs = _inputs(source, target)

@@ -74,9 +74,9 @@ def _private_files() -> None:
 def init(as_json: JsonOption = False) -> None:
     """Create the instance (home folder, master key, database, first admin token); idempotent."""
     from airlock.instance import init_instance
-    from airlock.settings import get_settings
+    from airlock.settings import Settings
 
-    settings = get_settings()
+    settings = Settings()
     result = init_instance(settings)
     if as_json:
         print_json({"created": result.created, "home": str(settings.home.resolve()),
@@ -101,10 +101,10 @@ def serve(
     from airlock.instance import Instance
     from airlock.logs import configure_logging, server_log_config
     from airlock.pipeline import Pipeline
-    from airlock.settings import get_settings
+    from airlock.settings import Settings
     from catalog import upgrade
 
-    settings = get_settings()
+    settings = Settings()
     configure_logging(settings.log_level)
     instance = Instance(settings)
     upgrade(instance.engine, sealer_for=instance.vault.field_cipher_of)

@@ -90,8 +90,7 @@ def _copy_out(instance: Instance, dataset_id: str, purpose: str, target: BinaryI
         copy = open_for_training(tx, dataset_id, purpose)
         key = instance.vault.data_key(tx.session, dataset_id)
     size = 0
-    with instance.vault.store.open(key, dataset_id, copy.id) as plaintext:
-        while chunk := plaintext.read(1024 * 1024):
-            target.write(chunk)
-            size += len(chunk)
+    for chunk in instance.vault.chunks(key, dataset_id, copy.id):
+        target.write(chunk)
+        size += len(chunk)
     return size

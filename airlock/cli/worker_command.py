@@ -16,7 +16,6 @@ import typer
 from airlock.cli.context import open_instance
 from airlock.cli.output import console
 from airlock.logs import configure_logging
-from airlock.settings import get_settings
 from airlock.worker import Worker
 from catalog import utcnow
 
@@ -29,8 +28,8 @@ def worker(once: Annotated[bool, typer.Option(
                        "failed).")] = False) -> None:
     """Run the retention sweep on AIRLOCK_RETENTION_SCHEDULE and, in between, validate and
     anonymise queued uploads every AIRLOCK_WORKER_POLL_SECONDS, until SIGTERM or Ctrl-C."""
-    settings = get_settings()
     with open_instance() as instance:
+        settings = instance.settings
         # After the readiness check, whose migration context logs its set-up at info level.
         configure_logging(settings.log_level)
         runner = Worker(instance, settings.retention_schedule, settings.worker_poll_seconds)

@@ -181,7 +181,7 @@ def _produce(vault: VaultService, dataset_id: str, plan: DatasetPlan, unpack: Un
                              stage, options, on_item)
         copy_id = new_id()
         reader = io.BufferedReader(ChunkReader(producer.chunks(
-            lambda: vault.store.open(started.key, dataset_id, started.raw.id),
+            lambda: vault.reader(started.key, dataset_id, started.raw.id),
             started.raw.plaintext_size, unpack)), _WRITE_BUFFER)
         stored = vault.write(started.key, dataset_id, copy_id, reader)
         outcome.written.append((CopyKind.ANONYMISED, copy_id, stored))
@@ -341,7 +341,7 @@ def _fail(transactions: Transactions, vault: VaultService, dataset_id: str,
           outcome: _Outcome, exc: BaseException) -> None:
     for _, copy_id, _ in outcome.written:
         try:
-            vault.store.delete(dataset_id, copy_id)
+            vault.discard(dataset_id, copy_id)
         except Exception as error:  # the purge's prefix listing removes what is left over
             log.error("removing a partial copy of dataset %s failed: %s", dataset_id,
                       type(error).__name__)

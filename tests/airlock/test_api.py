@@ -3,8 +3,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
 from airlock.api.app import create_app
+from airlock.cli.main import app as cli
 from airlock.instance import Instance
 from tests.airlock.conftest import World
 
@@ -102,6 +104,17 @@ def test_audit_events_filter_and_page(client: TestClient, world: World) -> None:
     assert len(own) == 1 and own[0]["tenant_id"] == world.own_tenant
     verified = client.get("/v1/audit/verify", headers=headers).json()
     assert verified["intact"] is True
+
+
+def test_a_verification_is_audited_by_the_api_and_the_cli(client: TestClient,
+                                                          world: World) -> None:
+    headers = world.auth("compliance")
+    assert client.get("/v1/audit/verify", headers=headers).json()["intact"] is True
+    assert CliRunner().invoke(cli, ["audit", "verify"]).exit_code == 0
+    recorded = client.get("/v1/audit/events", headers=headers,
+                          params={"action": "audit.verified"}).json()
+    assert [e["actor"].split(":")[0] for e in recorded] == ["token", "cli"]
+    assert {e["outcome"] for e in recorded} == {"success"}
 
 
 def test_audit_events_filter_by_outcome(client: TestClient, world: World) -> None:

@@ -31,12 +31,12 @@ def test_dry_run_then_run_then_the_certificate(instance: Instance) -> None:
     planned = json.loads(dry.stdout)
     assert planned["dry_run"] and [(e["dataset_id"], e["action"]) for e in
                                    planned["entries"]] == [(dataset_id, "would purge")]
-    assert instance.vault.store.list_dataset(dataset_id)
+    assert instance.vault.list_objects(dataset_id)
 
     done = runner.invoke(app, ["retention", "run"])
     assert done.exit_code == 0, done.output
     assert dataset_id in done.stdout and "1 purged, 0 held, 0 failed" in done.stdout
-    assert instance.vault.store.list_dataset(dataset_id) == []
+    assert instance.vault.list_objects(dataset_id) == []
     assert runner.invoke(app, ["retention", "run"]).stdout.strip() == "nothing is due"
 
     shown = runner.invoke(app, ["certificate", "show", dataset_id])

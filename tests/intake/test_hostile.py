@@ -60,7 +60,7 @@ def _left_behind(instance: Instance, dataset_id: str) -> list[str]:
         items = session.execute(select(func.count()).select_from(Item).where(
             Item.dataset_id == dataset_id)).scalar_one()
     assert dataset is not None and dataset.state is DatasetState.PURGED
-    left = instance.object_store.list_dataset(dataset_id)
+    left = instance.vault.list_objects(dataset_id)
     if key is None or key.wrapped is not None:
         left.append("data key")
     return left + ["copy"] * live + ["item"] * items

@@ -52,7 +52,7 @@ def _upload_cli(tmp_path: Path, layout: Layout, files: dict[str, bytes],
 
 
 def _vault_objects(instance: Instance, dataset_id: str) -> list[str]:
-    return instance.object_store.list_dataset(dataset_id)
+    return instance.vault.list_objects(dataset_id)
 
 
 def _assert_purged(instance: Instance, dataset_id: str) -> None:

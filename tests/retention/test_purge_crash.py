@@ -108,7 +108,7 @@ def _assert_purged(instance: Instance, dataset_id: str) -> None:
         record = session.get(PurgeRecord, dataset_id)
         assert record is not None and record.certificate is not None
         assert check_certificate(session, dataset_id).valid
-    assert instance.vault.store.list_dataset(dataset_id) == []
+    assert instance.vault.list_objects(dataset_id) == []
 
 
 def test_a_purge_killed_anywhere_is_finished_by_the_next_run(

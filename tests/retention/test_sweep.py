@@ -43,7 +43,7 @@ def state(instance: Instance, dataset_id: str) -> DatasetState:
 
 
 def objects(instance: Instance, dataset_id: str) -> list[str]:
-    return instance.vault.store.list_dataset(dataset_id)
+    return instance.vault.list_objects(dataset_id)
 
 
 def certificate(instance: Instance, dataset_id: str) -> DeletionCertificate:

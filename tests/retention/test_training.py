@@ -169,7 +169,7 @@ def read(instance: Instance, dataset_id: str, purpose: str = PURPOSE) -> tuple[s
         copy = open_for_training(tx, dataset_id, purpose)
         assert copy.kind is CopyKind.ANONYMISED
         key = instance.vault.data_key(tx.session, dataset_id)
-    with instance.vault.store.open(key, dataset_id, copy.id) as plaintext:
+    with instance.vault.reader(key, dataset_id, copy.id) as plaintext:
         return copy.id, plaintext.read()
 
 

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from airlock.admin import new_tenant
 from airlock.cli.main import app
 from airlock.instance import Instance
-from airlock.settings import get_settings
+from airlock.settings import Settings
 from audit import SYSTEM, Transaction, verify_chain
 from catalog import (
     AuditEventRecord,
@@ -102,7 +102,7 @@ def test_deleted_copy_is_gone_from_the_backend(any_instance: Instance) -> None:
         stored = tx.session.get(StoredCopy, copy.id)
         assert stored is not None
         assert any_instance.vault.delete_copy(tx, dataset, stored) >= 1
-    assert any_instance.object_store.list_dataset(dataset.id) == []
+    assert any_instance.vault.list_objects(dataset.id) == []
     with any_instance.reading() as session:
         assert live_copies(session, dataset.id) == []
 
@@ -122,8 +122,7 @@ def test_rotate_key_keeps_data_readable(
     assert result.exit_code == 0, result.output
     if new_key:
         monkeypatch.setenv("AIRLOCK_KMS_KEY_ID", new_key)
-    get_settings.cache_clear()
-    rotated = Instance(get_settings())
+    rotated = Instance(Settings())
     try:
         assert _read(rotated, copy) == CANARY
         assert rotated.master_key.key_id != any_instance.master_key.key_id
@@ -165,3 +164,16 @@ def test_no_plaintext_reaches_storage(
                 )
     assert blobs
     assert not any(needle in blob for blob in blobs for needle in needles)
+
+
+def test_a_copy_streams_in_bounded_chunks(any_instance: Instance) -> None:
+    """`chunks` is what the API and CLI serve a copy with: a copy of any size in pieces of
+    at most 1 MiB."""
+    dataset = _dataset(any_instance)
+    payload = CANARY * (3 * 1024 * 1024 // len(CANARY) + 7)
+    copy = _store(any_instance, dataset, payload)
+    with any_instance.reading() as session:
+        key = any_instance.vault.data_key(session, dataset.id)
+    chunks = list(any_instance.vault.chunks(key, dataset.id, copy.id))
+    assert b"".join(chunks) == payload
+    assert len(chunks) == 4 and max(len(c) for c in chunks) == 1024 * 1024

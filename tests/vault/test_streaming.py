@@ -2,6 +2,7 @@
 
 import hashlib
 import io
+import os
 from typing import BinaryIO
 
 import pytest
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 from tink.streaming_aead import streaming_aead_key_templates as templates
 
 from vault import DataKey, IntegrityError, associated_data, decrypt_stream, encrypt_stream
+from vault.streaming import DEFAULT_CHUNK_SIZE, read_chunks
 
 SEGMENT_1MB = 1024 * 1024
 SEGMENT_4KB = 4096
@@ -221,3 +223,24 @@ def test_partial_writes_of_a_raw_destination_are_completed() -> None:
     written = encrypt_stream(SMALL_KEY, io.BytesIO(MULTI_SEGMENT), destination, AD)  # type: ignore[arg-type]
     assert written.ciphertext_size == len(destination.received)
     assert decrypt(SMALL_KEY, bytes(destination.received)) == MULTI_SEGMENT
+
+
+class _ReadSizes(io.BytesIO):
+    """A source that remembers how much each read asked for."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)
+        self.asked: list[int] = []
+
+    def read(self, size: int | None = -1, /) -> bytes:
+        self.asked.append(-1 if size is None else size)
+        return super().read(size)
+
+
+def test_read_chunks_reads_in_bounded_pieces() -> None:
+    data = os.urandom(3 * DEFAULT_CHUNK_SIZE + 5)
+    source = _ReadSizes(data)
+    chunks = list(read_chunks(source))
+    assert b"".join(chunks) == data
+    assert [len(c) for c in chunks] == [DEFAULT_CHUNK_SIZE] * 3 + [5]
+    assert set(source.asked) == {DEFAULT_CHUNK_SIZE}  # never an unbounded read(-1)

@@ -6,7 +6,6 @@ import csv
 import io
 import json
 from collections.abc import Iterator
-from contextlib import suppress
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
@@ -18,8 +17,6 @@ from airlock.api.deps import InstanceDep, Requires
 from airlock.permissions import Permission
 from audit import Actor, ChainVerification, EventFilter, EventView, Outcome, find_events
 from audit.chain import format_time
-from audit.events import AuditVerified
-from audit.log import HeadMissingError
 from catalog import AuditCheckpoint
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
@@ -101,9 +98,4 @@ def verify(instance: InstanceDep, actor: Compliance) -> ChainVerification:
     """Recompute the hash chain and the signed checkpoints' Merkle roots, and compare the
     checkpoints with the witness; `intact` is false and `first_bad_seq` set on any
     tampering."""
-    result = instance.verify_audit()
-    with suppress(HeadMissingError), instance.transaction(actor) as tx:
-        # Not recordable when the head is gone; the result says so.
-        tx.record(AuditVerified(events_checked=result.events_checked, intact=result.intact,
-                                first_bad_seq=result.first_bad_seq))
-    return result
+    return instance.verify_audit_as(actor)

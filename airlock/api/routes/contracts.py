@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import APIRouter, Depends, Query, status
 
-from airlock.api.deps import InstanceDep, Requires, ensure_tenant, tenant_scope
+from airlock.api.deps import ContractAccess, InstanceDep, Requires, tenant_scope
 from airlock.api.schemas import ContractAdded, ContractCreate, ContractOut
 from airlock.permissions import Permission
 from audit import Actor
-from catalog import Contract, get_tenant, list_contracts, resolve_contract
+from catalog import get_tenant, list_contracts
 from intake import add_contract
 
 router = APIRouter(prefix="/v1/contracts", tags=["contracts"])
@@ -36,13 +36,8 @@ def index(instance: InstanceDep, actor: Reader,
 
 
 @router.get("/{ref}")
-def show(ref: str, request: Request, instance: InstanceDep, actor: Reader) -> ContractOut:
+def show(contract: Annotated[ContractOut, Depends(ContractAccess(Permission.CONTRACTS_READ))],
+         ) -> ContractOut:
     """By id; a client may also use `name` or `name@version` (within its tenant). Another
     tenant's contract answers as an unknown one (404)."""
-    with instance.reading() as session:
-        by_id = session.get(Contract, ref)
-        found = by_id if by_id is not None else resolve_contract(session, ref,
-                                                                 tenant_scope(actor))
-        contract = ContractOut.model_validate(found)
-    ensure_tenant(instance, request, actor, contract.tenant_id, "contract", ref)
     return contract

@@ -178,9 +178,7 @@ def mapping(dataset_id: str, instance: InstanceDep, actor: MappingReader) -> Str
 
     def stream() -> Iterator[bytes]:
         for copy_id in ids:
-            with instance.vault.store.open(key, dataset_id, copy_id) as plaintext:
-                while chunk := plaintext.read(1024 * 1024):
-                    yield chunk
+            yield from instance.vault.chunks(key, dataset_id, copy_id)
 
     return StreamingResponse(stream(), media_type="application/x-ndjson",
                              headers={"Cache-Control": "no-store"})

@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import os
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import anyio.to_thread
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
-from airlock.api.deps import Requires
+from airlock.api.deps import InstanceDep, Requires
 from airlock.api.gates import GatesDep
 from airlock.permissions import Permission
-from airlock.pii_engine import shared_engine
 from anonymize.operators import anonymizer_engine
 from anonymize.policy import build_policy
 from anonymize.text import TextRewriter
 from audit import Actor
 from intake.contract_format import EntityType
 from vocabulary import OperatorName
+
+if TYPE_CHECKING:
+    from anonymize.engine import Detection
 
 router = APIRouter(prefix="/v1/pii", tags=["pii"])
 User = Annotated[Actor, Depends(Requires(Permission.PII_ANALYZE))]
@@ -67,23 +69,28 @@ class Anonymized(BaseModel):
 
 
 @router.post("/analyze", responses=BUSY)
-async def analyze(body: TextsIn, actor: User, gates: GatesDep) -> list[Analysed]:
+async def analyze(body: TextsIn, instance: InstanceDep, actor: User,
+                  gates: GatesDep) -> list[Analysed]:
     """Entities per text, in order (code-point offsets, end exclusive)."""
+
+    def run() -> list[list[Detection]]:  # the first request loads the engine, off the loop
+        return instance.pii_engine().detect(body.texts, body.language)
+
     with gates.pii.admit(actor, actor.tenant_id):
-        found = await anyio.to_thread.run_sync(shared_engine().detect, body.texts,
-                                               body.language, limiter=gates.pii.threads)
+        found = await anyio.to_thread.run_sync(run, limiter=gates.pii.threads)
     return [Analysed(entities=[Entity(type=d.type, start=d.start, end=d.end, score=d.score)
                                for d in detections]) for detections in found]
 
 
 @router.post("/anonymize", responses=BUSY)
-async def anonymize(body: AnonymizeIn, actor: User, gates: GatesDep) -> list[Anonymized]:
+async def anonymize(body: AnonymizeIn, instance: InstanceDep, actor: User,
+                    gates: GatesDep) -> list[Anonymized]:
     """Each text with its personal data replaced (default policy: 张某 / "S.", masked
     identifiers, addresses to the city, dates to the year, [TYPE] for the rest)."""
     policy = build_policy(body.operators, os.urandom(32))
 
     def run() -> list[Anonymized]:
-        rewriter = TextRewriter(shared_engine(), anonymizer_engine(), policy, body.language)
+        rewriter = TextRewriter(instance.pii_engine(), anonymizer_engine(), policy, body.language)
         return [Anonymized(text=r.text, changes=[
             Change(type=c.type, operator=c.operator, start=c.start, end=c.end)
             for c in r.replacements]) for r in rewriter.rewrite(body.texts)]

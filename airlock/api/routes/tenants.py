@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, status
+from fastapi import APIRouter, Depends, status
 
 from airlock.admin import new_tenant
-from airlock.api.deps import ActorDep, InstanceDep, Requires, conceal, deny
+from airlock.api.deps import InstanceDep, Requires, tenant_in_reach
 from airlock.api.schemas import TenantCreate, TenantOut
-from airlock.permissions import Permission, allows
+from airlock.permissions import Permission
 from audit import Actor
-from catalog import Tenant, get_tenant, list_tenants
+from catalog import list_tenants
 
 router = APIRouter(prefix="/v1/tenants", tags=["tenants"])
 Admin = Annotated[Actor, Depends(Requires(Permission.TENANTS_MANAGE))]
@@ -30,16 +30,7 @@ def index(instance: InstanceDep, actor: Admin) -> list[TenantOut]:
 
 
 @router.get("/{tenant}")
-def show(tenant: str, request: Request, instance: InstanceDep, actor: ActorDep) -> TenantOut:
+def show(found: Annotated[TenantOut, Depends(tenant_in_reach)]) -> TenantOut:
     """By id or name. Admins see any tenant; a client only its own (another is a 404, as an
     unknown one)."""
-    if allows(actor.role, Permission.TENANTS_MANAGE):
-        with instance.reading() as session:
-            return TenantOut.model_validate(get_tenant(session, tenant))
-    if not (allows(actor.role, Permission.TENANT_READ_OWN) and actor.tenant_id):
-        raise deny(instance, request, actor, 403, "role_lacks_tenant_read")
-    with instance.reading() as session:
-        own: Tenant = get_tenant(session, actor.tenant_id)
-    if tenant not in (own.id, own.name):
-        raise conceal(instance, request, actor, "tenant", tenant)
-    return TenantOut.model_validate(own)
+    return found

@@ -3,7 +3,6 @@ authorised purpose; refusals are audited (see `retention.training`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -76,13 +75,7 @@ def anonymised(dataset_id: str, body: TrainingRead, instance: InstanceDep,
             key = instance.vault.data_key(tx.session, dataset_id)
     except TrainingRefusedError as exc:
         raise _refused(exc) from None
-    copy_id = copy.id
-
-    def stream() -> Iterator[bytes]:
-        with instance.vault.store.open(key, dataset_id, copy_id) as plaintext:
-            while chunk := plaintext.read(1024 * 1024):
-                yield chunk
-
-    return StreamingResponse(stream(), media_type="application/octet-stream", headers={
-        "Cache-Control": "no-store", "Content-Length": str(copy.plaintext_size),
-        "Content-Disposition": f'attachment; filename="{dataset_id}{ANONYMISED_SUFFIX}"'})
+    headers = {"Cache-Control": "no-store", "Content-Length": str(copy.plaintext_size),
+               "Content-Disposition": f'attachment; filename="{dataset_id}{ANONYMISED_SUFFIX}"'}
+    return StreamingResponse(instance.vault.chunks(key, dataset_id, copy.id),
+                             media_type="application/octet-stream", headers=headers)

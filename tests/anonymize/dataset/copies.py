@@ -15,7 +15,7 @@ def copy_bytes(instance: Instance, dataset_id: str, kind: CopyKind) -> list[byte
         key = instance.vault.data_key(session, dataset_id)
     out = []
     for copy in copies:
-        with instance.vault.store.open(key, dataset_id, copy.id) as stream:
+        with instance.vault.reader(key, dataset_id, copy.id) as stream:
             out.append(stream.read())
     return out
 

@@ -176,7 +176,7 @@ def test_a_failure_leaves_the_dataset_validated_and_nothing_stored(instance: Ins
                                  .where(AuditEventRecord.dataset_id == dataset_id)
                                  .order_by(AuditEventRecord.seq)).all()
         assert tuple(events[-1]) == ("dataset.anonymisation_failed", "failure")
-    stored = instance.object_store.list_dataset(dataset_id)
+    stored = instance.vault.list_objects(dataset_id)
     assert len(stored) == 1  # the raw copy only: the partial outputs were removed
 
 
@@ -262,6 +262,6 @@ def test_the_mapping_is_purged_with_the_dataset(instance: Instance) -> None:
     with instance.transaction(SYSTEM) as tx:
         shredded = instance.vault.shred(tx, get_dataset(tx.session, dataset_id, for_update=True))
     assert shredded.copies == 3  # raw, anonymised, mapping
-    assert instance.object_store.list_dataset(dataset_id) == []
+    assert instance.vault.list_objects(dataset_id) == []
     with instance.reading() as session, pytest.raises(KeyUnavailableError):
         instance.vault.data_key(session, dataset_id)

@@ -1,5 +1,5 @@
 """The image pipeline end to end with the real models, as the service assembles it
-(`airlock.image_models.image_redactor`): a photo's face and a page's print are destroyed,
+(`airlock.image_models.ImageModels.redactor`): a photo's face and a page's print are destroyed,
 the rest of the picture and its format are kept, metadata is gone, the residual check
 flags or redoes what is left, and what cannot be redacted safely is refused.
 
@@ -21,7 +21,8 @@ import numpy.typing as npt
 import pytest
 from PIL import ExifTags, Image
 
-from airlock.image_models import image_redactor, personal_texts, shared_models
+from airlock.image_models import ImageModels
+from airlock.pii_engine import PiiEngineLoader
 from anonymize.image.codec import decode
 from anonymize.image.painting import FILL_COLOUR
 from anonymize.image.pipeline import ImageRedactor, ImageRejected, RedactedImage, _inside
@@ -107,13 +108,17 @@ def outside(boxes: list[tuple[int, int, int, int]], width: int, height: int,
     return mask
 
 
+MODELS = ImageModels(PiiEngineLoader())
+"""Loaded once for the module, as an instance loads them once for its process."""
+
+
 def redactor(plan: ImagePlan, max_pixels: int = MAX_PIXELS) -> ImageRedactor:
-    return image_redactor(plan, max_pixels)
+    return MODELS.redactor(plan, max_pixels)
 
 
 def core_faces(pixels: Pixels) -> list[Region]:
     """The detector's boxes (the face core, no margin), from the pipeline's own finder."""
-    return shared_models(NO_TEXT).faces.find(pixels)
+    return MODELS.models(NO_TEXT).faces.find(pixels)
 
 
 @pytest.fixture(scope="module")
@@ -323,7 +328,7 @@ def phone_and_greeting() -> tuple[Pixels, tuple[int, int, int, int], tuple[int, 
 @pytest.fixture(scope="module")
 def personal() -> ImageRedactor:
     """The PERSONAL plan with the real PII engine (loaded here, once: a few seconds)."""
-    assert personal_texts(["HELLO WORLD", "CALL 13800138000"]) == [False, True]
+    assert MODELS.personal_texts(["HELLO WORLD", "CALL 13800138000"]) == [False, True]
     return redactor(ImagePlan(text=TextScope.PERSONAL))
 
 
@@ -345,7 +350,7 @@ def test_only_personal_text_is_redacted(
 
 
 def test_personal_text_needs_the_reader_and_a_filter() -> None:
-    models = shared_models(ImagePlan())  # text ALL: no reader loaded
+    models = MODELS.models(ImagePlan())  # text ALL: no reader loaded
     assert models.reader is None
     with pytest.raises(ValueError, match="personal"):
         ImageRedactor(ImagePlan(text=TextScope.PERSONAL), models, MAX_PIXELS, None)
