@@ -3,7 +3,6 @@ once, resumes the step through the pipeline and brings the dataset to `ready`.""
 
 from __future__ import annotations
 
-import io
 import os
 import subprocess
 from collections.abc import Iterator
@@ -15,13 +14,9 @@ from typer.testing import CliRunner
 
 from airlock.cli.main import app
 from airlock.instance import Instance
-from audit import SYSTEM
 from catalog import AuditEventRecord, DatasetState
-from intake import receive_upload
-from tests.airlock.test_worker import AIRLOCK, KILL_ITEMS, Running, distinct_image, state
+from tests.airlock.test_worker import AIRLOCK, Running, cut_mid_step, state
 from tests.e2e.conftest import free_port
-from tests.intake.datasets import pack
-from tests.retention import datasets
 
 
 @pytest.fixture
@@ -49,15 +44,8 @@ def serve(started: list[Running], tmp_path: Path) -> Running:
 def test_serve_killed_mid_step_resumes_it_at_the_next_start(
         instance: Instance, serving: list[Running], tmp_path: Path,
         cut_in: DatasetState) -> None:
-    files = {f"data/{('cat', 'dog')[n % 2]}/{n:04d}.png": distinct_image(n)
-             for n in range(KILL_ITEMS)}
-    received = receive_upload(instance.transactions(SYSTEM), instance.vault,
-                              datasets.contract(instance), io.BytesIO(pack(files, "zip")),
-                              10**9).id
-    first = serve(serving, tmp_path)  # its start-up resume takes the upload
-    first.wait_for(lambda: state(instance, received) is cut_in, seconds=120, every=0.02)
-    first.kill()
-    assert state(instance, received) is cut_in
+    # Each start-up's resume takes the pending uploads.
+    received = cut_mid_step(instance, lambda: serve(serving, tmp_path), cut_in)
     second = serve(serving, tmp_path)
     second.wait_for(lambda: state(instance, received) is DatasetState.READY, seconds=300)
     second.kill()
