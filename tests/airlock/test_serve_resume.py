@@ -9,13 +9,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
-from typer.testing import CliRunner
 
-from airlock.cli.main import app
 from airlock.instance import Instance
-from catalog import AuditEventRecord, DatasetState
-from tests.airlock.test_worker import AIRLOCK, Running, cut_mid_step, state
+from catalog import DatasetState
+from tests.airlock.test_worker import (
+    AIRLOCK,
+    Running,
+    assert_resumed_once,
+    cut_mid_step,
+    state,
+)
 from tests.e2e.conftest import free_port
 
 
@@ -49,10 +52,4 @@ def test_serve_killed_mid_step_resumes_it_at_the_next_start(
     second = serve(serving, tmp_path)
     second.wait_for(lambda: state(instance, received) is DatasetState.READY, seconds=300)
     second.kill()
-    with instance.reading() as session:
-        recorded = list(session.scalars(select(AuditEventRecord.action).where(
-            AuditEventRecord.dataset_id == received)))
-    step = "validation" if cut_in is DatasetState.VALIDATING else "anonymisation"
-    assert recorded.count(f"dataset.{step}_interrupted") == 1
-    assert recorded.count("dataset.anonymisation_started") == 1
-    assert CliRunner().invoke(app, ["audit", "verify"]).exit_code == 0
+    assert_resumed_once(instance, received, cut_in)

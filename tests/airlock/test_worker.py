@@ -278,14 +278,19 @@ def test_a_worker_killed_mid_step_resumes_it_and_records_one_interruption(
     worker = running_worker()
     worker.wait_for(lambda: state(instance, received) is DatasetState.READY, seconds=300)
     assert worker.stop() < 15
+    assert_resumed_once(instance, received, cut_in)
+    step = "validate" if cut_in is DatasetState.VALIDATING else "anonymise"
+    assert f"the {step} step was interrupted" in worker.log.read_text()
+
+
+def assert_resumed_once(instance: Instance, dataset_id: str, cut_in: DatasetState) -> None:
+    """One interruption recorded, one anonymisation started, and a log that verifies."""
     with instance.reading() as session:
         recorded = list(session.scalars(select(AuditEventRecord.action).where(
-            AuditEventRecord.dataset_id == received)))
+            AuditEventRecord.dataset_id == dataset_id)))
     step = "validation" if cut_in is DatasetState.VALIDATING else "anonymisation"
     assert recorded.count(f"dataset.{step}_interrupted") == 1
     assert recorded.count("dataset.anonymisation_started") == 1
-    assert f"the {'validate' if step == 'validation' else 'anonymise'} step was interrupted" \
-        in worker.log.read_text()
     assert CliRunner().invoke(app, ["audit", "verify"]).exit_code == 0
 
 
