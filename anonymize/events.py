@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from audit import AuditEvent, Count, Id, Name, Outcome
+from audit import AuditEvent, Count, Id, Name, Outcome, StepInterrupted
 
 
 class AnonymisationStarted(AuditEvent):
@@ -51,17 +51,12 @@ class AnonymisationFailed(AuditEvent):
     reason: Name
 
 
-class AnonymisationInterrupted(AuditEvent):
+class AnonymisationInterrupted(StepInterrupted):
     """An anonymisation found unfinished (the process stopped or died during it), recorded
     by the pipeline at start-up or by the worker before it runs the anonymisation again
     (`then`: resumed) or gives the dataset up (`then`: abandoned)."""
 
     action: ClassVar[str] = "dataset.anonymisation_interrupted"
-    outcome: ClassVar[Outcome] = Outcome.FAILURE
-    tenant: Id
-    dataset: Id
-    step: Name
-    then: Name
 
 
 class MappingRead(AuditEvent):

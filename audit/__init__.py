@@ -2,7 +2,16 @@
 
 from audit.actor import SYSTEM, Actor
 from audit.chain import GENESIS_HASH
-from audit.events import FOUNDATION_EVENTS, AuditEvent, Count, Id, Name, Outcome, Sha256
+from audit.events import (
+    FOUNDATION_EVENTS,
+    AuditEvent,
+    Count,
+    Id,
+    Name,
+    Outcome,
+    Sha256,
+    StepInterrupted,
+)
 from audit.log import AuditLog
 from audit.query import EventFilter, EventView, find_events
 from audit.registry import EventRegistry
@@ -26,6 +35,7 @@ __all__ = [
     "Name",
     "Outcome",
     "Sha256",
+    "StepInterrupted",
     "Transaction",
     "Transactions",
     "change_state",

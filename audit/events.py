@@ -50,6 +50,17 @@ class AuditEvent(BaseModel):
         return {k: v for k, v in self.model_dump(mode="json").items() if k not in skip}
 
 
+class StepInterrupted(AuditEvent):
+    """Base of the `…_interrupted` events: a pipeline step found cut off (`step`), and what
+    the pipeline then did with the dataset (`then`: resumed or abandoned)."""
+
+    outcome: ClassVar[Outcome] = Outcome.FAILURE
+    tenant: Id
+    dataset: Id
+    step: Name
+    then: Name
+
+
 class InstanceInitialized(AuditEvent):
     """The instance was created: database migrated, master key made, first admin token."""
 

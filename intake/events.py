@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from audit import AuditEvent, Count, Id, Name, Outcome, Sha256
+from audit import AuditEvent, Count, Id, Name, Outcome, Sha256, StepInterrupted
 
 
 class ContractAdded(AuditEvent):
@@ -68,29 +68,19 @@ class DatasetRejected(AuditEvent):
     copies_purged: Count
 
 
-class ValidationInterrupted(AuditEvent):
+class ValidationInterrupted(StepInterrupted):
     """A validation found unfinished (the process stopped or died during it), recorded by
     the pipeline at start-up or by the worker before it runs the validation again (`then`:
     resumed) or gives the dataset up (`then`: abandoned)."""
 
     action: ClassVar[str] = "dataset.validation_interrupted"
-    outcome: ClassVar[Outcome] = Outcome.FAILURE
-    tenant: Id
-    dataset: Id
-    step: Name
-    then: Name
 
 
-class UploadInterrupted(AuditEvent):
+class UploadInterrupted(StepInterrupted):
     """An upload found unfinished `AIRLOCK_UPLOAD_ABANDON_SECONDS` after it began (its process
     stopped or died mid-stream): the pipeline gives it up (`then`: abandoned) and purges it."""
 
     action: ClassVar[str] = "dataset.upload_interrupted"
-    outcome: ClassVar[Outcome] = Outcome.FAILURE
-    tenant: Id
-    dataset: Id
-    step: Name
-    then: Name
 
 
 INTAKE_EVENTS: tuple[type[AuditEvent], ...] = (
