@@ -31,7 +31,17 @@ from catalog.models import (
     StoredCopy,
     Tenant,
 )
+from catalog.process_owner import owner_is_dead, process_owner
 from catalog.retention_records import InstanceKey, LegalHold, PurgeRecord, SweepLease
+from catalog.step_job import Produce, Progress, StepJob, Tick, run_here, run_step_job
+from catalog.step_runs import (
+    Claim,
+    StepRun,
+    claim_step_run,
+    release_step_run,
+    renew_step_run,
+    step_runs_of,
+)
 from catalog.tenants import create_tenant, get_tenant, list_tenants
 from catalog.tokens import add_token, approve_token, find_token, list_tokens, revoke_token
 
@@ -44,6 +54,7 @@ __all__ = [
     "AuditHead",
     "Base",
     "CatalogError",
+    "Claim",
     "Clock",
     "ConflictError",
     "Contract",
@@ -59,15 +70,21 @@ __all__ = [
     "LegalHoldError",
     "NoReportError",
     "NotFoundError",
+    "Produce",
+    "Progress",
     "PurgeRecord",
     "Role",
+    "StepJob",
+    "StepRun",
     "StoredCopy",
     "SweepLease",
     "Tenant",
+    "Tick",
     "add_contract_version",
     "add_token",
     "approve_token",
     "checkpoint_wal",
+    "claim_step_run",
     "create_dataset",
     "create_tenant",
     "find_token",
@@ -83,9 +100,16 @@ __all__ = [
     "make_session_factory",
     "mark_copy_deleted",
     "new_id",
+    "owner_is_dead",
+    "process_owner",
     "register_copy",
+    "release_step_run",
+    "renew_step_run",
     "resolve_contract",
     "revoke_token",
+    "run_here",
+    "run_step_job",
+    "step_runs_of",
     "upgrade",
     "utcnow",
 ]

@@ -2,14 +2,12 @@
 
 PostgreSQL: a session-level advisory lock, held by a connection of its own for the whole
 sweep and released by the server if the process dies. SQLite: a lease row naming its
-holder (host and process) and an expiry, renewed after every purge; a lease that ran out,
+holder (host, process and its start time) and an expiry, renewed after every purge; a lease that ran out,
 or whose holder died on this host, is taken over.
 """
 
 from __future__ import annotations
 
-import os
-import socket
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -19,16 +17,13 @@ from sqlalchemy import CursorResult, Engine, or_, text, update
 from sqlalchemy.orm import Session
 
 from catalog import SweepLease
+from catalog.process_owner import owner_is_dead, process_owner
 
 ADVISORY_KEY = 0x41524C4B53574550  # "ARLKSWEP"
 LEASE = timedelta(minutes=10)
 
 Renew = Callable[[], None]
 """Extends the hold; called between purges."""
-
-
-def holder_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 @contextmanager
@@ -39,7 +34,7 @@ def sweep_lock(engine: Engine, clock: Callable[[], datetime]) -> Iterator[Renew 
         with _advisory(engine) as held:
             yield (lambda: None) if held else None
         return
-    holder = holder_name()
+    holder = process_owner()
     if not _take_lease(engine, holder, clock()):
         yield None
         return
@@ -69,7 +64,7 @@ def _take_lease(engine: Engine, holder: str, now: datetime) -> bool:
         lease = session.get(SweepLease, 1)
         current = lease.holder if lease is not None else None
         free = [SweepLease.holder.is_(None), SweepLease.expires_at < now]
-        if current is not None and _dead_here(current):
+        if current is not None and owner_is_dead(current):
             free.append(SweepLease.holder == current)
         taken = cast(CursorResult[Any], session.execute(
             update(SweepLease).where(SweepLease.id == 1, or_(*free))
@@ -89,17 +84,3 @@ def _release_lease(engine: Engine, holder: str) -> None:
         session.execute(update(SweepLease).where(SweepLease.id == 1,
                                                  SweepLease.holder == holder)
                         .values(holder=None, expires_at=None))
-
-
-def _dead_here(holder: str) -> bool:
-    """The holder ran on this host and its process is gone."""
-    host, _, pid = holder.rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:  # alive, another user's
-        return False
-    return False
