@@ -1,4 +1,4 @@
-"""Anonymisation work: from a contract to a plan, and the run the pipeline's step calls.
+"""Anonymisation work: from a contract to a plan, and the job the pipeline's step runs.
 
 A validated dataset is anonymised right after validation. The pieces meet here, in the
 composition root: intake's unpacker reads the raw copy, anonymize rewrites labels and
@@ -12,12 +12,12 @@ from collections.abc import Callable, Iterator
 from airlock.image_models import image_plan
 from airlock.instance import Instance
 from anonymize.dataset import (
+    AnonymisationJob,
     AnonymisationOptions,
     AnonymisationReport,
     DatasetPlan,
     LabelPlan,
     SourceEntry,
-    anonymise_dataset,
 )
 from anonymize.dataset.job import OpenRaw
 from audit import Actor
@@ -27,6 +27,7 @@ from catalog import (
     CopyKind,
     get_dataset,
     live_copies,
+    run_step_job,
 )
 from intake import ContractRules, Problems, contract_rules
 from intake.contract_format import ImageHandling
@@ -77,14 +78,9 @@ def _rules(instance: Instance, dataset_id: str) -> ContractRules:
         return contract_rules(contract)
 
 
-def anonymise(instance: Instance, actor: Actor, dataset_id: str,
-              on_item: Callable[[int], None] | None = None) -> AnonymisationReport:
-    """Anonymise a validated dataset (or resume an interrupted run); the pipeline's step."""
-    return _run(instance, actor, dataset_id, _rules(instance, dataset_id), on_item)
-
-
-def _run(instance: Instance, actor: Actor, dataset_id: str, rules: ContractRules,
-         on_item: Callable[[int], None] | None) -> AnonymisationReport:
+def anonymisation_job(instance: Instance, dataset_id: str) -> AnonymisationJob:
+    """The job of the pipeline's anonymise step: this process's models, the contract's plan."""
+    rules = _rules(instance, dataset_id)
     max_pixels, models = rules.images.max_pixels, instance.image_models
     options = AnonymisationOptions(engine=instance.pii_engine,
                                    workers=instance.settings.anonymise_workers,
@@ -92,9 +88,14 @@ def _run(instance: Instance, actor: Actor, dataset_id: str, rules: ContractRules
                                    max_item_bytes=rules.images.max_file_bytes,
                                    redactor=lambda plan: models.redactor(plan, max_pixels),
                                    image_threads=instance.settings.image_workers)
-    return anonymise_dataset(instance.transactions(actor), instance.vault, dataset_id,
-                             plan_for(rules), _unpacker(instance.validation_options().limits),
-                             options, on_item)
+    return AnonymisationJob(instance.vault, dataset_id, plan_for(rules),
+                            _unpacker(instance.validation_options().limits), options)
+
+
+def anonymise(instance: Instance, actor: Actor, dataset_id: str) -> AnonymisationReport:
+    """Anonymise a validated dataset (or resume an interrupted run) here, not through the
+    pipeline (tests, benchmarks)."""
+    return run_step_job(instance.transactions(actor), anonymisation_job(instance, dataset_id))
 
 
 PREVIEW_LIMIT = 16 * 1024 * 1024

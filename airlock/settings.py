@@ -107,6 +107,12 @@ class Settings(BaseSettings):
         default=10.0, ge=0.5, le=3600,
         description="How often the worker looks for uploads to validate and datasets to "
                     "anonymise.")
+    step_lease_seconds: float = Field(
+        default=60.0, ge=5, le=3600,
+        description="A pipeline step (validation, anonymisation) whose process stopped "
+                    "renewing its hold this long ago is taken over by another process and "
+                    "recorded as interrupted; a process that died on the same host is taken "
+                    "over at once.")
     auth_failure_window_seconds: float = Field(
         default=60.0, ge=1, le=3600,
         description="Failed authentications are counted per source address over this window "

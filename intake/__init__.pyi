@@ -4,7 +4,7 @@ from .events import INTAKE_EVENTS
 from .problems import Problem, Problems, Severity
 from .report import ValidationReport
 from .upload import UploadTooLargeError, receive_upload
-from .validation import ValidationOptions, validate_dataset
+from .validation import ValidationJob, ValidationOptions, validate_dataset
 
 __all__ = [
     "INTAKE_EVENTS",
@@ -14,6 +14,7 @@ __all__ = [
     "Problems",
     "Severity",
     "UploadTooLargeError",
+    "ValidationJob",
     "ValidationOptions",
     "ValidationReport",
     "add_contract",

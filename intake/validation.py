@@ -1,15 +1,14 @@
 """Validating an uploaded dataset from its encrypted raw copy, and acting on the outcome.
 
-Three steps, each database step short: mark the dataset `validating`; stream and check the
-archive (no transaction held); then in one transaction either register every item and
-mark it `validated`, or delete every copy and mark it `rejected` (its purge, due at once,
-destroys the key). The report is stored in both cases, sealed under the dataset's key like
-the items' paths, classes and label references.
+A step job (`catalog.StepJob`), each database step short: mark the dataset `validating`;
+stream and check the archive (no transaction held); then in one transaction either register
+every item and mark it `validated`, or delete every copy and mark it `rejected` (its purge,
+due at once, destroys the key). The report is stored in both cases, sealed under the
+dataset's key like the items' paths, classes and label references.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import insert
@@ -23,9 +22,12 @@ from catalog import (
     DatasetReport,
     DatasetState,
     Item,
+    StepJob,
     StoredCopy,
+    Tick,
     get_dataset,
     live_copies,
+    run_step_job,
     utcnow,
 )
 from intake.checks import CheckedDataset, cross_check
@@ -63,31 +65,34 @@ class _Started:
     key: DataKey
 
 
+@dataclass(frozen=True)
+class _Checked:
+    problems: Problems
+    checked: CheckedDataset
+    report: ValidationReport
+
+
 def validate_dataset(transactions: Transactions, vault: VaultService, dataset_id: str,
-                     options: ValidationOptions,
-                     on_entry: Callable[[int], None] | None = None) -> ValidationReport:
-    started = _start(transactions, vault, dataset_id)
-    problems = Problems()
-    limits = _limits_for(options.limits, started.rules)
-    parser = build_parser(started.rules)
-    scan = scan_archive(
-        lambda: vault.reader(started.key, dataset_id, started.raw.id),
-        started.raw.plaintext_size, started.rules, parser, limits, problems, options.workers,
-        on_entry)
-    checked = cross_check(scan, started.rules, problems)
-    report = _report(started, scan, checked, dict(parser.encodings), problems)
-    fields = FieldCipher(started.key, dataset_id)
-    with transactions() as tx:
-        dataset = get_dataset(tx.session, dataset_id, for_update=True)
-        if problems.errors:
-            _reject(tx, vault, dataset, fields, report)
-        else:
-            _accept(tx, dataset, fields, checked, report)
-    return report
+                     options: ValidationOptions) -> ValidationReport:
+    """Validate a received dataset (or resume an interrupted validation) here, not through
+    the pipeline (tests, benchmarks)."""
+    return run_step_job(transactions, ValidationJob(vault, dataset_id, options)).report
 
 
-def _start(transactions: Transactions, vault: VaultService, dataset_id: str) -> _Started:
-    with transactions() as tx:
+class ValidationJob(StepJob[Transaction, _Started, _Checked]):
+    """Mark the dataset `validating`; stream and check the archive; accept or reject it in
+    one unit of work."""
+
+    what = "validation"
+
+    def __init__(self, vault: VaultService, dataset_id: str,
+                 options: ValidationOptions) -> None:
+        super().__init__(dataset_id)
+        self.vault = vault
+        self.options = options
+
+    def start(self, tx: Transaction) -> _Started:
+        dataset_id = self.dataset_id
         dataset = get_dataset(tx.session, dataset_id, for_update=True)
         if dataset.state is DatasetState.RECEIVED:
             change_state(tx, dataset, DatasetState.VALIDATING)
@@ -98,8 +103,28 @@ def _start(transactions: Transactions, vault: VaultService, dataset_id: str) -> 
         contract = tx.session.get(Contract, dataset.contract_id) if dataset.contract_id else None
         if not raws or contract is None:
             raise ConflictError(f"dataset {dataset_id} has no raw copy or contract to check")
-        key = vault.data_key(tx.session, dataset_id)
+        key = self.vault.data_key(tx.session, dataset_id)
         return _Started(dataset, contract, contract_rules(contract), raws[0], key)
+
+    def produce(self, plan: _Started, tick: Tick) -> _Checked:
+        problems = Problems()
+        limits = _limits_for(self.options.limits, plan.rules)
+        parser = build_parser(plan.rules)
+        scan = scan_archive(
+            lambda: self.vault.reader(plan.key, self.dataset_id, plan.raw.id),
+            plan.raw.plaintext_size, plan.rules, parser, limits, problems,
+            self.options.workers, lambda _size: tick(1))
+        checked = cross_check(scan, plan.rules, problems)
+        return _Checked(problems, checked,
+                        _report(plan, scan, checked, dict(parser.encodings), problems))
+
+    def finish(self, tx: Transaction, plan: _Started, result: _Checked) -> None:
+        fields = FieldCipher(plan.key, self.dataset_id)
+        dataset = get_dataset(tx.session, self.dataset_id, for_update=True)
+        if result.problems.errors:
+            _reject(tx, self.vault, dataset, fields, result.report)
+        else:
+            _accept(tx, dataset, fields, result.checked, result.report)
 
 
 def _limits_for(limits: UnpackLimits, rules: ContractRules) -> UnpackLimits:

@@ -1,9 +1,9 @@
 """One sweep at a time, even with several workers on one database.
 
 PostgreSQL: a session-level advisory lock, held by a connection of its own for the whole
-sweep and released by the server if the process dies. SQLite: a lease row naming its
-holder (host, process and its start time) and an expiry, renewed after every purge; a lease that ran out,
-or whose holder died on this host, is taken over.
+sweep and released by the server if the process dies. SQLite: a lease row naming its holder
+(host, process and its start time) and an expiry, renewed after every purge; a lease that
+ran out, or whose holder died on this host, is taken over.
 """
 
 from __future__ import annotations

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import and_, or_, select
 
 from airlock.instance import Instance
 from airlock.pipeline.executor import Executor, LocalExecutor
+from airlock.pipeline.lease import StepLease
 from airlock.pipeline.policy import Retries, acting_for, log_failure
 from airlock.pipeline.steps import INTERRUPTED, NEXT_STEP, Step, next_step
 from anonymize.events import AnonymisationInterrupted
@@ -24,7 +24,11 @@ from catalog import (
     ConflictError,
     Dataset,
     DatasetState,
+    Produce,
+    Tick,
     get_dataset,
+    process_owner,
+    run_step_job,
     utcnow,
 )
 from intake.events import UploadInterrupted, ValidationInterrupted
@@ -33,16 +37,40 @@ from retention.due import Cause
 if TYPE_CHECKING:
     from anonymize.dataset import AnonymisationReport
     from intake import ValidationReport
+    from intake import ValidationJob
 
 log = logging.getLogger("airlock.pipeline")
 
-Tick = Callable[[int], None]
+T = TypeVar("T")
 Watch = Callable[[Step, str], AbstractContextManager[Tick]]
 """Progress of a step (the CLI's bars): entered per step with the dataset id; the step
 calls the tick it yields with the entries (validation) or items (anonymisation) done."""
 
 _INTERRUPTION = {DatasetState.VALIDATING: ValidationInterrupted,
                  DatasetState.ANONYMISING: AnonymisationInterrupted}
+
+
+@dataclass
+class _Progress:
+    """A step's progress, to its row in the catalog and to the caller's watch; its start
+    logged with the count to do."""
+
+    lease: StepLease
+    tick: Tick
+    step: Step
+    dataset_id: str
+
+    def started(self, total: int | None) -> None:
+        self.lease.started(total)
+        if total is None:
+            log.info("dataset %s: %s started", self.dataset_id, self.step.value)
+        else:
+            log.info("dataset %s: %s started, %d items", self.dataset_id, self.step.value,
+                     total)
+
+    def advanced(self, done: int) -> None:
+        self.lease.advanced(done)
+        self.tick(done)
 
 
 def _no_watch(_step: Step, _dataset_id: str) -> AbstractContextManager[Tick]:
@@ -61,7 +89,9 @@ class Advanced:
     failed: str | None = None
     """The failed step's exception class (drive only; advance raises)."""
     skipped: bool = False
-    """Not run: waiting for its retry, or already running in this process."""
+    """Not run: waiting for its retry, or running in another process or thread."""
+    held_by: str | None = None
+    """The process whose live hold on the dataset's step made it skip (`host:pid:start`)."""
 
 
 @dataclass
@@ -70,8 +100,8 @@ class Pipeline:
     executor: Executor = field(default_factory=LocalExecutor)
     clock: Clock = utcnow
     retries: Retries = field(default_factory=Retries)
-    _running: set[str] = field(default_factory=set, init=False, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    owner: str = field(default_factory=process_owner)
+    """Who holds the steps this pipeline runs (`catalog.StepRun`): this process."""
 
     def pending(self) -> list[str]:
         """Datasets with a step to run, oldest first: complete uploads (they have a digest;
@@ -116,34 +146,42 @@ class Pipeline:
     def advance(self, dataset_id: str, watch: Watch = _no_watch,
                 only: Step | None = None) -> Advanced:
         """Run the dataset's next steps until it reaches a state with none (or, with `only`,
-        that one step, which must be next). A failure is logged, its type only, and raised."""
+        that one step, which must be next). A failure is logged, its type only, and raised.
+        Skipped while another process (or thread) holds the dataset's step."""
         done = Advanced(dataset_id)
-        with self._claim(dataset_id) as claimed:
-            if not claimed:
-                done.skipped = True
+        first = self._next(dataset_id, only, done)
+        if first is None:
+            return done
+        with self._hold(dataset_id, first, done) as lease:
+            if lease is None:
                 return done
             ran: set[Step] = set()
             while (step := self._next(dataset_id, only, done)) is not None and step not in ran:
-                self._run(step, dataset_id, watch, done)
+                self._run(step, dataset_id, watch, done, lease)
                 ran.add(step)
                 if only is not None:
                     break
         return done
 
     @contextmanager
-    def _claim(self, dataset_id: str) -> Iterator[bool]:
-        """One run per dataset in this process: the upload's task and start-up's resume
-        would otherwise both take a fresh upload."""
-        with self._lock:
-            if dataset_id in self._running:
-                yield False
-                return
-            self._running.add(dataset_id)
+    def _hold(self, dataset_id: str, step: Step, done: Advanced) -> Iterator[StepLease | None]:
+        """One run per dataset across processes: the step's lease in the catalog, taken
+        over when its holder's heartbeat stopped or its process died on this host."""
+        lease = StepLease(self.instance.sessions, dataset_id, self.owner, self.clock,
+                          self.instance.settings.step_lease_seconds)
+        claim = lease.take(step.value)
+        if not claim.taken:
+            done.skipped, done.held_by = True, claim.holder
+            log.info("dataset %s: skipped, %s holds its step", dataset_id, claim.holder)
+            yield None
+            return
+        if claim.holder is not None:
+            log.warning("dataset %s: took over the step of %s (its hold lapsed or it died)",
+                        dataset_id, claim.holder)
         try:
-            yield True
+            yield lease
         finally:
-            with self._lock:
-                self._running.discard(dataset_id)
+            lease.release()
 
     def _next(self, dataset_id: str, only: Step | None, done: Advanced) -> Step | None:
         with self.instance.reading() as session:
@@ -157,7 +195,8 @@ class Pipeline:
                                 "does not run in that state")
         return step
 
-    def _run(self, step: Step, dataset_id: str, watch: Watch, done: Advanced) -> None:
+    def _run(self, step: Step, dataset_id: str, watch: Watch, done: Advanced,
+             lease: StepLease) -> None:
         actor = acting_for(self._uploader(dataset_id))
         if not self.retries.failing(dataset_id) and \
                 self._record_interruption(dataset_id, step, actor):
@@ -165,37 +204,45 @@ class Pipeline:
             log.warning("dataset %s: the %s step was interrupted; %s", dataset_id,
                         "upload" if step is Step.ABANDON else step.value,
                         "abandoning it" if step is Step.ABANDON else "resuming it")
-        log.info("dataset %s: %s started", dataset_id, step.value)
+        lease.begin(step.value)
         try:
             with watch(step, dataset_id) as tick:
+                progress = _Progress(lease, tick, step, dataset_id)
+                transactions = self.instance.transactions(actor)
+                on_executor = self._on_executor(step, dataset_id)
                 if step is Step.ABANDON:
+                    log.info("dataset %s: abandon started", dataset_id)
                     self.executor.run(step, dataset_id, lambda: self._purge(actor, dataset_id))
                     log.info("dataset %s: abandon finished, purged", dataset_id)
                 elif step is Step.VALIDATE:
-                    done.validation = self.executor.run(
-                        step, dataset_id, lambda: self._validate(actor, dataset_id, tick))
+                    checked = run_step_job(transactions, self._validation_job(dataset_id),
+                                           on_executor, progress)
+                    done.validation = checked.report
                     log.info("dataset %s: validate finished, %s with %d errors and %d "
-                             "warnings", dataset_id, done.validation.outcome,
-                             done.validation.errors, done.validation.warnings)
+                             "warnings, %d entries", dataset_id, checked.report.outcome,
+                             checked.report.errors, checked.report.warnings, lease.done)
                 else:
-                    done.anonymisation = self.executor.run(
-                        step, dataset_id, lambda: self._anonymise(actor, dataset_id, tick))
+                    from airlock.anonymisation import anonymisation_job  # models load now
+
+                    done.anonymisation = run_step_job(
+                        transactions, anonymisation_job(self.instance, dataset_id),
+                        on_executor, progress)
                     log.info("dataset %s: anonymise finished, %d items", dataset_id,
                              done.anonymisation.items)
         except Exception as exc:
             log_failure(f"dataset {dataset_id}: {step.value}", exc)
             raise
 
-    def _validate(self, actor: Actor, dataset_id: str, tick: Tick) -> ValidationReport:
-        from intake import validate_dataset
+    def _on_executor(self, step: Step, dataset_id: str) -> Produce:
+        """A job's heavy part runs on the executor; its units of work run here."""
+        def produce(work: Callable[[], T]) -> T:
+            return self.executor.run(step, dataset_id, work)
+        return produce
 
-        return validate_dataset(self.instance.transactions(actor), self.instance.vault,
-                                dataset_id, self.instance.validation_options(), on_entry=tick)
+    def _validation_job(self, dataset_id: str) -> ValidationJob:
+        from intake import ValidationJob
 
-    def _anonymise(self, actor: Actor, dataset_id: str, tick: Tick) -> AnonymisationReport:
-        from airlock.anonymisation import anonymise  # the models load only when needed
-
-        return anonymise(self.instance, actor, dataset_id, on_item=tick)
+        return ValidationJob(self.instance.vault, dataset_id, self.instance.validation_options())
 
     def _purge(self, actor: Actor, dataset_id: str) -> None:
         from airlock.retention_jobs import purger

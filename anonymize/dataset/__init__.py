@@ -2,19 +2,19 @@
 
 from anonymize.dataset.job import (
     AnonymisationError,
+    AnonymisationJob,
     AnonymisationOptions,
     SourceEntry,
-    anonymise_dataset,
 )
 from anonymize.dataset.plan import DatasetPlan, LabelPlan
 from anonymize.dataset.report import AnonymisationReport
 
 __all__ = [
     "AnonymisationError",
+    "AnonymisationJob",
     "AnonymisationOptions",
     "AnonymisationReport",
     "DatasetPlan",
     "LabelPlan",
     "SourceEntry",
-    "anonymise_dataset",
 ]

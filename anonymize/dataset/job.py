@@ -1,13 +1,13 @@
 """Anonymising a validated dataset: its raw copy in, the `anonymised` copy (and, when
 de-identifying, the encrypted `mapping`) out.
 
-Three steps, each database step short, as in validation: mark the dataset `anonymising`;
-stream the raw archive through the rewriters into the vault (no transaction held); then in
-one transaction register the copies, replace the catalog's item paths with the anonymised
-ones (sealed under the dataset's key, like the originals were), store the sealed report and
-mark the dataset `ready`. On any failure, what was written is deleted and the dataset goes back to
-`validated`. The run's key (pseudonyms, file-name tags) is random, lives in memory only
-and is discarded at the end, in both modes.
+A step job (`catalog.StepJob`), each database step short, as validation's: mark the dataset
+`anonymising`; stream the raw archive through the rewriters into the vault (no transaction
+held); then in one transaction register the copies, replace the catalog's item paths with
+the anonymised ones (sealed under the dataset's key, like the originals were), store the
+sealed report and mark the dataset `ready`. On any failure, what was written is deleted and
+the dataset goes back to `validated`. The run's key (pseudonyms, file-name tags) is random,
+lives in memory only and is discarded at the end, in both modes.
 """
 
 from __future__ import annotations
@@ -39,14 +39,16 @@ from anonymize.image import ImagePlan, ImageRedactor
 from anonymize.image.contact_sheet import ContactSheet
 from anonymize.policy import build_policy, operator_names
 from anonymize.text import Detector
-from audit import Transaction, Transactions, change_state
+from audit import Transaction, change_state
 from catalog import (
     AnonymisationReportRecord,
     ConflictError,
     CopyKind,
     DatasetState,
     Item,
+    StepJob,
     StoredCopy,
+    Tick,
     get_dataset,
     live_copies,
     new_id,
@@ -96,15 +98,6 @@ class AnonymisationOptions:
         return self.workers if items >= self.pool_min_items else 1
 
 
-@dataclass(frozen=True)
-class _Started:
-    tenant_id: str
-    raw: StoredCopy
-    key: DataKey
-    fields: FieldCipher
-    items: dict[str, int]  # archive path -> item id
-
-
 @dataclass
 class _Outcome:
     written: list[tuple[CopyKind, str, StoredObject]] = field(default_factory=list)
@@ -114,28 +107,38 @@ class _Outcome:
     dropped: int = 0
 
 
-def anonymise_dataset(transactions: Transactions, vault: VaultService, dataset_id: str,
-                      plan: DatasetPlan, unpack: Unpack,
-                      options: AnonymisationOptions,
-                      on_item: Callable[[int], None] | None = None) -> AnonymisationReport:
-    if plan.images is not None and options.redactor is None:
-        raise ValueError("the plan redacts images but no image redactor was given")
-    began = time.perf_counter()
-    started = _start(transactions, vault, dataset_id, plan)
-    outcome = _Outcome()
-    try:
-        report = _produce(vault, dataset_id, plan, unpack, options, started, outcome,
-                          on_item or (lambda _n: None), began)
-        _finish(transactions, vault, dataset_id, plan, started.fields, outcome, report)
-    except BaseException as exc:
-        _fail(transactions, vault, dataset_id, outcome, exc)
-        raise
-    return report
+@dataclass(frozen=True)
+class _Started:
+    tenant_id: str
+    raw: StoredCopy
+    key: DataKey
+    fields: FieldCipher
+    items: dict[str, int]  # archive path -> item id
+    began: float
+    outcome: _Outcome = field(default_factory=_Outcome)
+    """What producing wrote, so far: discarded if the run fails."""
 
 
-def _start(transactions: Transactions, vault: VaultService, dataset_id: str,
-           plan: DatasetPlan) -> _Started:
-    with transactions() as tx:
+class AnonymisationJob(StepJob[Transaction, _Started, AnonymisationReport]):
+    """Mark the dataset `anonymising`; write the anonymised copy (and the mapping); register
+    them and mark it `ready` in one unit of work. On failure, what was written is deleted and
+    the dataset goes back to `validated`."""
+
+    what = "anonymisation"
+
+    def __init__(self, vault: VaultService, dataset_id: str, plan: DatasetPlan,
+                 unpack: Unpack, options: AnonymisationOptions) -> None:
+        if plan.images is not None and options.redactor is None:
+            raise ValueError("the plan redacts images but no image redactor was given")
+        super().__init__(dataset_id)
+        self.vault = vault
+        self.plan = plan
+        self.unpack = unpack
+        self.options = options
+
+    def start(self, tx: Transaction) -> _Started:
+        began = time.perf_counter()
+        dataset_id = self.dataset_id
         dataset = get_dataset(tx.session, dataset_id, for_update=True)
         resumed = dataset.state is DatasetState.ANONYMISING  # its interruption is recorded
         if dataset.state is DatasetState.VALIDATED:
@@ -146,19 +149,65 @@ def _start(transactions: Transactions, vault: VaultService, dataset_id: str,
         raws = [c for c in live_copies(tx.session, dataset_id) if c.kind is CopyKind.RAW]
         if not raws:
             raise ConflictError(f"dataset {dataset_id} has no raw copy to anonymise")
-        key = vault.data_key(tx.session, dataset_id)
+        key = self.vault.data_key(tx.session, dataset_id)
         fields = FieldCipher(key, dataset_id)
         items = {fields.open(ITEM_PATH, path): item_id for path, item_id in tx.session.execute(
             select(Item.sealed_path, Item.id).where(Item.dataset_id == dataset_id))}
         if not resumed:
             tx.record(AnonymisationStarted(tenant=dataset.tenant_id, dataset=dataset_id,
-                                           mode=plan.mode.value))
-        return _Started(dataset.tenant_id, raws[0], key, fields, items)
+                                           mode=self.plan.mode.value))
+        return _Started(dataset.tenant_id, raws[0], key, fields, items, began)
+
+    def total(self, plan: _Started) -> int:
+        return len(plan.items)
+
+    def produce(self, plan: _Started, tick: Tick) -> AnonymisationReport:
+        return _produce(self.vault, self.dataset_id, self.plan, self.unpack, self.options,
+                        plan, tick)
+
+    def finish(self, tx: Transaction, plan: _Started, result: AnonymisationReport) -> None:
+        dataset_id = self.dataset_id
+        dataset = get_dataset(tx.session, dataset_id, for_update=True)
+        if any(c.kind is CopyKind.ANONYMISED for c in live_copies(tx.session, dataset_id)):
+            raise ConflictError(f"dataset {dataset_id} was anonymised by another run")
+        for kind, copy_id, stored in plan.outcome.written:
+            self.vault.register(tx, dataset, kind, copy_id, stored)
+        _rename_items(tx, plan.fields, plan.outcome.renamed)
+        _record_redactions(tx, plan.outcome.redacted)
+        tx.session.merge(AnonymisationReportRecord(
+            dataset_id=dataset_id,
+            sealed_body=plan.fields.seal_json(ANONYMISATION_REPORT,
+                                              result.model_dump(mode="json"))))
+        dataset.anonymisation_mode = self.plan.mode.value
+        change_state(tx, dataset, DatasetState.READY)
+        tx.record(DatasetAnonymised(
+            tenant=dataset.tenant_id, dataset=dataset_id, mode=self.plan.mode.value,
+            items=result.items, label_files=result.label_files,
+            paths_renamed=result.paths_renamed, entities=result.entities,
+            mapping_copies=result.mapping_copies, key_discarded=result.key_discarded,
+            images=result.images.handling, faces=result.images.faces,
+            text_regions=result.images.text_regions, images_flagged=result.images.flagged))
+
+    def discard(self, plan: _Started) -> None:
+        for _, copy_id, _ in plan.outcome.written:
+            try:
+                self.vault.discard(self.dataset_id, copy_id)
+            except Exception as error:  # the purge's prefix listing removes what is left over
+                log.error("removing a partial copy of dataset %s failed: %s", self.dataset_id,
+                          type(error).__name__)
+
+    def fail(self, tx: Transaction, plan: _Started, exc: BaseException) -> None:
+        dataset = get_dataset(tx.session, self.dataset_id, for_update=True)
+        if dataset.state is DatasetState.ANONYMISING:
+            change_state(tx, dataset, DatasetState.VALIDATED)
+        tx.record(AnonymisationFailed(tenant=dataset.tenant_id, dataset=self.dataset_id,
+                                      reason=type(exc).__name__))
 
 
 def _produce(vault: VaultService, dataset_id: str, plan: DatasetPlan, unpack: Unpack,
-             options: AnonymisationOptions, started: _Started, outcome: _Outcome,
-             on_item: Callable[[int], None], began: float) -> AnonymisationReport:
+             options: AnonymisationOptions, started: _Started,
+             on_item: Tick) -> AnonymisationReport:
+    outcome = started.outcome
     key = secrets.token_bytes(32)
     operators = operator_names(build_policy(plan.operators, key))  # checked before any work
     tally = Tally()
@@ -196,7 +245,7 @@ def _produce(vault: VaultService, dataset_id: str, plan: DatasetPlan, unpack: Un
         dataset_id=dataset_id, mode=plan.mode,
         operators=operators,
         images=ImageSummary.of(plan.images, stage.tally, preview is not None),
-        finished_at=utcnow().isoformat(), seconds=round(time.perf_counter() - began, 3),
+        finished_at=utcnow().isoformat(), seconds=round(time.perf_counter() - started.began, 3),
         items=len(started.items), label_files=outcome.label_files,
         entries_dropped=outcome.dropped, texts_scanned=tally.texts,
         texts_changed=tally.texts_changed, paths_renamed=len(outcome.renamed),
@@ -299,31 +348,6 @@ class _Producer:
         return data
 
 
-def _finish(transactions: Transactions, vault: VaultService, dataset_id: str,
-            plan: DatasetPlan, fields: FieldCipher, outcome: _Outcome,
-            report: AnonymisationReport) -> None:
-    with transactions() as tx:
-        dataset = get_dataset(tx.session, dataset_id, for_update=True)
-        if any(c.kind is CopyKind.ANONYMISED for c in live_copies(tx.session, dataset_id)):
-            raise ConflictError(f"dataset {dataset_id} was anonymised by another run")
-        for kind, copy_id, stored in outcome.written:
-            vault.register(tx, dataset, kind, copy_id, stored)
-        _rename_items(tx, fields, outcome.renamed)
-        _record_redactions(tx, outcome.redacted)
-        tx.session.merge(AnonymisationReportRecord(
-            dataset_id=dataset_id,
-            sealed_body=fields.seal_json(ANONYMISATION_REPORT, report.model_dump(mode="json"))))
-        dataset.anonymisation_mode = plan.mode.value
-        change_state(tx, dataset, DatasetState.READY)
-        tx.record(DatasetAnonymised(
-            tenant=dataset.tenant_id, dataset=dataset_id, mode=plan.mode.value,
-            items=report.items, label_files=report.label_files,
-            paths_renamed=report.paths_renamed, entities=report.entities,
-            mapping_copies=report.mapping_copies, key_discarded=report.key_discarded,
-            images=report.images.handling, faces=report.images.faces,
-            text_regions=report.images.text_regions, images_flagged=report.images.flagged))
-
-
 def _rename_items(tx: Transaction, fields: FieldCipher, renamed: dict[int, str]) -> None:
     if renamed:
         tx.session.execute(update(Item), [{"id": i, "sealed_path": fields.seal(ITEM_PATH, p)}
@@ -335,23 +359,3 @@ def _record_redactions(tx: Transaction, redacted: dict[int, ItemRedaction]) -> N
         tx.session.execute(update(Item), [
             {"id": i, "faces": r.faces, "text_regions": r.text, "redaction_flagged": r.flagged}
             for i, r in redacted.items()])
-
-
-def _fail(transactions: Transactions, vault: VaultService, dataset_id: str,
-          outcome: _Outcome, exc: BaseException) -> None:
-    for _, copy_id, _ in outcome.written:
-        try:
-            vault.discard(dataset_id, copy_id)
-        except Exception as error:  # the purge's prefix listing removes what is left over
-            log.error("removing a partial copy of dataset %s failed: %s", dataset_id,
-                      type(error).__name__)
-    try:
-        with transactions() as tx:
-            dataset = get_dataset(tx.session, dataset_id, for_update=True)
-            if dataset.state is DatasetState.ANONYMISING:
-                change_state(tx, dataset, DatasetState.VALIDATED)
-            tx.record(AnonymisationFailed(tenant=dataset.tenant_id, dataset=dataset_id,
-                                          reason=type(exc).__name__))
-    except Exception as error:  # the type only: a message can quote data
-        log.error("recording the failed anonymisation of dataset %s failed: %s", dataset_id,
-                  type(error).__name__)
