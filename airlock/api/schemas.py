@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from catalog import DatasetState, LegalHold, Role
+from catalog import DatasetState, LegalHold, Role, StepRun
 from catalog.tokens import TOKEN_NAME
 from retention.events import Reason
 
@@ -85,6 +85,22 @@ class ContractAdded(ContractOut):
     new_version: bool
 
 
+class StepProgress(BaseModel):
+    """The pipeline step running on a dataset now: counts only."""
+
+    model_config = ConfigDict(from_attributes=True)
+    step: str = Field(description="validate, anonymise or abandon.")
+    done: int = Field(validation_alias="items_done",
+                      description="Archive entries read (validate) or items written "
+                                  "(anonymise).")
+    total: int | None = Field(validation_alias="items_total",
+                              description="Items to write (anonymise); null while unknown.")
+    started_at: datetime
+    updated_at: datetime = Field(validation_alias="heartbeat_at",
+                                 description="The step's process last reported (about once "
+                                             "a second while it makes progress).")
+
+
 class DatasetOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: str
@@ -110,6 +126,13 @@ class DatasetOut(BaseModel):
         default=None, description="The open legal hold's reason (shown by status and "
                                   "`GET /v1/datasets/{id}`).")
     hold_placed_at: datetime | None = None
+    progress: StepProgress | None = Field(
+        default=None, description="The pipeline step running now, null when none runs.")
+
+    def with_progress(self, run: StepRun | None) -> DatasetOut:
+        if run is None:
+            return self
+        return self.model_copy(update={"progress": StepProgress.model_validate(run)})
 
     def with_hold(self, hold: LegalHold | None) -> DatasetOut:
         if hold is None:

@@ -35,6 +35,7 @@ from catalog import (
     get_tenant,
     list_contracts,
     resolve_contract,
+    step_runs_of,
 )
 from intake import ValidationReport, add_contract, receive_upload
 from retention import open_hold
@@ -132,14 +133,20 @@ def validate(dataset_id: Annotated[str, typer.Argument(help="Dataset id.")],
 
 def status(dataset_id: Annotated[str, typer.Argument(help="Dataset id.")],
            as_json: JsonOption = False) -> None:
-    """A dataset's state, sizes and counts."""
+    """A dataset's state, sizes and counts, and the progress of the step running on it."""
     with open_instance() as instance, instance.reading() as session:
         dataset = DatasetOut.model_validate(get_dataset(session, dataset_id)).with_hold(
-            open_hold(session, dataset_id))
+            open_hold(session, dataset_id)).with_progress(
+            step_runs_of(session, [dataset_id]).get(dataset_id))
     if as_json:
         print_json(dataset)
-    else:
-        print_record(dataset, STATUS_FIELDS)
+        return
+    print_record(dataset, STATUS_FIELDS)
+    if (progress := dataset.progress) is not None:
+        of = "" if progress.total is None else f" of {progress.total}"
+        console.print(f"{'progress':<{max(map(len, STATUS_FIELDS))}}  {progress.step}: "
+                      f"{progress.done}{of} done, since {progress.started_at.isoformat()}, "
+                      f"last report {progress.updated_at.isoformat()}")
 
 
 def report(dataset_id: Annotated[str, typer.Argument(help="Dataset id.")],

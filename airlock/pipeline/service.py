@@ -36,8 +36,7 @@ from retention.due import Cause
 
 if TYPE_CHECKING:
     from anonymize.dataset import AnonymisationReport
-    from intake import ValidationReport
-    from intake import ValidationJob
+    from intake import ValidationJob, ValidationReport
 
 log = logging.getLogger("airlock.pipeline")
 

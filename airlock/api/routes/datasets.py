@@ -37,6 +37,7 @@ from catalog import (
     get_dataset,
     live_copies,
     resolve_contract,
+    step_runs_of,
 )
 from intake import UploadTooLargeError, ValidationReport, receive_upload
 from retention import open_hold
@@ -105,13 +106,16 @@ def index(instance: InstanceDep, actor: Reader,
     if state is not None:
         stmt = stmt.where(Dataset.state == state)
     with instance.reading() as session:
-        return [DatasetOut.model_validate(d) for d in session.execute(stmt).scalars()]
+        found = list(session.execute(stmt).scalars())
+        running = step_runs_of(session, (d.id for d in found))
+        return [DatasetOut.model_validate(d).with_progress(running.get(d.id)) for d in found]
 
 
 @router.get("/{dataset_id}")
 def show(dataset_id: str, instance: InstanceDep, actor: DatasetReader) -> DatasetOut:
     with instance.reading() as session:
-        dataset = DatasetOut.model_validate(get_dataset(session, dataset_id))
+        dataset = DatasetOut.model_validate(get_dataset(session, dataset_id)).with_progress(
+            step_runs_of(session, [dataset_id]).get(dataset_id))
         # Why data is held is compliance's business (an inquiry may concern the client).
         if actor.role == Role.COMPLIANCE:
             dataset = dataset.with_hold(open_hold(session, dataset_id))

@@ -1,0 +1,161 @@
+"""One run of a dataset's step across processes: the lease in `step_runs`, taken over when
+its holder's heartbeat stopped or its process died on this host; the step's progress in
+`GET /v1/datasets/{id}` and `airlock status`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from airlock.admin import create_token
+from airlock.api.app import create_app
+from airlock.cli.main import app
+from airlock.instance import Instance
+from airlock.pipeline import Advanced, Pipeline, Step
+from audit import SYSTEM
+from catalog import DatasetState, Role, StepRun, get_dataset
+from tests.airlock.test_pipeline import actions, cut_off_in, state, upload
+
+T = TypeVar("T")
+ELSEWHERE = "another-host:4242:1"
+"""A process on another host: never known dead, its lease has to run out."""
+
+
+def hold(instance: Instance, dataset_id: str, owner: str, beat: datetime) -> None:
+    """What a process running the validate step leaves in the catalog."""
+    with instance.sessions() as session, session.begin():
+        session.add(StepRun(dataset_id=dataset_id, step="validate", owner=owner,
+                            started_at=beat, heartbeat_at=beat, items_done=7))
+
+
+def held(instance: Instance, dataset_id: str) -> StepRun | None:
+    with instance.reading() as session:
+        return session.get(StepRun, dataset_id)
+
+
+@dataclass
+class Meanwhile:
+    """An executor that, before each step's work, lets `during` look at the dataset."""
+
+    during: Callable[[Step, str], None]
+    steps: list[Step] = field(default_factory=list)
+
+    def run(self, step: Step, dataset_id: str, work: Callable[[], T]) -> T:
+        self.steps.append(step)
+        self.during(step, dataset_id)
+        return work()
+
+
+def test_a_step_held_by_another_live_process_is_skipped(instance: Instance) -> None:
+    dataset_id = upload(instance)
+    other = Pipeline(instance, owner=ELSEWHERE)
+    seen: list[tuple[Step, Advanced, str | None]] = []
+
+    def other_tries(step: Step, dataset_id: str) -> None:
+        run = held(instance, dataset_id)
+        seen.append((step, other.advance(dataset_id), run.step if run else None))
+
+    first = Pipeline(instance, executor=Meanwhile(other_tries))
+    first.advance(dataset_id)
+    assert [(step, row) for step, _, row in seen] == [(Step.VALIDATE, "validate"),
+                                                      (Step.ANONYMISE, "anonymise")]
+    assert all(done.skipped and done.held_by == first.owner and done.validation is None
+               for _, done, _ in seen)
+    assert state(instance, dataset_id) is DatasetState.READY
+    assert not any(a.endswith("_interrupted") for a in actions(instance, dataset_id))
+    assert held(instance, dataset_id) is None  # released at the end
+
+
+def test_a_live_hold_is_skipped_and_a_lapsed_one_taken_over_as_interrupted_once(
+        instance: Instance) -> None:
+    dataset_id = upload(instance)
+    cut_off_in(instance, dataset_id, DatasetState.VALIDATING)
+    hold(instance, dataset_id, ELSEWHERE, datetime.now(UTC))
+    pipeline = Pipeline(instance)
+    live = pipeline.advance(dataset_id)
+    assert live.skipped and live.held_by == ELSEWHERE
+    assert state(instance, dataset_id) is DatasetState.VALIDATING
+    assert "dataset.validation_interrupted" not in actions(instance, dataset_id)
+
+    lapsed = datetime.now(UTC) + timedelta(seconds=instance.settings.step_lease_seconds + 1)
+    taken = Pipeline(instance, clock=lambda: lapsed).advance(dataset_id)
+    assert taken.interrupted == [Step.VALIDATE] and not taken.skipped
+    assert state(instance, dataset_id) is DatasetState.READY
+    assert actions(instance, dataset_id).count("dataset.validation_interrupted") == 1
+    assert held(instance, dataset_id) is None
+
+
+def test_a_hold_of_a_process_dead_on_this_host_is_taken_over_at_once(
+        instance: Instance) -> None:
+    dataset_id = upload(instance)
+    cut_off_in(instance, dataset_id, DatasetState.VALIDATING)
+    gone = subprocess.run([sys.executable, "-c", "from catalog import process_owner; "
+                           "print(process_owner())"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    hold(instance, dataset_id, gone, datetime.now(UTC))  # a fresh heartbeat
+    done = Pipeline(instance).advance(dataset_id)
+    assert done.interrupted == [Step.VALIDATE] and not done.skipped
+    assert actions(instance, dataset_id).count("dataset.validation_interrupted") == 1
+    assert state(instance, dataset_id) is DatasetState.READY
+
+
+def reported(instance: Instance, dataset_id: str, ready: Callable[[StepRun], bool]) -> None:
+    """The heartbeat writes progress about once a second."""
+    deadline = time.monotonic() + 5
+    while (run := held(instance, dataset_id)) is None or not ready(run):
+        assert time.monotonic() < deadline, run
+        time.sleep(0.1)
+
+
+def test_progress_shows_in_the_api_and_status_while_a_step_runs(instance: Instance) -> None:
+    dataset_id = upload(instance)
+    with instance.transaction(SYSTEM) as tx:
+        token = create_token(tx, name="admin2", role=Role.ADMIN, tenant=None).plaintext
+    shown: list[tuple[dict[str, Any], dict[str, Any], str]] = []
+
+    def look() -> None:
+        with TestClient(create_app(instance)) as client:
+            api = client.get(f"/v1/datasets/{dataset_id}",
+                             headers={"Authorization": f"Bearer {token}"}).json()
+        as_json = CliRunner().invoke(app, ["status", dataset_id, "--json"]).stdout
+        shown.append((api, json.loads(as_json),
+                      CliRunner().invoke(app, ["status", dataset_id]).stdout))
+
+    class Watching:
+        """Looks before and after the anonymisation's work, once the heartbeat wrote."""
+
+        def run(self, step: Step, dataset_id: str, work: Callable[[], T]) -> T:
+            if step is not Step.ANONYMISE:
+                return work()
+            reported(instance, dataset_id, lambda run: run.items_total is not None)
+            look()
+            result = work()
+            reported(instance, dataset_id, lambda run: run.items_done == run.items_total)
+            look()
+            return result
+
+    Pipeline(instance, executor=Watching()).advance(dataset_id)
+    with instance.reading() as session:
+        items = get_dataset(session, dataset_id).item_count
+    (api, cli, text), (api_after, cli_after, text_after) = shown
+    assert api["state"] == "anonymising" and api["progress"]["step"] == "anonymise"
+    assert set(api["progress"]) == {"step", "done", "total", "started_at", "updated_at"}
+    assert api["progress"]["done"] == 0 and api["progress"]["total"] == items
+    assert cli["progress"] == api["progress"]
+    assert f"anonymise: 0 of {items} done" in text
+    assert api_after["progress"]["done"] == items == cli_after["progress"]["done"]
+    assert f"anonymise: {items} of {items} done" in text_after
+    with TestClient(create_app(instance)) as client:
+        after = client.get(f"/v1/datasets/{dataset_id}",
+                           headers={"Authorization": f"Bearer {token}"}).json()
+    assert after["state"] == "ready" and after["progress"] is None
+    assert "progress" not in CliRunner().invoke(app, ["status", dataset_id]).stdout
