@@ -1,8 +1,7 @@
 """The worker: the retention sweep on a cron schedule and, between sweeps, the pipeline's
 queue: uploads to validate and datasets to anonymise that no request finished (a server
 stopped or died mid-way). Several workers may share one database: the sweep lock lets one
-sweep run at a time, and validation and anonymisation refuse to finish what another run
-finished."""
+sweep run at a time, and the pipeline's hold on each dataset's step one run of it."""
 
 from __future__ import annotations
 

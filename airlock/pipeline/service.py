@@ -146,12 +146,16 @@ class Pipeline:
                 only: Step | None = None) -> Advanced:
         """Run the dataset's next steps until it reaches a state with none (or, with `only`,
         that one step, which must be next). A failure is logged, its type only, and raised.
-        Skipped while another process (or thread) holds the dataset's step."""
+        Skipped while another process (or thread) holds the dataset's step; with `only`,
+        that is a ConflictError."""
         done = Advanced(dataset_id)
         first = self._next(dataset_id, only, done)
         if first is None:
             return done
         with self._hold(dataset_id, first, done) as lease:
+            if lease is None and only is not None:  # asked for by name: say why not
+                raise ConflictError(f"dataset {dataset_id}: its {first.value} step is running "
+                                    f"in another process ({done.held_by or 'unknown'})")
             if lease is None:
                 return done
             ran: set[Step] = set()

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
+import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
@@ -22,7 +23,7 @@ from airlock.cli.main import app
 from airlock.instance import Instance
 from airlock.pipeline import Advanced, Pipeline, Step
 from audit import SYSTEM
-from catalog import DatasetState, Role, StepRun, get_dataset
+from catalog import ConflictError, DatasetState, Role, StepRun, get_dataset
 from tests.airlock.test_pipeline import actions, cut_off_in, state, upload
 
 T = TypeVar("T")
@@ -83,6 +84,8 @@ def test_a_live_hold_is_skipped_and_a_lapsed_one_taken_over_as_interrupted_once(
     pipeline = Pipeline(instance)
     live = pipeline.advance(dataset_id)
     assert live.skipped and live.held_by == ELSEWHERE
+    with pytest.raises(ConflictError, match="running in another process"):
+        pipeline.advance(dataset_id, only=Step.VALIDATE)  # `airlock validate` says why not
     assert state(instance, dataset_id) is DatasetState.VALIDATING
     assert "dataset.validation_interrupted" not in actions(instance, dataset_id)
 
