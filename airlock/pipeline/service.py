@@ -17,14 +17,15 @@ from airlock.pipeline.lease import StepLease
 from airlock.pipeline.policy import Retries, acting_for, log_failure
 from airlock.pipeline.steps import INTERRUPTED, NEXT_STEP, Step, next_step
 from anonymize.events import AnonymisationInterrupted
-from audit import Actor, AuditEvent
+from audit import Actor, AuditEvent, Transaction
 from catalog import (
     AuditEventRecord,
     Clock,
     ConflictError,
     Dataset,
     DatasetState,
-    Produce,
+    Progress,
+    StepJob,
     Tick,
     get_dataset,
     process_owner,
@@ -36,11 +37,13 @@ from retention.due import Cause
 
 if TYPE_CHECKING:
     from anonymize.dataset import AnonymisationReport
-    from intake import ValidationJob, ValidationReport
+    from intake import ValidationReport
 
 log = logging.getLogger("airlock.pipeline")
 
 T = TypeVar("T")
+Plan = TypeVar("Plan")
+Result = TypeVar("Result")
 Watch = Callable[[Step, str], AbstractContextManager[Tick]]
 """Progress of a step (the CLI's bars): entered per step with the dataset id; the step
 calls the tick it yields with the entries (validation) or items (anonymisation) done."""
@@ -211,41 +214,43 @@ class Pipeline:
         try:
             with watch(step, dataset_id) as tick:
                 progress = _Progress(lease, tick, step, dataset_id)
-                transactions = self.instance.transactions(actor)
-                on_executor = self._on_executor(step, dataset_id)
                 if step is Step.ABANDON:
                     log.info("dataset %s: abandon started", dataset_id)
                     self.executor.run(step, dataset_id, lambda: self._purge(actor, dataset_id))
                     log.info("dataset %s: abandon finished, purged", dataset_id)
                 elif step is Step.VALIDATE:
-                    checked = run_step_job(transactions, self._validation_job(dataset_id),
-                                           on_executor, progress)
-                    done.validation = checked.report
+                    done.validation = self._validate(actor, dataset_id, progress)
                     log.info("dataset %s: validate finished, %s with %d errors and %d "
-                             "warnings, %d entries", dataset_id, checked.report.outcome,
-                             checked.report.errors, checked.report.warnings, lease.done)
+                             "warnings, %d entries", dataset_id, done.validation.outcome,
+                             done.validation.errors, done.validation.warnings, lease.done)
                 else:
-                    from airlock.anonymisation import anonymisation_job  # models load now
-
-                    done.anonymisation = run_step_job(
-                        transactions, anonymisation_job(self.instance, dataset_id),
-                        on_executor, progress)
+                    done.anonymisation = self._anonymise(actor, dataset_id, progress)
                     log.info("dataset %s: anonymise finished, %d items", dataset_id,
                              done.anonymisation.items)
         except Exception as exc:
             log_failure(f"dataset {dataset_id}: {step.value}", exc)
             raise
 
-    def _on_executor(self, step: Step, dataset_id: str) -> Produce:
-        """A job's heavy part runs on the executor; its units of work run here."""
-        def produce(work: Callable[[], T]) -> T:
-            return self.executor.run(step, dataset_id, work)
-        return produce
-
-    def _validation_job(self, dataset_id: str) -> ValidationJob:
+    def _validate(self, actor: Actor, dataset_id: str, progress: Progress) -> ValidationReport:
         from intake import ValidationJob
 
-        return ValidationJob(self.instance.vault, dataset_id, self.instance.validation_options())
+        job = ValidationJob(self.instance.vault, dataset_id, self.instance.validation_options())
+        return self._run_job(Step.VALIDATE, actor, job, progress).report
+
+    def _anonymise(self, actor: Actor, dataset_id: str,
+                   progress: Progress) -> AnonymisationReport:
+        from airlock.anonymisation import anonymisation_job  # the models load only when needed
+
+        return self._run_job(Step.ANONYMISE, actor, anonymisation_job(self.instance, dataset_id),
+                             progress)
+
+    def _run_job(self, step: Step, actor: Actor, job: StepJob[Transaction, Plan, Result],
+                 progress: Progress) -> Result:
+        """The job's units of work run here, its heavy part on the executor."""
+        def produce(work: Callable[[], T]) -> T:
+            return self.executor.run(step, job.dataset_id, work)
+
+        return run_step_job(self.instance.transactions(actor), job, produce, progress)
 
     def _purge(self, actor: Actor, dataset_id: str) -> None:
         from airlock.retention_jobs import purger
