@@ -66,7 +66,9 @@ class _Started:
 
 
 @dataclass(frozen=True)
-class _Checked:
+class ValidationResult:
+    """What checking the archive found: the report, and the items to register if accepted."""
+
     problems: Problems
     checked: CheckedDataset
     report: ValidationReport
@@ -79,7 +81,7 @@ def validate_dataset(transactions: Transactions, vault: VaultService, dataset_id
     return run_step_job(transactions, ValidationJob(vault, dataset_id, options)).report
 
 
-class ValidationJob(StepJob[Transaction, _Started, _Checked]):
+class ValidationJob(StepJob[Transaction, _Started, ValidationResult]):
     """Mark the dataset `validating`; stream and check the archive; accept or reject it in
     one unit of work."""
 
@@ -106,7 +108,7 @@ class ValidationJob(StepJob[Transaction, _Started, _Checked]):
         key = self.vault.data_key(tx.session, dataset_id)
         return _Started(dataset, contract, contract_rules(contract), raws[0], key)
 
-    def produce(self, plan: _Started, tick: Tick) -> _Checked:
+    def produce(self, plan: _Started, tick: Tick) -> ValidationResult:
         problems = Problems()
         limits = _limits_for(self.options.limits, plan.rules)
         parser = build_parser(plan.rules)
@@ -115,10 +117,10 @@ class ValidationJob(StepJob[Transaction, _Started, _Checked]):
             plan.raw.plaintext_size, plan.rules, parser, limits, problems,
             self.options.workers, lambda _size: tick(1))
         checked = cross_check(scan, plan.rules, problems)
-        return _Checked(problems, checked,
+        return ValidationResult(problems, checked,
                         _report(plan, scan, checked, dict(parser.encodings), problems))
 
-    def finish(self, tx: Transaction, plan: _Started, result: _Checked) -> None:
+    def finish(self, tx: Transaction, plan: _Started, result: ValidationResult) -> None:
         fields = FieldCipher(plan.key, self.dataset_id)
         dataset = get_dataset(tx.session, self.dataset_id, for_update=True)
         if result.problems.errors:

@@ -66,11 +66,16 @@ class StepLease:
             self._changed = True
 
     def release(self) -> None:
+        """Never raises: a hold that could not be released lapses after `seconds`."""
         self._stop.set()
         if self._heart is not None:
             self._heart.join()
-        with self.sessions() as session, session.begin():
-            release_step_run(session, self.dataset_id, self.owner)
+        try:
+            with self.sessions() as session, session.begin():
+                release_step_run(session, self.dataset_id, self.owner)
+        except Exception as exc:  # the type only
+            log.warning("dataset %s: releasing the hold of the %s step failed: %s",
+                        self.dataset_id, self.step, type(exc).__name__)
 
     def _beat(self) -> None:
         renew_every = timedelta(seconds=self.seconds / 4)
