@@ -58,16 +58,17 @@ def claim_step_run(session: Session, dataset_id: str, step: str, owner: str, now
         except IntegrityError:  # another process inserted it first
             return Claim(False, None)
         return Claim(True, None)
-    dead = owner_is_dead(found.owner)
+    holder, dead = found.owner, owner_is_dead(found.owner)
     if not dead and found.heartbeat_at >= lapsed_before:
-        return Claim(False, found.owner)
-    stale = StepRun.owner == found.owner if dead else (
-        (StepRun.owner == found.owner) & (StepRun.heartbeat_at < lapsed_before))
+        return Claim(False, holder)
+    # Compare and set: only if no one took it or beat meanwhile.
+    stale = StepRun.owner == holder if dead else (
+        (StepRun.owner == holder) & (StepRun.heartbeat_at < lapsed_before))
     taken = cast(CursorResult[Any], session.execute(
         update(StepRun).where(StepRun.dataset_id == dataset_id, stale)
         .values(step=step, owner=owner, started_at=now, heartbeat_at=now, items_done=0,
                 items_total=None)))
-    return Claim(taken.rowcount == 1, found.owner)
+    return Claim(taken.rowcount == 1, holder)
 
 
 def renew_step_run(session: Session, dataset_id: str, owner: str, step: str,

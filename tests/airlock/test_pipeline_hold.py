@@ -5,6 +5,7 @@ its holder's heartbeat stopped or its process died on this host; the step's prog
 from __future__ import annotations
 
 import json
+import logging
 import subprocess
 import sys
 import time
@@ -77,7 +78,7 @@ def test_a_step_held_by_another_live_process_is_skipped(instance: Instance) -> N
 
 
 def test_a_live_hold_is_skipped_and_a_lapsed_one_taken_over_as_interrupted_once(
-        instance: Instance) -> None:
+        instance: Instance, caplog: pytest.LogCaptureFixture) -> None:
     dataset_id = upload(instance)
     cut_off_in(instance, dataset_id, DatasetState.VALIDATING)
     hold(instance, dataset_id, ELSEWHERE, datetime.now(UTC))
@@ -90,11 +91,23 @@ def test_a_live_hold_is_skipped_and_a_lapsed_one_taken_over_as_interrupted_once(
     assert "dataset.validation_interrupted" not in actions(instance, dataset_id)
 
     lapsed = datetime.now(UTC) + timedelta(seconds=instance.settings.step_lease_seconds + 1)
-    taken = Pipeline(instance, clock=lambda: lapsed).advance(dataset_id)
+    with caplog.at_level(logging.INFO, logger="airlock.pipeline"):
+        taken = Pipeline(instance, clock=lambda: lapsed).advance(dataset_id)
     assert taken.interrupted == [Step.VALIDATE] and not taken.skipped
     assert state(instance, dataset_id) is DatasetState.READY
     assert actions(instance, dataset_id).count("dataset.validation_interrupted") == 1
     assert held(instance, dataset_id) is None
+    with instance.reading() as session:
+        items = get_dataset(session, dataset_id).item_count
+    logged = [r.getMessage() for r in caplog.records]
+    assert logged[:2] == [
+        f"dataset {dataset_id}: took over the step of {ELSEWHERE} (its hold lapsed or it died)",
+        f"dataset {dataset_id}: the validate step was interrupted; resuming it"]
+    assert f"dataset {dataset_id}: validate started" in logged
+    assert any(m.startswith(f"dataset {dataset_id}: validate finished, accepted with 0 errors")
+               for m in logged)
+    assert f"dataset {dataset_id}: anonymise started, {items} items" in logged
+    assert f"dataset {dataset_id}: anonymise finished, {items} items" in logged
 
 
 def test_a_hold_of_a_process_dead_on_this_host_is_taken_over_at_once(
@@ -156,6 +169,7 @@ def test_progress_shows_in_the_api_and_status_while_a_step_runs(instance: Instan
     assert cli["progress"] == api["progress"]
     assert f"anonymise: 0 of {items} done" in text
     assert api_after["progress"]["done"] == items == cli_after["progress"]["done"]
+    assert api_after["progress"]["updated_at"] > api["progress"]["updated_at"]  # heartbeat
     assert f"anonymise: {items} of {items} done" in text_after
     with TestClient(create_app(instance)) as client:
         after = client.get(f"/v1/datasets/{dataset_id}",
