@@ -406,7 +406,7 @@ def render_packages() -> str:
 
 
 STATE_EDGE_LABELS: dict[tuple[str, str], str] = {
-    ("received", "purging"): "abandon (upload cut off) or retention purge",
+    ("received", "purging"): "upload failed, abandon (upload cut off) or retention purge",
     ("anonymising", "validated"): "anonymise failed",
     ("ready", "training"): "training started",
     ("training", "trained"): "training completed",
