@@ -9,6 +9,7 @@ import re
 import sys
 from pathlib import Path
 from types import ModuleType
+
 import pytest
 
 from airlock.pipeline import NEXT_STEP
