@@ -109,12 +109,26 @@ def render_cli() -> str:
 
 # --- settings --------------------------------------------------------------------------
 
-def _type_name(annotation: Any) -> str:
-    if typing.get_origin(annotation) is typing.Literal:
-        return " or ".join(f"`{value}`" for value in typing.get_args(annotation))
-    args = [a for a in typing.get_args(annotation) if a is not type(None)]
-    if args and len(args) < len(typing.get_args(annotation)):
-        return f"{_type_name(args[0])}, optional"
+def _type_text(annotation: Any) -> str:
+    """A field's type for people: `a` or `b`, optional, list of, mapping of."""
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin is typing.Annotated:
+        return _type_text(args[0])
+    if origin is typing.Literal:
+        return " or ".join(f"`{value}`" for value in args)
+    if origin is list:
+        return f"list of {_type_text(args[0])}"
+    if origin is dict:
+        return f"mapping of {_type_text(args[0])} to {_type_text(args[1])}"
+    if origin in (typing.Union, types.UnionType):
+        kinds = [_type_text(a) for a in args if a is not type(None)]
+        return " or ".join(kinds) + (", optional" if type(None) in args else "")
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return "section"
+    members = getattr(annotation, "__members__", None)
+    if members is not None:
+        return " or ".join(f"`{m.value}`" for m in members.values())
     return str(getattr(annotation, "__name__", annotation))
 
 
@@ -145,7 +159,7 @@ def render_settings() -> str:
     prefix = Settings.model_config.get("env_prefix", "")
     lines = ["| variable | type | default | meaning |", "|---|---|---|---|"]
     for name, info in Settings.model_fields.items():
-        kind = _type_name(info.annotation)
+        kind = _type_text(info.annotation)
         if bounds := _bounds(info):
             kind = f"{kind} ({bounds})"
         lines.append(f"| `{prefix}{name.upper()}` | {_cell(kind)} | {_cell(_default(info))} "
@@ -176,28 +190,6 @@ def _is_list(annotation: Any) -> bool:
     return typing.get_origin(annotation) is list
 
 
-def _contract_type(annotation: Any) -> str:
-    origin = typing.get_origin(annotation)
-    args = typing.get_args(annotation)
-    if origin is typing.Annotated:
-        return _contract_type(args[0])
-    if origin is typing.Literal:
-        return " or ".join(f"`{value}`" for value in args)
-    if origin is list:
-        return f"list of {_contract_type(args[0])}"
-    if origin is dict:
-        return f"mapping of {_contract_type(args[0])} to {_contract_type(args[1])}"
-    if origin in (typing.Union, types.UnionType):
-        kinds = [_contract_type(a) for a in args if a is not type(None)]
-        return " or ".join(kinds) + (", optional" if type(None) in args else "")
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return "section"
-    members = getattr(annotation, "__members__", None)
-    if members is not None:
-        return " or ".join(f"`{m.value}`" for m in members.values())
-    return str(getattr(annotation, "__name__", annotation))
-
-
 def _contract_default(info: FieldInfo) -> str:
     if info.is_required():
         return "required"
@@ -216,7 +208,7 @@ def render_contract() -> str:
 
     lines = ["| field | type | default | limits | meaning |", "|---|---|---|---|---|"]
     for path, info in _contract_fields(ContractRules, ""):
-        lines.append(f"| `{path}` | {_cell(_contract_type(info.annotation))} "
+        lines.append(f"| `{path}` | {_cell(_type_text(info.annotation))} "
                      f"| {_cell(_contract_default(info))} | {_cell(_bounds(info))} "
                      f"| {_cell(info.description or '')} |")
     return "\n".join(lines) + "\n"
