@@ -304,9 +304,10 @@ def _parameter(parameter: dict[str, Any]) -> str:
     kind = " or ".join(" or ".join(f"`{v}`" for v in s["enum"]) if "enum" in s
                        else _schema_name(s) for s in options)
     facts = [parameter["in"], kind, "required" if parameter.get("required") else ""]
-    facts += [f"{label} {schema[key]}" for key, label in
+    limits = {key: value for option in options for key, value in option.items()} | schema
+    facts += [f"{label} {limits[key]}" for key, label in
               (("maxLength", "at most"), ("minimum", "≥"), ("maximum", "≤"),
-               ("default", "default")) if key in schema]
+               ("default", "default")) if key in limits]
     description = parameter.get("description") or schema.get("description") or ""
     return f"`{parameter['name']}` ({', '.join(f for f in facts if f)})" + \
         (f": {_cell(description)}" if description else "")
