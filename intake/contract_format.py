@@ -42,9 +42,12 @@ class LabelField(_Strict):
     """A field of the labels. `free_text` fields may hold personal information: the
     anonymiser rewrites them."""
 
-    name: FieldName
-    free_text: bool = False
-    required: bool = False
+    name: FieldName = Field(description="The column, key or element the field is read from.")
+    free_text: bool = Field(default=False,
+                            description="May hold personal information: anonymisation "
+                                        "rewrites it.")
+    required: bool = Field(default=False,
+                           description="A label with this field missing or empty is an error.")
 
 
 class LayoutRules(_Strict):
@@ -80,28 +83,36 @@ class LayoutRules(_Strict):
 class ImageRules(_Strict):
     formats: list[ImageFormat] = Field(
         default_factory=lambda: [ImageFormat.JPEG, ImageFormat.PNG, ImageFormat.WEBP],
-        min_length=1)
-    min_width: int = Field(default=1, ge=1)
-    min_height: int = Field(default=1, ge=1)
-    max_width: int = Field(default=20_000, ge=1)
-    max_height: int = Field(default=20_000, ge=1)
-    min_pixels: int = Field(default=1, ge=1)
+        min_length=1, description="Accepted formats, told by magic bytes, not by extension.")
+    min_width: int = Field(default=1, ge=1, description="Narrowest image, in pixels.")
+    min_height: int = Field(default=1, ge=1, description="Lowest image, in pixels.")
+    max_width: int = Field(default=20_000, ge=1, description="Widest image, in pixels.")
+    max_height: int = Field(default=20_000, ge=1, description="Tallest image, in pixels.")
+    min_pixels: int = Field(default=1, ge=1, description="Smallest width × height.")
     max_pixels: int = Field(default=100_000_000, ge=1, le=1_000_000_000,
                             description="Checked on the header before decoding (bombs).")
-    max_file_bytes: int = Field(default=50 * MiB, ge=1, le=2 * GiB)
+    max_file_bytes: int = Field(default=50 * MiB, ge=1, le=2 * GiB,
+                                description="Largest image file, in bytes.")
 
 
 class VolumeRules(_Strict):
-    min_items: int = Field(default=1, ge=0)
-    max_items: int | None = Field(default=None, ge=1)
+    min_items: int = Field(default=1, ge=0, description="Fewest images: the agreed volume.")
+    max_items: int | None = Field(default=None, ge=1,
+                                  description="Most images; unset: no maximum.")
     classes: list[FieldName] | None = Field(
         default=None, description="The class list; other classes are errors. None: any.")
-    min_items_per_class: int = Field(default=0, ge=0)
-    max_total_bytes: int = Field(default=100 * GiB, ge=1)
+    min_items_per_class: int = Field(default=0, ge=0,
+                                     description="Fewest images of each class.")
+    max_total_bytes: int = Field(
+        default=100 * GiB, ge=1,
+        description="Most uncompressed bytes in the archive (tightens "
+                    "AIRLOCK_UNPACK_MAX_TOTAL_BYTES).")
 
 
 class LabelRules(_Strict):
-    fields: list[LabelField] = Field(default_factory=list)
+    fields: list[LabelField] = Field(
+        default_factory=list,
+        description="The label fields; one not listed may hold anything and is rewritten.")
     require_labels: bool = Field(default=True,
                                  description="An image with no label is an error (else warning).")
     allow_duplicate_images: bool = Field(default=False,
@@ -114,9 +125,11 @@ class ImageHandling(StrEnum):
 
 
 class FaceRedaction(_Strict):
-    enabled: bool = True
-    method: RedactionMethod = RedactionMethod.BLUR
-    shape: FaceShape = FaceShape.ELLIPSE
+    enabled: bool = Field(default=True, description="Find and paint over faces.")
+    method: RedactionMethod = Field(default=RedactionMethod.BLUR,
+                                    description="How a face is painted over.")
+    shape: FaceShape = Field(default=FaceShape.ELLIPSE,
+                             description="The shape painted over a face.")
     margin: float = Field(default=0.3, ge=0, le=1.5,
                           description="Added on each side, as a fraction of the face's size "
                                       "(hair, ears, turned heads).")
@@ -127,13 +140,17 @@ class TextRedaction(_Strict):
         default=TextScope.ALL,
         description="all: every text region; personal: only text read as personal "
                     "information (names, phones, IDs, plates); none.")
-    method: RedactionMethod = RedactionMethod.BLUR
-    margin: float = Field(default=0.1, ge=0, le=1.5)
+    method: RedactionMethod = Field(default=RedactionMethod.BLUR,
+                                    description="How a text region is painted over.")
+    margin: float = Field(default=0.1, ge=0, le=1.5,
+                          description="Added on each side of a text region, as a fraction "
+                                      "of its size.")
 
 
 class ImageRedactionRules(_Strict):
-    faces: FaceRedaction = Field(default_factory=FaceRedaction)
-    text: TextRedaction = Field(default_factory=TextRedaction)
+    faces: FaceRedaction = Field(default_factory=FaceRedaction, description="Faces.")
+    text: TextRedaction = Field(default_factory=TextRedaction,
+                                description="Text (signs, plates, documents).")
     residual: ResidualHandling = Field(
         default=ResidualHandling.REDO,
         description="What the detectors still find on the output: redo (paint again, then "
@@ -159,24 +176,29 @@ class AnonymisationRules(_Strict):
         default=ImageHandling.REDACT,
         description="redact: blur faces and text, strip metadata; keep: images hold no "
                     "personal data by agreement and are copied unchanged.")
-    redaction: ImageRedactionRules = Field(default_factory=ImageRedactionRules)
+    redaction: ImageRedactionRules = Field(default_factory=ImageRedactionRules,
+                                           description="How images are redacted.")
 
 
 class ContractRules(_Strict):
     """A contract file. Only `name`, `purpose` and `layout.kind` are required."""
 
-    name: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]{0,127}$")]
-    description: str = Field(default="", max_length=2000)
+    name: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]{0,127}$")] = Field(
+        description="The contract's name within its tenant: lowercase letters, digits, "
+                    "`.`, `_`, `-`.")
+    description: str = Field(default="", max_length=2000, description="Free text, for people.")
     purpose: str = Field(min_length=3, max_length=2000,
                          description="The authorised purpose; training must declare it.")
     retention_days: int = Field(default=30, ge=0, le=3650,
                                 description="Days after training completes before the purge.")
-    layout: LayoutRules
-    images: ImageRules = Field(default_factory=ImageRules)
-    volume: VolumeRules = Field(default_factory=VolumeRules)
-    labels: LabelRules = Field(default_factory=LabelRules)
-    anonymisation: AnonymisationRules = Field(default_factory=AnonymisationRules)
-    version_note: str = Field(default="", max_length=500)
+    layout: LayoutRules = Field(description="Where the images and labels are.")
+    images: ImageRules = Field(default_factory=ImageRules, description="What each image must be.")
+    volume: VolumeRules = Field(default_factory=VolumeRules, description="How much, of what.")
+    labels: LabelRules = Field(default_factory=LabelRules, description="The label fields.")
+    anonymisation: AnonymisationRules = Field(default_factory=AnonymisationRules,
+                                              description="How the anonymised copy is made.")
+    version_note: str = Field(default="", max_length=500,
+                              description="What changed in this version, for people.")
 
     @model_validator(mode="after")
     def _consistent(self) -> ContractRules:

@@ -107,7 +107,7 @@ def export(
 @audit_app.command("event-types")
 def event_types(markdown: Annotated[bool, typer.Option(help="The reference page.")] = False,
                 as_json: JsonOption = False) -> None:
-    """List the audited actions (`--markdown` prints docs/events.md)."""
+    """List the audited actions (`--markdown` prints docs/reference/events.md)."""
     registry = event_registry()
     if markdown:
         typer.echo(registry.reference_markdown())
