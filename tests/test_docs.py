@@ -1,13 +1,6 @@
-"""The documentation runs as written: every ```sh block of README.md and docs/**/*.md.
-
-The convention (also stated at the top of docs/index.md): the blocks of one file run in
-order, as one `bash -euo pipefail` session, in a fresh folder that holds the repository's
-top-level files (symlinked, so `examples/` and `audit/` resolve) and `.venv` (the running
-interpreter's environment), on a fresh instance in `./.airlock`. A file that uses
-`$AIRLOCK_URL` gets a server: the test initialises the instance, starts `airlock serve` on
-a free loopback port and exports `AIRLOCK_URL` and `AIRLOCK_ADMIN_TOKEN` (the instance's
-first admin token). Output belongs in ```text blocks, which are not run. The lines that
-NOT_RUN matches are shown to readers but not run, for the reason it gives."""
+"""The documentation runs as written: every ```sh block of README.md and docs/**/*.md, by
+the convention docs/index.md states (one bash session per file on a fresh instance, a
+server when the file uses $AIRLOCK_URL, the NOT_RUN lines shown but not run)."""
 
 from __future__ import annotations
 
@@ -15,11 +8,7 @@ import json
 import os
 import re
 import shlex
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,9 +16,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.conftest import AIRLOCK, airlock, free_port, wait_for_health
+
 ROOT = Path(__file__).parents[1]
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
-VENV = Path(sys.prefix)
 _ENV_PREFIX = r"^(?:\w+=\S*\s+)*"
 NOT_RUN: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(_ENV_PREFIX + r"make\s+(?:bench|eval)\b"),
@@ -44,6 +34,7 @@ NOT_RUN: tuple[tuple[re.Pattern[str], str], ...] = (
 _FENCE = re.compile(r"^```sh\n(.*?)^```", re.M | re.S)
 _HEREDOC = re.compile(r"""(?<!<)<<(?!<)-?\s*['"]?(\w+)""")
 _SERVER_VARIABLE = re.compile(r"\$\{?AIRLOCK_URL\b")
+_OTHER_SHELL_FENCE = re.compile(r"^```(?:bash|shell|console|zsh)\b", re.M)
 
 
 @dataclass(frozen=True)
@@ -92,61 +83,31 @@ def _with_commands() -> list[Path]:
     return [path for path in DOCS if any(sh_commands(path.read_text()))]
 
 
-def _workspace(tmp_path: Path) -> Path:
+def _workspace(folder: Path) -> Path:
+    folder.mkdir()
     for entry in ROOT.iterdir():
         if not entry.name.startswith("."):
-            (tmp_path / entry.name).symlink_to(entry)
-    (tmp_path / ".venv").symlink_to(VENV)
-    return tmp_path
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+            (folder / entry.name).symlink_to(entry)
+    (folder / ".venv").symlink_to(Path(AIRLOCK).parents[1])
+    return folder
 
 
 @contextmanager
-def _server(cwd: Path, env: dict[str, str]) -> Iterator[dict[str, str]]:
-    """An initialised instance served on a free loopback port, for as long as the file runs."""
-    airlock = str(VENV / "bin" / "airlock")
-    init = subprocess.run([airlock, "init", "--json"], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=120, check=True)
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([airlock, "serve", "--host", "127.0.0.1", "--port", str(port)],
-                              cwd=cwd, env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+def _server(env: dict[str, str], log: Path) -> Iterator[dict[str, str]]:
+    """The instance initialised and served on a free loopback port while the file runs."""
+    init = airlock(env, "init", "--json")
+    assert init.returncode == 0, init.stderr
+    url = f"http://127.0.0.1:{free_port()}"
+    with log.open("w") as sink:  # a file, not a pipe: a full pipe would block the server
+        server = subprocess.Popen([AIRLOCK, "serve", "--host", "127.0.0.1", "--port",
+                                   url.rsplit(":", 1)[1]], env=env, stdout=sink,
+                                  stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert server.poll() is None, "airlock serve exited"
-            try:
-                with urllib.request.urlopen(f"{url}/v1/health", timeout=2):
-                    break
-            except OSError:
-                assert time.monotonic() < deadline, "airlock serve did not come up"
-                time.sleep(0.2)
+        wait_for_health(url)
         yield {"AIRLOCK_URL": url, "AIRLOCK_ADMIN_TOKEN": json.loads(init.stdout)["admin_token"]}
     finally:
         server.terminate()
         server.wait(timeout=30)
-
-
-@pytest.mark.timeout(300)
-@pytest.mark.parametrize("path", _with_commands(), ids=lambda p: str(p.relative_to(ROOT)))
-def test_command_blocks_run(path: Path, tmp_path: Path) -> None:
-    name = str(path.relative_to(ROOT))
-    markdown = path.read_text()
-    cwd = _workspace(tmp_path)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AIRLOCK_")}
-    with _server(cwd, env) if _SERVER_VARIABLE.search(markdown) else _no_server() as extra:
-        done = subprocess.run(["bash", "-euo", "pipefail", "-c", session_script(name, markdown)],
-                              cwd=cwd, env=env | extra, capture_output=True, text=True,
-                              timeout=280, check=False)
-    assert done.returncode == 0, f"{name}: exit {done.returncode}\n{done.stderr[-3000:]}"
-    assert (cwd / ".airlock" / "airlock.db").exists(), name
 
 
 @contextmanager
@@ -154,10 +115,33 @@ def _no_server() -> Iterator[dict[str, str]]:
     yield {}
 
 
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("path", _with_commands(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_command_blocks_run(path: Path, tmp_path: Path) -> None:
+    name = str(path.relative_to(ROOT))
+    markdown = path.read_text()
+    cwd = _workspace(tmp_path / "session")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AIRLOCK_")}
+    env["AIRLOCK_HOME"] = str(cwd / ".airlock")
+    serving = _SERVER_VARIABLE.search(markdown)
+    with _server(env, tmp_path / "server.log") if serving else _no_server() as extra:
+        done = subprocess.run(["bash", "-euo", "pipefail", "-c", session_script(name, markdown)],
+                              cwd=cwd, env=env | extra, capture_output=True, text=True,
+                              timeout=280, check=False)
+    assert done.returncode == 0, f"{name}: exit {done.returncode}\n{done.stderr[-3000:]}"
+    assert (cwd / ".airlock" / "airlock.db").exists(), name
+
+
 def test_every_guide_and_the_readme_have_commands() -> None:
     with_commands = {str(path.relative_to(ROOT)) for path in _with_commands()}
     assert {"README.md", "docs/guides/client.md", "docs/guides/compliance.md",
             "docs/guides/operator.md"} <= with_commands
+
+
+@pytest.mark.parametrize("path", DOCS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_shell_blocks_are_sh_or_text(path: Path) -> None:
+    """Only ```sh blocks run: a shell block marked otherwise would silently not be tested."""
+    assert _OTHER_SHELL_FENCE.search(path.read_text()) is None, path
 
 
 def test_not_run_lines_are_the_documented_kinds() -> None:
