@@ -10,6 +10,7 @@ import re
 import shlex
 import subprocess
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,21 +116,43 @@ def _no_server() -> Iterator[dict[str, str]]:
     yield {}
 
 
-@pytest.mark.timeout(300)
-@pytest.mark.parametrize("path", _with_commands(), ids=lambda p: str(p.relative_to(ROOT)))
-def test_command_blocks_run(path: Path, tmp_path: Path) -> None:
-    name = str(path.relative_to(ROOT))
+@dataclass(frozen=True)
+class Session:
+    returncode: int
+    stderr: str
+    instance_made: bool
+
+
+def _run_session(path: Path, folder: Path) -> Session:
     markdown = path.read_text()
-    cwd = _workspace(tmp_path / "session")
+    name = str(path.relative_to(ROOT))
+    cwd = _workspace(folder / "session")
     env = {k: v for k, v in os.environ.items() if not k.startswith("AIRLOCK_")}
     env["AIRLOCK_HOME"] = str(cwd / ".airlock")
     serving = _SERVER_VARIABLE.search(markdown)
-    with _server(env, tmp_path / "server.log") if serving else _no_server() as extra:
+    with _server(env, folder / "server.log") if serving else _no_server() as extra:
         done = subprocess.run(["bash", "-euo", "pipefail", "-c", session_script(name, markdown)],
                               cwd=cwd, env=env | extra, capture_output=True, text=True,
-                              timeout=280, check=False)
-    assert done.returncode == 0, f"{name}: exit {done.returncode}\n{done.stderr[-3000:]}"
-    assert (cwd / ".airlock" / "airlock.db").exists(), name
+                              timeout=400, check=False)
+    return Session(done.returncode, done.stderr, (cwd / ".airlock" / "airlock.db").exists())
+
+
+@pytest.fixture(scope="module")
+def sessions(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[Path, Future[Session]]]:
+    """Every file's session, side by side: they mostly wait on process start-up and on the
+    server, so together they take little longer than the longest."""
+    paths = _with_commands()
+    with ThreadPoolExecutor(max_workers=len(paths)) as pool:
+        yield {path: pool.submit(_run_session, path, tmp_path_factory.mktemp(path.stem))
+               for path in paths}
+
+
+@pytest.mark.timeout(450)
+@pytest.mark.parametrize("path", _with_commands(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_command_blocks_run(path: Path, sessions: dict[Path, Future[Session]]) -> None:
+    session = sessions[path].result()
+    assert session.returncode == 0, f"exit {session.returncode}\n{session.stderr[-3000:]}"
+    assert session.instance_made
 
 
 def test_every_guide_and_the_readme_have_commands() -> None:
