@@ -216,8 +216,9 @@ class ObjectDeleted(AuditEvent):
 
 
 class LeftoversDeleted(AuditEvent):
-    """Objects found under a dataset's prefix but not registered (an interrupted write) were
-    deleted."""
+    """Objects found under a dataset's prefix but not registered (a write whose registration
+    never committed), and writes never completed (temporary files, unfinished multipart
+    uploads, left by a killed process), were deleted; `objects` counts both."""
 
     action: ClassVar[str] = "vault.leftovers_deleted"
     tenant: Id

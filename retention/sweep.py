@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 
 from pydantic import BaseModel
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from audit import Transactions
 from audit.checkpoints import write_checkpoint
 from catalog import DatasetState, LegalHoldError, checkpoint_wal
-from retention.due import Cause, DueDataset, find_due
+from retention.due import Cause, DueDataset, DueRules, find_due
 from retention.events import SweepRan
 from retention.lock import sweep_lock
 from retention.purge import PurgeError, Purger
@@ -59,7 +59,7 @@ class Sweeper:
     reading: Callable[[], Session]
     transactions: Transactions
     purger: Purger
-    max_untrained: timedelta
+    rules: DueRules
 
     def run(self, *, dry_run: bool = False) -> SweepReport:
         clock = self.purger.clock
@@ -68,7 +68,7 @@ class Sweeper:
             if renew is None:
                 return report.model_copy(update={"locked_out": True})
             with self.reading() as session:
-                due = find_due(session, report.ran_at, self.max_untrained)
+                due = find_due(session, report.ran_at, self.rules)
             for candidate in due:
                 report.entries.append(self._handle(candidate, dry_run))
                 renew()

@@ -36,7 +36,7 @@ from catalog import (
     list_contracts,
     resolve_contract,
 )
-from intake import ValidationReport, add_contract, receive_upload
+from intake import ValidationReport, add_contract
 from retention import open_hold
 
 contract_app = typer.Typer(cls=AirlockGroup, help="Add and read contracts.",
@@ -108,13 +108,12 @@ def upload(
         with instance.reading() as session:
             found = _contract(session, contract, tenant)
         total = directory_size(path) if path.is_dir() else path.stat().st_size
+        pipeline = Pipeline(instance)
         with _progress() as progress, _source(path) as source:
             task = progress.add_task("upload", total=total)
-            dataset = receive_upload(
-                instance.transactions(local_actor()), instance.vault, found, source,
-                instance.settings.max_upload_bytes,
-                on_progress=lambda n: progress.advance(task, n))
-        done = Pipeline(instance).advance(dataset.id, step_progress(instance))
+            dataset = pipeline.receive(local_actor(), found, source,
+                                       on_progress=lambda n: progress.advance(task, n))
+        done = pipeline.advance(dataset.id, step_progress(instance))
     if done.validation is not None:
         _print_outcome(done.validation, as_json)
     if done.anonymisation is not None and not as_json:
