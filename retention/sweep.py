@@ -61,7 +61,10 @@ class Sweeper:
     purger: Purger
     rules: DueRules
 
-    def run(self, *, dry_run: bool = False) -> SweepReport:
+    def run(self, *, dry_run: bool = False,
+            on_progress: Callable[[int, int], None] | None = None) -> SweepReport:
+        """`on_progress` is called with (datasets handled, datasets due) once the due are
+        found and after each."""
         clock = self.purger.clock
         report = SweepReport(ran_at=clock(), dry_run=dry_run)
         with sweep_lock(self.engine, clock) as renew:
@@ -70,8 +73,12 @@ class Sweeper:
             with self.reading() as session:
                 due = find_due(session, report.ran_at, self.rules)
             for candidate in due:
+                if on_progress is not None:
+                    on_progress(len(report.entries), len(due))
                 report.entries.append(self._handle(candidate, dry_run))
                 renew()
+            if on_progress is not None:
+                on_progress(len(report.entries), len(due))
             if not dry_run:
                 self._record(report)
         if report.count(Action.PURGED):

@@ -9,22 +9,16 @@ from pathlib import Path
 from typing import Annotated, BinaryIO
 
 import typer
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    Progress,
-    TimeRemainingColumn,
-    TransferSpeedColumn,
-)
 from sqlalchemy.orm import Session
 
 from airlock.api.schemas import ContractAdded, ContractOut, DatasetOut
 from airlock.cli.anonymise_commands import print_report as print_anonymisation
-from airlock.cli.anonymise_commands import step_progress, stored_report, write_preview
+from airlock.cli.anonymise_commands import stored_report, write_preview
 from airlock.cli.context import local_actor, open_instance
 from airlock.cli.errors import AirlockGroup
-from airlock.cli.output import JsonOption, console, emit, errors, print_json, print_record
+from airlock.cli.output import JsonOption, console, emit, print_json, print_record
 from airlock.cli.packing import directory_size, tar_stream
+from airlock.cli.progress import byte_bars, step_progress
 from airlock.pipeline import Pipeline, Step
 from airlock.reports import open_report
 from catalog import (
@@ -109,7 +103,7 @@ def upload(
             found = _contract(session, contract, tenant)
         total = directory_size(path) if path.is_dir() else path.stat().st_size
         pipeline = Pipeline(instance)
-        with _progress() as progress, _source(path) as source:
+        with byte_bars() as progress, _source(path) as source:
             task = progress.add_task("upload", total=total)
             dataset = pipeline.receive(local_actor(), found, source,
                                        on_progress=lambda n: progress.advance(task, n))
@@ -178,12 +172,6 @@ def _source(path: Path) -> Iterator[BinaryIO]:
     else:
         with path.open("rb") as stream:
             yield stream
-
-
-def _progress() -> Progress:
-    columns = (BarColumn(), DownloadColumn(), TransferSpeedColumn(), TimeRemainingColumn())
-    return Progress("[progress.description]{task.description}", *columns, console=errors,
-                    transient=True, disable=not errors.is_terminal)
 
 
 def _print_outcome(body: ValidationReport, as_json: bool) -> None:
