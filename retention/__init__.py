@@ -3,7 +3,7 @@ copy with crypto-shredding, the sweep, and signed deletion certificates."""
 
 from retention.certificate_check import CertificateCheck, check_certificate, stored_certificate
 from retention.certificate_document import DeletionCertificate, render_text, signature_valid
-from retention.due import Cause, DueDataset, DueRules, due_of, find_due
+from retention.due import Cause, DueDataset, DueRules, due_of, find_due, rejected_due
 from retention.events import RETENTION_EVENTS
 from retention.holds import list_holds, open_hold, place_hold, release_hold
 from retention.purge import PurgeError, Purger
@@ -43,6 +43,7 @@ __all__ = [
     "open_for_training",
     "open_hold",
     "place_hold",
+    "rejected_due",
     "release_hold",
     "render_text",
     "signature_valid",

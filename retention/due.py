@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from pydantic import BaseModel
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from catalog import Dataset, DatasetState, PurgeRecord
@@ -71,12 +71,17 @@ def due_of(session: Session, dataset: Dataset,
     return Cause.UNTRAINED, dataset.created_at + rules.max_untrained
 
 
+def rejected_due(now: datetime, rules: DueRules) -> ColumnElement[bool]:
+    """Rejected datasets whose report was kept long enough: due `now` (as SQL)."""
+    return and_(Dataset.state == DatasetState.REJECTED,
+                Dataset.state_changed_at <= now - rules.rejected_report)
+
+
 def find_due(session: Session, now: datetime, rules: DueRules) -> list[DueDataset]:
     """Every dataset due at `now`, held ones included (flagged), oldest due first."""
     stmt = select(Dataset).where(or_(
         Dataset.state == DatasetState.PURGING,
-        and_(Dataset.state == DatasetState.REJECTED,
-             Dataset.state_changed_at <= now - rules.rejected_report),
+        rejected_due(now, rules),
         and_(Dataset.state == DatasetState.TRAINED, Dataset.purge_due_at <= now),
         and_(Dataset.state.in_(_UNTRAINED), Dataset.created_at <= now - rules.max_untrained)))
     found = []

@@ -18,7 +18,6 @@ from rich.progress import (
 )
 
 from airlock.cli.output import errors
-from catalog import get_dataset
 
 if TYPE_CHECKING:
     from airlock.instance import Instance
@@ -48,6 +47,8 @@ def count_bars() -> Progress:
 def step_progress(instance: Instance) -> Watch:
     """The pipeline's steps as bars: validation counts archive entries, anonymisation the
     dataset's items."""
+
+    from catalog import get_dataset  # here: `airlock image` starts without the catalog
 
     @contextmanager
     def watch(step: Step, dataset_id: str) -> Iterator[Callable[[int], None]]:

@@ -33,7 +33,7 @@ from catalog import (
 )
 from intake import receive_upload
 from intake.events import UploadInterrupted, ValidationInterrupted
-from retention import Cause, due_of
+from retention import Cause, due_of, rejected_due
 
 if TYPE_CHECKING:
     from anonymize.dataset import AnonymisationReport
@@ -108,9 +108,9 @@ class Pipeline:
         one still streaming has none), datasets a step was cut off in, uploads cut off
         longer ago than AIRLOCK_UPLOAD_ABANDON_SECONDS, and rejected datasets not held with
         copies left or whose report was kept AIRLOCK_REJECTED_REPORT_SECONDS."""
+        from airlock.retention_jobs import due_rules
+
         states = [state for state, step in NEXT_STEP.items() if step is not None]
-        rejected_before = self.clock() - timedelta(
-            seconds=self.instance.settings.rejected_report_seconds)
         copies_left = select(StoredCopy.id).where(StoredCopy.dataset_id == Dataset.id,
                                                   StoredCopy.deleted_at.is_(None)).exists()
         with self.instance.reading() as session:
@@ -123,7 +123,8 @@ class Pipeline:
                                 Dataset.created_at <= self._abandon_before())),
                        or_(Dataset.state != DatasetState.REJECTED,
                            and_(Dataset.legal_hold.is_(False),
-                                or_(copies_left, Dataset.state_changed_at <= rejected_before))))
+                                or_(copies_left, rejected_due(self.clock(),
+                                                              due_rules(self.instance))))))
                 .order_by(Dataset.created_at)))
 
     def _abandon_before(self) -> datetime:

@@ -22,8 +22,6 @@ from retention.sweep import Action
 from tests.retention import datasets
 from vault import LocalBackend
 
-NOW = datetime.now(UTC)
-
 
 def rejected(instance: Instance) -> str:
     """A dataset marked rejected as validation leaves it: every copy still there."""
@@ -44,8 +42,9 @@ def record(instance: Instance, dataset_id: str) -> PurgeRecord:
 
 def test_copies_first_then_the_key_one_certificate_counting_both(instance: Instance) -> None:
     dataset_id = rejected(instance)
+    now = datetime.now(UTC)
     grace = timedelta(seconds=instance.settings.rejected_report_seconds)
-    purger(instance).purge_copies(dataset_id, Cause.REJECTED, NOW + grace)
+    purger(instance).purge_copies(dataset_id, Cause.REJECTED, now + grace)
     assert instance.vault.list_objects(dataset_id) == []
     with instance.reading() as session:
         assert live_copies(session, dataset_id) == []
@@ -54,7 +53,7 @@ def test_copies_first_then_the_key_one_certificate_counting_both(instance: Insta
     assert first.attempts == 0 and first.versions == 1 and first.certificate is None
     assert sweeper(instance).run().entries == []  # not due before the grace ends
 
-    report = sweeper(instance, lambda: NOW + grace + timedelta(seconds=1)).run()
+    report = sweeper(instance, lambda: now + grace + timedelta(seconds=1)).run()
     assert [(e.dataset_id, e.cause, e.action) for e in report.entries] == [
         (dataset_id, Cause.REJECTED, Action.PURGED)]
     done = record(instance, dataset_id)
@@ -62,7 +61,7 @@ def test_copies_first_then_the_key_one_certificate_counting_both(instance: Insta
     certificate = DeletionCertificate.model_validate_json(done.certificate)
     assert [(c.kind, c.count) for c in certificate.subject.copies] == [("raw", 1)]
     assert certificate.sanitisation.versions_deleted == 1
-    assert certificate.verification.passed and certificate.timeline.due == NOW + grace
+    assert certificate.verification.passed and certificate.timeline.due == now + grace
     with instance.reading() as session:
         key = session.get(DataKeyRecord, dataset_id)
         assert key is not None and key.wrapped is None
@@ -76,7 +75,7 @@ def test_a_temporary_file_left_by_a_killed_write_is_deleted_and_counted(
         f"datasets/{dataset_id}/{new_id()}")
     cut_off.__enter__().write(b"ciphertext so far")
     assert len(instance.vault.list_partial(dataset_id)) == 1
-    certificate = purger(instance).purge(dataset_id, Cause.REJECTED, NOW)
+    certificate = purger(instance).purge(dataset_id, Cause.REJECTED, datetime.now(UTC))
     assert instance.vault.list_partial(dataset_id) == []
     assert certificate.sanitisation.leftovers_deleted == 1
     assert certificate.verification.passed and certificate.verification.objects_left == 0
