@@ -204,7 +204,9 @@ class ObjectStored(AuditEvent):
 
 
 class ObjectDeleted(AuditEvent):
-    """A registered copy was deleted from its backend (every version)."""
+    """A registered copy was deleted from its backend (every version). Recorded by versions
+    before every deletion went through the purge (which records
+    `retention.copies_deleted`); kept so that older logs stay described."""
 
     action: ClassVar[str] = "vault.object_deleted"
     tenant: Id

@@ -7,7 +7,6 @@ from catalog.datasets import (
     get_copy,
     get_dataset,
     live_copies,
-    mark_copy_deleted,
     register_copy,
 )
 from catalog.db import checkpoint_wal, make_engine, make_session_factory
@@ -81,7 +80,6 @@ __all__ = [
     "live_copies",
     "make_engine",
     "make_session_factory",
-    "mark_copy_deleted",
     "new_id",
     "register_copy",
     "resolve_contract",

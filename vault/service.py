@@ -19,7 +19,6 @@ from audit import Transaction
 from audit.events import (
     DataKeyCreated,
     DataKeyDestroyed,
-    ObjectDeleted,
     ObjectStored,
 )
 from catalog import (
@@ -27,7 +26,6 @@ from catalog import (
     DataKeyRecord,
     Dataset,
     StoredCopy,
-    mark_copy_deleted,
     register_copy,
     utcnow,
 )
@@ -151,21 +149,6 @@ class VaultService:
         key = self.data_key(tx.session, copy.dataset_id)
         with self.reader(key, copy.dataset_id, copy.id) as stream:
             yield stream
-
-    def delete_copy(self, tx: Transaction, dataset: Dataset, copy: StoredCopy) -> int:
-        versions = self._store.delete(dataset.id, copy.id)
-        mark_copy_deleted(copy)
-        tx.record(
-            ObjectDeleted(
-                tenant=dataset.tenant_id,
-                dataset=dataset.id,
-                copy_id=copy.id,
-                kind=copy.kind.value,
-                backend=copy.backend,
-                versions=versions,
-            )
-        )
-        return versions
 
     def destroy_key(self, tx: Transaction, dataset: Dataset) -> None:
         """Crypto-shredding: without the wrapped key no copy of the dataset can be read."""
