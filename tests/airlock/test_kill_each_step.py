@@ -6,6 +6,7 @@ verifies."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import time
@@ -90,13 +91,21 @@ def test_killed_with_an_upload_in_flight(instance: Instance, started: list[Runni
     os.mkfifo(pipe)
     upload = launch(started, tmp_path, "upload", str(pipe), "--contract", "retained",
                     "--tenant", "acme")
-    with pipe.open("wb") as sender:
-        sender.write(os.urandom(4 * 1024 * 1024))
-        sender.flush()
-        vault = instance.settings.vault_dir
-        upload.wait_for(lambda: any(p.stat().st_size for p in vault.rglob(".partial-*")),
-                        seconds=60, every=0.05)
+    # Read and write, without blocking: opening waits for no reader, and a write never
+    # waits for one either, so a process that failed early fails the test, not hangs it.
+    sender = os.open(pipe, os.O_RDWR | os.O_NONBLOCK)
+    vault = instance.settings.vault_dir
+
+    def send_then_look() -> bool:
+        with contextlib.suppress(BlockingIOError):
+            os.write(sender, os.urandom(256 * 1024))
+        return any(p.stat().st_size for p in vault.rglob(".partial-*"))
+
+    try:
+        upload.wait_for(send_then_look, seconds=60, every=0.05)
         upload.kill()
+    finally:
+        os.close(sender)
     with instance.reading() as session:
         dataset_id = session.scalars(select(Dataset.id)).one()
     assert state(instance, dataset_id) is DatasetState.RECEIVED
