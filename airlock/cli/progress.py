@@ -46,12 +46,15 @@ def count_bars() -> Progress:
 
 def step_progress(instance: Instance) -> Watch:
     """The pipeline's steps as bars: validation counts archive entries, anonymisation the
-    dataset's items."""
+    dataset's items; the purge steps draw none."""
 
     from catalog import get_dataset  # here: `airlock image` starts without the catalog
 
     @contextmanager
     def watch(step: Step, dataset_id: str) -> Iterator[Callable[[int], None]]:
+        if step.value not in ("validate", "anonymise"):  # the purge steps count nothing
+            yield lambda _n: None
+            return
         if step.value == "validate":
             with count_bars() as progress:
                 task = progress.add_task(step.value)

@@ -175,6 +175,9 @@ class Pipeline:
                 self._run(step, dataset_id, watch, done)
                 ran.add(step)
                 if only is not None:
+                    # A rejection's copies go at once, even when only validation was asked.
+                    if self._next(dataset_id, None, done) is Step.DELETE_COPIES:
+                        self._run(Step.DELETE_COPIES, dataset_id, watch, done)
                     break
         return done
 

@@ -287,6 +287,17 @@ def test_a_rejected_dataset_loses_its_copies_at_once_and_its_key_once_its_report
         assert key is not None and key.wrapped is None
 
 
+def test_validation_alone_still_deletes_a_rejected_datasets_copies(instance: Instance) -> None:
+    """`airlock validate` runs only validation; a rejection's copies go with it anyway."""
+    dataset_id = upload(instance, {"data/cat/a.jpg": b"not an image"})
+    done = Pipeline(instance).advance(dataset_id, only=Step.VALIDATE)
+    assert done.validation is not None and done.validation.outcome == "rejected"
+    assert instance.vault.list_objects(dataset_id) == []
+    with instance.reading() as session:
+        assert live_copies(session, dataset_id) == []
+        assert session.get(PurgeRecord, dataset_id) is not None
+
+
 def test_a_failed_upload_is_purged_at_once_with_a_certificate(instance: Instance) -> None:
     with instance.reading() as session:
         found = session.scalar(select(Contract)) or datasets.contract(instance)
