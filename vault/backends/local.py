@@ -12,7 +12,7 @@ from vault.backends.base import validate_locator, validate_prefix
 from vault.errors import ObjectNotFoundError, VaultError
 from vault.private_files import fsync_directory, make_private_dirs
 
-PARTIAL = ".partial-"
+_PARTIAL = ".partial-"
 """A write in progress: a hidden file next to its target, so it belongs to the target's
 dataset and is found (and deleted) with it even when a killed process left it behind."""
 
@@ -33,7 +33,7 @@ class LocalBackend:
         target = self._path(locator)
         make_private_dirs(target.parent)
         # mkstemp creates it 0600, in the target's folder so the rename stays atomic
-        fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=PARTIAL)
+        fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=_PARTIAL)
         temp = Path(temp_name)
         try:
             with os.fdopen(fd, "wb") as handle:
@@ -75,7 +75,7 @@ class LocalBackend:
 
     def list_partial(self, prefix: str) -> Iterator[str]:
         for directory, file_name in self._walk(prefix):
-            if file_name.startswith(PARTIAL) and f"{directory}/".startswith(prefix):
+            if file_name.startswith(_PARTIAL) and f"{directory}/".startswith(prefix):
                 yield f"{directory}/{file_name}"
 
     def delete_partial(self, prefix: str) -> int:
