@@ -7,7 +7,7 @@ from datetime import timedelta
 from airlock.instance import Instance
 from audit import Actor
 from catalog import Clock, utcnow
-from retention import Purger, Sweeper
+from retention import DueRules, Purger, Sweeper
 
 SWEEPER = Actor(id="retention-sweep", role="system")
 """Who purges: the scheduled job, whether the worker, cron or a CronJob started it."""
@@ -21,4 +21,10 @@ def purger(instance: Instance, clock: Clock = utcnow, actor: Actor = SWEEPER) ->
 def sweeper(instance: Instance, clock: Clock = utcnow) -> Sweeper:
     return Sweeper(engine=instance.engine, reading=instance.readers,
                    transactions=instance.transactions(SWEEPER), purger=purger(instance, clock),
-                   max_untrained=timedelta(days=instance.settings.max_untrained_days))
+                   rules=due_rules(instance))
+
+
+def due_rules(instance: Instance) -> DueRules:
+    settings = instance.settings
+    return DueRules(max_untrained=timedelta(days=settings.max_untrained_days),
+                    rejected_report=timedelta(seconds=settings.rejected_report_seconds))

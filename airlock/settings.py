@@ -60,7 +60,7 @@ class Settings(BaseSettings):
                     "`AIRLOCK_UPLOAD_READ_TIMEOUT_SECONDS`; slower is aborted with 408 "
                     "(0: no minimum).")
     upload_abandon_seconds: int = Field(
-        default=86400, ge=60, le=30 * 86400,
+        default=86400, ge=1, le=30 * 86400,
         description="An upload still unfinished this long after it began (its process was "
                     "killed mid-stream) is recorded as interrupted and purged, with a "
                     "certificate, by the worker or at the next start.")
@@ -99,6 +99,11 @@ class Settings(BaseSettings):
         default=180, ge=0, le=3650,
         description="Datasets never trained (training not completed) are purged this many "
                     "days after upload.")
+    rejected_report_seconds: int = Field(
+        default=86400, ge=0, le=90 * 86400,
+        description="A rejected dataset's copies are deleted at once; its key, and so its "
+                    "sealed validation report, is kept this long for the client to read, "
+                    "then the purge finishes with a certificate.")
     retention_schedule: str = Field(
         default="0 * * * *",
         description="Cron expression of the worker's sweep (UTC; a sixth field, last, counts "

@@ -204,7 +204,9 @@ class ObjectStored(AuditEvent):
 
 
 class ObjectDeleted(AuditEvent):
-    """A registered copy was deleted from its backend (every version)."""
+    """A registered copy was deleted from its backend (every version). Recorded by versions
+    before every deletion went through the purge (which records
+    `retention.copies_deleted`); kept so that older logs stay described."""
 
     action: ClassVar[str] = "vault.object_deleted"
     tenant: Id
@@ -216,8 +218,9 @@ class ObjectDeleted(AuditEvent):
 
 
 class LeftoversDeleted(AuditEvent):
-    """Objects found under a dataset's prefix but not registered (an interrupted write) were
-    deleted."""
+    """Objects found under a dataset's prefix but not registered (a write whose registration
+    never committed), and writes never completed (temporary files, unfinished multipart
+    uploads, left by a killed process), were deleted; `objects` counts both."""
 
     action: ClassVar[str] = "vault.leftovers_deleted"
     tenant: Id

@@ -7,7 +7,6 @@ from catalog.datasets import (
     get_copy,
     get_dataset,
     live_copies,
-    mark_copy_deleted,
     register_copy,
 )
 from catalog.db import checkpoint_wal, make_engine, make_session_factory
@@ -98,7 +97,6 @@ __all__ = [
     "live_copies",
     "make_engine",
     "make_session_factory",
-    "mark_copy_deleted",
     "new_id",
     "owner_is_dead",
     "process_owner",

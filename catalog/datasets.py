@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from catalog.base import utcnow
 from catalog.errors import NotFoundError
 from catalog.models import CopyKind, Dataset, StoredCopy
 
@@ -50,6 +49,3 @@ def get_copy(session: Session, copy_id: str) -> StoredCopy:
         raise NotFoundError("copy", copy_id)
     return copy
 
-
-def mark_copy_deleted(copy: StoredCopy) -> None:
-    copy.deleted_at = utcnow()

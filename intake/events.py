@@ -32,7 +32,8 @@ class UploadReceived(AuditEvent):
 
 
 class UploadFailed(AuditEvent):
-    """An upload did not complete (too large, too slow, interrupted); nothing of it was kept."""
+    """An upload did not complete (too large, too slow, interrupted); the pipeline then
+    purges what of it was written, with a certificate."""
 
     action: ClassVar[str] = "dataset.upload_failed"
     outcome: ClassVar[Outcome] = Outcome.FAILURE
@@ -55,8 +56,9 @@ class DatasetValidated(AuditEvent):
 
 
 class DatasetRejected(AuditEvent):
-    """Validation rejected the dataset; every copy was deleted (its key is destroyed by the
-    purge, due at once). `rules` counts the problems by rule id."""
+    """Validation rejected the dataset; the pipeline then deletes every copy through the
+    purge (its key, which opens the sealed report, once AIRLOCK_REJECTED_REPORT_SECONDS
+    passed). `rules` counts the problems by rule id."""
 
     action: ClassVar[str] = "dataset.rejected"
     outcome: ClassVar[Outcome] = Outcome.FAILURE
@@ -65,7 +67,6 @@ class DatasetRejected(AuditEvent):
     errors: Count
     warnings: Count
     rules: dict[Name, Count] = Field(default_factory=dict, max_length=200)
-    copies_purged: Count
 
 
 class ValidationInterrupted(StepInterrupted):

@@ -2,8 +2,9 @@
 
 The upload runs outside any database transaction (it may take minutes and SQLite has one
 writer): a short transaction creates the dataset and its key, the bytes stream into the
-vault, and a second short transaction registers the raw copy — or, on failure, shreds
-whatever was written and records why.
+vault, and a second short transaction registers the raw copy — or, on failure, records why
+and hands the dataset to the caller's `on_failed`, which purges it (intake deletes nothing
+itself: every deletion goes through the retention purge, which certifies it).
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ import io
 from collections.abc import Callable
 from typing import BinaryIO
 
-from audit import Transactions, change_state
-from catalog import Contract, CopyKind, Dataset, DatasetState, create_dataset, get_dataset, new_id
+from audit import Transactions
+from catalog import Contract, CopyKind, Dataset, create_dataset, get_dataset, new_id
 from intake.events import UploadFailed, UploadReceived
 from vault import VaultService
 
@@ -50,8 +51,11 @@ class LimitedReader(io.RawIOBase):
 
 def receive_upload(transactions: Transactions, vault: VaultService, contract: Contract,
                    source: BinaryIO, max_bytes: int,
-                   on_progress: Callable[[int], None] | None = None) -> Dataset:
-    """Stream `source` into a new dataset's raw copy; returns the dataset (state received)."""
+                   on_progress: Callable[[int], None] | None = None,
+                   on_failed: Callable[[str], None] | None = None) -> Dataset:
+    """Stream `source` into a new dataset's raw copy; returns the dataset (state received).
+    On failure the error is raised once `UploadFailed` is recorded and `on_failed` was
+    called with the dataset id."""
     with transactions() as tx:
         dataset = create_dataset(tx.session, contract.tenant_id, contract.id)
         key = vault.create_key(tx, dataset)
@@ -60,7 +64,9 @@ def receive_upload(transactions: Transactions, vault: VaultService, contract: Co
     try:
         written = vault.write(key, dataset.id, copy_id, reader)  # type: ignore[arg-type]
     except BaseException as exc:
-        _abandon(transactions, vault, dataset.id, _reason(exc), reader.count)
+        _record_failure(transactions, dataset.id, _reason(exc), reader.count)
+        if on_failed is not None:
+            on_failed(dataset.id)
         raise
     with transactions() as tx:
         dataset = get_dataset(tx.session, dataset.id, for_update=True)
@@ -83,12 +89,9 @@ def _reason(exc: BaseException) -> str:
     return "stream_failed"
 
 
-def _abandon(transactions: Transactions, vault: VaultService, dataset_id: str, reason: str,
-             received: int) -> None:
+def _record_failure(transactions: Transactions, dataset_id: str, reason: str,
+                    received: int) -> None:
     with transactions() as tx:
-        dataset = get_dataset(tx.session, dataset_id, for_update=True)
-        vault.shred(tx, dataset)
-        change_state(tx, dataset, DatasetState.PURGING)
-        change_state(tx, dataset, DatasetState.PURGED)
+        dataset = get_dataset(tx.session, dataset_id)
         tx.record(UploadFailed(tenant=dataset.tenant_id, dataset=dataset.id, reason=reason,
                                bytes=received))

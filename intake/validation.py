@@ -2,9 +2,9 @@
 
 A step job (`catalog.StepJob`), each database step short: mark the dataset `validating`;
 stream and check the archive (no transaction held); then in one transaction either register
-every item and mark it `validated`, or delete every copy and mark it `rejected` (its purge,
-due at once, destroys the key). The report is stored in both cases, sealed under the
-dataset's key like the items' paths, classes and label references.
+every item and mark it `validated`, or mark it `rejected` (the pipeline then deletes its
+copies through the purge). The report is stored in both cases, sealed under the dataset's
+key like the items' paths, classes and label references.
 """
 
 from __future__ import annotations
@@ -124,7 +124,7 @@ class ValidationJob(StepJob[Transaction, _Started, ValidationResult]):
         fields = FieldCipher(plan.key, self.dataset_id)
         dataset = get_dataset(tx.session, self.dataset_id, for_update=True)
         if result.problems.errors:
-            _reject(tx, self.vault, dataset, fields, result.report)
+            _reject(tx, dataset, fields, result.report)
         else:
             _accept(tx, dataset, fields, result.checked, result.report)
 
@@ -187,14 +187,12 @@ def _accept(tx: Transaction, dataset: Dataset, fields: FieldCipher, checked: Che
                                warnings=report.warnings, rules=report.rules))
 
 
-def _reject(tx: Transaction, vault: VaultService, dataset: Dataset, fields: FieldCipher,
-            report: ValidationReport) -> None:
-    """Every copy goes at once; the key stays until the purge (due at once too), so the
-    client can read the sealed report meanwhile."""
-    shredded = vault.delete_copies(tx, dataset)
+def _reject(tx: Transaction, dataset: Dataset, fields: FieldCipher,
+             report: ValidationReport) -> None:
+    """Records the rejection only: deleting the copies is the purge's work."""
     dataset.item_count = 0
     _save_report(tx, dataset, fields, report)
     change_state(tx, dataset, DatasetState.REJECTED)
     tx.record(DatasetRejected(tenant=dataset.tenant_id, dataset=dataset.id,
                               errors=report.errors, warnings=report.warnings,
-                              rules=report.rules, copies_purged=shredded.copies))
+                              rules=report.rules))

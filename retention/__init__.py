@@ -3,7 +3,7 @@ copy with crypto-shredding, the sweep, and signed deletion certificates."""
 
 from retention.certificate_check import CertificateCheck, check_certificate, stored_certificate
 from retention.certificate_document import DeletionCertificate, render_text, signature_valid
-from retention.due import Cause, DueDataset, find_due
+from retention.due import Cause, DueDataset, DueRules, due_of, find_due, rejected_due
 from retention.events import RETENTION_EVENTS
 from retention.holds import list_holds, open_hold, place_hold, release_hold
 from retention.purge import PurgeError, Purger
@@ -25,6 +25,7 @@ __all__ = [
     "CertificateCheck",
     "DeletionCertificate",
     "DueDataset",
+    "DueRules",
     "InstanceSigner",
     "PurgeError",
     "Purger",
@@ -35,12 +36,14 @@ __all__ = [
     "audited_refusals",
     "check_certificate",
     "complete_training",
+    "due_of",
     "find_due",
     "instance_signer",
     "list_holds",
     "open_for_training",
     "open_hold",
     "place_hold",
+    "rejected_due",
     "release_hold",
     "render_text",
     "signature_valid",

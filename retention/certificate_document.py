@@ -67,12 +67,14 @@ class Subject(_Frozen):
 class Sanitisation(_Frozen):
     category: str = "purge"
     """NIST SP 800-88's category: clear, purge or destroy."""
-    method: str = ("deletion of every version of every object of the dataset in every "
-                   "backend, and cryptographic erase of its data key")
+    method: str = ("deletion of every version of every object of the dataset, and of its "
+                   "unfinished writes, in every backend, and cryptographic erase of its data "
+                   "key")
     cause: str
     versions_deleted: int
     leftovers_deleted: int
-    """Objects found under the dataset's prefix that no copy record named."""
+    """Objects found under the dataset's prefix that no copy record named, and writes of
+    the dataset never completed (temporary files, unfinished multipart uploads)."""
     key_id_destroyed: str | None
 
 
@@ -181,7 +183,8 @@ def render_text(certificate: DeletionCertificate) -> str:
         f"  Category      {c.sanitisation.category}  (cause: {c.sanitisation.cause})",
         f"  Method        {c.sanitisation.method}",
         f"  Versions      {c.sanitisation.versions_deleted} deleted, "
-        f"{c.sanitisation.leftovers_deleted} unregistered leftovers",
+        f"{c.sanitisation.leftovers_deleted} unregistered leftovers (temporary files and "
+        "unfinished uploads included)",
         f"  Key destroyed {c.sanitisation.key_id_destroyed or '-'}",
         "",
         "Timeline",

@@ -4,19 +4,20 @@
   training completes);
 - never trained: its upload + the instance's maximum age for untrained data (a training
   that starts and never completes counts as untrained: nothing is kept forever);
-- rejected: at once (validation already shredded its copies; the purge verifies, clears
-  the rest and certifies);
+- rejected: once the client had time to read its sealed validation report (the pipeline
+  deleted its copies at rejection; the purge destroys the key, verifies and certifies);
 - purging: a purge cut short, to be finished.
 A dataset under legal hold is never due while the hold is open.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 from pydantic import BaseModel
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from catalog import Dataset, DatasetState, PurgeRecord
@@ -28,6 +29,18 @@ class Cause(StrEnum):
     REJECTED = "rejected"
     ABANDONED = "abandoned"
     """An upload cut off mid-stream, given up by the pipeline."""
+    UPLOAD_FAILED = "upload_failed"
+    """An upload that failed (too large, too slow, the client left): purged at once."""
+
+
+@dataclass(frozen=True)
+class DueRules:
+    """The instance's settings that date a purge."""
+
+    max_untrained: timedelta
+    """Datasets never trained are due this long after their upload."""
+    rejected_report: timedelta
+    """A rejected dataset's key (and so its sealed report) is kept this long."""
 
 
 class DueDataset(BaseModel):
@@ -43,26 +56,37 @@ _UNTRAINED = (DatasetState.RECEIVED, DatasetState.VALIDATING, DatasetState.VALID
               DatasetState.ANONYMISING, DatasetState.READY, DatasetState.TRAINING)
 
 
-def due_of(dataset: Dataset, max_untrained: timedelta) -> tuple[Cause, datetime] | None:
-    """Why and when `dataset` is due, whatever the date today; None when never (purged)."""
+def due_of(session: Session, dataset: Dataset,
+           rules: DueRules) -> tuple[Cause, datetime] | None:
+    """Why and when `dataset` is due, whatever the date today; None when never (purged). A
+    purge under way keeps the cause and date it started with."""
     if dataset.state is DatasetState.PURGED:
         return None
+    if (record := session.get(PurgeRecord, dataset.id)) is not None:
+        return Cause(record.cause), record.due_at
     if dataset.state is DatasetState.REJECTED:
-        return Cause.REJECTED, dataset.state_changed_at
+        return Cause.REJECTED, dataset.state_changed_at + rules.rejected_report
     if dataset.trained_at is not None and dataset.purge_due_at is not None:
         return Cause.RETENTION, dataset.purge_due_at
-    return Cause.UNTRAINED, dataset.created_at + max_untrained
+    return Cause.UNTRAINED, dataset.created_at + rules.max_untrained
 
 
-def find_due(session: Session, now: datetime, max_untrained: timedelta) -> list[DueDataset]:
+def rejected_due(now: datetime, rules: DueRules) -> ColumnElement[bool]:
+    """Rejected datasets whose report was kept long enough: due `now` (as SQL)."""
+    return and_(Dataset.state == DatasetState.REJECTED,
+                Dataset.state_changed_at <= now - rules.rejected_report)
+
+
+def find_due(session: Session, now: datetime, rules: DueRules) -> list[DueDataset]:
     """Every dataset due at `now`, held ones included (flagged), oldest due first."""
     stmt = select(Dataset).where(or_(
-        Dataset.state.in_((DatasetState.REJECTED, DatasetState.PURGING)),
+        Dataset.state == DatasetState.PURGING,
+        rejected_due(now, rules),
         and_(Dataset.state == DatasetState.TRAINED, Dataset.purge_due_at <= now),
-        and_(Dataset.state.in_(_UNTRAINED), Dataset.created_at <= now - max_untrained)))
+        and_(Dataset.state.in_(_UNTRAINED), Dataset.created_at <= now - rules.max_untrained)))
     found = []
     for dataset in session.execute(stmt).scalars():
-        due = _resumed(session, dataset) or due_of(dataset, max_untrained)
+        due = due_of(session, dataset, rules)
         if due is None or (due[1] > now and dataset.state is not DatasetState.PURGING):
             continue
         found.append(DueDataset(dataset_id=dataset.id, tenant_id=dataset.tenant_id,
@@ -70,10 +94,3 @@ def find_due(session: Session, now: datetime, max_untrained: timedelta) -> list[
                                 held=dataset.legal_hold))
     return sorted(found, key=lambda d: (d.due_at, d.dataset_id))
 
-
-def _resumed(session: Session, dataset: Dataset) -> tuple[Cause, datetime] | None:
-    """A purge under way keeps the cause and date it started with."""
-    if dataset.state is not DatasetState.PURGING:
-        return None
-    record = session.get(PurgeRecord, dataset.id)
-    return (Cause(record.cause), record.due_at) if record is not None else None

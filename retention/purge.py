@@ -4,7 +4,8 @@ Steps, each in its own short transaction (the backend work between them):
 1. intent: the dataset goes to `purging` and a purge record (cause, due date, what was
    registered) is written before anything is deleted;
 2. every version of every object under the dataset's prefix is deleted, registered or
-   left over (one listing and one bulk delete per 1,000 versions on S3);
+   left over (one listing and one bulk delete per 1,000 versions on S3), and every write
+   of it that never completed (temporary files, unfinished multipart uploads);
 3. the copies are marked deleted, and the data key destroyed (crypto-shredding);
 4. verification: the prefix lists empty, the key record is gone, every registered copy's
    read fails;
@@ -12,6 +13,10 @@ Steps, each in its own short transaction (the backend work between them):
    checkpoint is signed, the certificate is signed and stored, the dataset is `purged`.
 Every step is idempotent, so a process killed anywhere is finished by the next run: it
 finds the record, counts an attempt, and repeats what may not have happened.
+
+A purge may start early with `purge_copies` (a rejected dataset): the record is written and
+steps 2 and 3 run without destroying the key, so the sealed report stays readable; `purge`
+later finishes, and its certificate counts what both deleted.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from catalog import (
     DatasetReport,
     DatasetState,
     Item,
+    LegalHoldError,
     PurgeRecord,
     StoredCopy,
     Tenant,
@@ -82,12 +88,8 @@ class Purger:
             record = self._begin(tx, dataset_id, cause, due_at)
             if record.certificate is not None:
                 return DeletionCertificate.model_validate_json(record.certificate)
-        self._check_backends(dataset_id)
         try:
-            removed = self.vault.delete_objects(dataset_id)
-            left = set(self.vault.list_objects(dataset_id))
-            with self.transactions() as tx:
-                self._record_deletion(tx, dataset_id, removed, left)
+            self._delete(dataset_id, destroy_key=True)
             verification = self._verify(dataset_id)
         except VaultError as exc:
             self._failed(dataset_id, "delete", type(exc).__name__)
@@ -99,6 +101,41 @@ class Purger:
         with self.transactions() as tx:
             return self._finish(tx, dataset_id, verification)
 
+    def purge_copies(self, dataset_id: str, cause: Cause, due_at: datetime) -> None:
+        """Delete every copy and leftover of the dataset now, counted in its purge record,
+        but keep its key and state: `purge` finishes later (refused under legal hold)."""
+        with self.transactions() as tx:
+            dataset = get_dataset(tx.session, dataset_id, for_update=True)
+            if dataset.state is DatasetState.PURGED:
+                return
+            if dataset.legal_hold:
+                raise LegalHoldError(dataset_id)
+            if tx.session.get(PurgeRecord, dataset_id) is None:
+                tx.session.add(self._new_record(tx, dataset_id, cause, due_at, attempts=0))
+        try:
+            self._delete(dataset_id, destroy_key=False)
+        except VaultError as exc:
+            self._failed(dataset_id, "delete", type(exc).__name__)
+            raise PurgeError(f"dataset {dataset_id}: {exc}") from exc
+
+    def _new_record(self, tx: Transaction, dataset_id: str, cause: Cause, due_at: datetime,
+                    attempts: int) -> PurgeRecord:
+        return PurgeRecord(dataset_id=dataset_id, cause=cause.value, due_at=due_at,
+                           started_at=self.clock(), copies=_registered(tx, dataset_id),
+                           key_id=_key_id(tx, dataset_id), attempts=attempts, versions=0,
+                           leftovers=0, first_seq=_next_seq(tx))
+
+    def _delete(self, dataset_id: str, destroy_key: bool) -> None:
+        """Steps 2 and 3: raises VaultError if the backend fails."""
+        self._check_backends(dataset_id)
+        removed = self.vault.delete_objects(dataset_id)
+        partial = self.vault.delete_partial(dataset_id)
+        left = set(self.vault.list_objects(dataset_id))
+        with self.transactions() as tx:
+            self._record_deletion(tx, dataset_id, removed, partial, left)
+            if destroy_key:
+                self.vault.destroy_key(tx, get_dataset(tx.session, dataset_id))
+
     def _begin(self, tx: Transaction, dataset_id: str, cause: Cause,
                due_at: datetime) -> PurgeRecord:
         dataset = get_dataset(tx.session, dataset_id, for_update=True)
@@ -107,10 +144,7 @@ class Purger:
             return record
         change_state(tx, dataset, DatasetState.PURGING)  # refused under legal hold
         if record is None:
-            record = PurgeRecord(dataset_id=dataset_id, cause=cause.value, due_at=due_at,
-                                 started_at=self.clock(), copies=_registered(tx, dataset_id),
-                                 key_id=_key_id(tx, dataset_id), attempts=1, versions=0,
-                                 leftovers=0, first_seq=_next_seq(tx))
+            record = self._new_record(tx, dataset_id, cause, due_at, attempts=1)
             tx.session.add(record)
         else:
             record.attempts += 1
@@ -133,9 +167,10 @@ class Purger:
                              "for; purge it from an instance that is")
 
     def _record_deletion(self, tx: Transaction, dataset_id: str, removed: dict[str, int],
-                         left: set[str]) -> None:
+                         partial: int, left: set[str]) -> None:
         """Copies whose objects are gone are marked deleted (one event per kind and backend);
-        the key is destroyed. Anything still listed stays registered for the next attempt."""
+        unregistered objects and unfinished writes are counted as leftovers. Anything still
+        listed stays registered for the next attempt."""
         dataset = get_dataset(tx.session, dataset_id, for_update=True)
         record = _record(tx, dataset_id)
         gone = [copy for copy in live_copies(tx.session, dataset_id) if copy.id not in left]
@@ -153,18 +188,19 @@ class Purger:
                                .values(deleted_at=self.clock()))
         registered = set(tx.session.execute(select(StoredCopy.id).where(
             StoredCopy.dataset_id == dataset_id)).scalars())
-        leftovers = [object_id for object_id in removed if object_id not in registered]
+        leftovers = sum(object_id not in registered for object_id in removed) + partial
         if leftovers:
             tx.record(LeftoversDeleted(tenant=dataset.tenant_id, dataset=dataset_id,
-                                       objects=len(leftovers)))
+                                       objects=leftovers))
         record.versions += sum(removed.values())
-        record.leftovers += len(leftovers)
-        self.vault.destroy_key(tx, dataset)
+        record.leftovers += leftovers
 
     def _verify(self, dataset_id: str) -> Verification:
-        """The prefix lists empty, the key record is destroyed, and a read fails: there is no
-        key to decrypt with, and no object of any copy is listed to read."""
-        left = set(self.vault.list_objects(dataset_id))
+        """The prefix lists empty (no unfinished write either), the key record is destroyed,
+        and a read fails: there is no key to decrypt with, and no object of any copy is
+        listed to read."""
+        left = set(self.vault.list_objects(dataset_id)) | set(
+            self.vault.list_partial(dataset_id))
         with self.transactions() as tx:
             key = tx.session.get(DataKeyRecord, dataset_id)
             destroyed = key is None or key.wrapped is None

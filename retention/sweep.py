@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 
 from pydantic import BaseModel
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from audit import Transactions
 from audit.checkpoints import write_checkpoint
 from catalog import DatasetState, LegalHoldError, checkpoint_wal
-from retention.due import Cause, DueDataset, find_due
+from retention.due import Cause, DueDataset, DueRules, find_due
 from retention.events import SweepRan
 from retention.lock import sweep_lock
 from retention.purge import PurgeError, Purger
@@ -59,19 +59,26 @@ class Sweeper:
     reading: Callable[[], Session]
     transactions: Transactions
     purger: Purger
-    max_untrained: timedelta
+    rules: DueRules
 
-    def run(self, *, dry_run: bool = False) -> SweepReport:
+    def run(self, *, dry_run: bool = False,
+            on_progress: Callable[[int, int], None] | None = None) -> SweepReport:
+        """`on_progress` is called with (datasets handled, datasets due) once the due are
+        found and after each."""
         clock = self.purger.clock
         report = SweepReport(ran_at=clock(), dry_run=dry_run)
         with sweep_lock(self.engine, clock) as renew:
             if renew is None:
                 return report.model_copy(update={"locked_out": True})
             with self.reading() as session:
-                due = find_due(session, report.ran_at, self.max_untrained)
+                due = find_due(session, report.ran_at, self.rules)
             for candidate in due:
+                if on_progress is not None:
+                    on_progress(len(report.entries), len(due))
                 report.entries.append(self._handle(candidate, dry_run))
                 renew()
+            if on_progress is not None:
+                on_progress(len(report.entries), len(due))
             if not dry_run:
                 self._record(report)
         if report.count(Action.PURGED):

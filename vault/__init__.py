@@ -26,7 +26,7 @@ from vault.keys import DataKey, MasterKey, unwrap_data_key, wrap_data_key
 from vault.master_kms import KmsMasterKey
 from vault.master_local import LocalMasterKey
 from vault.object_store import ObjectStore, StoredObject
-from vault.service import ShredResult, VaultService
+from vault.service import VaultService
 from vault.streaming import EncryptedWrite, associated_data, decrypt_stream, encrypt_stream
 
 __all__ = [
@@ -49,7 +49,6 @@ __all__ = [
     "ObjectNotFoundError",
     "ObjectStore",
     "S3Backend",
-    "ShredResult",
     "StoredObject",
     "VaultError",
     "VaultService",

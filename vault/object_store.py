@@ -70,6 +70,13 @@ class ObjectStore:
         return {locator.removeprefix(prefix): versions
                 for locator, versions in self._backend.delete_prefix(prefix).items()}
 
+    def list_partial(self, dataset_id: str) -> list[str]:
+        """Writes of the dataset that never completed (a process killed mid-write)."""
+        return list(self._backend.list_partial(_dataset_prefix(dataset_id)))
+
+    def delete_partial(self, dataset_id: str) -> int:
+        return self._backend.delete_partial(_dataset_prefix(dataset_id))
+
     @property
     def backend_name(self) -> str:
         return self._backend.name

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import BinaryIO
 
 from sqlalchemy import select
@@ -20,8 +19,6 @@ from audit import Transaction
 from audit.events import (
     DataKeyCreated,
     DataKeyDestroyed,
-    LeftoversDeleted,
-    ObjectDeleted,
     ObjectStored,
 )
 from catalog import (
@@ -29,8 +26,6 @@ from catalog import (
     DataKeyRecord,
     Dataset,
     StoredCopy,
-    live_copies,
-    mark_copy_deleted,
     register_copy,
     utcnow,
 )
@@ -40,13 +35,6 @@ from vault.fields import FieldCipher
 from vault.keys import DataKey, MasterKey, unwrap_data_key, wrap_data_key
 from vault.object_store import ObjectStore, StoredObject
 from vault.streaming import read_chunks
-
-
-@dataclass(frozen=True)
-class ShredResult:
-    copies: int
-    versions: int
-    leftovers: int
 
 
 def key_context(dataset_id: str) -> str:
@@ -134,6 +122,15 @@ class VaultService:
         """Every version of every object of the dataset; the versions removed per object id."""
         return self._store.delete_dataset(dataset_id)
 
+    def list_partial(self, dataset_id: str) -> list[str]:
+        """Writes of the dataset that never completed (temporary files, unfinished multipart
+        uploads): what a process killed mid-write leaves behind."""
+        return self._store.list_partial(dataset_id)
+
+    def delete_partial(self, dataset_id: str) -> int:
+        """Remove those writes; returns how many."""
+        return self._store.delete_partial(dataset_id)
+
     def register(self, tx: Transaction, dataset: Dataset, kind: CopyKind, copy_id: str,
                  written: StoredObject) -> StoredCopy:
         copy = register_copy(
@@ -152,41 +149,6 @@ class VaultService:
         key = self.data_key(tx.session, copy.dataset_id)
         with self.reader(key, copy.dataset_id, copy.id) as stream:
             yield stream
-
-    def delete_copy(self, tx: Transaction, dataset: Dataset, copy: StoredCopy) -> int:
-        versions = self._store.delete(dataset.id, copy.id)
-        mark_copy_deleted(copy)
-        tx.record(
-            ObjectDeleted(
-                tenant=dataset.tenant_id,
-                dataset=dataset.id,
-                copy_id=copy.id,
-                kind=copy.kind.value,
-                backend=copy.backend,
-                versions=versions,
-            )
-        )
-        return versions
-
-    def shred(self, tx: Transaction, dataset: Dataset) -> ShredResult:
-        """Delete every copy of `dataset` in this backend, registered or left over, then
-        destroy its key. Idempotent: a repeated call finds nothing left and succeeds."""
-        result = self.delete_copies(tx, dataset)
-        self.destroy_key(tx, dataset)
-        return result
-
-    def delete_copies(self, tx: Transaction, dataset: Dataset) -> ShredResult:
-        """Delete every copy of `dataset` in this backend, registered or left over; the key
-        stays (a rejected dataset's sealed report is read with it until the purge)."""
-        copies = live_copies(tx.session, dataset.id)
-        versions = sum(self.delete_copy(tx, dataset, copy) for copy in copies)
-        leftovers = self.list_objects(dataset.id)
-        for object_id in leftovers:
-            versions += self.discard(dataset.id, object_id)
-        if leftovers:
-            tx.record(LeftoversDeleted(tenant=dataset.tenant_id, dataset=dataset.id,
-                                       objects=len(leftovers)))
-        return ShredResult(copies=len(copies), versions=versions, leftovers=len(leftovers))
 
     def destroy_key(self, tx: Transaction, dataset: Dataset) -> None:
         """Crypto-shredding: without the wrapped key no copy of the dataset can be read."""

@@ -1,4 +1,4 @@
-"""`airlock anonymise`, and the progress bars of the pipeline's steps.
+"""`airlock anonymise`.
 
 The anonymisation modules (Presidio, spaCy, the image models) are imported by the commands
 that run them, not when the command line starts: `airlock image ...` and the other commands
@@ -7,22 +7,19 @@ start in a fraction of the time.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
 from airlock.cli.context import open_instance
-from airlock.cli.output import JsonOption, console, errors, print_json
+from airlock.cli.output import JsonOption, console, print_json
+from airlock.cli.progress import step_progress
 from airlock.instance import Instance
 from airlock.reports import open_report
 from catalog import AnonymisationReportRecord, NoReportError, NotFoundError, get_dataset
 
 if TYPE_CHECKING:
-    from airlock.pipeline import Step, Watch
     from anonymize.dataset import AnonymisationReport
     from anonymize.dataset.report import ImageSummary
 
@@ -38,26 +35,6 @@ def anonymise_command(dataset_id: Annotated[str, typer.Argument(help="Dataset id
         done = Pipeline(instance).advance(dataset_id, step_progress(instance), only=Step.ANONYMISE)
     if done.anonymisation is not None:
         print_report(done.anonymisation, as_json)
-
-
-def step_progress(instance: Instance) -> Watch:
-    """The pipeline's steps as progress bars on standard error (when it is a terminal)."""
-
-    @contextmanager
-    def watch(step: Step, dataset_id: str) -> Iterator[Callable[[int], None]]:
-        files = step.value == "validate"
-        total = None
-        if not files:
-            with instance.reading() as session:
-                total = get_dataset(session, dataset_id).item_count
-        columns = (MofNCompleteColumn(),) if files else (
-            BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-        with Progress("[progress.description]{task.description}", *columns, console=errors,
-                      transient=True, disable=not errors.is_terminal) as progress:
-            task = progress.add_task(step.value, total=total)
-            yield (lambda _n: progress.advance(task, 1)) if files \
-                else (lambda n: progress.advance(task, n))
-    return watch
 
 
 def stored_report(instance: Instance, dataset_id: str) -> AnonymisationReport:

@@ -12,10 +12,10 @@ from typing import Annotated, TypeVar
 
 import typer
 from pydantic import ValidationError
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from airlock.cli.errors import AirlockGroup
 from airlock.cli.output import errors
+from airlock.cli.progress import item_bars
 from intake.contract_format import FaceRedaction, ImageRedactionRules, ImageRules, TextRedaction
 from intake.images import IMAGE_EXTENSIONS
 from vocabulary import FaceShape, RedactionMethod, ResidualHandling, TextScope
@@ -88,11 +88,6 @@ def _parallel(work: Callable[[Path], T], paths: list[Path], workers: int,
             yield head, future.result()
 
 
-def _progress() -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeRemainingColumn(), console=errors, transient=True)
-
-
 @image_app.command("detect")
 def detect(
     files: Annotated[list[Path], typer.Argument(exists=True, dir_okay=False,
@@ -161,7 +156,7 @@ def redact(
         target.mkdir(parents=True, exist_ok=True)
     outputs = dict(pairs)
     totals = {"images": 0, "faces": 0, "text": 0, "flagged": 0, "failed": 0}
-    with _progress() as progress:
+    with item_bars() as progress:
         task = progress.add_task("redacting", total=len(pairs))
         for path, done in _parallel(lambda p: redactor.redact(_read(p)), list(outputs),
                                     workers):

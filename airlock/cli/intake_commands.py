@@ -9,22 +9,16 @@ from pathlib import Path
 from typing import Annotated, BinaryIO
 
 import typer
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    Progress,
-    TimeRemainingColumn,
-    TransferSpeedColumn,
-)
 from sqlalchemy.orm import Session
 
 from airlock.api.schemas import ContractAdded, ContractOut, DatasetOut
 from airlock.cli.anonymise_commands import print_report as print_anonymisation
-from airlock.cli.anonymise_commands import step_progress, stored_report, write_preview
+from airlock.cli.anonymise_commands import stored_report, write_preview
 from airlock.cli.context import local_actor, open_instance
 from airlock.cli.errors import AirlockGroup
-from airlock.cli.output import JsonOption, console, emit, errors, print_json, print_record
+from airlock.cli.output import JsonOption, console, emit, print_json, print_record
 from airlock.cli.packing import directory_size, tar_stream
+from airlock.cli.progress import byte_bars, step_progress
 from airlock.pipeline import Pipeline, Step
 from airlock.reports import open_report
 from catalog import (
@@ -37,7 +31,7 @@ from catalog import (
     resolve_contract,
     step_runs_of,
 )
-from intake import ValidationReport, add_contract, receive_upload
+from intake import ValidationReport, add_contract
 from retention import open_hold
 
 contract_app = typer.Typer(cls=AirlockGroup, help="Add and read contracts.",
@@ -109,13 +103,12 @@ def upload(
         with instance.reading() as session:
             found = _contract(session, contract, tenant)
         total = directory_size(path) if path.is_dir() else path.stat().st_size
-        with _progress() as progress, _source(path) as source:
+        pipeline = Pipeline(instance)
+        with byte_bars() as progress, _source(path) as source:
             task = progress.add_task("upload", total=total)
-            dataset = receive_upload(
-                instance.transactions(local_actor()), instance.vault, found, source,
-                instance.settings.max_upload_bytes,
-                on_progress=lambda n: progress.advance(task, n))
-        done = Pipeline(instance).advance(dataset.id, step_progress(instance))
+            dataset = pipeline.receive(local_actor(), found, source,
+                                       on_progress=lambda n: progress.advance(task, n))
+        done = pipeline.advance(dataset.id, step_progress(instance))
     if done.validation is not None:
         _print_outcome(done.validation, as_json)
     if done.anonymisation is not None and not as_json:
@@ -186,12 +179,6 @@ def _source(path: Path) -> Iterator[BinaryIO]:
     else:
         with path.open("rb") as stream:
             yield stream
-
-
-def _progress() -> Progress:
-    columns = (BarColumn(), DownloadColumn(), TransferSpeedColumn(), TimeRemainingColumn())
-    return Progress("[progress.description]{task.description}", *columns, console=errors,
-                    transient=True, disable=not errors.is_terminal)
 
 
 def _print_outcome(body: ValidationReport, as_json: bool) -> None:

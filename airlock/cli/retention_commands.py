@@ -11,6 +11,7 @@ from airlock.cli.context import open_instance
 from airlock.cli.errors import AirlockGroup
 from airlock.cli.hold_commands import hold, release
 from airlock.cli.output import JsonOption, console, errors, print_json
+from airlock.cli.progress import item_bars
 from airlock.retention_jobs import sweeper
 from retention import Action, SweepReport
 
@@ -27,8 +28,11 @@ def run(dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what is due
     """Purge every dataset that is due (trained + retention days, untrained past the maximum
     age, rejected), skip held ones, and print what was done. Idempotent; exit 1 if any purge
     failed (it is retried at the next run)."""
-    with open_instance() as instance:
-        report = sweeper(instance).run(dry_run=dry_run)
+    with open_instance() as instance, item_bars() as progress:
+        task = progress.add_task("purge", total=None)
+        report = sweeper(instance).run(
+            dry_run=dry_run, on_progress=lambda done, due: progress.update(
+                task, completed=done, total=due))
     if as_json:
         print_json(report)
     else:

@@ -7,9 +7,10 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, BinaryIO, TypeVar
 
 from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
 
 from airlock.instance import Instance
 from airlock.pipeline.executor import Executor, LocalExecutor
@@ -22,22 +23,27 @@ from catalog import (
     AuditEventRecord,
     Clock,
     ConflictError,
+    Contract,
     Dataset,
     DatasetState,
     Progress,
     StepJob,
+    StoredCopy,
     Tick,
     get_dataset,
+    live_copies,
     process_owner,
     run_step_job,
     utcnow,
 )
+from intake import receive_upload
 from intake.events import UploadInterrupted, ValidationInterrupted
-from retention.due import Cause
+from retention import Cause, due_of, rejected_due
 
 if TYPE_CHECKING:
     from anonymize.dataset import AnonymisationReport
     from intake import ValidationReport
+    from retention import Purger
 
 log = logging.getLogger("airlock.pipeline")
 
@@ -105,11 +111,41 @@ class Pipeline:
     owner: str = field(default_factory=process_owner)
     """Who holds the steps this pipeline runs (`catalog.StepRun`): this process."""
 
+    def receive(self, actor: Actor, contract: Contract, source: BinaryIO,
+                on_progress: Callable[[int], None] | None = None) -> Dataset:
+        """Stream an upload into a new dataset (state received); one that fails (too large,
+        too slow, the client left) is purged at once, with a certificate, and its error
+        raised."""
+        return receive_upload(self.instance.transactions(actor), self.instance.vault, contract,
+                              source, self.instance.settings.max_upload_bytes, on_progress,
+                              on_failed=self._upload_failed)
+
+    def _upload_failed(self, dataset_id: str) -> None:
+        """Its failure is recorded; a purge that fails here is logged and left to the
+        abandon step (the upload has no digest, so it is abandoned once stale)."""
+        with self._hold(dataset_id, Step.ABANDON, Advanced(dataset_id)) as lease:
+            if lease is None:
+                return
+            lease.begin(Step.ABANDON.value)
+            actor = acting_for(self._uploader(dataset_id))
+            try:
+                self.executor.run(Step.ABANDON, dataset_id, lambda: self._purger(actor).purge(
+                    dataset_id, Cause.UPLOAD_FAILED, self.clock()))
+            except Exception as exc:
+                log_failure(f"dataset {dataset_id}: purge of a failed upload", exc)
+                return
+        log.info("dataset %s: upload failed, purged", dataset_id)
+
     def pending(self) -> list[str]:
         """Datasets with a step to run, oldest first: complete uploads (they have a digest;
-        one still streaming has none), datasets a step was cut off in, and uploads cut off
-        longer ago than AIRLOCK_UPLOAD_ABANDON_SECONDS."""
+        one still streaming has none), datasets a step was cut off in, uploads cut off
+        longer ago than AIRLOCK_UPLOAD_ABANDON_SECONDS, and rejected datasets not held with
+        copies left or whose report was kept AIRLOCK_REJECTED_REPORT_SECONDS."""
+        from airlock.retention_jobs import due_rules
+
         states = [state for state, step in NEXT_STEP.items() if step is not None]
+        copies_left = select(StoredCopy.id).where(StoredCopy.dataset_id == Dataset.id,
+                                                  StoredCopy.deleted_at.is_(None)).exists()
         with self.instance.reading() as session:
             return list(session.scalars(
                 select(Dataset.id)
@@ -117,11 +153,24 @@ class Pipeline:
                        or_(Dataset.state != DatasetState.RECEIVED,
                            Dataset.upload_sha256.is_not(None),
                            and_(Dataset.upload_sha256.is_(None),
-                                Dataset.created_at <= self._abandon_before())))
+                                Dataset.created_at <= self._abandon_before())),
+                       or_(Dataset.state != DatasetState.REJECTED,
+                           and_(Dataset.legal_hold.is_(False),
+                                or_(copies_left, rejected_due(self.clock(),
+                                                              due_rules(self.instance))))))
                 .order_by(Dataset.created_at)))
 
     def _abandon_before(self) -> datetime:
         return self.clock() - timedelta(seconds=self.instance.settings.upload_abandon_seconds)
+
+    def _purge_due(self, session: Session, dataset: Dataset) -> tuple[Cause, datetime]:
+        """The cause and due date the retention rules give the dataset."""
+        from airlock.retention_jobs import due_rules
+
+        due = due_of(session, dataset, due_rules(self.instance))
+        if due is None:
+            raise ConflictError(f"dataset {dataset.id} is already purged")
+        return due
 
     def resume(self) -> int:
         """At start-up: every pending dataset, interrupted ones recorded as such; how many
@@ -166,6 +215,9 @@ class Pipeline:
                 self._run(step, dataset_id, watch, done, lease)
                 ran.add(step)
                 if only is not None:
+                    # A rejection's copies go at once, even when only validation was asked.
+                    if self._next(dataset_id, None, done) is Step.DELETE_COPIES:
+                        self._run(Step.DELETE_COPIES, dataset_id, watch, done, lease)
                     break
         return done
 
@@ -193,8 +245,12 @@ class Pipeline:
         with self.instance.reading() as session:
             dataset = get_dataset(session, dataset_id)
             state = dataset.state
+            rejected = state is DatasetState.REJECTED and not dataset.legal_hold
             step = next_step(state, dataset.upload_sha256 is not None,
-                             dataset.created_at <= self._abandon_before())
+                             dataset.created_at <= self._abandon_before(),
+                             copies=rejected and bool(live_copies(session, dataset_id)),
+                             due=rejected and self._purge_due(session, dataset)[1]
+                             <= self.clock())
         done.state = state
         if only is not None and step is not only:
             raise ConflictError(f"dataset {dataset_id} is {state.value}; the {only.value} step "
@@ -214,19 +270,20 @@ class Pipeline:
         try:
             with watch(step, dataset_id) as tick:
                 progress = _Progress(lease, tick, step, dataset_id)
-                if step is Step.ABANDON:
-                    log.info("dataset %s: abandon started", dataset_id)
-                    self.executor.run(step, dataset_id, lambda: self._purge(actor, dataset_id))
-                    log.info("dataset %s: abandon finished, purged", dataset_id)
-                elif step is Step.VALIDATE:
+                if step is Step.VALIDATE:
                     done.validation = self._validate(actor, dataset_id, progress)
                     log.info("dataset %s: validate finished, %s with %d errors and %d "
                              "warnings, %d entries", dataset_id, done.validation.outcome,
                              done.validation.errors, done.validation.warnings, lease.done)
-                else:
+                elif step is Step.ANONYMISE:
                     done.anonymisation = self._anonymise(actor, dataset_id, progress)
                     log.info("dataset %s: anonymise finished, %d items", dataset_id,
                              done.anonymisation.items)
+                else:
+                    log.info("dataset %s: %s started", dataset_id, step.value)
+                    self.executor.run(step, dataset_id,
+                                      lambda: self._purge(step, actor, dataset_id))
+                    log.info("dataset %s: %s finished", dataset_id, step.value)
         except Exception as exc:
             log_failure(f"dataset {dataset_id}: {step.value}", exc)
             raise
@@ -252,11 +309,23 @@ class Pipeline:
 
         return run_step_job(self.instance.transactions(actor), job, produce, progress)
 
-    def _purge(self, actor: Actor, dataset_id: str) -> None:
+    def _purger(self, actor: Actor) -> Purger:
         from airlock.retention_jobs import purger
 
-        purger(self.instance, self.clock, actor).purge(dataset_id, Cause.ABANDONED,
-                                                        self._abandon_before())
+        return purger(self.instance, self.clock, actor)
+
+    def _purge(self, step: Step, actor: Actor, dataset_id: str) -> None:
+        """Abandon: the whole purge at once. A rejected dataset: its copies now, the rest
+        (its key, then the certificate) once due."""
+        if step is Step.ABANDON:
+            self._purger(actor).purge(dataset_id, Cause.ABANDONED, self._abandon_before())
+            return
+        with self.instance.reading() as session:
+            cause, due_at = self._purge_due(session, get_dataset(session, dataset_id))
+        if step is Step.DELETE_COPIES:
+            self._purger(actor).purge_copies(dataset_id, cause, due_at)
+        else:
+            self._purger(actor).purge(dataset_id, cause, due_at)
 
     def _uploader(self, dataset_id: str) -> str | None:
         """Who uploaded the dataset: the actor of its first audit event (the upload's)."""

@@ -14,9 +14,10 @@ from typer.testing import CliRunner
 
 from airlock.cli.main import app
 from airlock.instance import Instance
+from airlock.pipeline import Pipeline
 from audit import SYSTEM
 from catalog import Contract, Dataset, DatasetState
-from intake import UploadTooLargeError, receive_upload
+from intake import UploadTooLargeError
 from tests.airlock.conftest import World
 from tests.intake.datasets import contract_yaml
 from vocabulary import Layout
@@ -116,9 +117,9 @@ def test_the_report_of_a_purged_dataset_says_so(client: TestClient, world: World
                                                 instance: Instance) -> None:
     with instance.reading() as session:
         contract = session.get_one(Contract, world.objects["own_contract"])
+    instance.settings = instance.settings.model_copy(update={"max_upload_bytes": 10})
     with pytest.raises(UploadTooLargeError):  # a failed upload is purged at once
-        receive_upload(instance.transactions(SYSTEM), instance.vault, contract,
-                       io.BytesIO(world.upload), 10)
+        Pipeline(instance).receive(SYSTEM, contract, io.BytesIO(world.upload))
     with instance.reading() as session:
         purged = session.scalars(select(Dataset.id).where(
             Dataset.state == DatasetState.PURGED)).one()

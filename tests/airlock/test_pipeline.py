@@ -15,18 +15,23 @@ from sqlalchemy import select
 from airlock.instance import Instance
 from airlock.pipeline import INTERRUPTED, NEXT_STEP, PIPELINE_ACTOR, Pipeline, Retries, Step
 from airlock.pipeline.steps import next_step
+from airlock.reports import open_report
 from audit import Actor, change_state
 from catalog import (
     AuditEventRecord,
     Contract,
     DataKeyRecord,
+    Dataset,
+    DatasetReport,
     DatasetState,
     PurgeRecord,
     create_dataset,
     get_dataset,
+    live_copies,
 )
 from catalog.errors import ConflictError
-from intake import receive_upload
+from intake import UploadTooLargeError, receive_upload
+from retention import DeletionCertificate
 from tests.intake.datasets import dataset_files, pack
 from tests.retention import datasets
 from vocabulary import Layout
@@ -234,4 +239,79 @@ def test_next_step_waits_for_an_upload_then_validates_or_abandons_it() -> None:
     assert next_step(DatasetState.RECEIVED, uploaded=True, stale=True) is Step.VALIDATE
     assert next_step(DatasetState.RECEIVED, uploaded=False, stale=False) is None
     assert next_step(DatasetState.RECEIVED, uploaded=False, stale=True) is Step.ABANDON
-    assert all(next_step(s, True, False) is NEXT_STEP[s] for s in DatasetState)
+    assert all(next_step(s, True, False) is NEXT_STEP[s]
+               for s in DatasetState if s is not DatasetState.REJECTED)
+
+
+def test_next_step_deletes_a_rejected_datasets_copies_then_purges_it_once_due() -> None:
+    rejected = DatasetState.REJECTED
+    assert next_step(rejected, True, False, copies=True) is Step.DELETE_COPIES
+    assert next_step(rejected, True, False) is None  # its report is still being read
+    assert next_step(rejected, True, False, due=True) is Step.PURGE
+
+
+def certificate_of(instance: Instance, dataset_id: str) -> DeletionCertificate:
+    with instance.reading() as session:
+        record = session.get(PurgeRecord, dataset_id)
+        assert record is not None and record.certificate is not None
+        return DeletionCertificate.model_validate_json(record.certificate)
+
+
+def test_a_rejected_dataset_loses_its_copies_at_once_and_its_key_once_its_report_was_kept(
+        instance: Instance) -> None:
+    dataset_id = upload(instance, {"data/cat/a.jpg": b"not an image"})
+    pipeline = Pipeline(instance)
+    done = pipeline.advance(dataset_id)
+    assert done.validation is not None and done.validation.outcome == "rejected"
+    assert done.state is DatasetState.REJECTED
+    assert instance.vault.list_objects(dataset_id) == []
+    with instance.reading() as session:
+        assert live_copies(session, dataset_id) == []
+        record = session.get(PurgeRecord, dataset_id)
+        assert record is not None and record.certificate is None and record.cause == "rejected"
+        assert open_report(instance.vault, session, DatasetReport, dataset_id) is not None
+    assert "retention.copies_deleted" in actions(instance, dataset_id)
+    assert dataset_id not in pipeline.pending()
+
+    grace = timedelta(seconds=instance.settings.rejected_report_seconds + 1)
+    later = Pipeline(instance, clock=lambda: datetime.now(UTC) + grace)
+    assert later.pending() == [dataset_id]
+    assert later.advance(dataset_id).state is DatasetState.PURGED
+    cert = certificate_of(instance, dataset_id)
+    assert cert.sanitisation.cause == "rejected"
+    assert [(c.kind, c.count) for c in cert.subject.copies] == [("raw", 1)]
+    assert cert.sanitisation.versions_deleted == 1 and cert.verification.passed
+    assert cert.performed_by.actor == PIPELINE_ACTOR
+    with instance.reading() as session:
+        key = session.get(DataKeyRecord, dataset_id)
+        assert key is not None and key.wrapped is None
+
+
+def test_validation_alone_still_deletes_a_rejected_datasets_copies(instance: Instance) -> None:
+    """`airlock validate` runs only validation; a rejection's copies go with it anyway."""
+    dataset_id = upload(instance, {"data/cat/a.jpg": b"not an image"})
+    done = Pipeline(instance).advance(dataset_id, only=Step.VALIDATE)
+    assert done.validation is not None and done.validation.outcome == "rejected"
+    assert instance.vault.list_objects(dataset_id) == []
+    with instance.reading() as session:
+        assert live_copies(session, dataset_id) == []
+        assert session.get(PurgeRecord, dataset_id) is not None
+
+
+def test_a_failed_upload_is_purged_at_once_with_a_certificate(instance: Instance) -> None:
+    with instance.reading() as session:
+        found = session.scalar(select(Contract)) or datasets.contract(instance)
+    instance.settings = instance.settings.model_copy(update={"max_upload_bytes": 1000})
+    with pytest.raises(UploadTooLargeError):
+        Pipeline(instance).receive(UPLOADER, found, io.BytesIO(
+            pack(dataset_files(Layout.CLASS_FOLDERS), "zip")))
+    with instance.reading() as session:
+        dataset_id = session.scalars(select(Dataset.id)).one()
+    assert state(instance, dataset_id) is DatasetState.PURGED
+    recorded = actions(instance, dataset_id)
+    assert recorded.index("dataset.upload_failed") < recorded.index("retention.purged")
+    assert "dataset.upload_interrupted" not in recorded
+    cert = certificate_of(instance, dataset_id)
+    assert cert.sanitisation.cause == "upload_failed" and cert.verification.passed
+    assert instance.vault.list_objects(dataset_id) == []
+    assert instance.vault.list_partial(dataset_id) == []

@@ -299,13 +299,16 @@ PROGRESS = [DatasetState.RECEIVED, DatasetState.VALIDATING, DatasetState.VALIDAT
 
 
 def cut_mid_step(instance: Instance, start: Callable[[], Running],
-                 cut_in: DatasetState) -> str:
-    """Upload a dataset, start a process that works it, SIGKILL it while the dataset is
-    `cut_in`; the id of the dataset cut there. A step can end between the look and the
-    kill, or between two looks on a loaded machine: then a new upload tries again."""
+                 cut_in: DatasetState, broken: bool = False) -> str:
+    """Upload a dataset (`broken`: with a file that is no image, so it is rejected), start a
+    process that works it, SIGKILL it while the dataset is `cut_in`; the id of the dataset
+    cut there. A step can end between the look and the kill, or between two looks on a
+    loaded machine: then a new upload tries again."""
     for _ in range(4):
         files = {f"data/{('cat', 'dog')[n % 2]}/{n:04d}.png": distinct_image(n)
                  for n in range(KILL_ITEMS)}
+        if broken:
+            files["data/cat/broken.png"] = b"not an image"
         received = receive_upload(instance.transactions(SYSTEM), instance.vault,
                                   datasets.contract(instance), io.BytesIO(pack(files, "zip")),
                                   10**9).id

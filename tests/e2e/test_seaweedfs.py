@@ -143,4 +143,12 @@ def test_vault_round_trip_leaves_no_plaintext_on_seaweedfs_disk(
         with pytest.raises(ObjectNotFoundError), store.open(key, dataset, oid):
             pass
     assert client.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
+
+    # A write cut off after its first part (its process killed): found and aborted with
+    # its dataset, as the purge does.
+    cut_off = S3Backend(client, bucket, prefix=PREFIX).writer(f"datasets/{dataset}/cut")
+    cut_off.__enter__().write(bytes(PART_SIZE + 1))
+    assert store.list_partial(dataset) == [f"datasets/{dataset}/cut"]
+    assert store.delete_partial(dataset) == 1
+    assert client.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
     assert_loopback_only(seaweedfs.pid)

@@ -1,12 +1,14 @@
 """The hostile corpus, end to end through the HTTP API: each upload gives its precise
 problem, and a rejected upload leaves nothing behind: no object or item at once, and no
-key once the sweep has purged it (due at once)."""
+key once the sweep has purged it (once the report was kept
+AIRLOCK_REJECTED_REPORT_SECONDS)."""
 
 from __future__ import annotations
 
 import codecs
 import io
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -50,8 +52,11 @@ def upload(instance: Instance) -> Iterator[Callable[[bytes, str], dict[str, obje
 
 
 def _left_behind(instance: Instance, dataset_id: str) -> list[str]:
-    """What a rejection left; the key stays until the purge, which the sweep runs at once."""
-    assert [e.dataset_id for e in sweeper(instance).run().entries] == [dataset_id]
+    """What a rejection left once the sweep purged it (the key stays until then, only to
+    open the sealed report)."""
+    kept = timedelta(seconds=instance.settings.rejected_report_seconds + 1)
+    sweep = sweeper(instance, lambda: datetime.now(UTC) + kept)
+    assert [e.dataset_id for e in sweep.run().entries] == [dataset_id]
     with instance.reading() as session:
         dataset = session.get(Dataset, dataset_id)
         key = session.get(DataKeyRecord, dataset_id)

@@ -65,7 +65,7 @@ def _assert_purged(instance: Instance, dataset_id: str) -> None:
         items = session.execute(select(func.count()).select_from(Item).where(
             Item.dataset_id == dataset_id)).scalar_one()
     assert dataset is not None and dataset.state is DatasetState.REJECTED
-    # The key stays until the purge (due at once), only to open the sealed report.
+    # Every copy was deleted at once; the key stays, only to open the sealed report.
     assert key is not None and key.wrapped is not None and key.destroyed_at is None
     assert live == 0 and items == 0
 

@@ -23,7 +23,7 @@ class LocalProbe:
     root: Path
 
     def pending_writes(self) -> list[str]:
-        return [path.name for path in (self.root / ".tmp").iterdir()]
+        return [path.name for path in self.root.rglob(".partial-*")]
 
     def version_count(self, locator: str) -> int:
         return int((self.root / locator).is_file())

@@ -95,18 +95,6 @@ def test_destroyed_key_makes_every_copy_unreadable(any_instance: Instance) -> No
             _read(any_instance, copy)
 
 
-def test_deleted_copy_is_gone_from_the_backend(any_instance: Instance) -> None:
-    dataset = _dataset(any_instance)
-    copy = _store(any_instance, dataset, CANARY)
-    with any_instance.transaction(SYSTEM) as tx:
-        stored = tx.session.get(StoredCopy, copy.id)
-        assert stored is not None
-        assert any_instance.vault.delete_copy(tx, dataset, stored) >= 1
-    assert any_instance.vault.list_objects(dataset.id) == []
-    with any_instance.reading() as session:
-        assert live_copies(session, dataset.id) == []
-
-
 def test_rotate_key_keeps_data_readable(
     any_instance: Instance, s3_server: S3Server, monkeypatch: pytest.MonkeyPatch
 ) -> None:

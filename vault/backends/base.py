@@ -41,6 +41,15 @@ class Backend(Protocol):
         backend allows; returns the versions removed per locator (empty if none)."""
         ...
 
+    def list_partial(self, prefix: str) -> Iterator[str]:
+        """Writes under the folder `prefix` (ending in '/') that never completed, left by a
+        process killed mid-write (temporary files, unfinished multipart uploads)."""
+        ...
+
+    def delete_partial(self, prefix: str) -> int:
+        """Remove those writes; returns how many were removed."""
+        ...
+
     def exists(self, locator: str) -> bool: ...
 
     def check(self) -> None:

@@ -12,23 +12,28 @@ from vault.backends.base import validate_locator, validate_prefix
 from vault.errors import ObjectNotFoundError, VaultError
 from vault.private_files import fsync_directory, make_private_dirs
 
-_TEMP_DIR = ".tmp"
+_PARTIAL = ".partial-"
+"""A write in progress: a hidden file next to its target, so it belongs to the target's
+dataset and is found (and deleted) with it even when a killed process left it behind."""
 
 
 class LocalBackend:
-    """Files under `root` (dirs 0700, files 0600); writes land via temp file and rename."""
+    """Files under `root` (dirs 0700, files 0600); writes land via temp file and rename.
+    Names starting with '.' (temp files, and the `.tmp` folder of older versions) are never
+    objects: locators cannot start with '.'."""
 
     name = "local"
 
     def __init__(self, root: Path) -> None:
         self._root = root
-        self._temp_dir = root / _TEMP_DIR
-        make_private_dirs(self._temp_dir)
+        make_private_dirs(root)
 
     @contextmanager
     def writer(self, locator: str) -> Iterator[BinaryIO]:
         target = self._path(locator)
-        fd, temp_name = tempfile.mkstemp(dir=self._temp_dir)  # mkstemp creates it 0600
+        make_private_dirs(target.parent)
+        # mkstemp creates it 0600, in the target's folder so the rename stays atomic
+        fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=_PARTIAL)
         temp = Path(temp_name)
         try:
             with os.fdopen(fd, "wb") as handle:
@@ -39,10 +44,11 @@ class LocalBackend:
                     sink.abandon()
                     raise
                 sink.finish()
-            make_private_dirs(target.parent)
             temp.replace(target)
-        finally:
-            temp.unlink(missing_ok=True)  # only still there if the write was aborted
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            self._prune_empty_parents(target.parent)
+            raise
         fsync_directory(target.parent)
 
     @contextmanager
@@ -67,6 +73,20 @@ class LocalBackend:
     def delete_prefix(self, prefix: str) -> dict[str, int]:
         return {locator: self.delete(locator) for locator in list(self.list(prefix))}
 
+    def list_partial(self, prefix: str) -> Iterator[str]:
+        for directory, file_name in self._walk(prefix):
+            if file_name.startswith(_PARTIAL) and f"{directory}/".startswith(prefix):
+                yield f"{directory}/{file_name}"
+
+    def delete_partial(self, prefix: str) -> int:
+        found = list(self.list_partial(prefix))
+        for name in found:
+            path = self._root / name
+            path.unlink(missing_ok=True)
+            fsync_directory(path.parent)
+            self._prune_empty_parents(path.parent)
+        return len(found)
+
     def _prune_empty_parents(self, directory: Path) -> None:
         """Empty folders named after a deleted dataset are removed too: nothing stays."""
         while directory != self._root and directory.is_relative_to(self._root):
@@ -78,23 +98,28 @@ class LocalBackend:
             fsync_directory(directory)
 
     def list(self, prefix: str) -> Iterator[str]:
+        for directory, file_name in self._walk(prefix):
+            locator = f"{directory}/{file_name}".removeprefix("./")
+            if not file_name.startswith(".") and locator.startswith(prefix):
+                yield locator
+
+    def _walk(self, prefix: str) -> Iterator[tuple[str, str]]:
+        """(folder relative to the root, file name) of every file in the deepest folder the
+        prefix names and below, hidden folders left out; the caller matches the rest."""
         validate_prefix(prefix)
-        # Walk only the deepest directory the prefix names, then match the rest as a string.
         base = self._root / prefix.rpartition("/")[0]
         for directory, subdirs, files in os.walk(base):
-            subdirs[:] = sorted(d for d in subdirs if d != _TEMP_DIR)
-            relative = Path(directory).relative_to(self._root)
+            subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
+            relative = Path(directory).relative_to(self._root).as_posix()
             for file_name in sorted(files):
-                locator = (relative / file_name).as_posix()
-                if locator.startswith(prefix):
-                    yield locator
+                yield relative, file_name
 
     def exists(self, locator: str) -> bool:
         return self._path(locator).is_file()
 
     def check(self) -> None:
         try:
-            fd, temp_name = tempfile.mkstemp(dir=self._temp_dir)
+            fd, temp_name = tempfile.mkstemp(dir=self._root, prefix=".check-")
             os.close(fd)
             os.unlink(temp_name)
         except OSError as exc:  # the reason only: the error's text names the path

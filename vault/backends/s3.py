@@ -105,6 +105,34 @@ class S3Backend:
                 yield key.removeprefix(self._prefix)
             previous = key
 
+    def list_partial(self, prefix: str) -> Iterator[str]:
+        for upload in self._multipart_uploads(prefix):
+            yield upload["Key"].removeprefix(self._prefix)
+
+    def delete_partial(self, prefix: str) -> int:
+        """Abort every unfinished multipart upload: its parts are stored (and billed) until
+        then, though no listing of objects shows them."""
+        uploads = list(self._multipart_uploads(prefix))
+        for upload in uploads:
+            try:
+                self._client.abort_multipart_upload(Bucket=self._bucket, Key=upload["Key"],
+                                                    UploadId=upload["UploadId"])
+            except ClientError as exc:
+                if _error_code(exc) != "NoSuchUpload":  # else aborted meanwhile: gone too
+                    raise _vault_error("abort", prefix, exc) from exc
+            except BotoCoreError as exc:
+                raise _vault_error("abort", prefix, exc) from exc
+        return len(uploads)
+
+    def _multipart_uploads(self, prefix: str) -> Iterator[dict[str, Any]]:
+        validate_prefix(prefix)
+        paginator = self._client.get_paginator("list_multipart_uploads")
+        try:
+            for page in paginator.paginate(Bucket=self._bucket, Prefix=self._prefix + prefix):
+                yield from page.get("Uploads", [])
+        except (BotoCoreError, ClientError) as exc:
+            raise _vault_error("list", prefix, exc) from exc
+
     def exists(self, locator: str) -> bool:
         try:
             self._client.head_object(Bucket=self._bucket, Key=self._key(locator))

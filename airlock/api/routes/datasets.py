@@ -39,7 +39,7 @@ from catalog import (
     resolve_contract,
     step_runs_of,
 )
-from intake import UploadTooLargeError, ValidationReport, receive_upload
+from intake import UploadTooLargeError, ValidationReport
 from retention import open_hold
 
 router = APIRouter(prefix="/v1/datasets", tags=["datasets"])
@@ -80,8 +80,8 @@ async def upload(request: Request, background: BackgroundTasks, instance: Instan
     with gates.uploads.admit(actor, found.tenant_id):
         try:
             dataset = await anyio.to_thread.run_sync(
-                receive_upload, instance.transactions(actor), instance.vault, found,
-                cast(BinaryIO, body), limit, limiter=gates.uploads.threads)
+                pipeline.receive, actor, found, cast(BinaryIO, body),
+                limiter=gates.uploads.threads)
         except UploadTooLargeError as exc:
             raise Problem(413, str(exc)) from None
         except ClientDisconnect:
