@@ -46,7 +46,7 @@ from intake import INTAKE_EVENTS, ValidationOptions
 from intake.unpack import UnpackLimits
 from retention import RETENTION_EVENTS, InstanceSigner, instance_signer, stored_public_key
 from vault import Backend, LocalBackend, LocalMasterKey, MasterKey, VaultService
-from vault.private_files import make_private_dirs
+from catalog.private_files import make_private_dirs
 
 if TYPE_CHECKING:
     from airlock.image_models import ImageModels

@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from audit.chain import format_time
 from audit.checkpoints import CheckpointView, checkpoint_signature_valid
-from vault.private_files import fsync_directory, make_private_dirs
+from catalog.private_files import fsync_directory, make_private_dirs
 
 MAX_LINE_BYTES = 1024
 

@@ -9,7 +9,7 @@ from tink import aead, secret_key_access
 from tink.proto import tink_pb2
 
 from vault.errors import KeyUnavailableError
-from vault.private_files import write_private_file
+from catalog.private_files import write_private_file
 from vault.tink_setup import register_tink
 
 _TEMPLATE = aead.aead_key_templates.AES256_GCM

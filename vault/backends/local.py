@@ -10,7 +10,7 @@ from typing import BinaryIO, cast
 from vault.backends.background_writer import BackgroundFileWriter
 from vault.backends.base import validate_locator, validate_prefix
 from vault.errors import ObjectNotFoundError, VaultError
-from vault.private_files import fsync_directory, make_private_dirs
+from catalog.private_files import fsync_directory, make_private_dirs
 
 _PARTIAL = ".partial-"
 """A write in progress: a hidden file next to its target, so it belongs to the target's
