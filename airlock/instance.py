@@ -42,11 +42,11 @@ from catalog import (
     make_session_factory,
     upgrade,
 )
+from catalog.private_files import make_private_dirs
 from intake import INTAKE_EVENTS, ValidationOptions
 from intake.unpack import UnpackLimits
 from retention import RETENTION_EVENTS, InstanceSigner, instance_signer, stored_public_key
 from vault import Backend, LocalBackend, LocalMasterKey, MasterKey, VaultService
-from catalog.private_files import make_private_dirs
 
 if TYPE_CHECKING:
     from airlock.image_models import ImageModels

@@ -8,8 +8,8 @@ import tink
 from tink import aead, secret_key_access
 from tink.proto import tink_pb2
 
-from vault.errors import KeyUnavailableError
 from catalog.private_files import write_private_file
+from vault.errors import KeyUnavailableError
 from vault.tink_setup import register_tink
 
 _TEMPLATE = aead.aead_key_templates.AES256_GCM

@@ -7,10 +7,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, cast
 
+from catalog.private_files import fsync_directory, make_private_dirs
 from vault.backends.background_writer import BackgroundFileWriter
 from vault.backends.base import validate_locator, validate_prefix
 from vault.errors import ObjectNotFoundError, VaultError
-from catalog.private_files import fsync_directory, make_private_dirs
 
 _PARTIAL = ".partial-"
 """A write in progress: a hidden file next to its target, so it belongs to the target's
