@@ -142,14 +142,6 @@ class VaultService:
                                size=written.plaintext_size, sha256=written.plaintext_sha256))
         return copy
 
-    @contextmanager
-    def open_copy(self, tx: Transaction, copy: StoredCopy) -> Iterator[BinaryIO]:
-        if copy.deleted_at is not None:
-            raise KeyUnavailableError(f"copy {copy.id} was deleted")
-        key = self.data_key(tx.session, copy.dataset_id)
-        with self.reader(key, copy.dataset_id, copy.id) as stream:
-            yield stream
-
     def destroy_key(self, tx: Transaction, dataset: Dataset) -> None:
         """Crypto-shredding: without the wrapped key no copy of the dataset can be read."""
         record = tx.session.get(DataKeyRecord, dataset.id)
