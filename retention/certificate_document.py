@@ -174,7 +174,9 @@ def render_text(certificate: DeletionCertificate) -> str:
         f"  Dataset       {s.dataset_id}",
         f"  Tenant        {s.tenant_name or ''} ({s.tenant_id})",
         f"  Contract      {contract}",
-        f"  Upload        {s.upload_bytes or 0:,} bytes, SHA-256 {s.upload_sha256 or '-'}",
+        f"  Upload        {s.upload_bytes:,} bytes, SHA-256 {s.upload_sha256}"
+        if s.upload_sha256 is not None and s.upload_bytes is not None
+        else "  Upload        never completed (no digest recorded)",
         f"  Items         {s.items if s.items is not None else '-'}",
         "  Copies deleted",
         copies,

@@ -31,7 +31,7 @@ from catalog import (
 )
 from catalog.errors import ConflictError
 from intake import UploadTooLargeError, receive_upload
-from retention import DeletionCertificate
+from retention import DeletionCertificate, render_text
 from tests.intake.datasets import dataset_files, pack
 from tests.retention import datasets
 from vocabulary import Layout
@@ -313,5 +313,6 @@ def test_a_failed_upload_is_purged_at_once_with_a_certificate(instance: Instance
     assert "dataset.upload_interrupted" not in recorded
     cert = certificate_of(instance, dataset_id)
     assert cert.sanitisation.cause == "upload_failed" and cert.verification.passed
+    assert "Upload        never completed (no digest recorded)" in render_text(cert)
     assert instance.vault.list_objects(dataset_id) == []
     assert instance.vault.list_partial(dataset_id) == []
