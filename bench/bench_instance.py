@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 # The repository before bench/ on the path: bench/vault_stream.py and its like must never
 # stand for a package, and a checkout without the venv's editable install still works.
@@ -73,14 +74,14 @@ class BenchInstance:
 
 
 @contextmanager
-def bench_instance(home: Path, contract_text: str) -> Iterator[BenchInstance]:
-    """An initialised instance in `home` (SQLite, local vault, default settings otherwise)
-    with one tenant and `contract_text` added."""
+def bench_instance(home: Path, contract_text: str, **settings: Any) -> Iterator[BenchInstance]:
+    """An initialised instance in `home` (SQLite, local vault and default settings, but for
+    `settings`) with one tenant and `contract_text` added."""
     for name in [name for name in os.environ if name.startswith("AIRLOCK_")]:
         del os.environ[name]  # the instance is the benchmark's own, with default settings
-    settings = Settings(home=home)
-    init_instance(settings)
-    instance = Instance(settings)
+    configured = Settings(home=home, **settings)
+    init_instance(configured)
+    instance = Instance(configured)
     try:
         with instance.transaction(SYSTEM) as tx:
             tenant = new_tenant(tx, "bench")

@@ -114,7 +114,8 @@ class Row:
 @dataclass
 class Result:
     """One benchmark's figures. `rows[0]` is Airlock's step; `ratios` holds, for each other
-    row, Airlock's throughput over that row's (the same work, so its time over Airlock's)."""
+    row, Airlock's throughput over that row's (the same work, so its time over Airlock's),
+    and any ratio given (a count against its floor)."""
 
     name: str
     title: str
@@ -129,7 +130,8 @@ class Result:
 
     def __post_init__(self) -> None:
         step = self.rows[0]
-        self.ratios = {row.what: row.seconds / step.seconds for row in self.rows[1:]}
+        self.ratios = {row.what: row.seconds / step.seconds for row in self.rows[1:]} \
+            | self.ratios
         self.command = " ".join(["python", f"bench/{Path(sys.argv[0]).name}",
                                  *_reproducible(sys.argv[1:])])
         self.date = datetime.now(UTC).strftime("%Y-%m-%d")
