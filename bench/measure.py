@@ -28,7 +28,8 @@ BENCH = Path(__file__).resolve().parent
 RESULTS = BENCH / "results"
 _CHILD_PEAK = (
     "import resource, subprocess, sys\n"
-    "code = subprocess.run(sys.argv[2:], stdout=subprocess.DEVNULL).returncode\n"
+    "with open(sys.argv[2], 'wb') as out:\n"
+    "    code = subprocess.run(sys.argv[3:], stdout=out).returncode\n"
     "open(sys.argv[1], 'w').write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))\n"
     "sys.exit(code)\n"
 )
@@ -46,14 +47,15 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_measured(args: list[str], env: dict[str, str]) -> tuple[float, float]:
+def run_measured(args: list[str], env: dict[str, str], output: Path) -> tuple[float, float]:
     """Seconds for a command and its peak RSS in MB, read from the kernel: the command runs
-    under a fresh parent, so RUSAGE_CHILDREN holds its peak alone."""
+    under a fresh parent, so RUSAGE_CHILDREN holds its peak alone. Its output goes to
+    `output`."""
     with tempfile.TemporaryDirectory() as work:
         rss_file = Path(work) / "rss"
         started = time.perf_counter()
-        done = subprocess.run([sys.executable, "-c", _CHILD_PEAK, str(rss_file), *args],
-                              env=env, stderr=subprocess.PIPE, text=True, check=False)
+        done = subprocess.run([sys.executable, "-c", _CHILD_PEAK, str(rss_file), str(output),
+                               *args], env=env, stderr=subprocess.PIPE, text=True, check=False)
         seconds = time.perf_counter() - started
         if done.returncode != 0:
             raise SystemExit(f"{' '.join(args[:2])} failed ({done.returncode}): "
@@ -110,11 +112,16 @@ class Row:
     def mb_per_s(self) -> float:
         return self.megabytes / self.seconds
 
+    @property
+    def throughput(self) -> float:
+        """MB/s, or items/s where no bytes are counted."""
+        return self.mb_per_s if self.megabytes else self.items_per_s
+
 
 @dataclass
 class Result:
     """One benchmark's figures. `rows[0]` is Airlock's step; `ratios` holds, for each other
-    row, Airlock's throughput over that row's (the same work, so its time over Airlock's),
+    row, Airlock's throughput over that row's (on the same work, its time over Airlock's),
     and any ratio given (a count against its floor)."""
 
     name: str
@@ -130,8 +137,8 @@ class Result:
 
     def __post_init__(self) -> None:
         step = self.rows[0]
-        self.ratios = {row.what: row.seconds / step.seconds for row in self.rows[1:]} \
-            | self.ratios
+        self.ratios = {row.what: step.throughput / row.throughput
+                       for row in self.rows[1:]} | self.ratios
         self.command = " ".join(["python", f"bench/{Path(sys.argv[0]).name}",
                                  *_reproducible(sys.argv[1:])])
         self.date = datetime.now(UTC).strftime("%Y-%m-%d")
