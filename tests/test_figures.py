@@ -2,15 +2,16 @@
 benchmark runs.
 
 The rule. A figure is a measured number: a rate (`12 MB/s`, `41.6 images/s`, any
-`<unit>/s`), a ratio (`0.52x`, `5.2×`, `2.3 times`), a duration in ms, a percentage, a peak RSS in MB or
-GB, a recall, precision or F1 value, and any cell of a table whose header names one of
-those. A Markdown file is cut into sections at its headings (any level); a section that
+`<unit>/s`), a ratio (`0.52x`, `5.2×`, `2.3 times`), a duration in ms, a percentage, a peak
+RSS in MB or GB, a recall, precision or F1 value, and any cell of a table whose header
+names one of those. A Markdown file is cut into sections at its headings (any level); a section that
 quotes a figure outside code blocks must name an existing `bench/<script>.py`, or link to a
 section of docs/figures.md that does.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -45,7 +46,7 @@ def sections(text: str) -> list[tuple[str, str]]:
     text = FENCE.sub("", text)
     starts = [0, *(match.start() for match in HEADING.finditer(text)), len(text)]
     return [(text[a:b].splitlines()[0] if text[a:b] else "", text[a:b])
-            for a, b in zip(starts, starts[1:], strict=False) if text[a:b].strip()]
+            for a, b in itertools.pairwise(starts) if text[a:b].strip()]
 
 
 def slug(heading: str) -> str:
