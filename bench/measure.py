@@ -42,6 +42,12 @@ def timed(work: Callable[[], T]) -> tuple[float, T]:
     return time.perf_counter() - started, result
 
 
+def fastest(work: Callable[[], object], runs: int) -> float:
+    """Seconds of the fastest of `runs` runs: for steps of a second or less, where one run
+    is mostly the machine's noise."""
+    return min(timed(work)[0] for _ in range(runs))
+
+
 def peak_rss_mb() -> float:
     """This process's high-water mark (ru_maxrss is in KiB on Linux)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

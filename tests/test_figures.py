@@ -26,7 +26,7 @@ BENCH = ROOT / "bench"
 FIGURES = ROOT / "docs" / "figures.md"
 
 UNIT = (r"\d[\d,]*(?:\.\d+)?\s?(?:[KMG]B/s|[a-z]+/s\b|ms\b|%)"
-        r"|\b\d+(?:\.\d+)?[×x](?![\w\d])|\b\d+(?:\.\d+)? times\b"
+        r"|\b\d+(?:\.\d+)?[×x](?![\w\d])|\b\d+\.\d+ times\b"
         r"|\bpeak RSS\b[^.|\n]*?\d+ ?[MG]B"
         r"|\b(?:recall|precision|F1)\b[^.\n]{0,40}?\b[01]\.\d{2,3}\b")
 FIGURE = re.compile(UNIT)
@@ -91,7 +91,8 @@ def test_the_rule_finds_figures_and_their_sources() -> None:
     assert uncited("## A\n95 MB/s ([figures](docs/figures.md#upload-step)).\n", cited) == []
     assert uncited("## A\n95 MB/s ([figures](docs/figures.md#elsewhere)).\n", cited)
     assert uncited("## A\n95 MB/s (`bench/nothing_here.py`).\n", cited)
-    assert uncited("## A\nA 32 × 32 px input, 30 days, 1,536 px.\n", cited) == []
+    assert uncited("## A\nThe purge took 2.3 times the floor.\n", cited)
+    assert uncited("## A\nA 32 × 32 px input, 30 days, ISO 8601 times.\n", cited) == []
     assert uncited("## A\n```sh\nrate 95 MB/s\n```\n", cited) == []
 
 
