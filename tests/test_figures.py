@@ -115,12 +115,12 @@ def test_every_benchmark_section_of_the_figures_page_is_regenerated() -> None:
 SMOKE = [
     ("upload", ["bench/upload.py", "--items", "4"]),
     ("validation", ["bench/validation.py", "--items", "4"]),
-    ("label_anonymisation", ["bench/label_anonymisation.py", "--items", "8"]),
+    ("label_anonymisation", ["bench/label_anonymisation.py", "--items", "4"]),
     ("image_redaction", ["bench/image_redaction.py", "--items", "2"]),
-    ("purge", ["bench/purge.py", "--items", "40"]),
+    ("purge", ["bench/purge.py", "--items", "10"]),
     ("chain", ["bench/chain.py", "--items", "2"]),
     ("vault_stream", ["bench/vault_stream.py", "--size-mib", "2", "--raw-mib", "2"]),
-    ("audit_log", ["bench/audit_log.py", "--items", "200", "--appends", "20"]),
+    ("audit_log", ["bench/audit_log.py", "--items", "50", "--appends", "5"]),
 ]
 
 
