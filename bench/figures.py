@@ -34,9 +34,10 @@ def render(result: dict[str, Any]) -> str:
     ratios: dict[str, float] = result["ratios"]
     for row in result["rows"]:
         ratio = ratios.get(row["what"])
+        items = figure(row["items_per_s"]) if row["items"] else ""
         megabytes = figure(row["mb_per_s"]) if row["megabytes"] else ""
-        lines.append(f"| {row['what']} | {row['seconds']:.2f} | {figure(row['items_per_s'])} "
-                     f"| {megabytes} | {'' if ratio is None else figure(ratio) + '×'} |")
+        lines.append(f"| {row['what']} | {row['seconds']:.2f} | {items} | {megabytes} "
+                     f"| {'' if ratio is None else figure(ratio) + '×'} |")
     rows = {row["what"] for row in result["rows"]}
     lines += [""] + [f"- {what}: {figure(ratio)}×" for what, ratio in ratios.items()
                      if what not in rows]

@@ -105,6 +105,8 @@ def workspace(directory: Path | None) -> Iterator[Path]:
 
 @dataclass(frozen=True)
 class Row:
+    """A timed run; `items` or `megabytes` is 0 where it has no meaning."""
+
     what: str
     seconds: float
     items: int
@@ -176,15 +178,17 @@ def report(result: Result, results: Path) -> None:
     for row in result.rows:
         ratio = result.ratios.get(row.what)
         against = f"   Airlock {figure(ratio)}x this" if ratio is not None else ""
-        print(f"{row.what:<58} {row.seconds:8.2f} s {figure(row.items_per_s):>8} items/s "
-              f"{figure(row.mb_per_s):>7} MB/s{against}")
+        rates = [f"{figure(row.items_per_s):>8} items/s" if row.items else "",
+                 f"{figure(row.mb_per_s):>7} MB/s" if row.megabytes else ""]
+        print(f"{row.what:<58} {row.seconds:8.2f} s {' '.join(rates)}{against}")
     if result.peak_rss_mb is not None:
         print(f"peak RSS {result.peak_rss_mb:.0f} MB")
     for note in result.notes:
         print(note)
     step = result.rows[0]
-    print(f"SUMMARY {result.name}: {figure(step.items_per_s)} items/s, "
-          f"{figure(step.mb_per_s)} MB/s; "
+    rates = [f"{figure(step.items_per_s)} items/s" if step.items else "",
+             f"{figure(step.mb_per_s)} MB/s" if step.megabytes else ""]
+    print(f"SUMMARY {result.name}: {', '.join(rate for rate in rates if rate)}; "
           + "; ".join(f"{figure(ratio)}x {what}" for what, ratio in result.ratios.items()))
     results.mkdir(parents=True, exist_ok=True)
     body = asdict(result) | {"rows": [asdict(row) | {"items_per_s": row.items_per_s,
