@@ -34,7 +34,7 @@ from typing import cast
 
 from bench_instance import bench_instance
 from measure import Result, Row, figure, parser, peak_rss_mb, report, timed, workspace
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, insert, select, update
 from synthetic import contract
 
 from airlock.instance import Instance, init_instance
@@ -81,7 +81,6 @@ def synthetic_events(count: int, tenant_id: str) -> Iterator[AuditEvent]:
 
 def fill_audit_log(engine: Engine, events: int, tenant_id: str) -> int:
     """Append events until the log holds `events`; returns how many were inserted."""
-    table = AuditEventRecord.__table__
     with engine.begin() as connection:
         head = connection.execute(select(AuditHead.seq, AuditHead.hash)
                                   .where(AuditHead.id == 1)).one()
@@ -111,7 +110,7 @@ def fill_audit_log(engine: Engine, events: int, tenant_id: str) -> int:
                     batch.append(row)
                     if len(batch) == INSERT_BATCH:
                         break
-                connection.execute(table.insert(), batch)
+                connection.execute(insert(AuditEventRecord), batch)
                 inserted += len(batch)
                 in_transaction += len(batch)
             connection.execute(update(AuditHead).where(AuditHead.id == 1)

@@ -56,7 +56,7 @@ class RequestCounter:
         self.counts: Counter[tuple[str, str]] = Counter()
 
     def __call__(self, event_name: str, **_: Any) -> None:
-        _, service, operation = event_name.split(".", 2)
+        service, operation = event_name.split(".", 2)[1:]
         with self._lock:
             self.counts[(service, operation)] += 1
 
