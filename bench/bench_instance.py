@@ -14,8 +14,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-# The repository before bench/ on the path: bench/vault_stream.py and its like must never
-# stand for a package, and a checkout without the venv's editable install still works.
+# This checkout's packages first: a checkout other than the venv's editable install measures
+# its own code.
 sys.path[:0] = [str(Path(__file__).resolve().parents[1])]
 
 from airlock.admin import new_tenant  # noqa: E402
