@@ -11,6 +11,7 @@ import csv
 import io
 import random
 import tarfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,6 +96,17 @@ def build(target: Path, items: int, size: tuple[int, int] = PHOTO, seed: int = 7
             image_bytes += len(data)
         _add(tar, MANIFEST, manifest.getvalue().encode())
     return Dataset(target, items, target.stat().st_size / 1e6, image_bytes / 1e6)
+
+
+def photos_in(archive: Path) -> Iterator[Image.Image]:
+    """Each photo of a built archive, opened with PIL (the floors' decoding loop)."""
+    with tarfile.open(archive) as tar:
+        for member in tar:
+            if member.name.endswith(".jpg"):
+                source = tar.extractfile(member)
+                assert source is not None
+                with Image.open(source) as image:
+                    yield image
 
 
 def _add(tar: tarfile.TarFile, name: str, data: bytes) -> None:

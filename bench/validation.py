@@ -11,25 +11,18 @@ Usage: .venv/bin/python bench/validation.py [--items 380]
 
 from __future__ import annotations
 
-import tarfile
 from pathlib import Path
 
 from bench_instance import bench_instance
 from measure import Result, Row, parser, peak_rss_mb, report, timed, workspace
-from PIL import Image
-from synthetic import build, contract
+from synthetic import build, contract, photos_in
 
 
 def list_and_decode(archive: Path) -> int:
     decoded = 0
-    with tarfile.open(archive) as tar:
-        for member in tar:
-            if member.name.endswith(".jpg"):
-                source = tar.extractfile(member)
-                assert source is not None
-                with Image.open(source) as image:
-                    image.load()
-                decoded += 1
+    for image in photos_in(archive):
+        image.load()
+        decoded += 1
     return decoded
 
 
