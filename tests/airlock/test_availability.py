@@ -29,11 +29,11 @@ def test_health_answers_while_a_write_is_in_progress(client: TestClient,
 
 
 def _break_vault(instance: Instance) -> None:
-    """The vault folder can no longer take writes. Root ignores file modes, so its temp
-    folder (where every write starts) is replaced by a file."""
-    temp = instance.settings.vault_dir / ".tmp"
-    shutil.rmtree(temp)
-    temp.write_bytes(b"")
+    """The vault folder can no longer take writes. Root ignores file modes, so the folder
+    is replaced by a file."""
+    vault = instance.settings.vault_dir
+    shutil.rmtree(vault)
+    vault.write_bytes(b"")
 
 
 def test_readiness_reports_database_vault_and_queue(client: TestClient, world: World,
