@@ -10,7 +10,7 @@ from vault.errors import InvalidLocatorError
 MAX_LOCATOR_LENGTH = 512
 MAX_SEGMENT_LENGTH = 255  # NAME_MAX on common filesystems
 # A leading dot is refused too: it rules out "." and "..", hidden files and the local
-# backend's reserved ".tmp" directory in one rule.
+# backend's temporary files (".partial-…") in one rule.
 _SEGMENT = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*")
 
 
