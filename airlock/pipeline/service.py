@@ -230,7 +230,7 @@ class Pipeline:
         claim = lease.take(step.value)
         if not claim.taken:
             done.skipped, done.held_by = True, claim.holder
-            log.info("dataset %s: skipped, %s holds its step", dataset_id, claim.holder)
+            log.debug("dataset %s: skipped, %s holds its step", dataset_id, claim.holder)
             yield None
             return
         if claim.holder is not None:
