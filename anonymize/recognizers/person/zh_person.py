@@ -20,8 +20,12 @@ DEFAULT_ZH_RULES: tuple[str, ...] = (
     "repeat",
     "roman",
     "latin",
+    "bare_surname",
+    "title_marks",
+    "org_head",
 )
-"""Rules kept after measurement (bench/person_eval.py); ``honorific`` is left out."""
+"""Rules and filters kept after measurement (bench/person_eval.py); ``honorific`` is left
+out."""
 
 
 class ChinesePersonRecognizer(EntityRecognizer):

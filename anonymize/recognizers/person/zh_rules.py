@@ -12,6 +12,8 @@ from collections.abc import Callable, Sequence
 from anonymize.recognizers.person.lac_model import Token
 from anonymize.recognizers.person.spans import Span, merge
 from anonymize.recognizers.person.surnames import surname_length
+from anonymize.recognizers.person.zh_filters import FILTERS, Context, names_only
+from anonymize.recognizers.person.zh_words import NOUN_FINALS
 
 LAC_SCORE = 0.85
 RULE_SCORE = 0.6
@@ -41,10 +43,6 @@ POST_CUES = frozenset(_POST_CUES_TEXT.split())
 # Titles strong enough that the next word is a name whatever LAC tagged it (v, d, a ...).
 _STRONG_PRE_CUES_TEXT = "记者 通讯员 实习生 编辑 主编 摄影 总经理 副总经理 副总 董事长 总裁 副总裁"
 STRONG_PRE_CUES = frozenset(_STRONG_PRE_CUES_TEXT.split())
-# Final characters of common nouns (units, places, groups, abstractions), rare in given names.
-_NOUN_FINALS = frozenset(
-    "部员内间学代戏业司局处院所会厂省市县区村路街队组科室级费品性化度率们物界式型期场站店网车机体法类"
-)
 _FUNCTION_TAGS = frozenset({"c", "p", "u", "d", "r", "w", "xc", "m", "q", "f", "v", "TIME"})
 _SPEAKER_COLON = frozenset("：:")
 _CANDIDATE_TAGS = frozenset({"n", "nz", "nr"})
@@ -67,7 +65,7 @@ def _is_name_like(word: str) -> bool:
     if not _CJK.match(word) or not 2 <= len(word) <= 4:
         return False
     s = surname_length(word)
-    return s > 0 and 1 <= len(word) - s <= 2 and word[-1] not in _NOUN_FINALS
+    return s > 0 and 1 <= len(word) - s <= 2 and word[-1] not in NOUN_FINALS
 
 
 def lac_person(tokens: Sequence[Token], starts: Sequence[int]) -> list[Span]:
@@ -158,7 +156,7 @@ def speaker_names(tokens: Sequence[Token], starts: Sequence[int]) -> list[Span]:
     out = []
     for i in range(len(tokens) - 1):
         word, tag = tokens[i]
-        if tag in {"PER", "w", "m", "TIME"} or not _is_name_like(word):
+        if tag in {"PER", "ORG", "w", "m", "TIME"} or not _is_name_like(word):
             continue
         at_start = i == 0 or tokens[i - 1][1] == "w"
         if at_start and tokens[i + 1][0][:1] in _SPEAKER_COLON:
@@ -231,7 +229,7 @@ TOKEN_RULES: dict[str, TokenRule] = {
 }
 """Rules over tokens, by name; ``roman`` and ``latin`` (over spans) run after them."""
 
-ALL_RULES: tuple[str, ...] = (*TOKEN_RULES, "roman", "latin")
+ALL_RULES: tuple[str, ...] = (*TOKEN_RULES, "roman", "latin", *FILTERS)
 
 
 def person_spans(tokens: Sequence[Token], text: str, rules: Sequence[str]) -> list[Span]:
@@ -246,4 +244,4 @@ def person_spans(tokens: Sequence[Token], text: str, rules: Sequence[str]) -> li
         spans.extend(romanized_aside(tokens, starts, text, spans))
     if "latin" in rules:
         spans.extend(latin_names(text, spans))
-    return merge(spans)
+    return names_only(merge(spans), Context.of(text, tokens, starts), rules)

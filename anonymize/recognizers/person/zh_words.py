@@ -1,0 +1,56 @@
+"""Word lists for the Chinese person rules and filters, embedded as constants.
+
+All of them are written from general knowledge of Chinese usage (forms of address, the
+head nouns of organisation and place names, the parts of Uyghur, Kazakh and Tibetan
+personal names), not taken from any corpus.
+"""
+
+from __future__ import annotations
+
+# Forms of address that follow a bare surname (张先生, 王总, 李阿姨, 赵某): with them a
+# span holds no given name, only the surname that the de-identified form (张某) keeps.
+_ADDRESS_TITLES_TEXT = (
+    "先生 女士 小姐 太太 夫人 老师 同学 总 董 总裁 主任 主编 编辑 博士 教授 经理 师傅 老板 "
+    "医生 大夫 护士 律师 书记 局长 处长 科长 院长 校长 所长 部长 厅长 市长 县长 镇长 村长 "
+    "队长 组长 班长 主席 会长 社长 台长 站长 行长 警官 记者 工 某 某某 阿姨 奶奶 "
+    "爷爷 大爷 大妈 大娘 大姐 大哥 大叔 叔叔 婶婶 伯伯 姐 哥 叔 婶 伯 嫂 姨 老汉 氏"
+)
+ADDRESS_TITLES: frozenset[str] = frozenset(_ADDRESS_TITLES_TEXT.split())
+LONGEST_TITLE = max(map(len, ADDRESS_TITLES))
+
+# Familiar prefixes before a bare surname: 老王, 小李, 阿陈.
+FAMILIAR_PREFIXES = frozenset("老小阿")
+
+# Head nouns that make the word before them the name of an organisation, a place or a
+# brand (徐悲鸿纪念馆, 中山路, 王致和腐乳): the word is then not a person mentioned.
+_ORG_HEADS_TEXT = (
+    "研究会 协会 学会 基金会 促进会 联合会 委员会 纪念馆 博物馆 美术馆 艺术馆 图书馆 "
+    "研究院 研究所 研究中心 公司 集团 股份 大学 学院 中学 小学 幼儿园 医院 诊所 酒店 宾馆 "
+    "饭店 餐厅 大厦 广场 花园 小区 山庄 公园 小镇 艺术村 别墅 工作室 事务所 银行 商场 "
+    "超市 书店 药店 品牌 牌 路 街 大街 大道 镇 村 杯 奖"
+)
+ORG_HEADS: frozenset[str] = frozenset(_ORG_HEADS_TEXT.split())
+
+# Final characters of common nouns (units, places, groups, roles, form labels), rare as
+# the last character of a given name: 车主, 申请人, 金额, 单号 are not names.
+NOUN_FINALS = frozenset(
+    "部员内间学代戏业司局处院所会厂省市县区村路街队组科室级费品性化度率们物界式型期场站店网车机体法类"
+    "人者主额号码址证账户"
+)
+
+# Parts of Uyghur, Kazakh, Hui and Tibetan personal names as written in Chinese characters;
+# a name joined by a middle dot (买买提·艾力) is read up to a whole part.
+_MINORITY_PARTS_TEXT = (
+    "买买提 艾买提 阿不都 阿布都 阿卜杜 阿布力孜 艾力 艾尔肯 艾合买提 阿力木 阿迪力 热合曼 "
+    "吐尔逊 吐尔洪 吐逊 努尔 努尔艾力 努尔买买提 依明 伊力 伊明 玉素甫 玉苏普 尤努斯 "
+    "亚森 牙合甫 卡德尔 克然木 麦麦提 麦合木提 木合塔尔 米吉提 帕尔哈提 赛买提 司马义 "
+    "沙吾提 哈力克 吾买尔 吾守尔 乌斯曼 库尔班 塔依尔 托合提 巴图 热依拉 古丽 阿依古丽 "
+    "古丽娜尔 古丽米拉 迪丽 迪丽娜尔 迪丽热巴 帕提古丽 热孜万古丽 阿依努尔 再努尔 "
+    "孜拉 布威 罕 阿娜尔 扎西 次仁 尼玛 达瓦 多吉 卓玛 央金 拉姆 旺堆 平措 格桑 "
+    "顿珠 索朗 边巴 巴桑 普布 德吉 曲珍 加措 嘉措 叶尔兰 努尔兰 别克 哈斯 乌兰"
+)
+MINORITY_PARTS: frozenset[str] = frozenset(_MINORITY_PARTS_TEXT.split())
+LONGEST_PART = max(map(len, MINORITY_PARTS))
+
+# Separators written between the parts of a transliterated or minority name.
+NAME_DOTS = frozenset("·•‧・")
