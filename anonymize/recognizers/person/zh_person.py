@@ -13,6 +13,7 @@ from anonymize.recognizers.person.spans import Span
 
 DEFAULT_ZH_RULES: tuple[str, ...] = (
     "join",
+    "dotted",
     "surname",
     "given",
     "cue",
@@ -20,6 +21,7 @@ DEFAULT_ZH_RULES: tuple[str, ...] = (
     "repeat",
     "roman",
     "latin",
+    "minority",
     "bare_surname",
     "title_marks",
     "org_head",

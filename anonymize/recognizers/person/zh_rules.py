@@ -13,7 +13,13 @@ from anonymize.recognizers.person.lac_model import Token
 from anonymize.recognizers.person.spans import Span, merge
 from anonymize.recognizers.person.surnames import surname_length
 from anonymize.recognizers.person.zh_filters import FILTERS, Context, names_only
-from anonymize.recognizers.person.zh_words import NOUN_FINALS
+from anonymize.recognizers.person.zh_words import (
+    ADDRESS_TITLES,
+    LONGEST_PART,
+    MINORITY_PARTS,
+    NAME_DOTS,
+    NOUN_FINALS,
+)
 
 LAC_SCORE = 0.85
 RULE_SCORE = 0.6
@@ -43,8 +49,11 @@ POST_CUES = frozenset(_POST_CUES_TEXT.split())
 # Titles strong enough that the next word is a name whatever LAC tagged it (v, d, a ...).
 _STRONG_PRE_CUES_TEXT = "记者 通讯员 实习生 编辑 主编 摄影 总经理 副总经理 副总 董事长 总裁 副总裁"
 STRONG_PRE_CUES = frozenset(_STRONG_PRE_CUES_TEXT.split())
+# Closed-class tags: particles, prepositions, conjunctions, punctuation, numbers.
+_CLOSED_TAGS = frozenset({"c", "p", "u", "r", "w", "xc", "m", "q", "f", "TIME"})
 _FUNCTION_TAGS = frozenset({"c", "p", "u", "d", "r", "w", "xc", "m", "q", "f", "v", "TIME"})
 _SPEAKER_COLON = frozenset("：:")
+_NAME_TAGS = frozenset({"PER", "LOC", "nr", "nz"})
 _CANDIDATE_TAGS = frozenset({"n", "nz", "nr"})
 _LOOSE_CANDIDATE_TAGS = frozenset({"n", "nz", "nr", "nw", "v", "a", "d", "vn", "an", "ad"})
 _HONORIFIC_PREFIX = frozenset("老小阿")
@@ -77,8 +86,17 @@ def lac_person(tokens: Sequence[Token], starts: Sequence[int]) -> list[Span]:
     ]
 
 
+def _joinable(left: Token, joiner: str, right: Token) -> bool:
+    """Whether ``left joiner right`` continues one name: a middle dot between Chinese
+    words always does (阿不都·热合曼, whatever LAC tagged the parts), a hyphen only
+    between name-like tags."""
+    if joiner in NAME_DOTS:
+        return bool(_CJK.match(right[0]) or right[1] == "PER")
+    return right[1] in {"PER", "nz", "n"} and "PER" in {left[1], right[1]}
+
+
 def join_transliterated(tokens: Sequence[Token], starts: Sequence[int]) -> list[Span]:
-    """PER · PER (or PER-PER): one foreign name written with a separator dot or hyphen."""
+    """PER · word (or PER-PER): one foreign or minority name written with a separator."""
     out = []
     i = 0
     while i < len(tokens):
@@ -89,8 +107,7 @@ def join_transliterated(tokens: Sequence[Token], starts: Sequence[int]) -> list[
         while (
             j + 2 < len(tokens)
             and tokens[j + 1][0] in _NAME_JOINERS
-            and tokens[j + 2][1] in {"PER", "nz", "n"}
-            and (tokens[j + 2][1] == "PER" or tokens[j][1] == "PER")
+            and _joinable(tokens[j], tokens[j + 1][0], tokens[j + 2])
         ):
             j += 2
         if j > i:
@@ -100,18 +117,72 @@ def join_transliterated(tokens: Sequence[Token], starts: Sequence[int]) -> list[
     return out
 
 
+def dotted_names(tokens: Sequence[Token], starts: Sequence[int]) -> list[Span]:
+    """ "阿依古丽/nz · 买买提/v": two Chinese words joined by a middle dot, one of them a
+    known part of a Uyghur, Kazakh or Tibetan name, when LAC tagged neither PER."""
+    out = []
+    for i in range(len(tokens) - 2):
+        left, dot, right = tokens[i], tokens[i + 1][0], tokens[i + 2]
+        if dot not in NAME_DOTS or not (_CJK.match(left[0]) and _CJK.match(right[0])):
+            continue
+        if left[0] in MINORITY_PARTS or right[0] in MINORITY_PARTS:
+            out.append(Span(starts[i], starts[i + 2] + len(right[0]), RULE_SCORE, "dotted"))
+    return out
+
+
+def minority_parts(text: str, spans: Sequence[Span]) -> list[Span]:
+    """A dotted name LAC cut inside its first or last part ("买/v 买提·艾力/PER"): the
+    span grows to the whole known part."""
+    out = []
+    for sp in spans:
+        inner = text[sp.start:sp.end]
+        dots = [i for i, c in enumerate(inner) if c in NAME_DOTS]
+        if not dots:
+            continue
+        start, end = sp.start, sp.end
+        first_end, last_start = sp.start + dots[0], sp.start + dots[-1] + 1
+        for k in range(1, LONGEST_PART):
+            if text[max(0, sp.start - k):first_end] in MINORITY_PARTS and sp.start >= k:
+                start = sp.start - k
+        for k in range(1, LONGEST_PART):
+            if text[last_start:sp.end + k] in MINORITY_PARTS and sp.end + k <= len(text):
+                end = sp.end + k
+        if (start, end) != (sp.start, sp.end):
+            out.append(Span(start, end, sp.score, "minority"))
+    return out
+
+
+def _given_like(token: Token) -> bool:
+    """A token that can be the given name after a bare surname: 1-2 Chinese characters,
+    not a particle, preposition or conjunction, not a title or a common noun."""
+    word, tag = token
+    return (bool(_CJK.match(word)) and 1 <= len(word) <= 2 and tag not in _CLOSED_TAGS
+            and word not in ADDRESS_TITLES and word[-1] not in NOUN_FINALS)
+
+
 def complete_surname(tokens: Sequence[Token], starts: Sequence[int]) -> list[Span]:
-    """A PER token holding only a given name, or split after a compound surname.
+    """A PER token holding only a given name, or only a surname.
 
     "欧阳/? 娜娜/PER" and "王/? 小明/PER" become one span when the preceding token is a
-    surname on its own and the PER token is a plausible given name (1-2 characters).
+    surname on its own and the PER token is a plausible given name (1-2 characters);
+    "司马/PER 相宜/v" and "褚/PER 卫国/LOC" when the PER token is a bare surname and the
+    next one can be a given name (after a single-character surname, only a word LAC
+    reads as a name: 金/PER 大侠/n is a nickname).
     """
     out = []
-    for i in range(1, len(tokens)):
+    for i in range(len(tokens)):
         word, tag = tokens[i]
-        prev = tokens[i - 1][0]
-        if tag != "PER" or surname_length(word) == 2 or not 1 <= len(word) <= 2:
+        if tag != "PER":
             continue
+        if surname_length(word) == len(word) and i + 1 < len(tokens) \
+                and _given_like(tokens[i + 1]) \
+                and (len(word) == 2 or tokens[i + 1][1] in _NAME_TAGS):
+            out.append(Span(starts[i], starts[i + 1] + len(tokens[i + 1][0]), LAC_SCORE,
+                            "surname"))
+            continue
+        if i == 0 or surname_length(word) == 2 or not 1 <= len(word) <= 2:
+            continue
+        prev = tokens[i - 1][0]
         if surname_length(prev) == len(prev) and tokens[i - 1][1] not in _FUNCTION_TAGS | {"PER"}:
             out.append(Span(starts[i - 1], starts[i] + len(word), LAC_SCORE, "surname"))
     return out
@@ -220,6 +291,7 @@ TokenRule = Callable[[Sequence[Token], Sequence[int]], list[Span]]
 
 TOKEN_RULES: dict[str, TokenRule] = {
     "join": join_transliterated,
+    "dotted": dotted_names,
     "surname": complete_surname,
     "given": complete_given_name,
     "cue": cue_names,
@@ -227,9 +299,10 @@ TOKEN_RULES: dict[str, TokenRule] = {
     "repeat": repeated_names,
     "honorific": honorific_names,
 }
-"""Rules over tokens, by name; ``roman`` and ``latin`` (over spans) run after them."""
+"""Rules over tokens, by name; ``roman``, ``latin`` and ``minority`` (over spans) run
+after them."""
 
-ALL_RULES: tuple[str, ...] = (*TOKEN_RULES, "roman", "latin", *FILTERS)
+ALL_RULES: tuple[str, ...] = (*TOKEN_RULES, "roman", "latin", "minority", *FILTERS)
 
 
 def person_spans(tokens: Sequence[Token], text: str, rules: Sequence[str]) -> list[Span]:
@@ -244,4 +317,6 @@ def person_spans(tokens: Sequence[Token], text: str, rules: Sequence[str]) -> li
         spans.extend(romanized_aside(tokens, starts, text, spans))
     if "latin" in rules:
         spans.extend(latin_names(text, spans))
+    if "minority" in rules:
+        spans.extend(minority_parts(text, spans))
     return names_only(merge(spans), Context.of(text, tokens, starts), rules)
