@@ -2,11 +2,12 @@
 
 Each filter answers, for one span, "this is not a name" from general evidence: a bare
 surname with a form of address, a span inside a work's title marks, a word that heads an
-organisation or place name.
+organisation or place name, a club in a match report.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -17,7 +18,11 @@ from anonymize.recognizers.person.zh_words import (
     ADDRESS_TITLES,
     FAMILIAR_PREFIXES,
     LONGEST_TITLE,
+    MATCH_WORDS,
     ORG_HEADS,
+    PLAYER_AFTER,
+    PLAYER_BEFORE,
+    TRANSLITERATION_CHARS,
 )
 
 
@@ -70,9 +75,27 @@ def in_title_marks(sp: Span, ctx: Context) -> bool:
 
 
 def heads_organisation(sp: Span, ctx: Context) -> bool:
-    """徐悲鸿|纪念馆, 中山|路: the next word makes the span the name of a place or body."""
+    """徐悲鸿|纪念馆, 中山|路, X|国际艺术村: the next word is, or ends with a two-character,
+    head noun that makes the span the name of a place or body."""
     after = ctx.token_after(sp.end)
-    return after is not None and after[0] in ORG_HEADS
+    if after is None:
+        return False
+    word = after[0]
+    return word in ORG_HEADS or any(word[-n:] in ORG_HEADS for n in (2, 3) if len(word) > n)
+
+
+_MATCH = re.compile("|".join([*MATCH_WORDS, r"\d[.:]\d\d"]))
+
+
+def club_in_match_report(sp: Span, ctx: Context) -> bool:
+    """In a match report, a transliterated word with no player cue next to it is a club:
+    "贝蒂斯在客场与瓦伦打起对攻" names two teams, "队长特里" a player."""
+    word = ctx.text[sp.start:sp.end]
+    if not all(c in TRANSLITERATION_CHARS for c in word) or not _MATCH.search(ctx.text):
+        return False
+    before, after = ctx.token_before(sp.start), ctx.token_after(sp.end)
+    return not ((before is not None and before[0] in PLAYER_BEFORE)
+                or (after is not None and after[0] in PLAYER_AFTER))
 
 
 SpanFilter = Callable[[Span, Context], bool]
@@ -81,6 +104,7 @@ FILTERS: dict[str, SpanFilter] = {
     "bare_surname": bare_surname,
     "title_marks": in_title_marks,
     "org_head": heads_organisation,
+    "club": club_in_match_report,
 }
 """Filters by name; a span any enabled filter rejects is dropped."""
 

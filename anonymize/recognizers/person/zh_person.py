@@ -25,6 +25,7 @@ DEFAULT_ZH_RULES: tuple[str, ...] = (
     "bare_surname",
     "title_marks",
     "org_head",
+    "club",
 )
 """Rules and filters kept after measurement (bench/person_eval.py); ``honorific`` is left
 out."""

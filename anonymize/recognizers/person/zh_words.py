@@ -54,3 +54,33 @@ LONGEST_PART = max(map(len, MINORITY_PARTS))
 
 # Separators written between the parts of a transliterated or minority name.
 NAME_DOTS = frozenset("·•‧・")
+
+# Characters of the standard transliteration tables for foreign names (Xinhua's): a word
+# made only of them reads as a foreign name, club or place (贝蒂斯, 托蒂, 巴勒莫).
+TRANSLITERATION_CHARS = frozenset(
+    "阿埃艾安奥巴拜贝比彼波伯博布达戴德迪蒂丁多厄恩法菲费芬弗福富盖冈戈哥格古瓜哈海汉赫亨"
+    "霍吉基加贾杰捷金卡凯坎科克肯库奎拉莱赖兰朗劳勒雷蕾里利莉连列林琳卢鲁伦罗洛吕马玛迈麦"
+    "曼芒梅门蒙米明莫姆穆纳娜奈南内尼涅宁纽努诺欧帕佩蓬皮珀普齐奇乔切琴丘萨塞赛桑瑟森沙莎"
+    "尚舍圣施斯松苏索塔泰坦汤特提廷图托瓦旺威韦维温翁沃乌西希锡夏谢辛休雅亚扬耶伊因英尤约"
+    "泽扎詹兹茨朱佐尔文登顿芙丽"
+)
+
+# A match report: a score line, odds, or the words of fixtures and standings. In one, a
+# bare transliterated word is most often a club (巴勒莫, 贝蒂斯), not a person.
+_MATCH_WORDS_TEXT = (
+    "主场 客场 主队 客队 客战 主胜 客胜 平局 让球 盘口 赔率 欧赔 亚盘 澳盘 水位 联赛 战平 "
+    "逼平 击败 不敌 负于 连胜 连败 近况 英超 西甲 意甲 德甲 法甲 欧冠 VS vs"
+)
+MATCH_WORDS: tuple[str, ...] = tuple(_MATCH_WORDS_TEXT.split())
+
+# Words next to a transliterated name that make it a player or coach, not a club.
+_PLAYER_BEFORE_TEXT = (
+    "队长 前锋 中锋 边锋 后卫 中卫 门将 中场 主帅 主教练 教练 少帅 球员 球星 新援 外援 "
+    "射手 老将 小将 人称"
+)
+PLAYER_BEFORE: frozenset[str] = frozenset(_PLAYER_BEFORE_TEXT.split())
+_PLAYER_AFTER_TEXT = (
+    "上任 下课 执教 缺阵 伤愈 复出 受伤 伤停 停赛 进球 破门 助攻 首发 替补 转会 加盟 "
+    "梅开二度 上演 说 表示 称 认为 坦言 透露 接班人"
+)
+PLAYER_AFTER: frozenset[str] = frozenset(_PLAYER_AFTER_TEXT.split())
