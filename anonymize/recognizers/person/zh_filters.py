@@ -17,6 +17,7 @@ from anonymize.recognizers.person.surnames import surname_length
 from anonymize.recognizers.person.zh_words import (
     ADDRESS_TITLES,
     FAMILIAR_PREFIXES,
+    FORM_LABELS,
     LONGEST_TITLE,
     MATCH_WORDS,
     ORG_HEADS,
@@ -63,6 +64,12 @@ def bare_surname(sp: Span, ctx: Context) -> bool:
     return any(rest[:n] in ADDRESS_TITLES for n in range(len(word) - s, len(rest) + 1))
 
 
+def role_word(sp: Span, ctx: Context) -> bool:
+    """房东, 车主, 师傅: a role or form label LAC tagged as a person."""
+    word = ctx.text[sp.start:sp.end]
+    return word in ADDRESS_TITLES or word in FORM_LABELS
+
+
 def in_title_marks(sp: Span, ctx: Context) -> bool:
     """A span inside 《…》 is part of the name of a book, film or game."""
     text = ctx.text
@@ -102,6 +109,7 @@ SpanFilter = Callable[[Span, Context], bool]
 
 FILTERS: dict[str, SpanFilter] = {
     "bare_surname": bare_surname,
+    "role": role_word,
     "title_marks": in_title_marks,
     "org_head": heads_organisation,
     "club": club_in_match_report,

@@ -15,9 +15,13 @@ from anonymize.recognizers.person.surnames import surname_length
 from anonymize.recognizers.person.zh_filters import FILTERS, Context, names_only
 from anonymize.recognizers.person.zh_words import (
     ADDRESS_TITLES,
+    FORM_LABELS,
+    GREETINGS,
     LONGEST_PART,
     MINORITY_PARTS,
     NAME_DOTS,
+    NAME_STOP_WORDS,
+    NAME_STOPS,
     NOUN_FINALS,
 )
 
@@ -277,6 +281,79 @@ def honorific_names(tokens: Sequence[Token], starts: Sequence[int]) -> list[Span
     return out
 
 
+_FORM_LABEL = re.compile("(?:" + "|".join(FORM_LABELS) + r")[：:\s]*")
+
+
+def _ends_name(text: str, i: int) -> bool:
+    """Whether a name may end before ``text[i]``: at a non-Chinese character, a particle
+    or preposition, or a form of address."""
+    return (i >= len(text) or not _CJK.match(text[i]) or text[i] in NAME_STOPS
+            or text.startswith(NAME_STOP_WORDS, i))
+
+
+def _minority_lengths(text: str, pos: int) -> list[int]:
+    """Lengths of the runs of known minority name parts at ``pos`` (扎西次仁, 买买提·艾力)."""
+    out, i = [], pos
+    for _ in range(4):
+        part = next((n for n in range(LONGEST_PART, 0, -1)
+                     if text[i:i + n] in MINORITY_PARTS), 0)
+        if not part:
+            break
+        i += part
+        out.append(i - pos)
+        if text[i:i + 1] in NAME_DOTS:
+            i += 1
+    return out
+
+
+def _name_length_at(text: str, pos: int) -> int:
+    """The length of the name that starts at ``pos`` and ends where a name may end: a
+    surname and a one- or two-character given name (the longer first), or a run of
+    minority name parts; 0 when there is none."""
+    s = surname_length(text[pos:])
+    lengths = [s + 2, s + 1] if s else []
+    lengths += sorted(_minority_lengths(text, pos), reverse=True)
+    for n in lengths:
+        word = text[pos:pos + n]
+        if not all(c in NAME_DOTS or _CJK.match(c) for c in word) or word[-1] in NAME_DOTS:
+            continue
+        if word in ADDRESS_TITLES or word[-1] in NOUN_FINALS or not _ends_name(text, pos + n):
+            continue
+        return n
+    return 0
+
+
+def _greeted_names(text: str) -> list[Span]:
+    """ "【快递】东方白您好": a name between a non-Chinese character (or the start) and a
+    greeting."""
+    out = []
+    for greeting in GREETINGS:
+        end = text.find(greeting)
+        while end > 0:
+            for n in (4, 3, 2):
+                start = end - n
+                if start < 0 or (start > 0 and _CJK.match(text[start - 1])):
+                    continue
+                if _name_length_at(text, start) == n:
+                    out.append(Span(start, end, RULE_SCORE, "form"))
+                    break
+            end = text.find(greeting, end + 1)
+    return out
+
+
+def form_names(text: str) -> list[Span]:
+    """The value after a form or message label: "联系人：王小明，电话…", "收件人 东方白",
+    "持卡人马超的银行卡", "致扎西次仁：", or before a greeting: "农建新您好". Read from the
+    text, not LAC's words: LAC often cuts the label and the name across each other
+    (持卡/人马/超)."""
+    out = []
+    for m in _FORM_LABEL.finditer(text):
+        n = _name_length_at(text, m.end())
+        if n:
+            out.append(Span(m.end(), m.end() + n, RULE_SCORE, "form"))
+    return out + _greeted_names(text)
+
+
 def repeated_names(tokens: Sequence[Token], starts: Sequence[int]) -> list[Span]:
     """Other mentions, in the same text, of a word LAC tagged PER somewhere."""
     names = {w for w, t in tokens if t == "PER" and len(w) >= 2}
@@ -299,10 +376,10 @@ TOKEN_RULES: dict[str, TokenRule] = {
     "repeat": repeated_names,
     "honorific": honorific_names,
 }
-"""Rules over tokens, by name; ``roman``, ``latin`` and ``minority`` (over spans) run
-after them."""
+"""Rules over tokens, by name; ``roman``, ``latin``, ``form`` (over the text) and
+``minority`` (over spans) run after them."""
 
-ALL_RULES: tuple[str, ...] = (*TOKEN_RULES, "roman", "latin", "minority", *FILTERS)
+ALL_RULES: tuple[str, ...] = (*TOKEN_RULES, "roman", "latin", "form", "minority", *FILTERS)
 
 
 def person_spans(tokens: Sequence[Token], text: str, rules: Sequence[str]) -> list[Span]:
@@ -317,6 +394,8 @@ def person_spans(tokens: Sequence[Token], text: str, rules: Sequence[str]) -> li
         spans.extend(romanized_aside(tokens, starts, text, spans))
     if "latin" in rules:
         spans.extend(latin_names(text, spans))
+    if "form" in rules:
+        spans.extend(form_names(text))
     if "minority" in rules:
         spans.extend(minority_parts(text, spans))
     return names_only(merge(spans), Context.of(text, tokens, starts), rules)

@@ -11,7 +11,8 @@ from __future__ import annotations
 # span holds no given name, only the surname that the de-identified form (张某) keeps.
 _ADDRESS_TITLES_TEXT = (
     "先生 女士 小姐 太太 夫人 老师 同学 总 董 总裁 主任 主编 编辑 博士 教授 经理 师傅 老板 "
-    "医生 大夫 护士 律师 书记 局长 处长 科长 院长 校长 所长 部长 厅长 市长 县长 镇长 村长 "
+    "董事 董事长 监事 总监 主管 秘书 厂长 医生 大夫 护士 律师 书记 局长 处长 科长 院长 "
+    "校长 所长 部长 厅长 市长 县长 镇长 村长 "
     "队长 组长 班长 主席 会长 社长 台长 站长 行长 警官 记者 工 某 某某 阿姨 奶奶 "
     "爷爷 大爷 大妈 大娘 大姐 大哥 大叔 叔叔 婶婶 伯伯 姐 哥 叔 婶 伯 嫂 姨 老汉 氏"
 )
@@ -84,3 +85,24 @@ _PLAYER_AFTER_TEXT = (
     "梅开二度 上演 说 表示 称 认为 坦言 透露 接班人"
 )
 PLAYER_AFTER: frozenset[str] = frozenset(_PLAYER_AFTER_TEXT.split())
+
+# Labels of forms, records and messages after which a person's name is the value:
+# 联系人：王小明, 收件人 欧阳娜娜, 持卡人李娜的…, 致张伟：
+_FORM_LABELS_TEXT = (
+    "联系 联系人 紧急联系人 收件人 收货人 寄件人 发件人 签收人 取件人 姓名 名字 持卡人 户名 开户名 "
+    "开户人 车主 户主 业主 房东 房主 租客 承租人 出租人 经办人 办理人 申请人 投保人 被保险人 "
+    "受益人 患者 病人 就诊人 学生 家长 监护人 法定代表人 法人代表 负责人 客户 顾客 用户 会员 "
+    "乘客 旅客 住客 入住人 付款人 收款人 借款人 贷款人 担保人 委托人 受托人 代理人 当事人 证人 "
+    "员工 职工 司机 驾驶员 驾驶人 快递员 骑手 致 尊敬的 亲爱的 甲方 乙方 买方 卖方 我叫 名叫 "
+    "报案人 举报人 投诉人 审批人 审核人 制表人 填表人 记录人 操作员 销售员 业务员 主治医生"
+)
+FORM_LABELS: tuple[str, ...] = tuple(sorted(_FORM_LABELS_TEXT.split(), key=len, reverse=True))
+
+# Characters and words that end a name written straight into running text: particles,
+# prepositions and the openings of greetings and forms of address (王小明的…, 李娜于…,
+# 张伟您好, 陈静先生).
+NAME_STOPS = frozenset("的于您在已是和与及等向从将为说称到")
+NAME_STOP_WORDS = ("先生", "女士", "小姐", "同学", "老师", "师傅", "同志")
+
+# Greetings written straight after a name at the start of a message: 王小明您好.
+GREETINGS = ("您好", "你好")
