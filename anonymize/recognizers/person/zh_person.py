@@ -16,6 +16,7 @@ DEFAULT_ZH_RULES: tuple[str, ...] = (
     "dotted",
     "surname",
     "given",
+    "stray",
     "cue",
     "speaker",
     "repeat",

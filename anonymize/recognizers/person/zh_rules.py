@@ -16,6 +16,7 @@ from anonymize.recognizers.person.zh_filters import FILTERS, Context, names_only
 from anonymize.recognizers.person.zh_words import (
     ADDRESS_TITLES,
     FORM_LABELS,
+    GIVEN_CHARS,
     GREETINGS,
     LONGEST_PART,
     MINORITY_PARTS,
@@ -212,6 +213,21 @@ def complete_given_name(tokens: Sequence[Token], starts: Sequence[int]) -> list[
     return out
 
 
+def stray_given_char(tokens: Sequence[Token], starts: Sequence[int]) -> list[Span]:
+    """ "陈思/PER 远于/v 昨日": a 2-char PER (surname + 1) whose third character LAC glued
+    to the particle after it; taken back when it is a common given-name character."""
+    out = []
+    for i in range(len(tokens) - 1):
+        word, tag = tokens[i]
+        nxt, nxt_tag = tokens[i + 1]
+        if tag != "PER" or len(word) != 2 or surname_length(word) != 1:
+            continue
+        if len(nxt) == 2 and nxt_tag not in {"w", "PER"} and nxt[0] in GIVEN_CHARS \
+                and nxt[1] in NAME_STOPS:
+            out.append(Span(starts[i], starts[i + 1] + 1, RULE_SCORE, "stray"))
+    return out
+
+
 def cue_names(tokens: Sequence[Token], starts: Sequence[int]) -> list[Span]:
     """Surname-initial words LAC did not tag PER, next to a title/role/speech cue."""
     out = []
@@ -315,7 +331,8 @@ def _name_length_at(text: str, pos: int) -> int:
     lengths += sorted(_minority_lengths(text, pos), reverse=True)
     for n in lengths:
         word = text[pos:pos + n]
-        if not all(c in NAME_DOTS or _CJK.match(c) for c in word) or word[-1] in NAME_DOTS:
+        if len(word) < n or word[-1] in NAME_DOTS \
+                or not all(c in NAME_DOTS or _CJK.match(c) for c in word):
             continue
         if word in ADDRESS_TITLES or word[-1] in NOUN_FINALS or not _ends_name(text, pos + n):
             continue
@@ -371,6 +388,7 @@ TOKEN_RULES: dict[str, TokenRule] = {
     "dotted": dotted_names,
     "surname": complete_surname,
     "given": complete_given_name,
+    "stray": stray_given_char,
     "cue": cue_names,
     "speaker": speaker_names,
     "repeat": repeated_names,

@@ -106,3 +106,14 @@ NAME_STOP_WORDS = ("先生", "女士", "小姐", "同学", "老师", "师傅", "
 
 # Greetings written straight after a name at the start of a message: 王小明您好.
 GREETINGS = ("您好", "你好")
+
+# Characters common in given names of both sexes (general knowledge of Chinese naming):
+# a stray character LAC cut off a name is taken back only if it is one of them.
+GIVEN_CHARS = frozenset(
+    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂英华玉萍红鹏建飞琳波辉宇浩欣怡梓涵子轩雨晨"
+    "博文佳慧俊峰宁婷雪晶斌洁琴云凯海鑫思雅嘉瑶晓东志林丹鸿颖昊然梦瑞安彤诗悦泽天秀美春燕"
+    "梅凤莉珍秋菊淑惠巧兵国庆民永福贵荣德成龙生祥发忠良亮宏远智锋坤健毅松柏青山水清源江河"
+    "伦新立力正荣振家婕菲薇蕾倩璐露琪琦妍蓉芸莹晴冰月星阳光辰宸睿哲航翔腾逸煜铭锦豪杨帆森"
+    "磊鹤嵩彬韬懿婉娴淼焱鑫鹰骏驰昕旭曦晗皓钰铮晟霖沛润桐楠槿莲荷菲蓓玲珊瑾瑜璇璟琳瑛昭"
+    "继承卫保守仁义礼信诚厚泉恒康寿喜乐欢庭廷堂若如心意惠贤淑娇媛姗姝婧婵妮娅娥彩霓虹"
+)
