@@ -23,6 +23,7 @@ DEFAULT_ZH_RULES: tuple[str, ...] = (
     "roman",
     "latin",
     "minority",
+    "kana",
     "form",
     "bare_surname",
     "role",

@@ -157,6 +157,21 @@ def minority_parts(text: str, spans: Sequence[Span]) -> list[Span]:
     return out
 
 
+_KANA = re.compile(r"[\u3040-\u30ff]+")
+
+
+def kana_names(text: str, spans: Sequence[Span]) -> list[Span]:
+    """A Japanese name LAC cut inside its kana ("斋贺み/PER つ き"): a span ending in kana
+    grows over the kana that follow it."""
+    out = []
+    for sp in spans:
+        if sp.end > sp.start and _KANA.fullmatch(text, sp.end - 1, sp.end):
+            m = _KANA.match(text, sp.end)
+            if m:
+                out.append(Span(sp.start, m.end(), sp.score, "kana"))
+    return out
+
+
 def _given_like(token: Token) -> bool:
     """A token that can be the given name after a bare surname: 1-2 Chinese characters,
     not a particle, preposition or conjunction, not a title or a common noun."""
@@ -394,10 +409,11 @@ TOKEN_RULES: dict[str, TokenRule] = {
     "repeat": repeated_names,
     "honorific": honorific_names,
 }
-"""Rules over tokens, by name; ``roman``, ``latin``, ``form`` (over the text) and
-``minority`` (over spans) run after them."""
+"""Rules over tokens, by name; ``roman``, ``latin``, ``form`` (over the text),
+``minority`` and ``kana`` (over spans) run after them."""
 
-ALL_RULES: tuple[str, ...] = (*TOKEN_RULES, "roman", "latin", "form", "minority", *FILTERS)
+ALL_RULES: tuple[str, ...] = (*TOKEN_RULES, "roman", "latin", "form", "minority", "kana",
+                               *FILTERS)
 
 
 def person_spans(tokens: Sequence[Token], text: str, rules: Sequence[str]) -> list[Span]:
@@ -416,4 +432,6 @@ def person_spans(tokens: Sequence[Token], text: str, rules: Sequence[str]) -> li
         spans.extend(form_names(text))
     if "minority" in rules:
         spans.extend(minority_parts(text, spans))
+    if "kana" in rules:
+        spans.extend(kana_names(text, spans))
     return names_only(merge(spans), Context.of(text, tokens, starts), rules)

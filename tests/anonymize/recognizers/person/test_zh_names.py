@@ -70,6 +70,20 @@ def test_not_names(recognizer: ChinesePersonRecognizer, text: str) -> None:
     assert _found(recognizer, text) == []
 
 
+@pytest.mark.parametrize(
+    ("tokens", "expected"),
+    [
+        ([("配音", "v"), ("佐藤み", "PER"), ("な", "w"), ("み", "w")], ["佐藤みなみ"]),
+        ([("配音", "v"), ("佐藤", "PER"), ("なみ", "w")], ["佐藤"]),
+    ],
+)
+def test_kana_completes_a_japanese_name(tokens: list[tuple[str, str]],
+                                        expected: list[str]) -> None:
+    text = "".join(w for w, _ in tokens)
+    spans = zh_rules.person_spans(tokens, text, ("kana",))
+    assert [text[s.start:s.end] for s in spans] == expected
+
+
 _GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂英华玉萍鹏建飞"
 surnames = st.sampled_from(sorted(SINGLE_SURNAMES | COMPOUND_SURNAMES))
 given_names = st.text(alphabet=_GIVEN, min_size=1, max_size=2)
