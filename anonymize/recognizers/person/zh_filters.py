@@ -20,6 +20,7 @@ from anonymize.recognizers.person.zh_words import (
     FORM_LABELS,
     LONGEST_TITLE,
     MATCH_WORDS,
+    NON_NAME_CHARS,
     ORG_HEADS,
     PLAYER_AFTER,
     PLAYER_BEFORE,
@@ -62,6 +63,13 @@ def bare_surname(sp: Span, ctx: Context) -> bool:
         return False
     rest = ctx.text[sp.start + s:sp.start + s + LONGEST_TITLE]
     return any(rest[:n] in ADDRESS_TITLES for n in range(len(word) - s, len(rest) + 1))
+
+
+def function_characters(sp: Span, ctx: Context) -> bool:
+    """何也, 王的: a surname followed by a particle or pronoun, not by a given name."""
+    word = ctx.text[sp.start:sp.end]
+    s = surname_length(word)
+    return s > 0 and any(c in NON_NAME_CHARS for c in word[s:])
 
 
 def role_word(sp: Span, ctx: Context) -> bool:
@@ -110,6 +118,7 @@ SpanFilter = Callable[[Span, Context], bool]
 FILTERS: dict[str, SpanFilter] = {
     "bare_surname": bare_surname,
     "role": role_word,
+    "function_chars": function_characters,
     "title_marks": in_title_marks,
     "org_head": heads_organisation,
     "club": club_in_match_report,

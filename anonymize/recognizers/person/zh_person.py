@@ -27,6 +27,7 @@ DEFAULT_ZH_RULES: tuple[str, ...] = (
     "form",
     "bare_surname",
     "role",
+    "function_chars",
     "title_marks",
     "org_head",
     "club",

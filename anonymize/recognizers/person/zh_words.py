@@ -117,3 +117,7 @@ GIVEN_CHARS = frozenset(
     "磊鹤嵩彬韬懿婉娴淼焱鑫鹰骏驰昕旭曦晗皓钰铮晟霖沛润桐楠槿莲荷菲蓓玲珊瑾瑜璇璟琳瑛昭"
     "继承卫保守仁义礼信诚厚泉恒康寿喜乐欢庭廷堂若如心意惠贤淑娇媛姗姝婧婵妮娅娥彩霓虹"
 )
+
+# Function characters never written in a given name (particles, pronouns, adverbs of
+# degree): 何也, 王的 are not names whatever LAC tagged them.
+NON_NAME_CHARS = frozenset("的了着过吗呢吧啊么也很被把们这那哪些")

@@ -13,7 +13,12 @@ from hypothesis import strategies as st
 from anonymize.recognizers.person import ChinesePersonRecognizer, LacModel, zh_rules
 from anonymize.recognizers.person.spans import Span
 from anonymize.recognizers.person.surnames import COMPOUND_SURNAMES, SINGLE_SURNAMES
-from anonymize.recognizers.person.zh_filters import Context, bare_surname, names_only
+from anonymize.recognizers.person.zh_filters import (
+    Context,
+    bare_surname,
+    function_characters,
+    names_only,
+)
 from anonymize.recognizers.person.zh_words import ADDRESS_TITLES, FORM_LABELS
 
 
@@ -106,6 +111,15 @@ def test_bare_surname_with_a_title_is_no_name(surname: str, title: str, after: s
     text = surname + title + after
     ctx = Context.of(text, [(text, "n")], [0])
     assert bare_surname(Span(0, len(surname + title), 0.85, "lac"), ctx)
+
+
+@pytest.mark.parametrize(
+    ("word", "dropped"),
+    [("何也", True), ("王的", True), ("李这", True), ("何平", False), ("王羲之", False)],
+)
+def test_function_characters_after_a_surname(word: str, dropped: bool) -> None:
+    ctx = Context.of(word, [(word, "PER")], [0])
+    assert function_characters(Span(0, len(word), 0.85, "lac"), ctx) is dropped
 
 
 @given(spans=st.lists(st.tuples(st.integers(0, 12), st.integers(1, 6)), max_size=6),
