@@ -21,6 +21,7 @@ from anonymize.recognizers.person.zh_words import (
     LONGEST_TITLE,
     MATCH_WORDS,
     NON_NAME_CHARS,
+    ORG_CUES,
     ORG_HEADS,
     PLAYER_AFTER,
     PLAYER_BEFORE,
@@ -91,7 +92,11 @@ def in_title_marks(sp: Span, ctx: Context) -> bool:
 
 def heads_organisation(sp: Span, ctx: Context) -> bool:
     """徐悲鸿|纪念馆, 中山|路, X|国际艺术村: the next word is, or ends with a two-character,
-    head noun that makes the span the name of a place or body."""
+    head noun that makes the span the name of a place or body; or the word before says a
+    company or brand follows (开发商|X)."""
+    before = ctx.token_before(sp.start)
+    if before is not None and before[0] in ORG_CUES:
+        return True
     after = ctx.token_after(sp.end)
     if after is None:
         return False

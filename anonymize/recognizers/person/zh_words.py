@@ -121,3 +121,9 @@ GIVEN_CHARS = frozenset(
 # Function characters never written in a given name (particles, pronouns, adverbs of
 # degree): 何也, 王的 are not names whatever LAC tagged them.
 NON_NAME_CHARS = frozenset("的了着过吗呢吧啊么也很被把们这那哪些")
+
+# Words right before the name of a company or brand (开发商 X, 旗下 X): X is not a person.
+_ORG_CUES_TEXT = (
+    "开发商 发行商 厂商 运营商 出版商 制造商 供应商 经销商 代理商 承包商 品牌 旗下 博彩公司"
+)
+ORG_CUES: frozenset[str] = frozenset(_ORG_CUES_TEXT.split())

@@ -65,6 +65,7 @@ def test_names_in_sentences(recognizer: ChinesePersonRecognizer, text: str,
         "老王和小李去钓鱼",
         "他在读《红楼梦：林黛玉传》",  # inside a work's title
         "徐悲鸿纪念馆今天闭馆",  # heads an organisation's name
+        "据开发商索尼克斯表示，新作明年上市",  # a company after 开发商
         "巴勒莫主场2:1击败了都灵",  # a club in a match report
         "职工董事。",
         "联系方式：见附件",
