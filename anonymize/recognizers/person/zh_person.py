@@ -13,15 +13,27 @@ from anonymize.recognizers.person.spans import Span
 
 DEFAULT_ZH_RULES: tuple[str, ...] = (
     "join",
+    "dotted",
     "surname",
     "given",
+    "stray",
     "cue",
     "speaker",
     "repeat",
     "roman",
     "latin",
+    "minority",
+    "kana",
+    "form",
+    "bare_surname",
+    "role",
+    "function_chars",
+    "title_marks",
+    "org_head",
+    "club",
 )
-"""Rules kept after measurement (bench/person_eval.py); ``honorific`` is left out."""
+"""Rules and filters kept after measurement (bench/person_eval.py); ``honorific`` is left
+out."""
 
 
 class ChinesePersonRecognizer(EntityRecognizer):

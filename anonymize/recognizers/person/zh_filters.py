@@ -1,0 +1,136 @@
+"""Filters that drop person spans which are not a person's name. Pure functions.
+
+Each filter answers, for one span, "this is not a name" from general evidence: a bare
+surname with a form of address, a span inside a work's title marks, a word that heads an
+organisation or place name, a club in a match report.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from anonymize.recognizers.person.lac_model import Token
+from anonymize.recognizers.person.spans import Span
+from anonymize.recognizers.person.surnames import surname_length
+from anonymize.recognizers.person.zh_words import (
+    ADDRESS_TITLES,
+    FAMILIAR_PREFIXES,
+    FORM_LABELS,
+    LONGEST_TITLE,
+    MATCH_WORDS,
+    NON_NAME_CHARS,
+    ORG_CUES,
+    ORG_HEADS,
+    PLAYER_AFTER,
+    PLAYER_BEFORE,
+    TRANSLITERATION_CHARS,
+)
+
+
+@dataclass(frozen=True)
+class Context:
+    """A text with its LAC tokens, indexed by where each token starts and ends."""
+
+    text: str
+    tokens: Sequence[Token]
+    by_start: dict[int, int]
+    by_end: dict[int, int]
+
+    @classmethod
+    def of(cls, text: str, tokens: Sequence[Token], starts: Sequence[int]) -> Context:
+        return cls(text, tokens, {s: i for i, s in enumerate(starts)},
+                   {s + len(w): i for i, ((w, _), s) in enumerate(zip(tokens, starts,
+                                                                       strict=True))})
+
+    def token_after(self, end: int) -> Token | None:
+        i = self.by_start.get(end)
+        return self.tokens[i] if i is not None else None
+
+    def token_before(self, start: int) -> Token | None:
+        i = self.by_end.get(start)
+        return self.tokens[i] if i is not None else None
+
+
+def bare_surname(sp: Span, ctx: Context) -> bool:
+    """张先生, 王总, 李阿姨, 傅主(编), 老王, 小李: a surname and a form of address, no
+    given name. The title may run on past the span (LAC cut "傅主|编说")."""
+    word = ctx.text[sp.start:sp.end]
+    if len(word) == 2 and word[0] in FAMILIAR_PREFIXES and surname_length(word[1]) == 1:
+        return True
+    s = surname_length(word)
+    if not s or len(word) == s:
+        return False
+    rest = ctx.text[sp.start + s:sp.start + s + LONGEST_TITLE]
+    return any(rest[:n] in ADDRESS_TITLES for n in range(len(word) - s, len(rest) + 1))
+
+
+def function_characters(sp: Span, ctx: Context) -> bool:
+    """何也, 王的: a surname followed by a particle or pronoun, not by a given name."""
+    word = ctx.text[sp.start:sp.end]
+    s = surname_length(word)
+    return s > 0 and any(c in NON_NAME_CHARS for c in word[s:])
+
+
+def role_word(sp: Span, ctx: Context) -> bool:
+    """房东, 车主, 师傅: a role or form label LAC tagged as a person."""
+    word = ctx.text[sp.start:sp.end]
+    return word in ADDRESS_TITLES or word in FORM_LABELS
+
+
+def in_title_marks(sp: Span, ctx: Context) -> bool:
+    """A span inside 《…》 is part of the name of a book, film or game."""
+    text = ctx.text
+    opened = text.rfind("《", 0, sp.start)
+    if opened < 0 or text.rfind("》", 0, sp.start) > opened:
+        return False
+    closed = text.find("》", sp.end)
+    reopened = text.find("《", sp.end)
+    return closed >= 0 and (reopened < 0 or closed < reopened)
+
+
+def heads_organisation(sp: Span, ctx: Context) -> bool:
+    """徐悲鸿|纪念馆, 中山|路, X|国际艺术村: the next word is, or ends with a two-character,
+    head noun that makes the span the name of a place or body; or the word before says a
+    company or brand follows (开发商|X)."""
+    before = ctx.token_before(sp.start)
+    if before is not None and before[0] in ORG_CUES:
+        return True
+    after = ctx.token_after(sp.end)
+    if after is None:
+        return False
+    word = after[0]
+    return word in ORG_HEADS or any(word[-n:] in ORG_HEADS for n in (2, 3) if len(word) > n)
+
+
+_MATCH = re.compile("|".join([*MATCH_WORDS, r"\d[.:]\d\d"]))
+
+
+def club_in_match_report(sp: Span, ctx: Context) -> bool:
+    """In a match report, a transliterated word with no player cue next to it is a club:
+    "贝蒂斯在客场与瓦伦打起对攻" names two teams, "队长特里" a player."""
+    word = ctx.text[sp.start:sp.end]
+    if not all(c in TRANSLITERATION_CHARS for c in word) or not _MATCH.search(ctx.text):
+        return False
+    before, after = ctx.token_before(sp.start), ctx.token_after(sp.end)
+    return not ((before is not None and before[0] in PLAYER_BEFORE)
+                or (after is not None and after[0] in PLAYER_AFTER))
+
+
+SpanFilter = Callable[[Span, Context], bool]
+
+FILTERS: dict[str, SpanFilter] = {
+    "bare_surname": bare_surname,
+    "role": role_word,
+    "function_chars": function_characters,
+    "title_marks": in_title_marks,
+    "org_head": heads_organisation,
+    "club": club_in_match_report,
+}
+"""Filters by name; a span any enabled filter rejects is dropped."""
+
+
+def names_only(spans: Sequence[Span], ctx: Context, enabled: Sequence[str]) -> list[Span]:
+    checks = [FILTERS[name] for name in enabled if name in FILTERS]
+    return [sp for sp in spans if not any(check(sp, ctx) for check in checks)]

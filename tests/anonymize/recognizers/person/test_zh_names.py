@@ -1,0 +1,132 @@
+"""Chinese names in template sentences and the filters that drop non-names.
+
+The sentences are written for these tests (general shapes of forms, messages, news and
+match reports), not taken from any corpus.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from anonymize.recognizers.person import ChinesePersonRecognizer, LacModel, zh_rules
+from anonymize.recognizers.person.spans import Span
+from anonymize.recognizers.person.surnames import COMPOUND_SURNAMES, SINGLE_SURNAMES
+from anonymize.recognizers.person.zh_filters import (
+    Context,
+    bare_surname,
+    function_characters,
+    names_only,
+)
+from anonymize.recognizers.person.zh_words import ADDRESS_TITLES, FORM_LABELS
+
+
+@pytest.fixture(scope="module")
+def recognizer() -> ChinesePersonRecognizer:
+    return ChinesePersonRecognizer(LacModel())
+
+
+def _found(recognizer: ChinesePersonRecognizer, text: str) -> list[str]:
+    return [text[r.start:r.end] for r in recognizer.analyze(text, ["PERSON"])]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("联系人：王小明，电话13812345678", ["王小明"]),
+        ("收件人 欧阳娜娜 13912345678", ["欧阳娜娜"]),
+        ("乘客阿不都·热合曼的车票已改签", ["阿不都·热合曼"]),
+        ("患者买买提•艾力于昨日出院", ["买买提•艾力"]),
+        ("申请人：努尔艾力·买买提，电话：0991-1234567", ["努尔艾力·买买提"]),
+        ("持卡人马超的银行卡尾号为4321", ["马超"]),
+        ("致扎西次仁：您的包裹已到", ["扎西次仁"]),
+        ("【快递】东方白您好，取件码8848", ["东方白"]),
+        ("业主褚卫国明天搬家", ["褚卫国"]),
+        ("司马相宜的护照快到期了", ["司马相宜"]),
+        ("车主：覃秀兰，车牌桂A12345", ["覃秀兰"]),
+        ("经办人陈静2024年3月2日签字", ["陈静"]),
+        ("陈思远于昨日办理了业务", ["陈思远"]),
+        ("房东王小明的微信号是abc123", ["王小明"]),
+        ("队长托蒂缺阵，罗马客场0:1告负", ["托蒂"]),
+    ],
+)
+def test_names_in_sentences(recognizer: ChinesePersonRecognizer, text: str,
+                            expected: list[str]) -> None:
+    assert _found(recognizer, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "张先生昨天来过",  # a bare surname and a form of address
+        "李阿姨在楼下买菜",
+        "问一下王总：方案定了吗",
+        "老王和小李去钓鱼",
+        "他在读《红楼梦：林黛玉传》",  # inside a work's title
+        "徐悲鸿纪念馆今天闭馆",  # heads an organisation's name
+        "据开发商索尼克斯表示，新作明年上市",  # a company after 开发商
+        "巴勒莫主场2:1击败了都灵",  # a club in a match report
+        "职工董事。",
+        "联系方式：见附件",
+        "今天天气很好",
+    ],
+)
+def test_not_names(recognizer: ChinesePersonRecognizer, text: str) -> None:
+    assert _found(recognizer, text) == []
+
+
+@pytest.mark.parametrize(
+    ("tokens", "expected"),
+    [
+        ([("配音", "v"), ("佐藤み", "PER"), ("な", "w"), ("み", "w")], ["佐藤みなみ"]),
+        ([("配音", "v"), ("佐藤", "PER"), ("なみ", "w")], ["佐藤"]),
+    ],
+)
+def test_kana_completes_a_japanese_name(tokens: list[tuple[str, str]],
+                                        expected: list[str]) -> None:
+    text = "".join(w for w, _ in tokens)
+    spans = zh_rules.person_spans(tokens, text, ("kana",))
+    assert [text[s.start:s.end] for s in spans] == expected
+
+
+_GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂英华玉萍鹏建飞"
+surnames = st.sampled_from(sorted(SINGLE_SURNAMES | COMPOUND_SURNAMES))
+given_names = st.text(alphabet=_GIVEN, min_size=1, max_size=2)
+
+
+@given(label=st.sampled_from(FORM_LABELS), surname=surnames, given_name=given_names,
+       colon=st.sampled_from(["", "：", " "]), after=st.sampled_from(["，", "13912345678", ""]))
+def test_form_value_is_the_name(label: str, surname: str, given_name: str, colon: str,
+                                after: str) -> None:
+    name = surname + given_name
+    text = label + colon + name + after
+    start = len(label + colon)
+    assert Span(start, start + len(name), zh_rules.RULE_SCORE, "form") in \
+        zh_rules.form_names(text)
+
+
+@given(surname=surnames, title=st.sampled_from(sorted(ADDRESS_TITLES)),
+       after=st.sampled_from(["", "说", "，"]))
+def test_bare_surname_with_a_title_is_no_name(surname: str, title: str, after: str) -> None:
+    text = surname + title + after
+    ctx = Context.of(text, [(text, "n")], [0])
+    assert bare_surname(Span(0, len(surname + title), 0.85, "lac"), ctx)
+
+
+@pytest.mark.parametrize(
+    ("word", "dropped"),
+    [("何也", True), ("王的", True), ("李这", True), ("何平", False), ("王羲之", False)],
+)
+def test_function_characters_after_a_surname(word: str, dropped: bool) -> None:
+    ctx = Context.of(word, [(word, "PER")], [0])
+    assert function_characters(Span(0, len(word), 0.85, "lac"), ctx) is dropped
+
+
+@given(spans=st.lists(st.tuples(st.integers(0, 12), st.integers(1, 6)), max_size=6),
+       text=st.text(alphabet="张王先生总《》纪念馆路的，", min_size=12, max_size=18))
+def test_filters_only_remove(spans: list[tuple[int, int]], text: str) -> None:
+    found = [Span(a, min(len(text), a + n), 0.85, "lac") for a, n in spans]
+    ctx = Context.of(text, [(c, "n") for c in text], list(range(len(text))))
+    kept = names_only(found, ctx, zh_rules.ALL_RULES)
+    assert all(sp in found for sp in kept)
