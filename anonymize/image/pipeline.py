@@ -16,7 +16,7 @@ import numpy as np
 
 from anonymize.image.codec import Decoded, decode, encode
 from anonymize.image.faces import FaceFinder
-from anonymize.image.painting import paint_over
+from anonymize.image.painting import enclosing, paint_over
 from anonymize.image.plan import ImagePlan
 from anonymize.image.regions import Pixels, Region, RegionKind, iou
 from anonymize.image.text_reader import TextReader
@@ -102,14 +102,16 @@ class ImageRedactor:
         decoded = self._decode(data)
         pixels = decoded.pixels
         faces, text = self._find(pixels)
-        self._paint(pixels, faces, text)
-        residual = self._residual(pixels, faces + text)
+        # A reported face box is painted whole: an ellipse goes through its corners.
+        painted_faces = [enclosing(f, self._plan.face_shape) for f in faces]
+        self._paint(pixels, painted_faces, text)
+        residual = self._residual(pixels, painted_faces + text)
         passes = 1
         if residual and self._plan.residual is ResidualHandling.REDO:
             # Escalate: what survived the contract's method is filled solid, box and all.
             paint_over(pixels, residual, RedactionMethod.FILL, FaceShape.RECTANGLE)
             filled = residual
-            residual = [r for r in self._residual(pixels, faces + text + filled)
+            residual = [r for r in self._residual(pixels, painted_faces + text + filled)
                         if not _inside(r, filled, pixels.shape[1], pixels.shape[0])]
             passes = 2
         height, width = pixels.shape[:2]
