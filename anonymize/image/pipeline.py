@@ -14,15 +14,16 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from anonymize.image.blazeface import BlazeFace
 from anonymize.image.codec import Decoded, decode, encode
-from anonymize.image.faces import FaceFinder
+from anonymize.image.faces import FaceFinder, FaceSearch
 from anonymize.image.painting import enclosing, paint_over
 from anonymize.image.plan import ImagePlan
 from anonymize.image.regions import Pixels, Region, RegionKind, iou
 from anonymize.image.text_reader import TextReader
 from anonymize.image.text_regions import TextFinder, TextLine
 from anonymize.image.windows import residual_windows
-from vocabulary import FaceShape, RedactionMethod, ResidualHandling, TextScope
+from vocabulary import FaceModel, FaceShape, RedactionMethod, ResidualHandling, TextScope
 
 _FILLED_SHARE = 0.5
 
@@ -65,14 +66,15 @@ class RedactedImage:
 class Models:
     """This process's detectors (loaded once; shared by the item threads)."""
 
-    faces: FaceFinder
+    faces: FaceSearch
     text: TextFinder | None
     reader: TextReader | None
 
 
 def load_models(plan: ImagePlan, threads: int = 1) -> Models:
     return Models(
-        faces=FaceFinder.load(threads),
+        faces=(BlazeFace.load(threads) if plan.face_model is FaceModel.BLAZEFACE
+               else FaceFinder.load(threads)),
         text=TextFinder.load(threads) if plan.text is not TextScope.NONE else None,
         reader=TextReader.load(threads) if plan.text is TextScope.PERSONAL else None)
 

@@ -30,7 +30,7 @@ from anonymize.image.plan import ImagePlan
 from anonymize.image.regions import Pixels, Region, RegionKind
 from tests.anonymize.image.detail import correlation, high_pass
 from tests.anonymize.image.pictures import sample
-from vocabulary import FaceShape, RedactionMethod, ResidualHandling, TextScope
+from vocabulary import FaceModel, FaceShape, RedactionMethod, ResidualHandling, TextScope
 
 MAX_PIXELS = 20_000_000
 MARKER = b"AIRLOCK-CANARY-5d21"
@@ -454,3 +454,16 @@ def test_what_the_detector_sees_on_a_fill_is_not_a_residual() -> None:
     assert _inside(Region(RegionKind.TEXT, 80, 80, 240, 140), fill, 1000, 1000)
     assert not _inside(Region(RegionKind.TEXT, 250, 100, 300, 100), fill, 1000, 1000)
     assert not _inside(Region(RegionKind.TEXT, 500, 500, 50, 20), fill, 1000, 1000)
+
+
+def test_a_plan_choosing_blazeface_redacts_the_face_with_it(astronaut: Pixels) -> None:
+    """For deployments that cannot use WIDER-FACE-derived weights: the other detector finds
+    and paints the face, and the residual check uses it too."""
+    plan = ImagePlan(face_model=FaceModel.BLAZEFACE, text=TextScope.NONE)
+    data = png(astronaut)
+    result = redactor(plan).redact(data)
+    assert result.faces == 1 and not result.flagged
+    (face,) = redactor(plan).detect(data).faces
+    (core,) = core_faces(astronaut)
+    assert detail_left(astronaut, pixels_of(result.data), core.clip(512, 512)) < 0.3
+    assert detail_left(astronaut, pixels_of(result.data), face.clip(512, 512)) < 0.3
