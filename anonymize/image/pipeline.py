@@ -26,6 +26,8 @@ from anonymize.image.windows import residual_windows
 from vocabulary import FaceModel, FaceShape, RedactionMethod, ResidualHandling, TextScope
 
 _FILLED_SHARE = 0.5
+MIN_FACE_MARGIN = 4.0
+"""Pixels added at least on each side of a face, whatever its size."""
 
 PersonalFilter = Callable[[Sequence[str]], list[bool]]
 """Which of these recognised texts hold personal information."""
@@ -142,7 +144,7 @@ class ImageRedactor:
         lines = self._models.text.find(pixels) if self._models.text is not None else []
         if plan.text is TextScope.PERSONAL:
             lines = self._personal_lines(pixels, lines)
-        return ([f.expanded(plan.face_margin) for f in faces],
+        return ([_with_margin(f, plan.face_margin) for f in faces],
                 [line.region.expanded(plan.text_margin) for line in lines])
 
     def _personal_lines(self, pixels: Pixels, lines: list[TextLine]) -> list[TextLine]:
@@ -184,6 +186,20 @@ class ImageRedactor:
                                                if p.kind is RegionKind.TEXT)]
             found += text
         return found
+
+
+def _with_margin(face: Region, fraction: float) -> Region:
+    """The face grown by `fraction` of its size on each side, and by at least
+    `MIN_FACE_MARGIN` px: a small face's box sits a few pixels off, and painting that stops
+    at its outline leaves the outline. (A negative fraction, which only a plan built in
+    code can have, is taken as it is.)"""
+    grown = face.expanded(fraction)
+    if fraction < 0:
+        return grown
+    dx = max(0.0, MIN_FACE_MARGIN - face.w * fraction)
+    dy = max(0.0, MIN_FACE_MARGIN - face.h * fraction)
+    return replace(grown, x=grown.x - dx, y=grown.y - dy, w=grown.w + 2 * dx,
+                   h=grown.h + 2 * dy)
 
 
 def _inside(region: Region, filled: list[Region], width: int, height: int) -> bool:
