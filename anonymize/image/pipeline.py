@@ -109,13 +109,14 @@ class ImageRedactor:
         # A reported face box is painted whole: an ellipse goes through its corners.
         painted_faces = [enclosing(f, self._plan.face_shape) for f in faces]
         self._paint(pixels, painted_faces, text)
-        residual = self._residual(pixels, painted_faces + text)
+        # The residual windows grow each box by half its size: they hold its ellipse too.
+        residual = self._residual(pixels, faces + text)
         passes = 1
         if residual and self._plan.residual is ResidualHandling.REDO:
             # Escalate: what survived the contract's method is filled solid, box and all.
             paint_over(pixels, residual, RedactionMethod.FILL, FaceShape.RECTANGLE)
             filled = residual
-            residual = [r for r in self._residual(pixels, painted_faces + text + filled)
+            residual = [r for r in self._residual(pixels, faces + text + filled)
                         if not _inside(r, filled, pixels.shape[1], pixels.shape[0])]
             passes = 2
         height, width = pixels.shape[:2]
