@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from airlock.pii_engine import PiiEngineLoader
 from anonymize.image.plan import ImagePlan
 from intake.contract_format import ImageRedactionRules
-from vocabulary import TextScope
+from vocabulary import FaceModel, TextScope
 
 if TYPE_CHECKING:  # OpenCV and ONNX Runtime load with the first model, not at import
     from anonymize.image import ImageRedactor, Models
@@ -24,13 +24,14 @@ class ImageModels:
     def __init__(self, pii_engine: PiiEngineLoader) -> None:
         self._pii_engine = pii_engine
         self._loading = threading.Lock()
-        self._loaded: dict[TextScope, Models] = {}
+        self._loaded: dict[tuple[TextScope, FaceModel], Models] = {}
 
     def models(self, plan: ImagePlan) -> Models:
+        key = (plan.text, plan.face_model)
         with self._loading:
-            if plan.text not in self._loaded:
-                self._loaded[plan.text] = _load(plan.text)
-            return self._loaded[plan.text]
+            if key not in self._loaded:
+                self._loaded[key] = _load(*key)
+            return self._loaded[key]
 
     def personal_texts(self, texts: Sequence[str]) -> list[bool]:
         """A recognised text is personal when the PII engine finds any entity in it."""
@@ -43,7 +44,7 @@ class ImageModels:
         return ImageRedactor(plan, self.models(plan), max_pixels, personal)
 
 
-def _load(text: TextScope) -> Models:
+def _load(text: TextScope, face_model: FaceModel) -> Models:
     import cv2
 
     from anonymize.image import load_models
@@ -51,11 +52,12 @@ def _load(text: TextScope) -> Models:
     # Items run in parallel on threads, one model thread each: more threads per call only
     # contend for the same cores.
     cv2.setNumThreads(1)
-    return load_models(ImagePlan(text=text), threads=1)
+    return load_models(ImagePlan(text=text, face_model=face_model), threads=1)
 
 
 def image_plan(rules: ImageRedactionRules) -> ImagePlan:
     faces, text = rules.faces, rules.text
     return ImagePlan(faces=faces.enabled, face_method=faces.method, face_shape=faces.shape,
-                     face_margin=faces.margin, text=text.scope, text_method=text.method,
-                     text_margin=text.margin, residual=rules.residual)
+                     face_model=faces.model, face_margin=faces.margin, text=text.scope,
+                     text_method=text.method, text_margin=text.margin,
+                     residual=rules.residual)

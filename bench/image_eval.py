@@ -1,14 +1,17 @@
 """Image redaction against its peers, on the shared corpora, in one run.
 
-    python bench/image_eval.py [--data ../shared/data]
+    python bench/image_eval.py [--data ../shared/data] [--only faces|text_images]
 
-faces/: face recall (a labelled face is found when a box has IoU >= 0.5 with it or covers
->= 70% of it; faces >= 16 px and all sizes), false positives per image (boxes overlapping no
-labelled face), the output pixels (inside each labelled face, the high-pass correlation of
-original and output must fall below 0.3), and throughput: Airlock's `airlock image redact
---text none` against deface's CLI on the same images (on each of its two backends; the
-faster is the baseline), all timed as whole commands (start-up included), best of three
-interleaved runs, and the ratio.
+faces/, on the whole development half and on its tuning and held-back parts
+(bench/splits.py) in the same run: face recall (a labelled face is found when a box has IoU
+>= 0.5 with it or covers >= 70% of it; faces >= 16 px and all sizes), false positives per
+image (boxes overlapping no labelled face), the output pixels (inside each labelled face,
+the high-pass correlation of original and output must fall below 0.3), and throughput:
+Airlock's `airlock image redact --text none` against deface's CLI on the same images (on
+each of its two backends; the faster is the baseline), all timed as whole commands (start-up
+included), best of three interleaved runs, and the ratio (on the whole half); then the
+search curve: recall, false positives and images/s as each step of the face search is added,
+and BlazeFace alone and fused with CenterFace.
 text_images/: text-line recall (the union of text boxes covers >= 70% of a line), plates
 found, output pixels, images/s, for Airlock and for Tesseract (the engine
 presidio-image-redactor runs), when the `tesseract` program is installed.
@@ -37,9 +40,13 @@ import numpy.typing as npt
 # The repository before bench/ on the path: this checkout's packages, not an installed copy.
 sys.path[:0] = [str(Path(__file__).resolve().parents[1])]
 
+import splits  # noqa: E402
+
 from airlock.image_models import ImageModels, image_plan  # noqa: E402
 from airlock.pii_engine import PiiEngineLoader  # noqa: E402
-from anonymize.image.faces import FaceFinder, FaceParams  # noqa: E402
+from anonymize.image.blazeface import BlazeFace  # noqa: E402
+from anonymize.image.faces import FaceFinder, FaceParams, FaceSearch  # noqa: E402
+from anonymize.image.regions import Region, non_max_suppression  # noqa: E402
 from intake.contract_format import ImageRedactionRules, TextRedaction  # noqa: E402
 from vocabulary import TextScope  # noqa: E402
 
@@ -225,17 +232,52 @@ def tesseract_boxes(folder: Path, rows: list[Row]) -> tuple[dict[str, list[Box]]
     return found, len(rows) / (time.perf_counter() - began)
 
 
+PARTS = ("dev", *splits.PARTS)
+"""The whole development half, then its tuning and held-back parts (bench/splits.py)."""
+
+
+def in_part(rows: list[Row], part: str) -> list[Row]:
+    return rows if part == "dev" else [r for r in rows if splits.part_of(r.file) == part]
+
+
+class Fused:
+    """CenterFace and BlazeFace together: the union of their faces, one box per face."""
+
+    def __init__(self, first: FaceSearch, second: FaceSearch, overlap: float = 0.3) -> None:
+        self._first, self._second, self._overlap = first, second, overlap
+
+    def find(self, pixels: npt.NDArray[np.uint8]) -> list[Region]:
+        return non_max_suppression(self._first.find(pixels) + self._second.find(pixels),
+                                   self._overlap)
+
+
+def curve_steps() -> list[tuple[str, Callable[[], Any]]]:
+    """The face search as its steps are added, then the other detector alone."""
+    upscaled = FaceParams(upscale=2.0)
+    return [
+        ("first pass 0.5, no second look", lambda: FaceFinder.load(
+            params=FaceParams(candidate=0.5))),
+        ("first pass 0.2 (deface's threshold), no second look", lambda: FaceFinder.load(
+            params=FaceParams(candidate=0.2, confident=0.2))),
+        ("default: candidates 0.2, second look below 0.5", FaceFinder.load),
+        ("+ a pass enlarged x2 (images within a tile)", lambda: FaceFinder.load(
+            params=upscaled)),
+        ("+ BlazeFace fused (union, NMS 0.3)", lambda: Fused(
+            FaceFinder.load(params=upscaled), BlazeFace.load())),
+        ("default + BlazeFace fused, no enlarged pass", lambda: Fused(
+            FaceFinder.load(), BlazeFace.load())),
+        ("BlazeFace alone (faces.model: blazeface)", BlazeFace.load),
+    ]
+
+
 def faces_curve(folder: Path, rows: list[Row]) -> list[dict[str, Any]]:
-    """Recall, false positives and speed of the face search as its steps are added."""
+    """Recall, false positives and speed of the face search as its steps are added, on
+    each part."""
     pixels = [cv2.cvtColor(cv2.imread(str(folder / r.file)), cv2.COLOR_BGR2RGB) for r in rows]
     margin = ImageRedactionRules().faces.margin
     curve = []
-    for name, params in (
-            ("first pass 0.5, no second look", FaceParams(candidate=0.5)),
-            ("first pass 0.2 (deface's threshold), no second look",
-             FaceParams(candidate=0.2, confident=0.2)),
-            ("default: candidates 0.2, second look below 0.5", FaceParams())):
-        finder = FaceFinder.load(params=params)
+    for name, load in curve_steps():
+        finder = load()
         with ThreadPoolExecutor(2) as pool:
             list(pool.map(finder.find, pixels[:2]))
             began = time.perf_counter()
@@ -243,7 +285,8 @@ def faces_curve(folder: Path, rows: list[Row]) -> list[dict[str, Any]]:
             rate = len(rows) / (time.perf_counter() - began)
         boxes = {r.file: [f.expanded(margin).as_list() for f in faces]
                  for r, faces in zip(rows, found, strict=True)}
-        curve.append({"search": name, **face_scores(rows, boxes), "images_per_s": rate})
+        curve.append({"search": name, "images_per_s": rate,
+                      **{part: face_scores(in_part(rows, part), boxes) for part in PARTS}})
     return curve
 
 
@@ -269,20 +312,33 @@ def faces_report(folder: Path) -> dict[str, Any]:
         deface_s, airlock_s = min(deface_runs[fastest]), min(airlock_runs)
         Path(tmp, f"deface-{fastest}-0").rename(d_out)
         Path(tmp, "airlock-0").rename(a_out)
-        pixels_ours = pixel_share(rows, src, lambda f: a_out / f, faces=True)
-        pixels_theirs = pixel_share(rows, src, lambda f: d_out / f, faces=True)
+        parts = {}
+        for part in PARTS:
+            subset = in_part(rows, part)
+            parts[part] = {
+                "images": len(subset),
+                "airlock": {**face_scores(subset, ours), **pixel_shares(
+                    subset, src, lambda f: a_out / f)},
+                "deface": {**face_scores(subset, theirs), **pixel_shares(
+                    subset, src, lambda f: d_out / f)}}
     return {
         "images": len(rows),
-        "airlock": {**face_scores(rows, ours), "detect_images_per_s": rate,
-                    "redact_cli_seconds": airlock_s, "redact_cli_images_per_s":
-                    len(rows) / airlock_s, "detail_gone_16px": pixels_ours},
-        "deface": {**face_scores(rows, theirs), "redact_cli_seconds": deface_s,
+        "parts": parts,
+        "airlock": {"detect_images_per_s": rate, "redact_cli_seconds": airlock_s,
+                    "redact_cli_images_per_s": len(rows) / airlock_s},
+        "deface": {"redact_cli_seconds": deface_s,
                    "redact_cli_images_per_s": len(rows) / deface_s,
-                   "cli_seconds_per_backend": deface_runs, "fastest_backend": fastest,
-                   "detail_gone_16px": pixels_theirs},
+                   "cli_seconds_per_backend": deface_runs, "fastest_backend": fastest},
         "throughput_ratio_airlock_over_deface": deface_s / airlock_s,
         "curve": faces_curve(folder, rows),
     }
+
+
+def pixel_shares(rows: list[Row], src: Path, out: Callable[[str], Path | None]
+                 ) -> dict[str, float]:
+    """Detail gone from faces >= 16 px and from faces of every size."""
+    return {"detail_gone_16px": pixel_share(rows, src, out, faces=True),
+            "detail_gone_all": pixel_share(rows, src, out, faces=True, min_size=0)}
 
 
 def text_report(folder: Path) -> dict[str, Any]:
@@ -311,10 +367,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path,
                         default=Path(__file__).resolve().parents[2] / "shared" / "data")
+    parser.add_argument("--only", choices=("faces", "text_images"),
+                        help="Run one section (default: both).")
     args = parser.parse_args()
     cv2.setNumThreads(1)
-    result = {"faces": faces_report(args.data / "faces"),
-              "text_images": text_report(args.data / "text_images")}
+    result: dict[str, Any] = {}
+    if args.only in (None, "faces"):
+        result["faces"] = faces_report(args.data / "faces")
+    if args.only in (None, "text_images"):
+        result["text_images"] = text_report(args.data / "text_images")
     print(json.dumps(result, indent=2, default=lambda v: round(v, 4)))
     print_table(result)
 
@@ -324,21 +385,35 @@ def _fmt(value: Any) -> str:
 
 
 def print_table(result: dict[str, Any]) -> None:
-    faces, text = result["faces"], result["text_images"]
-    print("\nfaces            recall>=16px  recall(all)  FP/image  detail gone  CLI images/s")
-    for name in ("airlock", "deface"):
-        f = faces[name]
-        print(f"{name:16} {_fmt(f['recall_16px']):>12}  {_fmt(f['recall_all']):>11}  "
-              f"{_fmt(f['fp_per_image']):>8}  {_fmt(f['detail_gone_16px']):>11}  "
-              f"{_fmt(f['redact_cli_images_per_s']):>12}")
-    print(f"throughput ratio (airlock / deface on its faster backend, "
-          f"{faces['deface']['fastest_backend']}; whole commands): "
-          f"{_fmt(faces['throughput_ratio_airlock_over_deface'])}")
-    print("\nface search curve                                      recall>=16px  FP/image  "
-          "images/s")
+    if "faces" in result:
+        print_faces(result["faces"])
+    if "text_images" in result:
+        print_text(result["text_images"])
+
+
+def print_faces(faces: dict[str, Any]) -> None:
+    print("\nfaces              part       recall>=16px  recall(all)  FP/image  detail gone>=16px"
+          "  detail gone(all)")
+    for part, scores in faces["parts"].items():
+        for name in ("airlock", "deface"):
+            f = scores[name]
+            print(f"{name:18} {part:10} {_fmt(f['recall_16px']):>12}  "
+                  f"{_fmt(f['recall_all']):>11}  {_fmt(f['fp_per_image']):>8}  "
+                  f"{_fmt(f['detail_gone_16px']):>17}  {_fmt(f['detail_gone_all']):>16}")
+    print(f"redact CLI images/s: airlock {_fmt(faces['airlock']['redact_cli_images_per_s'])}, "
+          f"deface {_fmt(faces['deface']['redact_cli_images_per_s'])}; throughput ratio "
+          f"(airlock / deface on its faster backend, {faces['deface']['fastest_backend']}; "
+          f"whole commands): {_fmt(faces['throughput_ratio_airlock_over_deface'])}")
+    print("\nface search curve                                     images/s   "
+          + "   ".join(f"{part}: recall>=16px recall(all) FP/image" for part in PARTS))
     for point in faces["curve"]:
-        print(f"{point['search']:54} {_fmt(point['recall_16px']):>12}  "
-              f"{_fmt(point['fp_per_image']):>8}  {_fmt(point['images_per_s']):>8}")
+        cells = "   ".join(f"{_fmt(point[part]['recall_16px']):>12} "
+                           f"{_fmt(point[part]['recall_all']):>11} "
+                           f"{_fmt(point[part]['fp_per_image']):>8}" for part in PARTS)
+        print(f"{point['search']:53} {_fmt(point['images_per_s']):>8}   {cells}")
+
+
+def print_text(text: dict[str, Any]) -> None:
     print("\ntext             line recall  plates  detect images/s")
     for name in ("airlock", "tesseract"):
         t = text[name]

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from vocabulary import (
     AnonymisationMode,
+    FaceModel,
     FaceShape,
     Layout,
     OperatorName,
@@ -133,6 +134,11 @@ class FaceRedaction(_Strict):
     margin: float = Field(default=0.3, ge=0, le=1.5,
                           description="Added on each side, as a fraction of the face's size "
                                       "(hair, ears, turned heads).")
+    model: FaceModel = Field(
+        default=FaceModel.CENTERFACE,
+        description="The face detector: centerface (trained on WIDER FACE, whose terms "
+                    "restrict commercial use of derived data) or blazeface (MediaPipe, "
+                    "Apache-2.0, not WIDER FACE; finds fewer faces). See docs/design/models.md.")
 
 
 class TextRedaction(_Strict):

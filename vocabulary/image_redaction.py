@@ -17,6 +17,19 @@ class FaceShape(StrEnum):
     RECTANGLE = "rectangle"
 
 
+class FaceModel(StrEnum):
+    """Which face detector runs (docs/design/models.md: provenance, licences, training
+    data)."""
+
+    CENTERFACE = "centerface"
+    """CenterFace (MIT weights, trained on WIDER FACE, whose terms restrict commercial use
+    of what is derived from it): the most faces."""
+    BLAZEFACE = "blazeface"
+    """MediaPipe's full-range BlazeFace (Apache-2.0, trained on Google's own data, not WIDER
+    FACE): for deployments that cannot use WIDER-FACE-derived weights; it finds fewer
+    faces."""
+
+
 class TextScope(StrEnum):
     ALL = "all"
     """Every text region found is redacted (the default: no OCR error can leak a name)."""

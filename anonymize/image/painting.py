@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import replace
 
 import cv2
 import numpy as np
@@ -81,6 +82,17 @@ def paint_over(pixels: Pixels, regions: Sequence[Region], method: RedactionMetho
             written = cv2.copyTo(painted, mask, target)
             if not np.shares_memory(written, target):
                 target[:] = written
+
+
+def enclosing(region: Region, shape: FaceShape) -> Region:
+    """What to paint so that every pixel of `region` is painted: the region itself for the
+    rectangle; for the ellipse, the box of the ellipse through the region's corners (the
+    region grown by the square root of two about its centre)."""
+    if shape is FaceShape.RECTANGLE:
+        return region
+    grow = (math.sqrt(2) - 1) / 2
+    return replace(region, x=region.x - region.w * grow, y=region.y - region.h * grow,
+                   w=region.w * math.sqrt(2), h=region.h * math.sqrt(2))
 
 
 def blur_sigma(region: Region) -> float:

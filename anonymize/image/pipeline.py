@@ -14,17 +14,20 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from anonymize.image.blazeface import BlazeFace
 from anonymize.image.codec import Decoded, decode, encode
-from anonymize.image.faces import FaceFinder
-from anonymize.image.painting import paint_over
+from anonymize.image.faces import FaceFinder, FaceSearch
+from anonymize.image.painting import enclosing, paint_over
 from anonymize.image.plan import ImagePlan
 from anonymize.image.regions import Pixels, Region, RegionKind, iou
 from anonymize.image.text_reader import TextReader
 from anonymize.image.text_regions import TextFinder, TextLine
 from anonymize.image.windows import residual_windows
-from vocabulary import FaceShape, RedactionMethod, ResidualHandling, TextScope
+from vocabulary import FaceModel, FaceShape, RedactionMethod, ResidualHandling, TextScope
 
 _FILLED_SHARE = 0.5
+MIN_FACE_MARGIN = 4.0
+"""Pixels added at least on each side of a face, whatever its size."""
 
 PersonalFilter = Callable[[Sequence[str]], list[bool]]
 """Which of these recognised texts hold personal information."""
@@ -65,14 +68,15 @@ class RedactedImage:
 class Models:
     """This process's detectors (loaded once; shared by the item threads)."""
 
-    faces: FaceFinder
+    faces: FaceSearch
     text: TextFinder | None
     reader: TextReader | None
 
 
 def load_models(plan: ImagePlan, threads: int = 1) -> Models:
     return Models(
-        faces=FaceFinder.load(threads),
+        faces=(BlazeFace.load(threads) if plan.face_model is FaceModel.BLAZEFACE
+               else FaceFinder.load(threads)),
         text=TextFinder.load(threads) if plan.text is not TextScope.NONE else None,
         reader=TextReader.load(threads) if plan.text is TextScope.PERSONAL else None)
 
@@ -102,7 +106,10 @@ class ImageRedactor:
         decoded = self._decode(data)
         pixels = decoded.pixels
         faces, text = self._find(pixels)
-        self._paint(pixels, faces, text)
+        # A reported face box is painted whole: an ellipse goes through its corners.
+        painted_faces = [enclosing(f, self._plan.face_shape) for f in faces]
+        self._paint(pixels, painted_faces, text)
+        # The residual windows grow each box by half its size: they hold its ellipse too.
         residual = self._residual(pixels, faces + text)
         passes = 1
         if residual and self._plan.residual is ResidualHandling.REDO:
@@ -138,7 +145,7 @@ class ImageRedactor:
         lines = self._models.text.find(pixels) if self._models.text is not None else []
         if plan.text is TextScope.PERSONAL:
             lines = self._personal_lines(pixels, lines)
-        return ([f.expanded(plan.face_margin) for f in faces],
+        return ([_with_margin(f, plan.face_margin) for f in faces],
                 [line.region.expanded(plan.text_margin) for line in lines])
 
     def _personal_lines(self, pixels: Pixels, lines: list[TextLine]) -> list[TextLine]:
@@ -180,6 +187,20 @@ class ImageRedactor:
                                                if p.kind is RegionKind.TEXT)]
             found += text
         return found
+
+
+def _with_margin(face: Region, fraction: float) -> Region:
+    """The face grown by `fraction` of its size on each side, and by at least
+    `MIN_FACE_MARGIN` px: a small face's box sits a few pixels off, and painting that stops
+    at its outline leaves the outline. (A negative fraction, which only a plan built in
+    code can have, is taken as it is.)"""
+    grown = face.expanded(fraction)
+    if fraction < 0:
+        return grown
+    dx = max(0.0, MIN_FACE_MARGIN - face.w * fraction)
+    dy = max(0.0, MIN_FACE_MARGIN - face.h * fraction)
+    return replace(grown, x=grown.x - dx, y=grown.y - dy, w=grown.w + 2 * dx,
+                   h=grown.h + 2 * dy)
 
 
 def _inside(region: Region, filled: list[Region], width: int, height: int) -> bool:

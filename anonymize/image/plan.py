@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from vocabulary import FaceShape, RedactionMethod, ResidualHandling, TextScope
+from vocabulary import FaceModel, FaceShape, RedactionMethod, ResidualHandling, TextScope
 
 
 @dataclass(frozen=True)
@@ -12,6 +12,7 @@ class ImagePlan:
     faces: bool = True
     face_method: RedactionMethod = RedactionMethod.BLUR
     face_shape: FaceShape = FaceShape.ELLIPSE
+    face_model: FaceModel = FaceModel.CENTERFACE
     face_margin: float = 0.3
     """Added on each side, as a fraction of the detected face's width (height above and
     below): the detector's box is the face core; hair, ears and turned heads are outside."""

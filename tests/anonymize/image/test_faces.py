@@ -272,3 +272,14 @@ def test_tiny_and_thin_images_do_not_crash(finder: FaceFinder, shape: tuple[int,
         assert isinstance(faces, list)
         for face in faces:
             assert np.isfinite([face.x, face.y, face.w, face.h]).all()
+
+
+def test_an_upscaled_pass_finds_faces_too_small_for_the_native_one() -> None:
+    """LFW faces at 14 px: the enlarged search finds more of them than the native one
+    (measured none and 92 of 100)."""
+    canvas, boxes = mosaic(lfw()[:100], [14], columns=10, gap=16)
+    native, _ = matched(boxes, FaceFinder.load().find(canvas))
+    upscaled = FaceFinder.load(params=FaceParams(upscale=2.0))
+    enlarged, strays = matched(boxes, upscaled.find(canvas))
+    assert enlarged >= native + 60
+    assert strays <= 2

@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from anonymize.image.painting import FILL_COLOUR, blur_sigma, paint_over
+from anonymize.image.painting import FILL_COLOUR, blur_sigma, enclosing, paint_over
 from anonymize.image.regions import Pixels, Region, RegionKind
 from tests.anonymize.image.detail import correlation, high_pass
 from vocabulary import FaceShape, RedactionMethod
@@ -201,6 +201,20 @@ def test_ellipse_leaves_the_corners(method: RedactionMethod) -> None:
     # Touches the box's sides at their middle.
     assert not np.array_equal(out[48:52, 20], source[48:52, 20])
     assert not np.array_equal(out[79, 48:52], source[79, 48:52])
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_what_encloses_a_box_paints_all_of_it(shape: FaceShape) -> None:
+    """A detector's box is painted whole, whichever the shape: the ellipse painted for it
+    goes through its corners."""
+    source = noise(300, 300)
+    rng = np.random.default_rng(1)
+    for _ in range(100):
+        region = face(float(rng.uniform(-20, 250)), float(rng.uniform(-20, 250)),
+                      float(rng.uniform(2, 120)), float(rng.uniform(2, 120)))
+        out = redacted(source, [enclosing(region, shape)], RedactionMethod.FILL, shape)
+        painted = (out == FILL_COLOUR).all(axis=2)
+        assert painted[inside(region, FaceShape.RECTANGLE, 300, 300)].all(), region
 
 
 # ---------------------------------------------------------------------------- edges

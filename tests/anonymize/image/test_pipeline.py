@@ -24,13 +24,14 @@ from PIL import ExifTags, Image
 from airlock.image_models import ImageModels
 from airlock.pii_engine import PiiEngineLoader
 from anonymize.image.codec import decode
-from anonymize.image.painting import FILL_COLOUR
+from anonymize.image.painting import FILL_COLOUR, enclosing
 from anonymize.image.pipeline import ImageRedactor, ImageRejected, RedactedImage, _inside
 from anonymize.image.plan import ImagePlan
 from anonymize.image.regions import Pixels, Region, RegionKind
 from tests.anonymize.image.detail import correlation, high_pass
 from tests.anonymize.image.pictures import sample
-from vocabulary import FaceShape, RedactionMethod, ResidualHandling, TextScope
+from tests.anonymize.image.test_faces import lfw, matched, mosaic
+from vocabulary import FaceModel, FaceShape, RedactionMethod, ResidualHandling, TextScope
 
 MAX_PIXELS = 20_000_000
 MARKER = b"AIRLOCK-CANARY-5d21"
@@ -175,9 +176,10 @@ def test_outside_the_painted_area_the_photo_is_unchanged(
     before = decode(astronaut_jpeg, MAX_PIXELS).pixels
     after = pixels_of(redacted_jpeg.data)
     painted = redactor(ImagePlan()).detect(astronaut_jpeg)
-    keep = outside([r.clip(512, 512) for r in painted.faces + painted.text], 512, 512, pad=16)
+    boxes = [enclosing(r, ImagePlan().face_shape) for r in painted.faces] + painted.text
+    keep = outside([r.clip(512, 512) for r in boxes], 512, 512, pad=16)
     difference = np.abs(after.astype(np.int16) - before.astype(np.int16))[keep]
-    assert keep.mean() > 0.8
+    assert keep.mean() > 0.7
     assert float(difference.mean()) < 1.5
     assert float(np.percentile(difference, 99.9)) <= 10
 
@@ -217,9 +219,9 @@ def test_an_exif_rotated_photo_comes_out_upright_and_redacted(astronaut: Pixels)
 @pytest.mark.parametrize("method", list(RedactionMethod))
 def test_every_method_and_shape_work_end_to_end(astronaut: Pixels, method: RedactionMethod,
                                                  shape: FaceShape) -> None:
-    """PNG in, PNG out: exact. Inside the face nothing is left; outside the (outward
-    rounded) margin box not one pixel changes; the rectangle paints the box's corners, the
-    ellipse leaves them."""
+    """PNG in, PNG out: exact. Nothing is left inside the face, nor anywhere in the
+    reported box (margin and corners included: the ellipse goes through the box's corners);
+    outside what is painted (the box, or the ellipse's own box) not one pixel changes."""
     plan = ImagePlan(face_method=method, face_shape=shape, text=TextScope.NONE)
     data = png(astronaut)
     result = redactor(plan).redact(data)
@@ -229,17 +231,14 @@ def test_every_method_and_shape_work_end_to_end(astronaut: Pixels, method: Redac
     (core,) = core_faces(astronaut)
     (face,) = redactor(plan).detect(data).faces
     x0, y0, x1, y1 = face.clip(512, 512)
-    keep = outside([(x0, y0, x1, y1)], 512, 512)
+    keep = outside([enclosing(face, shape).clip(512, 512)], 512, 512)
     assert np.array_equal(after[keep], astronaut[keep])
     assert detail_left(astronaut, after, core.clip(512, 512)) < 0.3
-    cx0, cy0, cx1, cy1 = core.clip(512, 512)
+    assert detail_left(astronaut, after, (x0, y0, x1, y1)) < 0.3
+    if method is not RedactionMethod.BLUR:  # a blur may keep a pixel's value by chance
+        assert (after[y0:y1, x0:x1] != astronaut[y0:y1, x0:x1]).any(axis=2).mean() > 0.99
     if method is RedactionMethod.FILL:
-        assert (after[cy0:cy1, cx0:cx1] == FILL_COLOUR).all()
-    corner = after[y0 + 1, x0 + 1]
-    if shape is FaceShape.RECTANGLE:
-        assert not np.array_equal(corner, astronaut[y0 + 1, x0 + 1])
-    else:
-        assert np.array_equal(corner, astronaut[y0 + 1, x0 + 1])
+        assert (after[y0:y1, x0:x1] == FILL_COLOUR).all()
 
 
 # ---------------------------------------------------------------------------- nothing to do
@@ -456,3 +455,36 @@ def test_what_the_detector_sees_on_a_fill_is_not_a_residual() -> None:
     assert _inside(Region(RegionKind.TEXT, 80, 80, 240, 140), fill, 1000, 1000)
     assert not _inside(Region(RegionKind.TEXT, 250, 100, 300, 100), fill, 1000, 1000)
     assert not _inside(Region(RegionKind.TEXT, 500, 500, 50, 20), fill, 1000, 1000)
+
+
+def test_a_plan_choosing_blazeface_redacts_the_face_with_it(astronaut: Pixels) -> None:
+    """For deployments that cannot use WIDER-FACE-derived weights: the other detector finds
+    and paints the face, and the residual check uses it too."""
+    plan = ImagePlan(face_model=FaceModel.BLAZEFACE, text=TextScope.NONE)
+    data = png(astronaut)
+    result = redactor(plan).redact(data)
+    assert result.faces == 1 and not result.flagged
+    (face,) = redactor(plan).detect(data).faces
+    (core,) = core_faces(astronaut)
+    assert detail_left(astronaut, pixels_of(result.data), core.clip(512, 512)) < 0.3
+    assert detail_left(astronaut, pixels_of(result.data), face.clip(512, 512)) < 0.3
+
+
+@pytest.mark.parametrize("shape", list(FaceShape))
+@pytest.mark.parametrize("method", list(RedactionMethod))
+def test_every_detected_small_face_loses_its_detail(method: RedactionMethod,
+                                                    shape: FaceShape) -> None:
+    """A crowd of small faces (LFW crops at 20 to 32 px) in a JPEG: inside every box
+    `detect` reports, margin and corners included, no detail is left in the re-encoded
+    output (high-pass correlation below 0.3, as an outsider measures it)."""
+    canvas, boxes = mosaic(lfw()[:40], [20, 24, 28, 32], columns=8, gap=20)
+    data = jpeg(canvas)
+    plan = ImagePlan(face_method=method, face_shape=shape, text=TextScope.NONE)
+    found = redactor(plan).detect(data).faces
+    before = decode(data, MAX_PIXELS).pixels
+    after = pixels_of(redactor(plan).redact(data).data)
+    height, width = before.shape[:2]
+    hits, _ = matched(boxes, found)
+    assert hits >= 36
+    for box in found:
+        assert detail_left(before, after, box.clip(width, height)) < 0.3, box
