@@ -68,7 +68,8 @@ PREFILTERS: dict[str, str] = {
     "CnPhoneRecognizer": r"\d{3}[ -]?\d{3}",
     "BankCardRecognizer": r"\d{4}[ -]?\d{4}",
     "CnPassportRecognizer": r"\d{7}",
-    "CnPlateRecognizer": r"[\u4e00-\u9fff][a-z]",  # a province, then the city letter
+    # A province then the city letter; 使; two letters then digits (military, WJ).
+    "CnPlateRecognizer": r"[\u4e00-\u9fff] ?[a-z]|使|[a-z]{2}\W?\d|wj",
     "ZhEmailRecognizer": r"@",
 }
 # Something for every English prefilter and Chinese recognizer (made up, nobody's data).

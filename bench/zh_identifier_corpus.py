@@ -167,7 +167,7 @@ def plate_special(rng: random.Random) -> str:
         serial = rng.choice(LETTERS_NO_IO + DIGITS) + digits(rng, 3)
         return joined(rng, "粤", "Z", serial + rng.choice("港澳"))
     if kind == "领":
-        return joined(rng, *plate_head(rng, rng.choice("京沪粤川辽桂滇云")), digits(rng, 4) + "领")
+        return joined(rng, *plate_head(rng, rng.choice("京沪粤川辽桂云")), digits(rng, 4) + "领")
     serial = digits(rng, 4) if rng.random() < 0.8 else rng.choice(LETTERS_NO_IO) + digits(rng, 3)
     return joined(rng, *plate_head(rng), serial + kind)
 
@@ -267,7 +267,8 @@ def bank_card(rng: random.Random) -> str:
 
 def passport(rng: random.Random) -> str:
     return rng.choice((
-        "E" + digits(rng, 8), "E" + digits(rng, 8), "E" + rng.choice(LETTERS_NO_IO) + digits(rng, 7),
+        "E" + digits(rng, 8), "E" + digits(rng, 8),
+        "E" + rng.choice(LETTERS_NO_IO) + digits(rng, 7),
         "G" + digits(rng, 8), rng.choice(("D", "S", "P")) + digits(rng, 7),
         rng.choice(("DE", "SE", "PE")) + digits(rng, 7),
     ))
@@ -395,7 +396,8 @@ def building(rng: random.Random) -> str:
         return (f"{estate(rng)}{rng.randint(1, 40)}{rng.choice(('栋', '幢', '号楼'))}"
                 f"{rng.randint(1, 6)}单元{rng.randint(1, 33)}{rng.randint(1, 6):02d}室")
     if kind < 0.5:
-        return f"{estate(rng)}{rng.randint(1, 30)}号楼{rng.randint(1, 6)}单元{rng.randint(101, 2806)}"
+        return (f"{estate(rng)}{rng.randint(1, 30)}号楼{rng.randint(1, 6)}单元"
+                f"{rng.randint(101, 2806)}")
     if kind < 0.65:
         return f"{estate(rng)}{rng.choice('ABCDE')}座{rng.randint(2, 45)}{rng.choice(('层', '楼'))}"
     if kind < 0.8:
@@ -441,8 +443,8 @@ def address(rng: random.Random) -> str:
     text = urban_address(rng) if rng.random() < 0.75 else rural_address(rng)
     if rng.random() < 0.35:
         code = postcode_for(rng)
-        text += rng.choice((f"，邮编{code}", f" 邮编：{code}", f"（邮编{code}）", f"，邮政编码：{code}",
-                            f" {code}"))
+        text += rng.choice((f"，邮编{code}", f" 邮编：{code}", f"（邮编{code}）",
+                            f"，邮政编码：{code}", f" {code}"))
     return text
 
 
@@ -481,7 +483,8 @@ def social_credit_code(rng: random.Random) -> str:
 def hk_macau_permit(rng: random.Random) -> str:
     """往来港澳通行证 (C + 8, older W + 8) and 港澳居民来往内地通行证 (H/M + 8 or 10)."""
     return rng.choice((
-        "C" + digits(rng, 8), "C" + digits(rng, 8), "C" + rng.choice(LETTERS_NO_IO) + digits(rng, 7),
+        "C" + digits(rng, 8), "C" + digits(rng, 8),
+        "C" + rng.choice(LETTERS_NO_IO) + digits(rng, 7),
         "W" + digits(rng, 8), rng.choice("HM") + digits(rng, 8), rng.choice("HM") + digits(rng, 10),
     ))
 
@@ -490,7 +493,8 @@ def taiwan_permit(rng: random.Random) -> str:
     """台湾居民来往大陆通行证: 8 digits since 2015; older booklets 10 digits with a bracketed
     letter or digit."""
     return rng.choice((
-        digits(rng, 8), digits(rng, 8), digits(rng, 10), digits(rng, 10) + f"({rng.choice('ABCDEFG')})",
+        digits(rng, 8), digits(rng, 8), digits(rng, 10),
+        digits(rng, 10) + f"({rng.choice('ABCDEFG')})",
         digits(rng, 8) + f"({rng.choice('ABCDEFG' + DIGITS)})",
         digits(rng, 10) + f"（{rng.choice('ABC')}）",
     ))
@@ -562,7 +566,8 @@ def medical_record_number(rng: random.Random) -> str:
 def student_number(rng: random.Random) -> str:
     year = rng.randint(2010, 2025)
     return rng.choice((
-        f"{year}{digits(rng, rng.randint(4, 8))}", f"{str(year)[2:]}{digits(rng, rng.randint(6, 8))}",
+        f"{year}{digits(rng, rng.randint(4, 8))}",
+        f"{str(year)[2:]}{digits(rng, rng.randint(6, 8))}",
         rng.choice(("S", "B", "M", "D", "SY", "BY")) + f"{year}{digits(rng, 4)}",
     ))
 
@@ -584,8 +589,9 @@ TEMPLATES: dict[str, tuple[str, tuple[str, ...]]] = {
     )),
     "plate": ("PLATE", (
         "车牌号：{}", "违章车辆{}于昨日在高架上超速。", "停车场记录：{} 入场 08:32，出场 17:45。",
-        "我的车是{}，白色的。", "车辆号牌{}已年检。", "{}的车主请尽快挪车！", "号牌号码：{}，号牌种类：小型汽车",
-        "监控拍到一辆{}闯红灯", "请{}车主到前台缴费", "车牌{}，车型轿车，颜色黑", "挂牌{}的货车被拦下",
+        "我的车是{}，白色的。", "车辆号牌{}已年检。", "{}的车主请尽快挪车！",
+        "号牌号码：{}，号牌种类：小型汽车", "监控拍到一辆{}闯红灯", "请{}车主到前台缴费",
+        "车牌{}，车型轿车，颜色黑", "挂牌{}的货车被拦下",
         "你的车牌是不是{}？",
     )),
     "phone": ("PHONE", (
@@ -671,17 +677,25 @@ WEIGHTS: dict[str, int] = {
 JOINERS = ("，", "；", "。", " ", "\n", "，另外")
 
 DECOYS: tuple[Generator, ...] = (
-    lambda r: f"原价¥{r.randint(100, 9999)}.00，现价{r.randint(50, 999)}元，满{r.randint(1, 9)}00减{r.randint(10, 99)}。",
+    lambda r: f"原价¥{r.randint(100, 9999)}.00，现价{r.randint(50, 999)}元，"
+    f"满{r.randint(1, 9)}00减{r.randint(10, 99)}。",
     lambda r: f"会议定于{r.randint(2019, 2025)}-{r.randint(1, 12):02d}-{r.randint(1, 28):02d} "
     f"{r.randint(8, 20)}:{r.randint(0, 59):02d}在三楼会议室召开。",
-    lambda r: f"订单号{r.randint(2019, 2025)}{r.randint(1, 12):02d}{r.randint(1, 28):02d}{digits(r, 10)}已发货。",
+    lambda r: f"订单号{r.randint(2019, 2025)}{r.randint(1, 12):02d}{r.randint(1, 28):02d}"
+    f"{digits(r, 10)}已发货。",
     lambda r: f"快递单号：{r.choice(('SF', 'YT', 'JT', 'ZTO'))}{digits(r, 13)}，请注意查收。",
-    lambda r: f"发票代码0{digits(r, 11)}，发票号码{digits(r, 8)}，金额{r.randint(10, 9999)}.{r.randint(0, 99):02d}元。",
-    lambda r: f"本季度营收{r.randint(1000, 99999)}万元，同比增长{r.randint(1, 40)}.{r.randint(0, 9)}%。",
-    lambda r: f"产品型号{r.choice(('XR', 'MX', 'GT'))}-{r.randint(100, 9999)}，库存{r.randint(1, 5000)}件。",
-    lambda r: f"航班{r.choice(('CA', 'MU', 'CZ'))}{r.randint(1000, 9999)}于{r.randint(0, 23):02d}:{r.randint(0, 59):02d}起飞。",
-    lambda r: f"{r.randint(2000, 2025)}年{r.randint(1, 12)}月{r.randint(1, 28)}日，气温{r.randint(-10, 38)}℃。",
-    lambda r: f"第{r.randint(1, 30)}届运动会共有{r.randint(100, 9999)}名运动员参加，历时{r.randint(2, 15)}天。",
+    lambda r: f"发票代码0{digits(r, 11)}，发票号码{digits(r, 8)}，"
+    f"金额{r.randint(10, 9999)}.{r.randint(0, 99):02d}元。",
+    lambda r: f"本季度营收{r.randint(1000, 99999)}万元，"
+    f"同比增长{r.randint(1, 40)}.{r.randint(0, 9)}%。",
+    lambda r: f"产品型号{r.choice(('XR', 'MX', 'GT'))}-{r.randint(100, 9999)}，"
+    f"库存{r.randint(1, 5000)}件。",
+    lambda r: f"航班{r.choice(('CA', 'MU', 'CZ'))}{r.randint(1000, 9999)}"
+    f"于{r.randint(0, 23):02d}:{r.randint(0, 59):02d}起飞。",
+    lambda r: f"{r.randint(2000, 2025)}年{r.randint(1, 12)}月{r.randint(1, 28)}日，"
+    f"气温{r.randint(-10, 38)}℃。",
+    lambda r: f"第{r.randint(1, 30)}届运动会共有{r.randint(100, 9999)}名运动员参加，"
+    f"历时{r.randint(2, 15)}天。",
     lambda r: f"请把第{r.randint(1, 12)}章的习题做完，共{r.randint(10, 60)}题。",
 )
 

@@ -30,23 +30,27 @@ _PROVINCE = (
 _CITY = rf"{_NAME}{{2,7}}(?:自治州|地区|市|盟)"
 _DISTRICT = rf"{_DISTRICT_NAME}{{2,7}}(?:区|县|旗)"
 _TOWN = rf"{_NAME}{{2,7}}(?:街道|镇|乡)"
-_ROAD = rf"{_NAME}{{1,8}}(?:大道|大街|路|街|巷|胡同|弄|道)"
+# A road may be cut into sections by direction (人民大街东段).
+_ROAD = rf"{_NAME}{{1,8}}(?:大道|大街|路|街|巷|胡同|弄|道)(?:[东西南北中]段)?"
 # Lanes named …里 (福安里, 仁和里) only before a house number: 里 alone means "in" (家里).
 _LANE = rf"{_NAME}{{1,6}}里(?=[0-9一二三四五六七八九十百]{{1,5}}号(?!楼))"
-_COMMUNITY = rf"{_HAN}{{2,10}}(?:小区|花园|大厦|公寓|广场|家园|新村|村|苑|园|中心|社区|大楼)"
-# House numbers: 100号, 3号楼, 2单元, 501室, A座, 12层, 二段, 100-2号.
+_COMMUNITY = rf"{_HAN}{{2,10}}(?:小区|花园|大厦|公寓|广场|家园|新村|村|屯|苑|园|中心|社区|大楼)"
+# House numbers: 100号, 3号楼, 2单元, 501室, A座, 12层, 二段, 100-2号, a village's 3组.
 _NUMBER = (
     r"[0-9A-Za-z一二三四五六七八九十百零\u3007]{1,6}(?:-[0-9]{1,4})?"
-    r"(?:号楼|号院|号|栋|幢|座|单元|层|楼|室|段|弄|期|区)"
+    r"(?:号楼|号院|号|栋|幢|座|单元|层|楼|室|段|弄|期|区|组)"
 )
+# A room written as a bare number after its building or unit: "3单元502".
+_ROOM = r"(?:(?<=单元|号楼|栋|幢|座)[0-9]{3,4}(?![0-9]))"
 # A building or office named after the house number, then its own unit:
 # "…56号华联商厦1203室", "…88号院内3号楼".
-_UNIT = rf"{_NUMBER}(?:{_HAN}{{2,8}}{_NUMBER})?"
+_UNIT = rf"{_NUMBER}(?: ?{_HAN}{{2,8}}{_NUMBER})?"
 # A postcode after the address is part of it: "…1号 邮编100080", "…1号（邮政编码：100080）".
-_POSTCODE = r"(?:[ ,，、]?[(（]?(?:邮编|邮政编码)[:：]?[ ]?[0-9]{6}(?![0-9])[)）]?)"
+_POSTCODE = (r"(?:[ ,，、]?[(（]?(?:邮编|邮政编码)[:：]?[ ]?[0-9]{6}(?![0-9])[)）]?"
+             r"|[ ][1-8][0-9]{5}(?![0-9]))")
 # What any match needs (the engine's prefilter): every part but a bare province ends in
 # one of these characters, and a run has two parts.
-NEEDS = f"[省市州盟区县旗道镇乡路街巷同弄里园村苑厦场寓心楼号院栋幢座元层室段期]|{_PROVINCE}"
+NEEDS = f"[省市州盟区县旗道镇乡路街巷同弄里园村屯苑厦场寓心楼号院栋幢座元层室段期组]|{_PROVINCE}"
 _NAMED = f"(?:{_PROVINCE}|{_CITY}|{_DISTRICT}|{_TOWN}|{_ROAD}|{_LANE}|{_COMMUNITY})"
 # Places that head an organisation's name (番禺区人民法院, 鄞州区政府, 武侯区人民检察院):
 # the organisation, not a residence; LAC reports the whole name as ORG.
@@ -80,7 +84,8 @@ class CnAddressRecognizer(ZhPatternRecognizer):
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern(
             "CN address",
-            rf"(?p){_NAMED}(?:{_NAMED}|{_UNIT})+{_POSTCODE}?",
+            # Parts may stand a space apart, as in forms ("上海市 嘉定区 …").
+            rf"(?p){_NAMED}(?: ?(?:{_NAMED}|{_UNIT}))+{_ROOM}?{_POSTCODE}?",
             0.5,
         ),
     ]

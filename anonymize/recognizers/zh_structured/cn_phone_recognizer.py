@@ -16,7 +16,7 @@ _COUNTRY = r"(?:(?:\+|00)?86[ -]?|[(\uff08]\+?86[)\uff09][ -]?)"
 _AREA = r"(?:10|2[0-9]|[3-9][0-9]{2})"
 # Local numbers never start with 0 or 1; 8 digits may be split 4-4.
 _LOCAL = r"(?:[2-9][0-9]{6,7}|[2-9][0-9]{3}[ -][0-9]{4})"
-_EXTENSION = r"(?:(?:转|-|分机|ext\.?)[0-9]{1,5})?"
+_EXTENSION = r"(?:(?: ?(?:转|分机|ext\.?) ?|-)[0-9]{1,5})?"
 
 # Mobile number segments in use (MIIT allocations): 13x, 145-149, 15x but 154, 162/165-167,
 # 170-178, 18x, 19x.

@@ -22,6 +22,14 @@ RECOGNIZER = CnAddressRecognizer()
         ("公司位于山东省青岛市市南区香港中路10号", ["山东省青岛市市南区香港中路10号"]),
         ("新疆维吾尔自治区乌鲁木齐市天山区", ["新疆维吾尔自治区乌鲁木齐市天山区"]),
         ("放在人民路12号门卫处", ["人民路12号"]),
+        # villages and their groups; parts a space apart; a bare room number; a road
+        # section; a postcode after a space
+        ("家住湖南省平江县东关镇河口村3组12号", ["湖南省平江县东关镇河口村3组12号"]),
+        ("寄到桐庐县柳林镇白沙屯八组（邮编311500）", ["桐庐县柳林镇白沙屯八组（邮编311500）"]),
+        ("地址：上海市 嘉定区 迎宾路679号 阳光雅居7号楼908室",
+         ["上海市 嘉定区 迎宾路679号 阳光雅居7号楼908室"]),
+        ("住在朝阳区望京花园3号楼2单元1502，", ["朝阳区望京花园3号楼2单元1502"]),
+        ("广州市天河区中山大道西段185号 510630", ["广州市天河区中山大道西段185号 510630"]),
         # lanes (…里) before a house number; estate phases and zones; a named building
         # or office after the house number, with its own unit
         ("寄到天津市南开区福安里16号", ["天津市南开区福安里16号"]),
