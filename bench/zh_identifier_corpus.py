@@ -729,8 +729,9 @@ def generate(n: int, seed: int) -> list[Record]:
     names, weights = list(WEIGHTS), list(WEIGHTS.values())
     records: list[Record] = []
     for i in range(n):
+        entities: list[Entity] = []
         if i % 5 == 4:
-            text, entities = rng.choice(DECOYS)(rng), []
+            text = rng.choice(DECOYS)(rng)
         else:
             text, entities = record(rng, rng.choices(names, weights, k=rng.choice((1, 1, 2, 3))))
         records.append({"id": f"zh_identifier_{seed}_{i}", "text": text, "entities": entities})

@@ -27,9 +27,15 @@ _PROVINCE = (
     "|(?:内蒙古|广西壮族|广西|西藏|宁夏回族|宁夏|新疆维吾尔|新疆)(?:自治区)?"
     "|(?:香港|澳门)(?:特别行政区)?"
 )
-_CITY = rf"{_NAME}{{2,7}}(?:自治州|地区|市|盟)"
-_DISTRICT = rf"{_DISTRICT_NAME}{{2,7}}(?:区|县|旗)"
-_TOWN = rf"{_NAME}{{2,7}}(?:街道|镇|乡)"
+# Administrative names that hold a stop character (呼和浩特市, 和平区, 周至县, 从化区):
+# general knowledge of the divisions, not a gazetteer.
+_STOP_NAMES = (
+    "呼和浩特|和林格尔|和平|和田|和顺|和龙|和政|和静|和硕|平和|永和|从化|从江|于都|于田|于洪"
+    "|向阳|将乐|来宾|来凤|来安|自贡|自流井|周至|送桥"
+)
+_CITY = rf"(?:{_STOP_NAMES}|{_NAME}{{2,7}})(?:自治州|地区|市|盟)"
+_DISTRICT = rf"(?:{_STOP_NAMES}|{_DISTRICT_NAME}{{2,7}})(?:自治县|自治旗|区|县|旗)"
+_TOWN = rf"(?:{_STOP_NAMES}|{_NAME}{{2,7}})(?:街道|镇|乡)"
 # A road may be cut into sections by direction (人民大街东段).
 _ROAD = rf"{_NAME}{{1,8}}(?:大道|大街|路|街|巷|胡同|弄|道)(?:[东西南北中]段)?"
 # Lanes named …里 (福安里, 仁和里) only before a house number: 里 alone means "in" (家里).
