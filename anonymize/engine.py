@@ -82,7 +82,7 @@ PREFILTERS: dict[str, str] = {
     "MacauIdRecognizer": r"\d{6}",
     "VinRecognizer": r"[a-z0-9]{17}",
     # The cue words their patterns start from.
-    "WeChatIdRecognizer": r"微信|weixin|wechat|wx|vx|v信|薇信",
+    "WeChatIdRecognizer": r"微信|weixin|wechat|wx|vx|v信|薇信|加v",
     "QqNumberRecognizer": r"qq|扣扣|企鹅号",
     "MedicalRecordRecognizer": r"病历|住院|门诊|病案|就诊|急诊|体检",
     "StudentIdRecognizer": r"学号|学籍号|学生|student",

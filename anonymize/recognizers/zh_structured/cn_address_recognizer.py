@@ -51,9 +51,10 @@ _ROOM = r"(?:(?<=单元|号楼|栋|幢|座)[0-9]{3,4}(?![0-9]))"
 # A building or office named after the house number, then its own unit:
 # "…56号华联商厦1203室", "…88号院内3号楼".
 _UNIT = rf"{_NUMBER}(?: ?{_HAN}{{2,8}}{_NUMBER})?"
-# A postcode after the address is part of it: "…1号 邮编100080", "…1号（邮政编码：100080）".
+# A postcode after the address is part of it: "…1号 邮编100080", "…1号（邮政编码：100080）",
+# "…1号 100080", "…1号（100080）".
 _POSTCODE = (r"(?:[ ,，、]?[(（]?(?:邮编|邮政编码)[:：]?[ ]?[0-9]{6}(?![0-9])[)）]?"
-             r"|[ ][1-8][0-9]{5}(?![0-9]))")
+             r"|[ ][1-8][0-9]{5}(?![0-9])|[(（][1-8][0-9]{5}[)）])")
 # What any match needs (the engine's prefilter): every part but a bare province ends in
 # one of these characters, and a run has two parts.
 NEEDS = f"[省市州盟区县旗道镇乡路街巷同弄里园村屯苑厦场寓心楼号院栋幢座元层室段期组]|{_PROVINCE}"

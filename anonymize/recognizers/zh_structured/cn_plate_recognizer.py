@@ -11,8 +11,9 @@ from .zh_pattern_recognizer import NOT_AFTER_ALNUM, NOT_BEFORE_ALNUM, ZhPatternR
 _PROVINCE = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 _LETTER = "A-HJ-NP-Z"  # I and O are not used on plates
 _ALNUM = f"[{_LETTER}0-9]"
-# Between the city letter and the serial: middle dot (several code points), hyphen, space.
-_SEP = "[·•・\\- ]?"
+# Between the city letter and the serial: middle dot (several code points, or a full stop),
+# hyphen, space.
+_SEP = "[·•・.\\- ]?"
 # Province and city letter, written together or a space apart (京A, 京 A).
 _HEAD = f"[{_PROVINCE}] ?[{_LETTER}]{_SEP}"
 # New-energy serials: the energy letter first (small vehicles: D/F since 2017, A–E and

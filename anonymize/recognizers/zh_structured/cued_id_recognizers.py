@@ -14,13 +14,13 @@ _NUMBER_WORD = "(?:号码|号|账号|帐号|id|ID)?"
 
 
 class WeChatIdRecognizer(ZhPatternRecognizer):
-    """A WeChat id after 微信/微信号/WeChat/wx/vx: a letter, then 5-19 letters, digits,
+    """A WeChat id after 微信/微信号/WeChat/wx/vx/加V: a letter, then 5-19 letters, digits,
     ``_`` or ``-`` (WeChat's own rule). A WeChat id may also be a phone number, which the
     phone recognizer finds."""
 
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern("WeChat id (after its cue)",
-                after_cue(f"(?<![A-Za-z])(?:微信|weixin|wechat|wx|vx|v信|薇信){_NUMBER_WORD}",
+                after_cue(f"(?<![A-Za-z])(?:微信|weixin|wechat|wx|vx|v信|薇信){_NUMBER_WORD}|加v",
                           "[A-Za-z][A-Za-z0-9_-]{5,19}(?![_-])"),
                 0.6),
     ]

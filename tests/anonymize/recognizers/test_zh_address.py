@@ -30,6 +30,8 @@ RECOGNIZER = CnAddressRecognizer()
          ["上海市 嘉定区 迎宾路679号 阳光雅居7号楼908室"]),
         ("住在朝阳区望京花园3号楼2单元1502，", ["朝阳区望京花园3号楼2单元1502"]),
         ("广州市天河区中山大道西段185号 510630", ["广州市天河区中山大道西段185号 510630"]),
+        ("寄到上海市徐汇区漕溪北路88号1801室（200030）",
+         ["上海市徐汇区漕溪北路88号1801室（200030）"]),
         # lanes (…里) before a house number; estate phases and zones; a named building
         # or office after the house number, with its own unit
         ("寄到天津市南开区福安里16号", ["天津市南开区福安里16号"]),

@@ -24,6 +24,7 @@ RECOGNIZER = CnPlateRecognizer()
         # a space after the province; 2022 new-energy letters; emergency, consulate,
         # embassy, military and armed police plates
         ("车牌京 A12345", ["京 A12345"]),
+        ("车牌京A.12345", ["京A.12345"]),
         ("沪A·HC1234", ["沪A·HC1234"]),
         ("云H·8685应急", ["云H·8685应急"]),
         ("沪A·1234领", ["沪A·1234领"]),

@@ -18,6 +18,7 @@ from tests.anonymize.recognizers.engine_helper import spans, where
         (WeChatIdRecognizer(), "微信号：zhang_wei-88，加我", ["zhang_wei-88"]),
         (WeChatIdRecognizer(), "加我wx：Abc12345", ["Abc12345"]),
         (WeChatIdRecognizer(), "WeChat: lily2024", ["lily2024"]),
+        (WeChatIdRecognizer(), "加V：zhangsan_88", ["zhangsan_88"]),
         (WeChatIdRecognizer(), "微信 wxid_k2j3h4", ["wxid_k2j3h4"]),
         (WeChatIdRecognizer(), "微信同号", []),
         (WeChatIdRecognizer(), "微信号12345678", []),  # a letter first (a phone is CN_PHONE's)
