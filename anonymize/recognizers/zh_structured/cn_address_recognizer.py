@@ -51,6 +51,9 @@ _ROOM = r"(?:(?<=单元|号楼|栋|幢|座)[0-9]{3,4}(?![0-9]))"
 # A building or office named after the house number, then its own unit:
 # "…56号华联商厦1203室", "…88号院内3号楼".
 _UNIT = rf"{_NUMBER}(?: ?{_HAN}{{2,8}}{_NUMBER})?"
+# A crossing and a distance from it: "…长江西路与合作化路交口东50米".
+_CROSSING = rf"(?:与|和|、){_ROAD}(?:交叉口|交汇处|交界处|交口|路口)?"
+_OFFSET = r"[东西南北]{1,2}[侧面]?约?[0-9]{1,4}米"
 # A postcode after the address is part of it: "…1号 邮编100080", "…1号（邮政编码：100080）",
 # "…1号 100080", "…1号（100080）".
 _POSTCODE = (r"(?:[ ,，、]?[(（]?(?:邮编|邮政编码)[:：]?[ ]?[0-9]{6}(?![0-9])[)）]?"
@@ -75,8 +78,9 @@ class CnAddressRecognizer(ZhPatternRecognizer):
     Parts: province (closed list), city (…市/州/盟), district/county (…区/县/旗),
     street office or town (…街道/镇/乡), road (…路/街/大道/巷/胡同/弄), lane (…里, before
     a house number), community or building (…小区/村/花园/大厦/园…) and house numbers
-    (…号/号楼/单元/室/栋/层/期/区), a named building after a number taking its own unit
-    (…56号华联商厦1203室), and a 邮编 right after it. A run starts with a named part;
+    (…号/号楼/单元/室/栋/层/期/区/组), a named building after a number taking its own unit
+    (…56号华联商厦1203室), a crossing and a distance from it (…路与…路交口东50米), and a
+    邮编 right after it. A run starts with a named part;
     the span goes from its first to its last part, matched leftmost-longest (POSIX mode)
     so "科技园路" is one road, not a park and a stray 路. A run of place names directly
     followed by an organisation noun (…区人民法院, …市政府) names the organisation and is
@@ -92,7 +96,8 @@ class CnAddressRecognizer(ZhPatternRecognizer):
         Pattern(
             "CN address",
             # Parts may stand a space apart, as in forms ("上海市 嘉定区 …").
-            rf"(?p){_NAMED}(?: ?(?:{_NAMED}|{_UNIT}))+{_ROOM}?{_POSTCODE}?",
+            rf"(?p){_NAMED}(?: ?(?:{_NAMED}|{_UNIT}|{_CROSSING}|{_OFFSET}))+{_ROOM}?"
+            rf"{_POSTCODE}?",
             0.5,
         ),
     ]

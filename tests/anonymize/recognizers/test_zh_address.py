@@ -32,6 +32,8 @@ RECOGNIZER = CnAddressRecognizer()
         ("广州市天河区中山大道西段185号 510630", ["广州市天河区中山大道西段185号 510630"]),
         ("寄到上海市徐汇区漕溪北路88号1801室（200030）",
          ["上海市徐汇区漕溪北路88号1801室（200030）"]),
+        ("地址：合肥市蜀山区长江西路与合作化路交口东50米",
+         ["合肥市蜀山区长江西路与合作化路交口东50米"]),
         # lanes (…里) before a house number; estate phases and zones; a named building
         # or office after the house number, with its own unit
         ("寄到天津市南开区福安里16号", ["天津市南开区福安里16号"]),
