@@ -35,6 +35,11 @@ from anonymize.recognizers.zh_places import ChinesePlaceRecognizer
 from anonymize.recognizers.zh_structured import (
     CnIdRecognizer,
     CnPhoneRecognizer,
+    HkIdRecognizer,
+    MacauIdRecognizer,
+    QqNumberRecognizer,
+    VinRecognizer,
+    WeChatIdRecognizer,
     ZhEmailRecognizer,
     zh_structured_recognizers,
 )
@@ -68,13 +73,25 @@ PREFILTERS: dict[str, str] = {
     "CnPhoneRecognizer": r"\d{3}[ -]?\d{3}",
     "BankCardRecognizer": r"\d{4}[ -]?\d{4}",
     "CnPassportRecognizer": r"\d{7}",
-    "CnPlateRecognizer": r"[\u4e00-\u9fff][a-z]",  # a province, then the city letter
+    # A province then the city letter; 使; two letters then digits (military, WJ).
+    "CnPlateRecognizer": r"[\u4e00-\u9fff] ?[a-z]|使|[a-z]{2}\W?\d|wj",
     "ZhEmailRecognizer": r"@",
+    "CnCreditCodeRecognizer": r"\d{6}",
+    "TravelPermitRecognizer": r"\d{7}",
+    "HkIdRecognizer": r"[a-z]\d{6}",
+    "MacauIdRecognizer": r"\d{6}",
+    "VinRecognizer": r"[a-z0-9]{17}",
+    # The cue words their patterns start from.
+    "WeChatIdRecognizer": r"微信|weixin|wechat|wx|vx|v信|薇信|加v",
+    "QqNumberRecognizer": r"qq|扣扣|企鹅号",
+    "MedicalRecordRecognizer": r"病历|住院|门诊|病案|就诊|急诊|体检",
+    "StudentIdRecognizer": r"学号|学籍号|学生|student",
 }
 # Something for every English prefilter and Chinese recognizer (made up, nobody's data).
 WARM_UP = ("Corner of A and B St: 1234-5678 9012 345678901, a@b.co http://x.org/ab12 "
            "10.0.0.1 ::1 bc1qqqqqqqqqqqqqqqqqqqqqqqqqqqq 0123abcd-0123 00:11:22:33:44:55 "
-           "Ann Lee 张三 北京市海淀区中关村大街1号 13812345678 京A12345")
+           "Ann Lee 张三 北京市海淀区中关村大街1号 13812345678 京A12345 微信wx_abc123 QQ 12345 "
+           "住院号12345 学号20201234 LSVAB12C3D4567890")
 
 
 @dataclass(frozen=True)
@@ -111,6 +128,14 @@ def build_registry(nlp_engine: OfflineSpacyNlpEngine, lac: LacModel) -> Recogniz
         patterns=[p for p in CnPhoneRecognizer.PATTERNS
                   if p.name in CnPhoneRecognizer.UNAMBIGUOUS],
         supported_language="en", name="EnglishCnPhoneRecognizer"))
+    # So are a VIN, a Hong Kong or Macau identity card (bracketed: bare, a Hong Kong number
+    # is a passport's or a part's shape) and a WeChat id or QQ number after its cue word.
+    registry.add_recognizer(VinRecognizer(supported_language="en", name="EnglishVinRecognizer"))
+    registry.add_recognizer(HkIdRecognizer(
+        patterns=[p for p in HkIdRecognizer.PATTERNS if p.name in HkIdRecognizer.UNAMBIGUOUS],
+        supported_language="en", name="EnglishHkIdRecognizer"))
+    for cued in (MacauIdRecognizer, WeChatIdRecognizer, QqNumberRecognizer):
+        registry.add_recognizer(cued(supported_language="en", name=f"English{cued.__name__}"))
     # And a foreign number in Chinese text is a phone number too.
     registry.add_recognizer(EnglishPhoneRecognizer(supported_language="zh",
                                                    name="ChineseTextPhoneRecognizer"))

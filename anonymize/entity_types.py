@@ -19,14 +19,21 @@ FAMILIES: tuple[tuple[str, ...], ...] = (
     ("BANK_CARD", "CREDIT_CARD"),
     ("EMAIL", "EMAIL_ADDRESS"),
     ("CN_ADDRESS", "ADDRESS"),
+    # Travel documents: a choice for passports also holds for the permits, which were
+    # typed CN_PASSPORT before they had a type of their own.
+    ("CN_TRAVEL_PERMIT", "CN_PASSPORT"),
+    ("HK_ID", "MO_ID"),
 )
 
-# Most specific first: identifiers with a fixed shape, then composite values (an address
+# Most specific first: identifiers with a fixed shape, then numbers a cue word types (a QQ
+# number may look like a phone number), then composite values (an address
 # holds numbers and names), then what a language model guesses, then any long digit run.
 # A type not listed ranks after all of these.
 SPECIFICITY: tuple[str, ...] = (
-    "CN_ID", "CN_PASSPORT", "BANK_CARD", "CREDIT_CARD", "IBAN_CODE", "US_SSN", "US_ITIN",
-    "UK_NHS", "US_PASSPORT", "MEDICAL_LICENSE", "CRYPTO", "CN_PLATE", "CN_PHONE",
+    "CN_ID", "CN_PASSPORT", "CN_TRAVEL_PERMIT", "HK_ID", "MO_ID", "CN_USCC", "BANK_CARD",
+    "CREDIT_CARD", "IBAN_CODE", "US_SSN", "US_ITIN", "UK_NHS", "US_PASSPORT", "MEDICAL_LICENSE",
+    "CRYPTO", "VIN", "CN_PLATE", "WECHAT_ID", "QQ_NUMBER", "MEDICAL_RECORD_NUMBER", "STUDENT_ID",
+    "CN_PHONE",
     "PHONE_NUMBER", "EMAIL", "EMAIL_ADDRESS", "IP_ADDRESS", "MAC_ADDRESS", "UUID", "URL",
     "CN_ADDRESS", "ADDRESS",
     "PERSON", "AGE", "LOCATION", "ORGANIZATION", "NRP", "DATE_TIME",

@@ -14,6 +14,11 @@ class Kind(Enum):
     EMAIL = "email"
     PLATE = "plate"
     PASSPORT = "passport"
+    SAR_ID = "sar_id"
+    CREDIT_CODE = "credit_code"
+    VIN = "vin"
+    ACCOUNT = "account"
+    RECORD_NUMBER = "record_number"
     ADDRESS = "address"
     DATE = "date"
     AGE = "age"
@@ -31,6 +36,15 @@ _KINDS: dict[str, Kind] = {
     "EMAIL_ADDRESS": Kind.EMAIL,
     "CN_PLATE": Kind.PLATE,
     "CN_PASSPORT": Kind.PASSPORT,
+    "CN_TRAVEL_PERMIT": Kind.PASSPORT,
+    "HK_ID": Kind.SAR_ID,
+    "MO_ID": Kind.SAR_ID,
+    "CN_USCC": Kind.CREDIT_CODE,
+    "VIN": Kind.VIN,
+    "WECHAT_ID": Kind.ACCOUNT,
+    "QQ_NUMBER": Kind.ACCOUNT,
+    "MEDICAL_RECORD_NUMBER": Kind.RECORD_NUMBER,
+    "STUDENT_ID": Kind.RECORD_NUMBER,
     "CN_ADDRESS": Kind.ADDRESS,
     "ADDRESS": Kind.ADDRESS,
     "LOCATION": Kind.ADDRESS,
@@ -39,7 +53,8 @@ _KINDS: dict[str, Kind] = {
 }
 
 # Types whose separators carry no identity: "138 1234 5678" and "13812345678" are one value.
-_SEPARATOR_FREE = {Kind.PHONE, Kind.CN_ID, Kind.CARD, Kind.PASSPORT, Kind.PLATE}
+_SEPARATOR_FREE = {Kind.PHONE, Kind.CN_ID, Kind.CARD, Kind.PASSPORT, Kind.PLATE, Kind.SAR_ID,
+                   Kind.CREDIT_CODE, Kind.VIN}
 
 
 def kind_of(entity_type: str) -> Kind:
@@ -58,7 +73,8 @@ def normalise(value: str, entity_type: str) -> str:
     """The form of a value that keyed operators feed to HMAC.
 
     NFC, whitespace collapsed, case-folded (a no-op for Chinese); for numeric identifiers
-    (phones, IDs, cards, passports, plates) separators are dropped as well.
+    (phones, IDs, cards, passports and permits, plates, Hong Kong and Macau IDs, credit
+    codes, VINs) separators and brackets are dropped as well.
     """
     text = " ".join(unicodedata.normalize("NFC", value).split()).casefold()
     if kind_of(entity_type) in _SEPARATOR_FREE:

@@ -10,6 +10,12 @@ Defaults by entity type (separators are kept, only letters/digits are masked):
 - e-mail (EMAIL, EMAIL_ADDRESS): first character of the local part and the domain,
   ``z***@qq.com`` (always three mask characters, hiding the length);
 - CN_PLATE: province character and city letter, ``京A·*****``;
+- CN_TRAVEL_PERMIT: as passports, first character and last 2, ``C******78``;
+- HK_ID, MO_ID: the first letter or digit, brackets kept, ``A******(*)``;
+- CN_USCC: the first 8 (registration authority, type and region), ``91310000**********``;
+- VIN: the 3-character manufacturer code, ``LSV**************``;
+- WECHAT_ID, QQ_NUMBER: the first character, ``w*******``, ``1*******``;
+- MEDICAL_RECORD_NUMBER, STUDENT_ID: the last 2, ``******45``;
 - anything else: Presidio ``mask`` semantics, masking the whole value by default.
 
 Params (all optional): ``masking_char`` (default ``*``); ``keep_first`` / ``keep_last``
@@ -33,6 +39,11 @@ _DEFAULT_KEEP: dict[Kind, tuple[int, int]] = {
     Kind.CARD: (0, 4),
     Kind.PASSPORT: (1, 2),
     Kind.PLATE: (2, 0),
+    Kind.SAR_ID: (1, 0),
+    Kind.CREDIT_CODE: (8, 0),
+    Kind.VIN: (3, 0),
+    Kind.ACCOUNT: (1, 0),
+    Kind.RECORD_NUMBER: (0, 2),
 }
 _MAX = 10_000
 
@@ -112,6 +123,8 @@ class Mask(Operator):
             return mask_keeping(text, first, last, char, str.isdigit, _country_code_digits(text))
         if kind is Kind.PLATE:
             return mask_keeping(text, first, last, char, lambda c: c.isalnum())
+        if kind is Kind.ACCOUNT:  # "_" and "-" are part of a WeChat id: masked too
+            return mask_keeping(text, first, last, char, lambda c: not c.isspace())
         if kind in _DEFAULT_KEEP:
             return mask_keeping(text, first, last, char)
         return mask_keeping(text, first, last, char, lambda c: not c.isspace())

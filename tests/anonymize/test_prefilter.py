@@ -41,6 +41,15 @@ FOUND = {
     "CnPassportRecognizer": "护照E12345678",
     "CnPlateRecognizer": "车牌京A12345",
     "ZhEmailRecognizer": "邮箱zhang@example.com",
+    "CnCreditCodeRecognizer": "信用代码91350100M000100Y43",
+    "TravelPermitRecognizer": "港澳通行证C12345678",
+    "HkIdRecognizer": "香港身份证A123456(3)",
+    "MacauIdRecognizer": "澳门身份证1234567(8)",
+    "VinRecognizer": "车架号LSVAB12C3D4567890",
+    "WeChatIdRecognizer": "微信号wx_abc123",
+    "QqNumberRecognizer": "QQ：12345678",
+    "MedicalRecordRecognizer": "住院号ZY123456",
+    "StudentIdRecognizer": "学号2020123456",
 }
 # Texts without what each prefilter looks for (so the recognizer is not run).
 NOTHING = ["Hello there, Ann.", "no digits here at all", "张三住在北京", "Room: ten", ""]

@@ -49,3 +49,38 @@ def luhn_valid(digits: str) -> bool:
             d = d * 2 - 9 if d > 4 else d * 2
         total += d
     return total % 10 == 0
+
+
+# GB 32100-2015: the 31 characters of a unified social credit code (no I, O, S, V, Z)
+# and the weights 3^i mod 31 of its first 17.
+USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_WEIGHTS = tuple(3**i % 31 for i in range(17))
+
+
+def uscc_check_char(first17: str) -> str:
+    """The check character of a unified social credit code given its first 17."""
+    total = sum(USCC_CHARS.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
+    return USCC_CHARS[(31 - total % 31) % 31]
+
+
+def hk_id_valid(letters: str, digits: str, check: str) -> bool:
+    """Hong Kong identity card: one or two letters (a lone letter counts as if a space
+    stood before it, value 36; A=10 ... Z=35), six digits, weights 9..2, and a check digit
+    (A for 10) that makes the weighted sum divisible by 11."""
+    values = [36] * (2 - len(letters)) + [ord(c) - 55 for c in letters] + [int(d) for d in digits]
+    total = sum(v * w for v, w in zip(values, range(9, 1, -1), strict=True))
+    return check == "0123456789A"[(11 - total % 11) % 11]
+
+
+# ISO 3779 (North American check digit, also used by most VINs issued in China).
+_VIN_VALUES = {**{str(d): d for d in range(10)},
+               **dict(zip("ABCDEFGH", range(1, 9), strict=True)),
+               **dict(zip("JKLMN", range(1, 6), strict=True)), "P": 7, "R": 9,
+               **dict(zip("STUVWXYZ", range(2, 10), strict=True))}
+_VIN_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
+
+
+def vin_check_valid(vin: str) -> bool:
+    """The 9th character of a 17-character VIN is its weighted sum mod 11 (10 as X)."""
+    total = sum(_VIN_VALUES[c] * w for c, w in zip(vin, _VIN_WEIGHTS, strict=True))
+    return vin[8] == "0123456789X"[total % 11]

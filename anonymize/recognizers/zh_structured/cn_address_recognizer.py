@@ -27,26 +27,40 @@ _PROVINCE = (
     "|(?:内蒙古|广西壮族|广西|西藏|宁夏回族|宁夏|新疆维吾尔|新疆)(?:自治区)?"
     "|(?:香港|澳门)(?:特别行政区)?"
 )
-_CITY = rf"{_NAME}{{2,7}}(?:自治州|地区|市|盟)"
-_DISTRICT = rf"{_DISTRICT_NAME}{{2,7}}(?:区|县|旗)"
-_TOWN = rf"{_NAME}{{2,7}}(?:街道|镇|乡)"
-_ROAD = rf"{_NAME}{{1,8}}(?:大道|大街|路|街|巷|胡同|弄|道)"
+# Administrative names that hold a stop character (呼和浩特市, 和平区, 周至县, 从化区):
+# general knowledge of the divisions, not a gazetteer.
+_STOP_NAMES = (
+    "呼和浩特|和林格尔|和平|和田|和顺|和龙|和政|和静|和硕|平和|永和|从化|从江|于都|于田|于洪"
+    "|向阳|将乐|来宾|来凤|来安|自贡|自流井|周至|送桥"
+)
+_CITY = rf"(?:{_STOP_NAMES}|{_NAME}{{2,7}})(?:自治州|地区|市|盟)"
+_DISTRICT = rf"(?:{_STOP_NAMES}|{_DISTRICT_NAME}{{2,7}})(?:自治县|自治旗|区|县|旗)"
+_TOWN = rf"(?:{_STOP_NAMES}|{_NAME}{{2,7}})(?:街道|镇|乡)"
+# A road may be cut into sections by direction (人民大街东段).
+_ROAD = rf"{_NAME}{{1,8}}(?:大道|大街|路|街|巷|胡同|弄|道)(?:[东西南北中]段)?"
 # Lanes named …里 (福安里, 仁和里) only before a house number: 里 alone means "in" (家里).
 _LANE = rf"{_NAME}{{1,6}}里(?=[0-9一二三四五六七八九十百]{{1,5}}号(?!楼))"
-_COMMUNITY = rf"{_HAN}{{2,10}}(?:小区|花园|大厦|公寓|广场|家园|新村|村|苑|园|中心|社区|大楼)"
-# House numbers: 100号, 3号楼, 2单元, 501室, A座, 12层, 二段, 100-2号.
+_COMMUNITY = rf"{_HAN}{{2,10}}(?:小区|花园|大厦|公寓|广场|家园|新村|村|屯|苑|园|中心|社区|大楼)"
+# House numbers: 100号, 3号楼, 2单元, 501室, A座, 12层, 二段, 100-2号, a village's 3组.
 _NUMBER = (
     r"[0-9A-Za-z一二三四五六七八九十百零\u3007]{1,6}(?:-[0-9]{1,4})?"
-    r"(?:号楼|号院|号|栋|幢|座|单元|层|楼|室|段|弄|期|区)"
+    r"(?:号楼|号院|号|栋|幢|座|单元|层|楼|室|段|弄|期|区|组)"
 )
+# A room written as a bare number after its building or unit: "3单元502".
+_ROOM = r"(?:(?<=单元|号楼|栋|幢|座)[0-9]{3,4}(?![0-9]))"
 # A building or office named after the house number, then its own unit:
 # "…56号华联商厦1203室", "…88号院内3号楼".
-_UNIT = rf"{_NUMBER}(?:{_HAN}{{2,8}}{_NUMBER})?"
-# A postcode after the address is part of it: "…1号 邮编100080", "…1号（邮政编码：100080）".
-_POSTCODE = r"(?:[ ,，、]?[(（]?(?:邮编|邮政编码)[:：]?[ ]?[0-9]{6}(?![0-9])[)）]?)"
+_UNIT = rf"{_NUMBER}(?: ?{_HAN}{{2,8}}{_NUMBER})?"
+# A crossing and a distance from it: "…长江西路与合作化路交口东50米".
+_CROSSING = rf"(?:与|和|、){_ROAD}(?:交叉口|交汇处|交界处|交口|路口)?"
+_OFFSET = r"[东西南北]{1,2}[侧面]?约?[0-9]{1,4}米"
+# A postcode after the address is part of it: "…1号 邮编100080", "…1号（邮政编码：100080）",
+# "…1号 100080", "…1号（100080）".
+_POSTCODE = (r"(?:[ ,，、]?[(（]?(?:邮编|邮政编码)[:：]?[ ]?[0-9]{6}(?![0-9])[)）]?"
+             r"|[ ][1-8][0-9]{5}(?![0-9])|[(（][1-8][0-9]{5}[)）])")
 # What any match needs (the engine's prefilter): every part but a bare province ends in
 # one of these characters, and a run has two parts.
-NEEDS = f"[省市州盟区县旗道镇乡路街巷同弄里园村苑厦场寓心楼号院栋幢座元层室段期]|{_PROVINCE}"
+NEEDS = f"[省市州盟区县旗道镇乡路街巷同弄里园村屯苑厦场寓心楼号院栋幢座元层室段期组]|{_PROVINCE}"
 _NAMED = f"(?:{_PROVINCE}|{_CITY}|{_DISTRICT}|{_TOWN}|{_ROAD}|{_LANE}|{_COMMUNITY})"
 # Places that head an organisation's name (番禺区人民法院, 鄞州区政府, 武侯区人民检察院):
 # the organisation, not a residence; LAC reports the whole name as ORG.
@@ -64,8 +78,9 @@ class CnAddressRecognizer(ZhPatternRecognizer):
     Parts: province (closed list), city (…市/州/盟), district/county (…区/县/旗),
     street office or town (…街道/镇/乡), road (…路/街/大道/巷/胡同/弄), lane (…里, before
     a house number), community or building (…小区/村/花园/大厦/园…) and house numbers
-    (…号/号楼/单元/室/栋/层/期/区), a named building after a number taking its own unit
-    (…56号华联商厦1203室), and a 邮编 right after it. A run starts with a named part;
+    (…号/号楼/单元/室/栋/层/期/区/组), a named building after a number taking its own unit
+    (…56号华联商厦1203室), a crossing and a distance from it (…路与…路交口东50米), and a
+    邮编 right after it. A run starts with a named part;
     the span goes from its first to its last part, matched leftmost-longest (POSIX mode)
     so "科技园路" is one road, not a park and a stray 路. A run of place names directly
     followed by an organisation noun (…区人民法院, …市政府) names the organisation and is
@@ -80,7 +95,9 @@ class CnAddressRecognizer(ZhPatternRecognizer):
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern(
             "CN address",
-            rf"(?p){_NAMED}(?:{_NAMED}|{_UNIT})+{_POSTCODE}?",
+            # Parts may stand a space apart, as in forms ("上海市 嘉定区 …").
+            rf"(?p){_NAMED}(?: ?(?:{_NAMED}|{_UNIT}|{_CROSSING}|{_OFFSET}))+{_ROOM}?"
+            rf"{_POSTCODE}?",
             0.5,
         ),
     ]

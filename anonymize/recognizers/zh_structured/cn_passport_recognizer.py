@@ -1,4 +1,4 @@
-"""中国护照号码 and 港澳通行证 numbers."""
+"""中国护照号码 (PRC passport numbers; travel permits are travel_permit_recognizer's)."""
 
 from __future__ import annotations
 
@@ -18,12 +18,11 @@ def _pattern(name: str, body: str, score: float) -> Pattern:
 
 
 class CnPassportRecognizer(ZhPatternRecognizer):
-    """Recognize PRC passport and Hong Kong/Macau travel permit numbers.
+    """Recognize PRC passport numbers.
 
     - ordinary e-passports: ``E`` + 8 digits, or ``E`` + letter + 7 digits;
     - older ordinary passports: ``G`` + 8 digits;
-    - diplomatic / service / official: ``D``/``S``/``P`` (+ optional ``E``) + 7 digits;
-    - 往来港澳通行证: ``C`` + 8 digits or ``C`` + letter + 7 digits.
+    - diplomatic / service / official: ``D``/``S``/``P`` (+ optional ``E``) + 7 digits.
 
     These are short letter-digit codes that product, invoice and part numbers also take,
     so the base scores are low (0.3-0.4) and context words such as 护照 lift them to
@@ -35,7 +34,6 @@ class CnPassportRecognizer(ZhPatternRecognizer):
         _pattern("CN e-passport", rf"E[0-9]{{8}}|E[{_LETTER}][0-9]{{7}}", 0.4),
         _pattern("CN passport (old)", r"G[0-9]{8}", 0.3),
         _pattern("CN diplomatic/service passport", r"[DSP]E?[0-9]{7}", 0.3),
-        _pattern("HK/Macau travel permit", rf"C[0-9]{{8}}|C[{_LETTER}][0-9]{{7}}", 0.3),
     ]
 
     ENTITY: ClassVar[str] = "CN_PASSPORT"

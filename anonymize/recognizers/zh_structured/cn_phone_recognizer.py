@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from presidio_analyzer import Pattern
 
-from .zh_pattern_recognizer import NOT_BEFORE_ALNUM, ZhPatternRecognizer
+from .zh_pattern_recognizer import NOT_BEFORE_ALNUM, ZhPatternRecognizer, after_cue
 
 # No letter, digit or "+" before the number (or before its country code).
 _START = r"(?<![0-9A-Za-z+])"
@@ -16,7 +16,9 @@ _COUNTRY = r"(?:(?:\+|00)?86[ -]?|[(\uff08]\+?86[)\uff09][ -]?)"
 _AREA = r"(?:10|2[0-9]|[3-9][0-9]{2})"
 # Local numbers never start with 0 or 1; 8 digits may be split 4-4.
 _LOCAL = r"(?:[2-9][0-9]{6,7}|[2-9][0-9]{3}[ -][0-9]{4})"
-_EXTENSION = r"(?:(?:转|-|分机|ext\.?)[0-9]{1,5})?"
+# After an area code: a space, a hyphen, or the full-width hyphen and dashes of Chinese input.
+_AREA_SEP = "[ \\-\uff0d\u2014\u2013]"
+_EXTENSION = r"(?:(?: ?(?:转|分机|ext\.?) ?|-)[0-9]{1,5})?"
 
 # Mobile number segments in use (MIIT allocations): 13x, 145-149, 15x but 154, 162/165-167,
 # 170-178, 18x, 19x.
@@ -31,6 +33,7 @@ class CnPhoneRecognizer(ZhPatternRecognizer):
       optionally grouped 3-4-4 by spaces or hyphens;
     - landlines ``0AA(A)-NNNNNNN(N)`` with or without the hyphen, ``(0AA) NNNNNNNN``, or
       ``+86 AA NNNNNNNN`` without the trunk 0, with an optional extension (转123, -123);
+      a local number alone after 电话/座机/传真;
     - 400/800 service numbers. They belong to businesses, not people, so they are reported
       with a low score: a caller can keep them by setting a threshold above it.
 
@@ -47,7 +50,7 @@ class CnPhoneRecognizer(ZhPatternRecognizer):
         ),
         Pattern(
             "CN landline",
-            _START + r"0" + _AREA + r"[ -]" + _LOCAL + _EXTENSION + NOT_BEFORE_ALNUM,
+            _START + r"0" + _AREA + _AREA_SEP + _LOCAL + _EXTENSION + NOT_BEFORE_ALNUM,
             0.5,
         ),
         # 11-12 bare digits starting with 0 are also invoice codes and account numbers.
@@ -58,13 +61,20 @@ class CnPhoneRecognizer(ZhPatternRecognizer):
         ),
         Pattern(
             "CN landline (bracketed area code)",
-            r"[(\uff08]0" + _AREA + r"[)\uff09] ?" + _LOCAL + _EXTENSION + NOT_BEFORE_ALNUM,
+            r"[(\uff08]0" + _AREA + r"[)\uff09][ -]?" + _LOCAL + _EXTENSION + NOT_BEFORE_ALNUM,
             0.5,
         ),
         Pattern(
             "CN landline (international)",
             _START + r"(?:\+|00)86[ -]?" + _AREA + r"[ -]?" + _LOCAL + _EXTENSION
             + NOT_BEFORE_ALNUM,
+            0.5,
+        ),
+        # A local number without its area code, written after a word for a landline.
+        Pattern(
+            "CN local number (after its cue)",
+            after_cue("电话|座机|固话|固定电话|办公室|传真|(?<![A-Za-z])tel",
+                      r"[2-9][0-9]{3}[ -]?[0-9]{3,4}"),
             0.5,
         ),
         Pattern(

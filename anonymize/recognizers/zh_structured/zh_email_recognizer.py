@@ -21,7 +21,8 @@ class ZhEmailRecognizer(ZhPatternRecognizer):
     Presidio's EmailRecognizer delimits with ``\\b``, which does not separate Han
     characters from the address, and validates with ``tldextract.extract``, which may
     download the public suffix list. Here the domain must end in a public suffix from
-    the snapshot bundled with tldextract, read without network or disk cache.
+    the snapshot bundled with tldextract, read without network or disk cache, for the
+    score: an address under no known suffix is still reported, at `SHAPE_ONLY_SCORE`.
     """
 
     PATTERNS: ClassVar[list[Pattern]] = [
@@ -48,7 +49,8 @@ class ZhEmailRecognizer(ZhPatternRecognizer):
         # Empty URL list and no cache dir: only the bundled snapshot is ever read.
         self._tld_extract = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
-    def validate_result(self, pattern_text: str) -> bool:
-        """True when the domain is a registrable name under a known public suffix."""
+    def shape_only(self, pattern_text: str) -> bool:
+        """A domain that is no registrable name under a known public suffix (a typo, an
+        intranet name, a mailbox directly under gov.cn): still someone's address."""
         parts = self._tld_extract(pattern_text.rpartition("@")[2])
-        return bool(parts.suffix and parts.domain)
+        return not (parts.suffix and parts.domain)

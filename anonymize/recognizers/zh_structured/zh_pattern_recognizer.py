@@ -13,6 +13,13 @@ NOT_AFTER_ALNUM = r"(?<![0-9A-Za-z])"
 NOT_BEFORE_ALNUM = r"(?![0-9A-Za-z])"
 
 
+def after_cue(cues: str, body: str, gap: int = 8) -> str:
+    """``body`` right after one of ``cues`` (a regex alternation), at most ``gap``
+    characters that are no letter, digit or line break apart ("微信：", "QQ号码 ")."""
+    return (rf"(?<=(?i:{cues})[^0-9A-Za-z\n]{{0,{gap}}})" + NOT_AFTER_ALNUM + body
+            + NOT_BEFORE_ALNUM)
+
+
 class ZhPatternRecognizer(PatternRecognizer):
     """PatternRecognizer that boosts a match when a context word precedes it.
 

@@ -24,13 +24,21 @@ RECOGNIZER = ZhEmailRecognizer()
         ("a@b", []),
         ("user@localhost", []),
         ("关注@handle获取更多", []),
-        ("user@foo.invalidtld", []),
+        # shape decides: an unknown suffix or a mailbox under gov.cn is still an address
+        ("user@foo.invalidtld", ["user@foo.invalidtld"]),
+        ("邮箱kefu@gov.cn", ["kefu@gov.cn"]),
         ("a@b.c", []),
         ("价格@10.00元", []),
     ],
 )
 def test_zh_email(text: str, expected: list[str]) -> None:
     assert spans(RECOGNIZER, text) == where(text, *expected)
+
+
+def test_an_address_under_no_known_suffix_scores_below_one_under_a_suffix() -> None:
+    [unknown] = RECOGNIZER.analyze("user@foo.invalidtld", ["EMAIL"])
+    [known] = RECOGNIZER.analyze("user@foo.com", ["EMAIL"])
+    assert unknown.score == RECOGNIZER.SHAPE_ONLY_SCORE < known.score
 
 
 def test_tld_check_is_offline(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -16,8 +16,6 @@ RECOGNIZER = CnPassportRecognizer()
         ("旧护照G12345678已作废", ["G12345678"]),
         ("外交护照DE1234567", ["DE1234567"]),
         ("公务护照S1234567", ["S1234567"]),
-        ("港澳通行证C12345678", ["C12345678"]),
-        ("通行证CA1234567", ["CA1234567"]),
         # no match
         ("e12345678", []),  # lower case
         ("E1234567", []),  # too short
@@ -26,6 +24,7 @@ RECOGNIZER = CnPassportRecognizer()
         ("E00000000", []),  # placeholder
         ("SKUE12345678", []),
         ("航班CA1234", []),
+        ("港澳通行证C12345678", []),  # a travel permit (TravelPermitRecognizer)
     ],
 )
 def test_cn_passport(text: str, expected: list[str]) -> None:
