@@ -69,7 +69,8 @@ PREFILTERS: dict[str, str] = {
     "MacAddressRecognizer": r"[0-9a-f]{2}[:-][0-9a-f]{2}|[0-9a-f]{4}\.[0-9a-f]{4}",
     "UuidRecognizer": r"[0-9a-f]{8}-",
     "UrlRecognizer": r"\.[a-z]{2}",
-    "EnglishAddressRecognizer": r"\d|(?i:corner)",
+    "EnglishAddressRecognizer": (r"\d|(?i:corner)|Street|St\.|Road|Rd\.|Avenue|Ave\.|Boulevard"
+                                 r"|Blvd\.|Lane|Drive|Terrace|Crescent|Highway|Parkway"),
     # 7 digits a few separators apart, or a toll-free number spelled in letters
     "EnglishPhoneRecognizer": r"\d(?:\D{0,4}\d){6}|8(?:00|88|77|66|55|44|33)\W{0,2}[a-z0-9]",
     "CnIdRecognizer": r"\d{6}",
