@@ -87,7 +87,7 @@ class Tokens:
     cap: list[bool]
     given: list[bool]
     unknown: list[bool]
-    known: list[bool]  # a dictionary word (a part of it, for hyphenated words), any case
+    known: list[bool]  # a dictionary word (or part, when hyphenated); looked up where read
     plural: list[bool]  # the plural of a dictionary noun ("Tales", "heifers")
     listed: list[bool]
     namelike: list[bool]
@@ -113,14 +113,18 @@ class Tokens:
                        and bool(_WORD.fullmatch(w)))
                for w, ini in zip(words, initial, strict=True)]
         given = [w in GIVEN_NAMES for w in words]
-        known = [any(lexicon.knows(p) for p in _PARTS.split(w) if len(p) > 1) for w in words]
-        plural = [len(w) > 3 and w.endswith("s") and not w.endswith("ss")
-                  and lexicon.knows(w[:-1]) for w in lower]
+        given_names, surnames = name_lists()
+        listed = [w in given_names or w in surnames for w in lower]
+        # Looked up only where a rule reads it: capitalised and listed words, and spaCy's
+        # names.
+        known = [(c or li or label in PERSON_LABELS)
+                 and any(lexicon.knows(p) for p in _PARTS.split(w) if len(p) > 1)
+                 for w, c, li, label in zip(words, cap, listed, labels, strict=True)]
+        plural = [k and len(w) > 3 and w.endswith("s") and not w.endswith("ss")
+                  and lexicon.knows(w[:-1]) for w, k in zip(lower, known, strict=True)]
         unknown = [c and not ini and not st and not brand_shaped(w) and not k
                    for w, c, ini, st, k in zip(words, cap, initial, stop, known, strict=True)]
         blocked = [label in NUMBER_LABELS for label in labels]
-        given_names, surnames = name_lists()
-        listed = [w in given_names or w in surnames for w in lower]
         return cls(
             words=words, lower=lower, starts=starts, spaced=spaced, labels=labels,
             begins=begins, stop=stop, numeric=numeric, blocked=blocked,
