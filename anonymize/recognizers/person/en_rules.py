@@ -22,6 +22,7 @@ from anonymize.recognizers.person.en_words import (
     TITLES,
     name_run,
 )
+from anonymize.recognizers.person.name_lists import place_names
 from anonymize.recognizers.person.spans import Span, merge
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ def _implausible(t: Tokens, start: int, end: int) -> bool:
         return True  # "Box 8144", "Alloa 3 Hawick 1"
     if start > 0 and t.numeric[start - 1] and len(t.words[start - 1]) <= _HOUSE_NUMBER:
         return True  # "35108 ul. Zamkowa", "6750 Koskikatu": after a house number
-    if _table_row(t, end):
+    if _table_row(t, end) or _place(t, start, end):
         return True
     word = t.words[start]
     return end - start == 1 and ((word.isupper() and len(word) > 2)  # "HAMBURG"
@@ -54,6 +55,13 @@ def _implausible(t: Tokens, start: int, end: int) -> bool:
 _NOUN_ENDINGS = ("person", "ness", "ment", "tion", "sion", "ity", "ship", "ism", "ist",
                  "ists", "ogy", "phy", "pher", "phers", "ers", "ors",
                  "ance", "ence", "ure", "ures", "ics")
+
+
+def _place(t: Tokens, start: int, end: int) -> bool:
+    """A country, city or region of the place lists that is nobody's name ("Mauritius")."""
+    if any(t.listed[k] or t.given[k] for k in range(start, end)):
+        return False
+    return " ".join(t.lower[start:end]) in place_names()
 
 
 def _common_noun(t: Tokens, i: int) -> bool:

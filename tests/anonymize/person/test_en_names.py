@@ -67,3 +67,11 @@ def test_teams_in_tables_and_score_lines_are_no_people(pii_engine: PiiEngine,
 
 def test_a_golfers_rounds_keep_the_golfer(pii_engine: PiiEngine) -> None:
     assert covered(pii_engine, "Thomas Brennan 70 68 71 69 278", "Thomas Brennan")
+
+
+@pytest.mark.parametrize("text", [
+    "Flights to Mauritius were cancelled.",
+    "She thanked the Salesperson warmly.",
+])
+def test_places_and_common_nouns_are_no_people(pii_engine: PiiEngine, text: str) -> None:
+    assert people(pii_engine, text) == []
