@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from anonymize.recognizers.person import en_caseless, en_context
+from anonymize.recognizers.person import en_caseless, en_context, en_handles
 from anonymize.recognizers.person.en_lexicon import Lexicon
 from anonymize.recognizers.person.en_tokens import PERSON_LABELS, Tokens, brand_shaped
 from anonymize.recognizers.person.en_words import (
@@ -225,6 +225,7 @@ TOKEN_RULES: dict[str, TokenRule] = {
     "bracket": en_context.bracket_names,
     "unknown": en_context.unknown_names,
     "caseless": en_caseless.caseless_names,
+    "handle": en_handles.handle_names,
 }
 # Rules that read the names already found: they run last, in this order.
 SPAN_RULES: dict[str, SpanRule] = {

@@ -75,3 +75,18 @@ def test_a_golfers_rounds_keep_the_golfer(pii_engine: PiiEngine) -> None:
 ])
 def test_places_and_common_nouns_are_no_people(pii_engine: PiiEngine, text: str) -> None:
     assert people(pii_engine, text) == []
+
+
+@pytest.mark.parametrize(("text", "handle"), [
+    ("thanks to mike123 for the photos", "mike123"),
+    ("ping @jsmith99 about the release", "@jsmith99"),
+    ("ask @priya_s for the keys", "@priya_s"),
+])
+def test_names_glued_to_digits_or_written_as_handles(pii_engine: PiiEngine, text: str,
+                                                     handle: str) -> None:
+    assert handle in people(pii_engine, text)
+
+
+@pytest.mark.parametrize("text", ["version abc123 deployed", "the X200 and Z300 models"])
+def test_codes_with_digits_are_no_handles(pii_engine: PiiEngine, text: str) -> None:
+    assert people(pii_engine, text) == []
