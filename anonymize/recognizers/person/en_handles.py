@@ -38,6 +38,7 @@ def handle_names(t: Tokens) -> list[Span]:
         if match is None:
             continue
         handle, glued = match.group("handle"), match.group("glued")
-        if (handle is not None and _named(handle)) or (glued is not None and glued.lower() in name_lists()[0]):
+        named = _named(handle) if handle is not None else glued.lower() in name_lists()[0]
+        if named:
             out.append(t.span(i, i + 1, HANDLE_SCORE, "handle"))
     return out
