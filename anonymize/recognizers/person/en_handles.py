@@ -32,8 +32,8 @@ def _named(letters: str) -> bool:
 def handle_names(t: Tokens) -> list[Span]:
     out = []
     for i, word in enumerate(t.words):
-        if not any(c.isdigit() for c in word) and not word.startswith("@"):
-            continue
+        if not (word[-1].isdigit() or word[0] == "@"):
+            continue  # a handle starts with "@" or ends in a digit
         match = _HANDLE.fullmatch(word)
         if match is None:
             continue
