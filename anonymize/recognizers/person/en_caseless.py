@@ -16,8 +16,10 @@ _MIN_LETTERS = 12  # fewer letters say nothing about how the text is typed
 
 def caseless(t: Tokens) -> bool:
     """The text's letters are all lower case or all capitals."""
-    letters = "".join(w for w in t.words if w.isalpha())
-    return len(letters) >= _MIN_LETTERS and (letters.islower() or letters.isupper())
+    text = t.text
+    if text != text.lower() and text != text.upper():
+        return False  # the usual case, decided by two string copies
+    return sum(c.isalpha() for c in text) >= _MIN_LETTERS
 
 
 def _candidate(t: Tokens, k: int) -> bool:

@@ -29,7 +29,12 @@ def _named(letters: str) -> bool:
     return False
 
 
+_MAY_HOLD_ONE = re.compile(r"@|[^\W\d_]\d")
+
+
 def handle_names(t: Tokens) -> list[Span]:
+    if not _MAY_HOLD_ONE.search(t.text):
+        return []  # most texts: no "@" and no letter followed by a digit
     out = []
     for i, word in enumerate(t.words):
         if not (word[-1].isdigit() or word[0] == "@"):

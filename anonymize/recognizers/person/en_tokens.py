@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from anonymize.recognizers.person.en_lexicon import Lexicon
 from anonymize.recognizers.person.given_names import GIVEN_NAMES
-from anonymize.recognizers.person.name_lists import name_lists
+from anonymize.recognizers.person.name_lists import all_names
 from anonymize.recognizers.person.spans import Span
 
 if TYPE_CHECKING:
@@ -93,6 +93,7 @@ class Tokens:
     namelike: list[bool]
     free: list[bool]
     n: int  # the number of tokens
+    text: str
 
     @classmethod
     def of(cls, doc: Doc, text: str, lexicon: Lexicon) -> Tokens:
@@ -113,8 +114,8 @@ class Tokens:
                        and bool(_WORD.fullmatch(w)))
                for w, ini in zip(words, initial, strict=True)]
         given = [w in GIVEN_NAMES for w in words]
-        given_names, surnames = name_lists()
-        listed = [w in given_names or w in surnames for w in lower]
+        name_words = all_names()
+        listed = [w in name_words for w in lower]
         # Looked up only where a rule reads it: capitalised and listed words, and spaCy's
         # names.
         known = [(c or li or label in PERSON_LABELS)
@@ -133,7 +134,7 @@ class Tokens:
             namelike=_namelike(given, initial, unknown, cap, listed),
             free=[not b and label not in REPORTED_LABELS
                   for b, label in zip(blocked, labels, strict=True)],
-            n=len(words))
+            n=len(words), text=text)
 
     def span(self, i: int, j: int, score: float, rule: str) -> Span:
         """Characters of tokens [i, j)."""

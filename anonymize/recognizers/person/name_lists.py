@@ -59,6 +59,13 @@ def name_lists() -> tuple[frozenset[str], frozenset[str]]:
     return _latin(given), _latin(surnames)
 
 
+@functools.cache
+def all_names() -> frozenset[str]:
+    """Given names and surnames together."""
+    given, surnames = name_lists()
+    return given | surnames
+
+
 _PLACE_CHARS = _LATIN_CHARS | {" "}
 _PLACE_ATTRIBUTES = ("countries", "cities", "city_names", "real_city_names", "towns", "states",
                      "provinces", "regions", "region_names")
