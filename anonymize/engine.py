@@ -19,7 +19,9 @@ from presidio_analyzer import (
     RecognizerRegistry,
 )
 from presidio_analyzer.predefined_recognizers import (
+    CreditCardRecognizer,
     EmailRecognizer,
+    IbanRecognizer,
     PhoneRecognizer,
     SpacyRecognizer,
 )
@@ -29,6 +31,12 @@ from anonymize.language import english_view, languages_of
 from anonymize.nlp import OfflineSpacyNlpEngine, load_pipelines
 from anonymize.recognizers.en_address import EnglishAddressRecognizer
 from anonymize.recognizers.en_phone import EnglishPhoneRecognizer
+from anonymize.recognizers.en_structured import (
+    EnglishEmailRecognizer,
+    IpWithPortRecognizer,
+    RegistryIbanRecognizer,
+    card_recognizer,
+)
 from anonymize.recognizers.person import LacModel, person_recognizers
 from anonymize.recognizers.prefilter import PrefilteredRecognizer
 from anonymize.recognizers.zh_places import ChinesePlaceRecognizer
@@ -40,7 +48,6 @@ from anonymize.recognizers.zh_structured import (
     QqNumberRecognizer,
     VinRecognizer,
     WeChatIdRecognizer,
-    ZhEmailRecognizer,
     zh_structured_recognizers,
 )
 from anonymize.recognizers.zh_structured.cn_address_recognizer import NEEDS as ADDRESS_NEEDS
@@ -51,7 +58,7 @@ DEFAULT_THRESHOLD = 0.0
 # against its recognizer). Most label texts have no digit, "@" or dot before letters, and
 # then those recognizers are skipped.
 PREFILTERS: dict[str, str] = {
-    "CreditCardRecognizer": r"\d{4}[- ]?\d{3}",
+    "CardNumberRecognizer": r"\d{4}[- ]?\d{3}",
     "UsBankRecognizer": r"\d{8}",
     "UsLicenseRecognizer": r"[a-z]\d|\d[a-z]|\]\d|\d{6}",
     "UsItinRecognizer": r"9\d{2}[- ]?\d",
@@ -60,14 +67,17 @@ PREFILTERS: dict[str, str] = {
     "NhsRecognizer": r"\d{3}[- ]?\d{3}",
     "CryptoRecognizer": r"[b13][a-z0-9]{25}",
     "DateRecognizer": r"\d[-/.]\d|\d-[a-z]|[a-z]-\d",
-    "IbanRecognizer": r"[a-z]{2}\d{2}",
+    "RegistryIbanRecognizer": r"[a-z]{2}\d{2}",
     "IpRecognizer": r"[0-9a-f]:[0-9a-f]|::|\d\.\d",
+    "IpWithPortRecognizer": r"\d:\d|\[[0-9a-f:]",
     "MedicalLicenseRecognizer": r"\d{7}",
     "MacAddressRecognizer": r"[0-9a-f]{2}[:-][0-9a-f]{2}|[0-9a-f]{4}\.[0-9a-f]{4}",
     "UuidRecognizer": r"[0-9a-f]{8}-",
     "UrlRecognizer": r"\.[a-z]{2}",
-    "EnglishAddressRecognizer": r"\d|(?i:corner)",
-    "EnglishPhoneRecognizer": r"\d(?:\D{0,4}\d){6}",  # 7 digits, a few separators apart
+    "EnglishAddressRecognizer": (r"\d|(?i:corner)|Street|St\.|Road|Rd\.|Avenue|Ave\.|Boulevard"
+                                 r"|Blvd\.|Lane|Drive|Terrace|Crescent|Highway|Parkway"),
+    # 7 digits a few separators apart, or a toll-free number spelled in letters
+    "EnglishPhoneRecognizer": r"\d(?:\D{0,4}\d){6}|8(?:00|88|77|66|55|44|33)\W{0,2}[a-z0-9]",
     "CnIdRecognizer": r"\d{6}",
     "CnAddressRecognizer": ADDRESS_NEEDS,
     "CnPhoneRecognizer": r"\d{3}[ -]?\d{3}",
@@ -86,12 +96,13 @@ PREFILTERS: dict[str, str] = {
     "QqNumberRecognizer": r"qq|扣扣|企鹅号",
     "MedicalRecordRecognizer": r"病历|住院|门诊|病案|就诊|急诊|体检",
     "StudentIdRecognizer": r"学号|学籍号|学生|student",
+    "EnglishEmailRecognizer": r"@",
 }
 # Something for every English prefilter and Chinese recognizer (made up, nobody's data).
 WARM_UP = ("Corner of A and B St: 1234-5678 9012 345678901, a@b.co http://x.org/ab12 "
-           "10.0.0.1 ::1 bc1qqqqqqqqqqqqqqqqqqqqqqqqqqqq 0123abcd-0123 00:11:22:33:44:55 "
-           "Ann Lee 张三 北京市海淀区中关村大街1号 13812345678 京A12345 微信wx_abc123 QQ 12345 "
-           "住院号12345 学号20201234 LSVAB12C3D4567890")
+           "10.0.0.1:80 [::1] bc1qqqqqqqqqqqqqqqqqqqqqqqqqqqq 0123abcd-0123 00:11:22:33:44:55 "
+           "1-800-FLOWERS Ann Lee 张三 北京市海淀区中关村大街1号 13812345678 京A12345 "
+           "微信wx_abc123 QQ 12345 住院号12345 学号20201234 LSVAB12C3D4567890")
 
 
 @dataclass(frozen=True)
@@ -113,14 +124,18 @@ def build_registry(nlp_engine: OfflineSpacyNlpEngine, lac: LacModel) -> Recogniz
     # formats it rejects (CN numbers included); spaCy's PERSON spans are
     # replaced by EnglishPersonRecognizer, which filters and extends them. Its other
     # entities stay: recall first (a name spaCy calls an organisation is still covered).
+    # Cards and IBANs: Presidio's checks on every shape the standards allow (en_structured).
     for name in (EmailRecognizer.__name__, PhoneRecognizer.__name__,
-                 SpacyRecognizer.__name__):
+                 SpacyRecognizer.__name__, CreditCardRecognizer.__name__,
+                 IbanRecognizer.__name__):
         registry.remove_recognizer(name)
     registry.add_recognizer(SpacyRecognizer(
         supported_entities=[e for e in SpacyRecognizer.ENTITIES if e != "PERSON"]))
-    registry.add_recognizer(ZhEmailRecognizer(supported_language="en",
-                                              supported_entity="EMAIL_ADDRESS",
-                                              name="OfflineEmailRecognizer"))
+    registry.add_recognizer(EnglishEmailRecognizer(supported_language="en",
+                                                   supported_entity="EMAIL_ADDRESS",
+                                                   name="OfflineEmailRecognizer"))
+    for structured in (card_recognizer(), RegistryIbanRecognizer(), IpWithPortRecognizer()):
+        registry.add_recognizer(structured)
     # A Chinese ID or mobile number in English text is still one: spaCy would call the ID a
     # date, the English phone recognizer types the mobile PHONE_NUMBER.
     registry.add_recognizer(CnIdRecognizer(supported_language="en", name="EnglishCnIdRecognizer"))

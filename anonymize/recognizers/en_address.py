@@ -148,6 +148,16 @@ _RESIDENCE = (r"(?:(?<=(?i:\b(?:lives?|lived|living|located|situated|stays?)[ ](
               r"|\bside[ ]of)[ ])" + _CAP + r"(?:[ ]" + _CAP + r"){0,2}[ ]" + _NUM
               + r"(?![\d\p{L}])\.?|" + _CAP + r"(?:[ ]" + _CAP + r"){0,2}[ ]" + _NUM
               + r"(?=[ ](?i:street|road|avenue)(?![\p{L}])))")
+# A street named without a house number, where a preposition of place says it is one:
+# "meet me on Baker Street", "turn into Mill Lane". Only suffixes that name nothing but a
+# street ("Park", "Hill" and "Court" also name parks, districts and courts).
+STREET_ONLY_SUFFIXES = ("Street", "St.", "Road", "Rd.", "Avenue", "Ave.", "Boulevard", "Blvd.",
+                        "Lane", "Drive", "Terrace", "Crescent", "Highway", "Parkway")
+_LOCATIVE = ("on", "at", "in", "into", "onto", "off", "down", "along", "up", "near", "from",
+             "to", "via", "past", "across", "toward", "towards", "round", "around", "of")
+_NAMED_STREET = (r"(?<=(?<![\p{L}])(?i:" + "|".join(_LOCATIVE) + r")[ ])"
+                 + r"(?:" + _CAP + r"[ ]){1,3}(?-i:" + _alternation(STREET_ONLY_SUFFIXES)
+                 + r")(?![\p{L}])" + _DIRECTION)
 _MILITARY = (r"(?i:(?:PSC[ ]\d{3,5},?[ ]Box[ ]\d{3,5}|Unit[ ]\d{3,5},?[ ]Box[ ]\d{3,5}"
              r"|US(?:NS|NV|S|CGC)[ ][\p{L}' -]{2,40}?)[ \t]*[\n,][ \t]*)?"
              r"(?i:[ADF]PO[ ]A[AEP][ ]\d{5})(?!\d)")
@@ -163,6 +173,7 @@ PATTERNS = (
     Pattern("street corner", _CORNER, 0.45),
     Pattern("name and number where a street is meant", _RESIDENCE + _TAIL, 0.35),
     Pattern("military address", _MILITARY, 0.7),
+    Pattern("street named after a preposition", _NAMED_STREET + _TAIL, 0.4),
     Pattern("apartment or suite", r"(?<![\p{L}\d#])(?!#)" + _UNIT, 0.3),
 )
 CONTEXT = ["address", "live", "lives", "lived", "street", "road", "sent", "send", "ship",

@@ -40,7 +40,15 @@ MAX_DIGITS = 15
 MIN_BARE_DIGITS = 10  # an unformatted run: a full national number, not any 7-digit count
 MAX_BARE_DIGITS = 11  # longer bare runs are sizes, ids and counts ("53687091200" is 11)
 
+# North American toll-free numbers spelled on the keypad: "1-800-FLOWERS",
+# "(888) GOT-JUNK". Letters in capitals (a lower-case word after 800 is a count).
+_TOLL_FREE = r"8(?:00|88|77|66|55|44|33)"
+_VANITY = (r"(?<![\w+.\-/])(?:\+?1[ .\-]?)?(?:" + _TOLL_FREE + r"|\(" + _TOLL_FREE + r"\))"
+           r"[ .\-]?(?-i:(?=[A-Z0-9\-. ]{0,8}[A-Z])(?:[A-Z0-9]{3}[ .\-]?[A-Z0-9]{4}|[A-Z0-9]{7}))"
+           + _EXTENSION + r"?(?![\w])")
+
 PATTERNS = (
+    Pattern("toll-free number in letters", _VANITY, 0.5),
     Pattern("international phone number", _START + r"(?:" + _COUNTRY_CODE + r"|" + _US_EXIT
             + r")" + _BODY, 0.6),
     Pattern("phone number", _START + _BODY, 0.4),
@@ -67,6 +75,8 @@ class EnglishPhoneRecognizer(PatternRecognizer):
 def is_phone_number(candidate: str) -> bool:
     """Digit count in range and no look-alike shape (see the module docstring)."""
     number = sub(_TRAILING_EXTENSION, "", candidate)
+    if match(_VANITY, number):
+        return True  # letters stand for digits: the pattern is the whole check
     if any(match(shape, number) for shape in _NOT_PHONE):
         return False
     digits = sub(r"\D", "", number)

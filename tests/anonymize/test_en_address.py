@@ -63,3 +63,23 @@ def outermost(text: str) -> list[str]:
 )
 def test_addresses(text: str, expected: list[str]) -> None:
     assert outermost(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Let's meet on Kestrel Street after work.", ["Kestrel Street"]),
+    ("turn left into Orchard Mill Lane", ["Orchard Mill Lane"]),
+    ("The shop moved to Harlow Road, Bristol", ["Harlow Road, Bristol"]),
+    ("Sherlock lives at 221B Baker Street", ["221B Baker Street"]),
+])
+def test_a_street_without_a_number_after_a_preposition(text: str,
+                                                       expected: list[str]) -> None:
+    assert outermost(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Street food is cheap here.",  # no preposition of place before it
+    "We met at Hyde Park on Sunday.",  # a park, not a street
+    "the road to Kestrel was closed",
+])
+def test_no_street_without_a_street_word_and_a_preposition(text: str) -> None:
+    assert outermost(text) == []

@@ -17,7 +17,7 @@ from anonymize.recognizers.prefilter import PrefilteredRecognizer
 
 # A text each prefiltered recognizer finds something in (made-up numbers and names).
 FOUND = {
-    "CreditCardRecognizer": "card 4111 1111 1111 1111",
+    "CardNumberRecognizer": "card 4111 1111 1111 1111",
     "UsBankRecognizer": "account 123456789012",
     "UsLicenseRecognizer": "licence A1234567",
     "UsItinRecognizer": "itin 912-70-1234",
@@ -26,14 +26,15 @@ FOUND = {
     "NhsRecognizer": "nhs 401 023 2137",
     "CryptoRecognizer": "btc 1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2",
     "DateRecognizer": "on 12/31/2020",
-    "IbanRecognizer": "iban GB82 WEST 1234 5698 7654 32",
+    "RegistryIbanRecognizer": "iban GB82 WEST 1234 5698 7654 32",
     "IpRecognizer": "from 10.0.0.1 and fe80::1",
+    "IpWithPortRecognizer": "from 10.0.0.1:80 and [fe80::1]:443",
     "MedicalLicenseRecognizer": "dea AB1234563",
     "MacAddressRecognizer": "mac 00:1A:2B:3C:4D:5E",
     "UuidRecognizer": "id 123e4567-e89b-12d3-a456-426614174000",
     "UrlRecognizer": "see https://example.org/a",
     "EnglishAddressRecognizer": "at 12 Harbour Road",
-    "EnglishPhoneRecognizer": "call +44 20 7946 0958",
+    "EnglishPhoneRecognizer": "call +44 20 7946 0958 or 1-800-FLOWERS",
     "CnIdRecognizer": "身份证11010519491231002X",
     "CnAddressRecognizer": "住在北京市海淀区中关村大街1号",
     "CnPhoneRecognizer": "手机13812345678",
@@ -50,6 +51,7 @@ FOUND = {
     "QqNumberRecognizer": "QQ：12345678",
     "MedicalRecordRecognizer": "住院号ZY123456",
     "StudentIdRecognizer": "学号2020123456",
+    "EnglishEmailRecognizer": "mail ann@bücher.de",
 }
 # Texts without what each prefilter looks for (so the recognizer is not run).
 NOTHING = ["Hello there, Ann.", "no digits here at all", "张三住在北京", "Room: ten", ""]
@@ -105,12 +107,12 @@ def test_prefilters_are_necessary(prefiltered: dict[str, PrefilteredRecognizer],
 
 def test_the_wrapper_is_its_recognizer_to_presidio(
         prefiltered: dict[str, PrefilteredRecognizer]) -> None:
-    recognizer = prefiltered["CreditCardRecognizer"]
+    recognizer = prefiltered["CardNumberRecognizer"]
     inner = recognizer.inner
     assert (recognizer.id, recognizer.supported_entities, recognizer.context) \
         == (inner.id, inner.supported_entities, inner.context)
     assert vars(recognizer)["name"] == vars(inner)["name"] == "CreditCardRecognizer"
-    [result] = recognizer.analyze(FOUND["CreditCardRecognizer"], ["CREDIT_CARD"],
+    [result] = recognizer.analyze(FOUND["CardNumberRecognizer"], ["CREDIT_CARD"],
                                   cast(Any, None))
     assert recognizer.enhance_using_context("x", [result], [], cast(Any, None)) == [result]
 

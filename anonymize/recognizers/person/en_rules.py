@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from anonymize.recognizers.person import en_context
+from anonymize.recognizers.person import en_caseless, en_context, en_handles
 from anonymize.recognizers.person.en_lexicon import Lexicon
 from anonymize.recognizers.person.en_tokens import PERSON_LABELS, Tokens, brand_shaped
 from anonymize.recognizers.person.en_words import (
@@ -22,6 +22,7 @@ from anonymize.recognizers.person.en_words import (
     TITLES,
     name_run,
 )
+from anonymize.recognizers.person.name_lists import place_names
 from anonymize.recognizers.person.spans import Span, merge
 
 if TYPE_CHECKING:
@@ -40,9 +41,56 @@ def _implausible(t: Tokens, start: int, end: int) -> bool:
         return True  # "Box 8144", "Alloa 3 Hawick 1"
     if start > 0 and t.numeric[start - 1] and len(t.words[start - 1]) <= _HOUSE_NUMBER:
         return True  # "35108 ul. Zamkowa", "6750 Koskikatu": after a house number
+    if _table_row(t, end) or _place(t, start, end):
+        return True
     word = t.words[start]
     return end - start == 1 and ((word.isupper() and len(word) > 2)  # "HAMBURG"
-                                 or brand_shaped(word))  # "DotA", "PlayStation"
+                                 or brand_shaped(word)  # "DotA", "PlayStation"
+                                 or _common_noun(t, start))
+
+
+# Endings of English common nouns that names do not have: "Salesperson", "Kindness",
+# "Cinematographer", "Midfielders". (WordNet also lists famous people, "Mussolini", so a
+# known word alone does not make a common noun.)
+_NOUN_ENDINGS = ("person", "ness", "ment", "tion", "sion", "ity", "ship", "ism", "ist",
+                 "ists", "ogy", "phy", "pher", "phers", "ers", "ors",
+                 "ance", "ence", "ure", "ures", "ics")
+
+
+def _place(t: Tokens, start: int, end: int) -> bool:
+    """A country, city or region of the place lists that is nobody's name ("Mauritius")."""
+    if any(t.listed[k] or t.given[k] for k in range(start, end)):
+        return False
+    return " ".join(t.lower[start:end]) in place_names()
+
+
+def _common_noun(t: Tokens, i: int) -> bool:
+    """A dictionary word with a common noun's ending, or a plural, in nobody's name list."""
+    return (t.known[i] and not t.listed[i] and not t.given[i]
+            and (t.lower[i].endswith(_NOUN_ENDINGS) or t.plural[i]))
+
+
+_TABLE_FIGURES = 6  # a league table's played, won, drawn, lost, for, against, points
+_SCORE_LINE_WORDS = 4
+
+
+def _table_row(t: Tokens, end: int) -> bool:
+    """The span heads a league table row (six figures or more to the end of its line) or
+    a score line ("Leeds 2 York 3"): teams, not people. A golfer's four rounds and total
+    are five figures."""
+    k = end
+    figures = 0
+    while k < t.n and "\n" not in t.words[k] and (t.space[k] or t.numeric[k]):
+        figures += t.numeric[k]
+        k += 1
+    if figures == 0:
+        return False
+    if figures >= _TABLE_FIGURES and (k >= t.n or "\n" in t.words[k]):
+        return True
+    words = 0
+    while k < t.n and t.cap[k] and words < _SCORE_LINE_WORDS:
+        k, words = k + 1, words + 1
+    return figures == 1 and words > 0 and k < t.n and t.numeric[k]
 
 
 def ner_person(t: Tokens, strict: bool = False) -> list[Span]:
@@ -176,6 +224,8 @@ TOKEN_RULES: dict[str, TokenRule] = {
     "line": en_context.line_names,
     "bracket": en_context.bracket_names,
     "unknown": en_context.unknown_names,
+    "caseless": en_caseless.caseless_names,
+    "handle": en_handles.handle_names,
 }
 # Rules that read the names already found: they run last, in this order.
 SPAN_RULES: dict[str, SpanRule] = {

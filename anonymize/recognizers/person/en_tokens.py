@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from anonymize.recognizers.person.en_lexicon import Lexicon
 from anonymize.recognizers.person.given_names import GIVEN_NAMES
+from anonymize.recognizers.person.name_lists import all_names
 from anonymize.recognizers.person.spans import Span
 
 if TYPE_CHECKING:
@@ -47,6 +48,18 @@ def brand_shaped(word: str) -> bool:
     return _CAMEL.search(_NAME_PREFIX.sub("", word)) is not None
 
 
+def _namelike(given: list[bool], initial: list[bool], unknown: list[bool], cap: list[bool],
+              listed: list[bool]) -> list[bool]:
+    """A given name, an initial or an unknown word; or a capitalised word of the name lists
+    next to one of those ("Tünde Hoffmann": WordNet knows the physicist, so Hoffmann alone
+    is a word, but not beside a name; "Date:" alone stays a word)."""
+    strong = [g or i or u for g, i, u in zip(given, initial, unknown, strict=True)]
+    n = len(strong)
+    return [strong[k] or (cap[k] and listed[k]
+                          and ((k > 0 and strong[k - 1]) or (k + 1 < n and strong[k + 1])))
+            for k in range(n)]
+
+
 @dataclass(frozen=True)
 class Tokens:
     """Per-token lists of a ``Doc``, and the word tests of each token, computed once.
@@ -54,8 +67,9 @@ class Tokens:
     ``cap``: a capitalised word of letters (hyphen and apostrophe parts allowed) or an
     initial, not an all-capitals word ("HAMBURG", "NATO"). ``unknown``: a capitalised
     word no part of which the dictionary knows ("Szabadi"; stop words such as "The",
-    which WordNet does not list, count as known). ``namelike``: a given name, an initial
-    or an unknown word. ``free``: not in a date or number, nor in an entity Airlock
+    which WordNet does not list, count as known). ``listed``: a given name or surname of
+    Faker's lists, in any case. ``namelike``: a given name, an initial, an unknown word or
+    a capitalised listed word. ``free``: not in a date or number, nor in an entity Airlock
     reports as something else.
     """
 
@@ -73,9 +87,13 @@ class Tokens:
     cap: list[bool]
     given: list[bool]
     unknown: list[bool]
+    known: list[bool]  # a dictionary word (or part, when hyphenated); looked up where read
+    plural: list[bool]  # the plural of a dictionary noun ("Tales", "heifers")
+    listed: list[bool]
     namelike: list[bool]
     free: list[bool]
     n: int  # the number of tokens
+    text: str
 
     @classmethod
     def of(cls, doc: Doc, text: str, lexicon: Lexicon) -> Tokens:
@@ -96,19 +114,27 @@ class Tokens:
                        and bool(_WORD.fullmatch(w)))
                for w, ini in zip(words, initial, strict=True)]
         given = [w in GIVEN_NAMES for w in words]
-        unknown = [c and not ini and not st and not brand_shaped(w) and not any(
-                       lexicon.knows(p) for p in _PARTS.split(w) if len(p) > 1)
-                   for w, c, ini, st in zip(words, cap, initial, stop, strict=True)]
+        name_words = all_names()
+        listed = [w in name_words for w in lower]
+        # Looked up only where a rule reads it: capitalised and listed words, and spaCy's
+        # names.
+        known = [(c or li or label in PERSON_LABELS)
+                 and any(lexicon.knows(p) for p in _PARTS.split(w) if len(p) > 1)
+                 for w, c, li, label in zip(words, cap, listed, labels, strict=True)]
+        plural = [k and len(w) > 3 and w.endswith("s") and not w.endswith("ss")
+                  and lexicon.knows(w[:-1]) for w, k in zip(lower, known, strict=True)]
+        unknown = [c and not ini and not st and not brand_shaped(w) and not k
+                   for w, c, ini, st, k in zip(words, cap, initial, stop, known, strict=True)]
         blocked = [label in NUMBER_LABELS for label in labels]
         return cls(
             words=words, lower=lower, starts=starts, spaced=spaced, labels=labels,
             begins=begins, stop=stop, numeric=numeric, blocked=blocked,
             space=[not w.strip() for w in words], initial=initial, cap=cap, given=given,
-            unknown=unknown,
-            namelike=[g or i or u for g, i, u in zip(given, initial, unknown, strict=True)],
+            unknown=unknown, known=known, plural=plural, listed=listed,
+            namelike=_namelike(given, initial, unknown, cap, listed),
             free=[not b and label not in REPORTED_LABELS
                   for b, label in zip(blocked, labels, strict=True)],
-            n=len(words))
+            n=len(words), text=text)
 
     def span(self, i: int, j: int, score: float, rule: str) -> Span:
         """Characters of tokens [i, j)."""
