@@ -38,6 +38,7 @@ from anonymize.recognizers.en_structured import (
     card_recognizer,
 )
 from anonymize.recognizers.person import LacModel, person_recognizers
+from anonymize.recognizers.person.embedded_latin import plausible_embedded_name
 from anonymize.recognizers.prefilter import PrefilteredRecognizer
 from anonymize.recognizers.zh_places import ChinesePlaceRecognizer
 from anonymize.recognizers.zh_structured import (
@@ -201,7 +202,10 @@ class PiiEngine:
                     seen, language=lang, batch_size=self._batch_size,
                     score_threshold=self._threshold)
                 for index, text, result in zip(chunk, seen, results, strict=True):
-                    found[index].extend(_detections(result, text, texts[index]))
+                    detections = _detections(result, text, texts[index])
+                    if lang == "en" and "zh" in languages_of(texts[index], language):
+                        detections = _embedded(detections, texts[index])
+                    found[index].extend(detections)
         if self._lac is not None:
             self._lac.forget()
         return [_merge(detections) for detections in found]
@@ -217,6 +221,13 @@ def _detections(results: Iterable[Any], seen: str, text: str) -> list[Detection]
         for start, end in _pieces(seen, text, r.start, r.end):
             found.append(Detection(r.entity_type, start, end, score))
     return found
+
+
+def _embedded(detections: list[Detection], text: str) -> list[Detection]:
+    """English detections in a Chinese text, less the lone Latin words that are nobody's
+    name (the English model saw them without their Chinese context)."""
+    return [d for d in detections
+            if d.type != "PERSON" or plausible_embedded_name(text[d.start:d.end])]
 
 
 def _pieces(seen: str, text: str, start: int, end: int) -> Iterable[tuple[int, int]]:

@@ -60,6 +60,14 @@ def test_mixed_text_gets_both_analysers(engine: PiiEngine) -> None:
     assert any(kind == "PERSON" and "Smith" in value for kind, value in found)
 
 
+def test_a_lone_latin_word_in_chinese_is_a_name_only_if_listed(engine: PiiEngine) -> None:
+    """Only the English path is held to the lists here (LAC's Latin PER tags are not)."""
+    text = "他和 Maria 合作了《Qelthorn》。"
+    people = {value for kind, value in _found(engine, text) if kind == "PERSON"}
+    assert "Maria" in people
+    assert "Qelthorn" not in people
+
+
 def test_offsets_are_code_points(engine: PiiEngine) -> None:
     text = "𠀀𠀀 张三 13812345678"
     spans = {text[d.start:d.end] for d in engine.detect([text])[0]}

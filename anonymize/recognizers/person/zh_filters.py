@@ -2,7 +2,7 @@
 
 Each filter answers, for one span, "this is not a name" from general evidence: a bare
 surname with a form of address, a span inside a work's title marks, a word that heads an
-organisation or place name, a club in a match report.
+organisation or place name, a club in a match report, an English word LAC took for a name.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from anonymize.recognizers.person.embedded_latin import plausible_embedded_name
+from anonymize.recognizers.person.en_lexicon import english_lexicon
 from anonymize.recognizers.person.lac_model import Token
 from anonymize.recognizers.person.spans import Span
 from anonymize.recognizers.person.surnames import surname_length
@@ -27,6 +29,8 @@ from anonymize.recognizers.person.zh_words import (
     PLAYER_BEFORE,
     TRANSLITERATION_CHARS,
 )
+
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
 
 
 @dataclass(frozen=True)
@@ -118,6 +122,14 @@ def club_in_match_report(sp: Span, ctx: Context) -> bool:
                 or (after is not None and after[0] in PLAYER_AFTER))
 
 
+def english_word(sp: Span, ctx: Context) -> bool:
+    """A lone Latin word LAC tagged PER that is an English dictionary word and nobody's
+    name ("three"): LAC tags Latin words it does not know as persons."""
+    word = ctx.text[sp.start:sp.end]
+    return (bool(_LATIN_WORD.fullmatch(word)) and not plausible_embedded_name(word)
+            and english_lexicon().knows(word))
+
+
 SpanFilter = Callable[[Span, Context], bool]
 
 FILTERS: dict[str, SpanFilter] = {
@@ -127,6 +139,7 @@ FILTERS: dict[str, SpanFilter] = {
     "title_marks": in_title_marks,
     "org_head": heads_organisation,
     "club": club_in_match_report,
+    "latin_word": english_word,
 }
 """Filters by name; a span any enabled filter rejects is dropped."""
 

@@ -31,6 +31,7 @@ DEFAULT_ZH_RULES: tuple[str, ...] = (
     "title_marks",
     "org_head",
     "club",
+    "latin_word",
 )
 """Rules and filters kept after measurement (bench/person_eval.py); ``honorific`` is left
 out."""

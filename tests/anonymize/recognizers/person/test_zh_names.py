@@ -16,6 +16,7 @@ from anonymize.recognizers.person.surnames import COMPOUND_SURNAMES, SINGLE_SURN
 from anonymize.recognizers.person.zh_filters import (
     Context,
     bare_surname,
+    english_word,
     function_characters,
     names_only,
 )
@@ -121,6 +122,19 @@ def test_bare_surname_with_a_title_is_no_name(surname: str, title: str, after: s
 def test_function_characters_after_a_surname(word: str, dropped: bool) -> None:
     ctx = Context.of(word, [(word, "PER")], [0])
     assert function_characters(Span(0, len(word), 0.85, "lac"), ctx) is dropped
+
+
+@pytest.mark.parametrize(
+    ("word", "dropped"),
+    [("kitchen", True), ("window", True), ("Maria", False), ("johnwalsh", False),
+     ("Qelthorn", False)],
+)
+def test_an_english_word_tagged_per_is_no_name(word: str, dropped: bool) -> None:
+    """Dictionary words go unless they are also names; unknown words stay (LAC's call)."""
+    text = f"他说{word}来了"
+    ctx = Context.of(text, [("他", "r"), ("说", "v"), (word, "PER"), ("来了", "v")],
+                     [0, 1, 2, 2 + len(word)])
+    assert english_word(Span(2, 2 + len(word), 0.85, "lac"), ctx) is dropped
 
 
 @given(spans=st.lists(st.tuples(st.integers(0, 12), st.integers(1, 6)), max_size=6),
