@@ -33,8 +33,12 @@ _STOP_NAMES = (
     "呼和浩特|和林格尔|和平|和田|和顺|和龙|和政|和静|和硕|平和|永和|从化|从江|于都|于田|于洪"
     "|向阳|将乐|来宾|来凤|来安|自贡|自流井|周至|送桥"
 )
+# Counties named with one character (黟县, 歙县, 沛县): too short for the general name rule.
+_ONE_CHARACTER_COUNTIES = ("[易雄蠡献磁涉魏唐代祁沁岚隰吉蒲绛盂黟歙萧泾沛"
+                           "丰滑浚睢杞淇叶郏息莘冠单曹眉陇富佳理茂漳岷澧]县")
 _CITY = rf"(?:{_STOP_NAMES}|{_NAME}{{2,7}})(?:自治州|地区|市|盟)"
-_DISTRICT = rf"(?:{_STOP_NAMES}|{_DISTRICT_NAME}{{2,7}})(?:自治县|自治旗|区|县|旗)"
+_DISTRICT = (rf"(?:(?:{_STOP_NAMES}|{_DISTRICT_NAME}{{2,7}})(?:自治县|自治旗|区|县|旗)"
+             rf"|{_ONE_CHARACTER_COUNTIES})")
 _TOWN = rf"(?:{_STOP_NAMES}|{_NAME}{{2,7}})(?:街道|镇|乡)"
 # A road may be cut into sections by direction (人民大街东段).
 _ROAD = rf"{_NAME}{{1,8}}(?:大道|大街|路|街|巷|胡同|弄|道)(?:[东西南北中]段)?"
