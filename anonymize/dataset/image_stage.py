@@ -26,6 +26,7 @@ FLAGGED_NAMES_KEPT = 200
 class ImageTally:
     images: int = 0
     faces: int = 0
+    plates: int = 0
     text_regions: int = 0
     redone: int = 0
     flagged: int = 0
@@ -34,6 +35,7 @@ class ImageTally:
     def add(self, name: str, result: RedactedImage) -> None:
         self.images += 1
         self.faces += result.faces
+        self.plates += result.plates
         self.text_regions += result.text
         self.redone += result.passes > 1
         if result.flagged:

@@ -18,4 +18,8 @@ class ImagePlan:
     text: TextScope = TextScope.ALL
     text_method: RedactionMethod = RedactionMethod.BLUR
     text_margin: float = 0.1
+    plates: bool = True
+    """Licence plates are painted whatever `text` says: a plate names a vehicle's keeper."""
+    plate_method: RedactionMethod = RedactionMethod.BLUR
+    plate_margin: float = 0.1
     residual: ResidualHandling = ResidualHandling.REDO
