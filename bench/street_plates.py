@@ -72,7 +72,7 @@ def render_plate(serial: str, style: PlateStyle, height: int = 110) -> npt.NDArr
     font = ImageFont.truetype(str(FONT), int(height * 0.62))
     left, top, right, bottom = font.getbbox(serial)
     band = int(height * 0.4) if style.band else 0
-    width = band + (right - left) + int(height * 0.5)
+    width = int(band + (right - left) + height * 0.5)
     plate = Image.new("RGB", (width, height), style.ground)
     draw = ImageDraw.Draw(plate)
     if band:
@@ -91,8 +91,9 @@ def _photo(name: str) -> npt.NDArray[np.uint8]:
     if picture.ndim == 2:
         picture = np.repeat(picture[:, :, None], 3, axis=2)
     height = round(picture.shape[0] * SCENE_WIDTH / picture.shape[1])
-    return cv2.resize(np.ascontiguousarray(picture[:, :, :3]), (SCENE_WIDTH, height),
-                      interpolation=cv2.INTER_CUBIC)
+    return np.asarray(cv2.resize(np.ascontiguousarray(picture[:, :, :3]),
+                                 (SCENE_WIDTH, height), interpolation=cv2.INTER_CUBIC),
+                      dtype=np.uint8)
 
 
 def place(photo: npt.NDArray[np.uint8], plate: npt.NDArray[np.uint8], rng: random.Random,
@@ -103,21 +104,22 @@ def place(photo: npt.NDArray[np.uint8], plate: npt.NDArray[np.uint8], rng: rando
     height = width * ph / pw
     skew = rng.uniform(-0.12, 0.12) * height
     shear = rng.uniform(-0.15, 0.15) * height
-    corners = np.float32([[0, 0], [width, skew], [width, height + skew + shear],
-                          [0, height + shear]])
+    corners = np.array([[0, 0], [width, skew], [width, height + skew + shear],
+                        [0, height + shear]], dtype=np.float32)
     corners -= corners.min(axis=0)
     box_w, box_h = (int(np.ceil(v)) + 1 for v in corners.max(axis=0))
     x = rng.randrange(0, photo.shape[1] - box_w)
     y = rng.randrange(0, photo.shape[0] - box_h)
     matrix = cv2.getPerspectiveTransform(
-        np.float32([[0, 0], [pw, 0], [pw, ph], [0, ph]]), corners + np.float32([x, y]))
+        np.array([[0, 0], [pw, 0], [pw, ph], [0, ph]], dtype=np.float32),
+        corners + np.array([x, y], dtype=np.float32))
     size = (photo.shape[1], photo.shape[0])
     warped = cv2.warpPerspective(plate, matrix, size, flags=cv2.INTER_AREA)
     mask = cv2.warpPerspective(np.full((ph, pw), 255, np.uint8), matrix, size) > 127
     scene = photo.copy()
     shade = rng.uniform(0.55, 1.0)  # in the shade of the car, or at dusk
     scene[mask] = (warped[mask] * shade).astype(np.uint8)
-    scene = cv2.GaussianBlur(scene, (0, 0), rng.uniform(0.3, 1.0))
+    scene = np.asarray(cv2.GaussianBlur(scene, (0, 0), rng.uniform(0.3, 1.0)), dtype=np.uint8)
     ys, xs = np.nonzero(mask)
     return scene, (int(xs.min()), int(ys.min()), int(xs.max() - xs.min() + 1),
                    int(ys.max() - ys.min() + 1))
