@@ -153,9 +153,10 @@ class PlateRedaction(_Strict):
                                       "text.scope says (a plate names a vehicle's keeper).")
     method: RedactionMethod = Field(default=RedactionMethod.BLUR,
                                     description="How a plate is painted over.")
-    margin: float = Field(default=0.1, ge=0, le=1.5,
-                          description="Added on each side of a plate's characters, as a "
-                                      "fraction of their box's size.")
+    margin: float = Field(default=0.3, ge=0, le=1.5,
+                          description="Added on every side of a plate's characters, as a "
+                                      "fraction of their height (the plate's ground and "
+                                      "frame).")
 
 
 class ImageRedactionRules(_Strict):

@@ -22,7 +22,7 @@ from anonymize.image.codec import Decoded, decode, encode
 from anonymize.image.faces import FaceFinder
 from anonymize.image.painting import paint_over
 from anonymize.image.plan import ImagePlan
-from anonymize.image.plates import find_plates, is_candidate, standing_alone
+from anonymize.image.plates import find_plates, grown, is_candidate, standing_alone
 from anonymize.image.regions import Pixels, Region, RegionKind, iou
 from anonymize.image.text_reader import TextReader
 from anonymize.image.text_regions import TextFinder, TextLine
@@ -160,7 +160,7 @@ class ImageRedactor:
             rest = self._personal_lines(rest, readings)
         return ([f.expanded(plan.face_margin) for f in faces],
                 [lines[i].region.expanded(plan.text_margin) for i in rest],
-                [plate.region.expanded(plan.plate_margin) for plate in plates])
+                [grown(plate.region, plan.plate_margin) for plate in plates])
 
     def _readings(self, pixels: Pixels, lines: list[TextLine]) -> dict[int, str]:
         """What the lines say, by index: every line when only personal text is redacted;
