@@ -50,11 +50,12 @@ class ItemRedaction:
 
     faces: int
     text: int
+    """Text regions painted, plates included (the catalog has no column of its own)."""
     flagged: bool
 
     @classmethod
     def of(cls, result: RedactedImage) -> ItemRedaction:
-        return cls(result.faces, result.text, result.flagged)
+        return cls(result.faces, result.text + result.plates, result.flagged)
 
 
 @dataclass(frozen=True)
