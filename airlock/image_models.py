@@ -19,15 +19,16 @@ if TYPE_CHECKING:  # OpenCV and ONNX Runtime load with the first model, not at i
 
 
 class ImageModels:
-    """The detectors for each text scope, loaded by the first redactor that needs them."""
+    """The detectors for each text scope (with or without plates), loaded by the first
+    redactor that needs them."""
 
     def __init__(self, pii_engine: PiiEngineLoader) -> None:
         self._pii_engine = pii_engine
         self._loading = threading.Lock()
-        self._loaded: dict[tuple[TextScope, FaceModel], Models] = {}
+        self._loaded: dict[tuple[TextScope, bool, FaceModel], Models] = {}
 
     def models(self, plan: ImagePlan) -> Models:
-        key = (plan.text, plan.face_model)
+        key = (plan.text, plan.plates, plan.face_model)
         with self._loading:
             if key not in self._loaded:
                 self._loaded[key] = _load(*key)
@@ -44,7 +45,7 @@ class ImageModels:
         return ImageRedactor(plan, self.models(plan), max_pixels, personal)
 
 
-def _load(text: TextScope, face_model: FaceModel) -> Models:
+def _load(text: TextScope, plates: bool, face_model: FaceModel) -> Models:
     import cv2
 
     from anonymize.image import load_models
@@ -52,12 +53,13 @@ def _load(text: TextScope, face_model: FaceModel) -> Models:
     # Items run in parallel on threads, one model thread each: more threads per call only
     # contend for the same cores.
     cv2.setNumThreads(1)
-    return load_models(ImagePlan(text=text, face_model=face_model), threads=1)
+    return load_models(ImagePlan(text=text, plates=plates, face_model=face_model), threads=1)
 
 
 def image_plan(rules: ImageRedactionRules) -> ImagePlan:
-    faces, text = rules.faces, rules.text
+    faces, plates, text = rules.faces, rules.plates, rules.text
     return ImagePlan(faces=faces.enabled, face_method=faces.method, face_shape=faces.shape,
                      face_model=faces.model, face_margin=faces.margin, text=text.scope,
-                     text_method=text.method, text_margin=text.margin,
+                     text_method=text.method, text_margin=text.margin, plates=plates.enabled,
+                     plate_method=plates.method, plate_margin=plates.margin,
                      residual=rules.residual)

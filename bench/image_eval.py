@@ -7,14 +7,19 @@ faces/, on the whole development half and on its tuning and held-back parts
 >= 0.5 with it or covers >= 70% of it; faces >= 16 px and all sizes), false positives per
 image (boxes overlapping no labelled face), the output pixels (inside each labelled face,
 the high-pass correlation of original and output must fall below 0.3), and throughput:
-Airlock's `airlock image redact --text none` against deface's CLI on the same images (on
-each of its two backends; the faster is the baseline), all timed as whole commands (start-up
-included), best of three interleaved runs, and the ratio (on the whole half); then the
-search curve: recall, false positives and images/s as each step of the face search is added,
-and BlazeFace alone and fused with CenterFace.
-text_images/: text-line recall (the union of text boxes covers >= 70% of a line), plates
-found, output pixels, images/s, for Airlock and for Tesseract (the engine
-presidio-image-redactor runs), when the `tesseract` program is installed.
+Airlock's `airlock image redact --text none --no-plates` (faces only) against deface's CLI
+on the same images (on each of its two backends; the faster is the baseline), all timed as
+whole commands (start-up included), best of three interleaved runs, and the ratio (on the
+whole half); then the search curve: recall, false positives and images/s as each step of
+the face search is added, and BlazeFace alone and fused with CenterFace.
+text_images/: on the development half, its tuning part and its held-back part
+(bench/splits.py): text-line recall (the union of what is painted, text and plates, covers
+>= 70% of a line), plates painted (the same on the CCPD plates), plates found as plates (the
+plate boxes cover >= 70% of the plate), plate boxes on receipts (false plates), output pixels
+(lines and plates), images/s with and without the plate search, for Airlock and for
+Tesseract (the engine presidio-image-redactor runs), when the `tesseract` program is
+installed. Synthetic street images (bench/street_plates.py): plates found as plates and
+their detail gone, with the text scope `all` and `none`.
 The figures are computed as ../shared/tools/eval_images.py computes them.
 """
 
@@ -41,13 +46,19 @@ import numpy.typing as npt
 sys.path[:0] = [str(Path(__file__).resolve().parents[1])]
 
 import splits  # noqa: E402
+from street_plates import scenes  # noqa: E402
 
 from airlock.image_models import ImageModels, image_plan  # noqa: E402
 from airlock.pii_engine import PiiEngineLoader  # noqa: E402
+from anonymize.image import Detections  # noqa: E402
 from anonymize.image.blazeface import BlazeFace  # noqa: E402
 from anonymize.image.faces import FaceFinder, FaceParams, FaceSearch  # noqa: E402
 from anonymize.image.regions import Region, non_max_suppression  # noqa: E402
-from intake.contract_format import ImageRedactionRules, TextRedaction  # noqa: E402
+from intake.contract_format import (  # noqa: E402
+    ImageRedactionRules,
+    PlateRedaction,
+    TextRedaction,
+)
 from vocabulary import TextScope  # noqa: E402
 
 Box = Sequence[float]
@@ -292,7 +303,9 @@ def faces_curve(folder: Path, rows: list[Row]) -> list[dict[str, Any]]:
 
 def faces_report(folder: Path) -> dict[str, Any]:
     rows = load(folder)
-    faces_only = ImageRedactionRules(text=TextRedaction(scope=TextScope.NONE))
+    # Faces only, like deface: no text, and no plate search (which needs the text detector).
+    faces_only = ImageRedactionRules(text=TextRedaction(scope=TextScope.NONE),
+                                     plates=PlateRedaction(enabled=False))
     ours, rate = airlock_detect(folder, rows, faces_only)
     theirs = deface_boxes(folder, rows)
     with tempfile.TemporaryDirectory() as tmp:
@@ -307,7 +320,8 @@ def faces_report(folder: Path) -> dict[str, Any]:
                 deface_runs[backend].append(
                     deface_cli(src, Path(tmp, f"deface-{backend}-{round_}"), backend))
             airlock_runs.append(timed([str(VENV_BIN / "airlock"), "image", "redact", "--text",
-                                       "none", str(src), str(Path(tmp, f"airlock-{round_}"))]))
+                                       "none", "--no-plates", str(src),
+                                       str(Path(tmp, f"airlock-{round_}"))]))
         fastest = min(deface_runs, key=lambda backend: min(deface_runs[backend]))
         deface_s, airlock_s = min(deface_runs[fastest]), min(airlock_runs)
         Path(tmp, f"deface-{fastest}-0").rename(d_out)
@@ -341,19 +355,106 @@ def pixel_shares(rows: list[Row], src: Path, out: Callable[[str], Path | None]
             "detail_gone_all": pixel_share(rows, src, out, faces=True, min_size=0)}
 
 
+STREET_SCENES = 60
+"""Synthetic street images, one plate each (bench/street_plates.py)."""
+
+
+def is_plate_image(row: Row) -> bool:
+    return row.file.startswith("ccpd")
+
+
+def plate_scores(rows: list[Row], plates: dict[str, list[Box]]) -> dict[str, float]:
+    """Plates found as plates (their boxes cover >= 70% of the labelled plate) and plate
+    boxes on images with no plate (the receipts)."""
+    total = found = false = 0
+    for r in rows:
+        boxes = plates.get(r.file, [])
+        if is_plate_image(r):
+            total += len(r.lines)
+            found += sum(union_cover(g, boxes, r.height, r.width) >= 0.7 for g in r.lines)
+        else:
+            false += len(boxes)
+    return {"plates_as_plates": found, "false_plates_on_receipts": false}
+
+
+def detect_all(folder: Path, rows: list[Row], rules: ImageRedactionRules
+               ) -> tuple[list[Detections], float]:
+    """Every image's detections, and images/s (models loaded before the clock starts)."""
+    redactor = ImageModels(PiiEngineLoader()).redactor(image_plan(rules), 100_000_000)
+    data = [(folder / r.file).read_bytes() for r in rows]
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(redactor.detect, data[:2]))
+        began = time.perf_counter()
+        found = list(pool.map(redactor.detect, data))
+        seconds = time.perf_counter() - began
+    return found, len(rows) / seconds
+
+
+def part_scores(folder: Path, rows: list[Row], found: list[Detections], painted_out: Path
+                ) -> dict[str, Any]:
+    """One part's figures; `painted_out` holds the redacted images, same names."""
+    painted = {r.file: [g.as_list() for g in f.text + f.plates]
+               for r, f in zip(rows, found, strict=True)}
+    plates = {r.file: [g.as_list() for g in f.plates] for r, f in zip(rows, found, strict=True)}
+    receipts = [r for r in rows if not is_plate_image(r)]
+    plate_rows = [r for r in rows if is_plate_image(r)]
+    return {"images": len(rows), **text_scores(rows, painted), **plate_scores(rows, plates),
+            "detail_gone_lines": pixel_share(receipts, folder, lambda f: painted_out / f,
+                                             faces=False),
+            "detail_gone_plates": pixel_share(plate_rows, folder, lambda f: painted_out / f,
+                                              faces=False)}
+
+
+def street_report(count: int = STREET_SCENES) -> dict[str, Any]:
+    """Plates found as plates on synthetic street images, and their detail gone after
+    redaction, with the text scope `all` and `none`."""
+    models = ImageModels(PiiEngineLoader())
+    made = list(scenes(count))
+    encoded = [cv2.imencode(".png", s.pixels[:, :, ::-1])[1].tobytes() for s in made]
+    report: dict[str, Any] = {"images": count}
+    for scope in (TextScope.ALL, TextScope.NONE):
+        rules = ImageRedactionRules(text=TextRedaction(scope=scope))
+        redactor = models.redactor(image_plan(rules), 100_000_000)
+        found = gone = 0
+        for scene, data in zip(made, encoded, strict=True):
+            detected = redactor.detect(data)
+            found += union_cover(scene.plate, [p.as_list() for p in detected.plates],
+                                 *scene.pixels.shape[:2]) >= 0.7
+            out = cv2.imdecode(np.frombuffer(redactor.redact(data).data, np.uint8),
+                               cv2.IMREAD_COLOR)
+            gone += _detail_gone_pixels(scene.pixels[:, :, ::-1], out, scene.plate)
+        report[scope.value] = {"plates_as_plates": found / count, "detail_gone": gone / count}
+    return report
+
+
+def _detail_gone_pixels(original: npt.NDArray[np.uint8], output: npt.NDArray[np.uint8],
+                        box: Box) -> bool:
+    x, y, w, h = (max(0, int(v)) for v in box)
+    a = highpass(np.ascontiguousarray(original))[y:y + h, x:x + w].ravel()
+    b = highpass(output)[y:y + h, x:x + w].ravel()
+    if a.size < 4 or a.std() < 1e-3 or b.std() < 1e-3:
+        return True
+    return float(np.corrcoef(a, b)[0, 1]) < 0.3
+
+
 def text_report(folder: Path) -> dict[str, Any]:
     rows = load(folder)
-    text_all = ImageRedactionRules()
-    ours, rate = airlock_detect(folder, rows, text_all)
+    parts = {part: in_part(rows, part) for part in PARTS}
+    found, rate = detect_all(folder, rows, ImageRedactionRules())
+    _, rate_no_plates = detect_all(
+        folder, rows, ImageRedactionRules(plates=PlateRedaction(enabled=False)))
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp, "airlock")
         seconds = timed([str(VENV_BIN / "airlock"), "image", "redact", str(folder), str(out)])
-        pixels = pixel_share(rows, folder, lambda f: out / f, faces=False)
-    report: dict[str, Any] = {
-        "images": len(rows),
-        "airlock": {**text_scores(rows, ours), "detect_images_per_s": rate,
-                    "redact_cli_images_per_s": len(rows) / seconds,
-                    "detail_gone": pixels}}
+        by_file = dict(zip((r.file for r in rows), found, strict=True))
+        report: dict[str, Any] = {
+            name: part_scores(folder, subset, [by_file[r.file] for r in subset], out)
+            for name, subset in parts.items()}
+    report["airlock"] = {"detect_images_per_s": rate,
+                         "detect_images_per_s_without_plates": rate_no_plates,
+                         "plate_search_speed_ratio": rate / rate_no_plates,
+                         "redact_cli_images_per_s": len(rows) / seconds}
+    report["street"] = street_report()
     if shutil.which("tesseract"):
         theirs, t_rate = tesseract_boxes(folder, rows)
         report["tesseract"] = {**text_scores(rows, theirs), "detect_images_per_s": t_rate}
@@ -414,16 +515,30 @@ def print_faces(faces: dict[str, Any]) -> None:
 
 
 def print_text(text: dict[str, Any]) -> None:
-    print("\ntext             line recall  plates  detect images/s")
-    for name in ("airlock", "tesseract"):
-        t = text[name]
-        if isinstance(t, str):
-            print(f"{name:16} {t}")
-            continue
-        print(f"{name:16} {_fmt(t['line_recall']):>11}  {t['plates_found']}/{t['plates']}  "
-              f"{_fmt(t['detect_images_per_s']):>15}")
-    print(f"airlock text: detail gone in {_fmt(text['airlock']['detail_gone'])} of labelled "
-          "lines")
+    print("\ntext_images   images  line recall  plates painted  plates as plates  "
+          "false plates  detail gone (lines, plates)")
+    for part in PARTS:
+        t = text[part]
+        print(f"{part:13} {t['images']:>6}  {_fmt(t['line_recall']):>11}  "
+              f"{t['plates_found']:>8}/{t['plates']:<5}  {t['plates_as_plates']:>10}/"
+              f"{t['plates']:<5}  {t['false_plates_on_receipts']:>12}  "
+              f"{_fmt(t['detail_gone_lines'])}, {_fmt(t['detail_gone_plates'])}")
+    a = text["airlock"]
+    print(f"airlock detect images/s: {_fmt(a['detect_images_per_s'])} with the plate search, "
+          f"{_fmt(a['detect_images_per_s_without_plates'])} without (ratio "
+          f"{_fmt(a['plate_search_speed_ratio'])}); redact CLI "
+          f"{_fmt(a['redact_cli_images_per_s'])} images/s")
+    street = text["street"]
+    for scope in (TextScope.ALL, TextScope.NONE):
+        print(f"street images ({street['images']}, synthetic), text {scope.value}: plates as "
+              f"plates {_fmt(street[scope.value]['plates_as_plates'])}, detail gone "
+              f"{_fmt(street[scope.value]['detail_gone'])}")
+    t = text["tesseract"]
+    if isinstance(t, str):
+        print(f"tesseract: {t}")
+    else:
+        print(f"tesseract (dev): line recall {_fmt(t['line_recall'])}, plates "
+              f"{t['plates_found']}/{t['plates']}, {_fmt(t['detect_images_per_s'])} images/s")
 
 
 if __name__ == "__main__":

@@ -153,10 +153,24 @@ class TextRedaction(_Strict):
                                       "of its size.")
 
 
+class PlateRedaction(_Strict):
+    enabled: bool = Field(default=True,
+                          description="Find and paint over licence plates, whatever "
+                                      "text.scope says (a plate names a vehicle's keeper).")
+    method: RedactionMethod = Field(default=RedactionMethod.BLUR,
+                                    description="How a plate is painted over.")
+    margin: float = Field(default=0.3, ge=0, le=1.5,
+                          description="Added on every side of a plate's characters, as a "
+                                      "fraction of their height (the plate's ground and "
+                                      "frame).")
+
+
 class ImageRedactionRules(_Strict):
     faces: FaceRedaction = Field(default_factory=FaceRedaction, description="Faces.")
+    plates: PlateRedaction = Field(default_factory=PlateRedaction,
+                                   description="Licence plates.")
     text: TextRedaction = Field(default_factory=TextRedaction,
-                                description="Text (signs, plates, documents).")
+                                description="Other text (signs, documents).")
     residual: ResidualHandling = Field(
         default=ResidualHandling.REDO,
         description="What the detectors still find on the output: redo (paint again, then "

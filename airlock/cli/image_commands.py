@@ -16,12 +16,19 @@ from pydantic import ValidationError
 from airlock.cli.errors import AirlockGroup
 from airlock.cli.output import errors
 from airlock.cli.progress import item_bars
-from intake.contract_format import FaceRedaction, ImageRedactionRules, ImageRules, TextRedaction
+from intake.contract_format import (
+    FaceRedaction,
+    ImageRedactionRules,
+    ImageRules,
+    PlateRedaction,
+    TextRedaction,
+)
 from intake.images import IMAGE_EXTENSIONS
 from vocabulary import FaceModel, FaceShape, RedactionMethod, ResidualHandling, TextScope
 
 image_app = typer.Typer(cls=AirlockGroup, no_args_is_help=True,
-                        help="Find and redact faces and text in images; strip metadata.")
+                        help="Find and redact faces, licence plates and text in images; "
+                             "strip metadata.")
 T = TypeVar("T")
 _DEFAULTS = ImageRedactionRules()
 _LIMITS = ImageRules()
@@ -33,6 +40,9 @@ FaceModelOption = Annotated[FaceModel, typer.Option(
     help="Face detector: centerface (WIDER FACE-trained) or blazeface (not; fewer faces).")]
 FaceMargin = Annotated[float, typer.Option(help="Margin on each side of a face, as a fraction "
                                                 "of its size.")]
+Plates = Annotated[bool, typer.Option("--plates/--no-plates",
+                                      help="Redact licence plates (whatever --text says).")]
+PlateMethod = Annotated[RedactionMethod, typer.Option(help="How plates are painted over.")]
 Text = Annotated[TextScope, typer.Option(help="Which text: all, personal (read and checked "
                                               "for personal information) or none.")]
 TextMethod = Annotated[RedactionMethod, typer.Option(help="How text is painted over.")]
@@ -46,12 +56,14 @@ MaxPixels = Annotated[int, typer.Option(min=1, help="Largest image accepted, in 
 
 
 def _rules(faces: bool, face_method: RedactionMethod, face_shape: FaceShape,
-           face_model: FaceModel, face_margin: float, text: TextScope, text_method: RedactionMethod,
-           text_margin: float, residual: ResidualHandling) -> ImageRedactionRules:
+           face_model: FaceModel, face_margin: float, plates: PlateRedaction, text: TextScope,
+           text_method: RedactionMethod, text_margin: float, residual: ResidualHandling
+           ) -> ImageRedactionRules:
     try:
         return ImageRedactionRules(
             faces=FaceRedaction(enabled=faces, method=face_method, shape=face_shape,
                                 model=face_model, margin=face_margin),
+            plates=plates,
             text=TextRedaction(scope=text, method=text_method, margin=text_margin),
             residual=residual)
     except ValidationError as exc:
@@ -95,10 +107,14 @@ def detect(
     files: Annotated[list[Path], typer.Argument(exists=True, dir_okay=False,
                                                 help="Image files.")],
     as_json: Annotated[bool, typer.Option("--json", help="JSON Lines: {\"file\", \"faces\", "
-                                                         "\"text\"} boxes as [x, y, w, h].")]
+                                                         "\"plates\", \"text\"} boxes as "
+                                                         "[x, y, w, h]; \"text\" holds every "
+                                                         "text region painted, plates "
+                                                         "included.")]
     = False,
     faces: Faces = True, face_model: FaceModelOption = _DEFAULTS.faces.model,
     face_margin: FaceMargin = _DEFAULTS.faces.margin,
+    plates: Plates = _DEFAULTS.plates.enabled,
     text: Text = _DEFAULTS.text.scope, text_margin: TextMargin = _DEFAULTS.text.margin,
     workers: Workers = os.cpu_count() or 1, max_pixels: MaxPixels = _LIMITS.max_pixels,
 ) -> None:
@@ -108,7 +124,8 @@ def detect(
     from airlock.pii_engine import PiiEngineLoader
 
     rules = _rules(faces, _DEFAULTS.faces.method, _DEFAULTS.faces.shape, face_model,
-                   face_margin, text, _DEFAULTS.text.method, text_margin, _DEFAULTS.residual)
+                   face_margin, PlateRedaction(enabled=plates), text, _DEFAULTS.text.method,
+                   text_margin, _DEFAULTS.residual)
     redactor = ImageModels(PiiEngineLoader()).redactor(image_plan(rules), max_pixels)
     failed = 0
     for path, found in _parallel(lambda p: redactor.detect(_read(p)), files, workers):
@@ -117,9 +134,12 @@ def detect(
             errors.print(f"{path}: {found}")
             continue
         record = {"file": str(path), "faces": [r.as_list() for r in found.faces],
-                  "text": [r.as_list() for r in found.text]}
+                  "plates": [r.as_list() for r in found.plates],
+                  # Plates are text too for a reader of "text" that knows no plates.
+                  "text": [r.as_list() for r in found.text + found.plates]}
         typer.echo(json.dumps(record) if as_json else
-                   f"{path}: {len(found.faces)} faces, {len(found.text)} text regions")
+                   f"{path}: {len(found.faces)} faces, {len(found.plates)} plates, "
+                   f"{len(found.text)} text regions")
     if failed:
         raise typer.Exit(1)
 
@@ -141,16 +161,19 @@ def redact(
     face_shape: FaceShapeOption = _DEFAULTS.faces.shape,
     face_model: FaceModelOption = _DEFAULTS.faces.model,
     face_margin: FaceMargin = _DEFAULTS.faces.margin,
+    plates: Plates = _DEFAULTS.plates.enabled,
+    plate_method: PlateMethod = _DEFAULTS.plates.method,
     text: Text = _DEFAULTS.text.scope, text_method: TextMethod = _DEFAULTS.text.method,
     text_margin: TextMargin = _DEFAULTS.text.margin, residual: Residual = _DEFAULTS.residual,
     workers: Workers = os.cpu_count() or 1, max_pixels: MaxPixels = _LIMITS.max_pixels,
 ) -> None:
-    """Faces and text painted over, metadata stripped, orientation applied; the residual
-    check's flags are printed at the end."""
+    """Faces, licence plates and text painted over, metadata stripped, orientation applied;
+    the residual check's flags are printed at the end."""
     from airlock.image_models import ImageModels, image_plan
     from airlock.pii_engine import PiiEngineLoader
 
-    rules = _rules(faces, face_method, face_shape, face_model, face_margin, text, text_method,
+    rules = _rules(faces, face_method, face_shape, face_model, face_margin,
+                   PlateRedaction(enabled=plates, method=plate_method), text, text_method,
                    text_margin, residual)
     redactor = ImageModels(PiiEngineLoader()).redactor(image_plan(rules), max_pixels)
     if source.is_dir() and target.is_file():
@@ -159,7 +182,7 @@ def redact(
     if source.is_dir():
         target.mkdir(parents=True, exist_ok=True)
     outputs = dict(pairs)
-    totals = {"images": 0, "faces": 0, "text": 0, "flagged": 0, "failed": 0}
+    totals = {"images": 0, "faces": 0, "plates": 0, "text": 0, "flagged": 0, "failed": 0}
     with item_bars() as progress:
         task = progress.add_task("redacting", total=len(pairs))
         for path, done in _parallel(lambda p: redactor.redact(_read(p)), list(outputs),
@@ -174,6 +197,7 @@ def redact(
             out.write_bytes(done.data)
             totals["images"] += 1
             totals["faces"] += done.faces
+            totals["plates"] += done.plates
             totals["text"] += done.text
             if done.flagged:
                 totals["flagged"] += 1
@@ -181,7 +205,7 @@ def redact(
                              f"{done.residual_faces} faces and {done.residual_text} text "
                              "regions")
     errors.print(f"{totals['images']} images redacted: {totals['faces']} faces, "
-                 f"{totals['text']} text regions; {totals['flagged']} flagged, "
-                 f"{totals['failed']} failed")
+                 f"{totals['plates']} plates, {totals['text']} text regions; "
+                 f"{totals['flagged']} flagged, {totals['failed']} failed")
     if totals["failed"]:
         raise typer.Exit(1)

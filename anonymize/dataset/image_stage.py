@@ -26,6 +26,7 @@ FLAGGED_NAMES_KEPT = 200
 class ImageTally:
     images: int = 0
     faces: int = 0
+    plates: int = 0
     text_regions: int = 0
     redone: int = 0
     flagged: int = 0
@@ -34,6 +35,7 @@ class ImageTally:
     def add(self, name: str, result: RedactedImage) -> None:
         self.images += 1
         self.faces += result.faces
+        self.plates += result.plates
         self.text_regions += result.text
         self.redone += result.passes > 1
         if result.flagged:
@@ -48,11 +50,12 @@ class ItemRedaction:
 
     faces: int
     text: int
+    """Text regions painted, plates included (the catalog has no column of its own)."""
     flagged: bool
 
     @classmethod
     def of(cls, result: RedactedImage) -> ItemRedaction:
-        return cls(result.faces, result.text, result.flagged)
+        return cls(result.faces, result.text + result.plates, result.flagged)
 
 
 @dataclass(frozen=True)

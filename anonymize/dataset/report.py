@@ -20,6 +20,7 @@ class ImageSummary(BaseModel):
     settings: dict[str, str] = Field(default_factory=dict)
     images: int = 0
     faces: int = Field(default=0, description="Face regions painted over.")
+    plates: int = Field(default=0, description="Licence plates painted over.")
     text_regions: int = Field(default=0, description="Text regions painted over.")
     redone: int = Field(default=0, description="Images painted again after the residual "
                                                "check found something.")
@@ -39,10 +40,13 @@ class ImageSummary(BaseModel):
             handling="redacted",
             settings={"faces": f"{plan.face_method.value} {plan.face_shape.value}, margin "
                                f"{plan.face_margin}" if plan.faces else "not redacted",
+                      "plates": f"{plan.plate_method.value}, margin {plan.plate_margin}"
+                      if plan.plates else "not redacted",
                       "text": f"{plan.text.value}, {plan.text_method.value}, margin "
                               f"{plan.text_margin}",
                       "residual": plan.residual.value},
-            images=tally.images, faces=tally.faces, text_regions=tally.text_regions,
+            images=tally.images, faces=tally.faces, plates=tally.plates,
+            text_regions=tally.text_regions,
             redone=tally.redone, flagged=tally.flagged, flagged_items=tally.flagged_items,
             metadata_stripped=True, contact_sheet=sheet)
 

@@ -1,5 +1,9 @@
-"""One image in, its redacted file out: decode upright, find faces and text, paint them
-over, check the output again, re-encode without metadata.
+"""One image in, its redacted file out: decode upright, find faces, licence plates and
+text, paint them over, check the output again, re-encode without metadata.
+
+Plates are found among the text lines (`anonymize.image.plates`) and painted whatever the
+text scope: with scope `none` the text lines are searched for plates alone; a line that is
+part of a plate is a plate, not text.
 
 The residual check runs the detectors on the output, as an outsider would. A face still
 found at the confident threshold, or text still found, is filled solid (contract:
@@ -19,6 +23,7 @@ from anonymize.image.codec import Decoded, decode, encode
 from anonymize.image.faces import FaceFinder, FaceSearch
 from anonymize.image.painting import enclosing, paint_over
 from anonymize.image.plan import ImagePlan
+from anonymize.image.plates import find_plates, grown, is_candidate, standing_alone
 from anonymize.image.regions import Pixels, Region, RegionKind, iou
 from anonymize.image.text_reader import TextReader
 from anonymize.image.text_regions import TextFinder, TextLine
@@ -28,6 +33,7 @@ from vocabulary import FaceModel, FaceShape, RedactionMethod, ResidualHandling, 
 _FILLED_SHARE = 0.5
 MIN_FACE_MARGIN = 4.0
 """Pixels added at least on each side of a face, whatever its size."""
+_READ_KINDS = (RegionKind.TEXT, RegionKind.PLATE)
 
 PersonalFilter = Callable[[Sequence[str]], list[bool]]
 """Which of these recognised texts hold personal information."""
@@ -42,6 +48,7 @@ class Detections:
 
     faces: list[Region]
     text: list[Region]
+    plates: list[Region]
     width: int
     height: int
 
@@ -53,9 +60,12 @@ class RedactedImage:
     height: int
     faces: int
     text: int
+    plates: int
     residual_faces: int
     """Faces the detectors still found on the output after the last pass."""
     residual_text: int
+    """Text (plates included) the detectors still found where text or plates were painted,
+    or anywhere when all text is redacted."""
     passes: int
     """Painting passes: 1, plus one per residual redo."""
 
@@ -77,8 +87,10 @@ def load_models(plan: ImagePlan, threads: int = 1) -> Models:
     return Models(
         faces=(BlazeFace.load(threads) if plan.face_model is FaceModel.BLAZEFACE
                else FaceFinder.load(threads)),
-        text=TextFinder.load(threads) if plan.text is not TextScope.NONE else None,
-        reader=TextReader.load(threads) if plan.text is TextScope.PERSONAL else None)
+        text=TextFinder.load(threads) if plan.text is not TextScope.NONE or plan.plates
+        else None,
+        reader=TextReader.load(threads) if plan.text is TextScope.PERSONAL or plan.plates
+        else None)
 
 
 class ImageRedactor:
@@ -87,6 +99,8 @@ class ImageRedactor:
         if plan.text is TextScope.PERSONAL and (models.reader is None or personal is None):
             raise ValueError("redacting only personal text needs the text reader and a "
                              "PII filter")
+        if plan.plates and (models.text is None or models.reader is None):
+            raise ValueError("redacting plates needs the text finder and reader")
         self._plan = plan
         self._models = models
         self._max_pixels = max_pixels
@@ -94,9 +108,9 @@ class ImageRedactor:
 
     def detect(self, data: bytes) -> Detections:
         decoded = self._decode(data)
-        faces, text = self._find(decoded.pixels)
+        faces, text, plates = self._find(decoded.pixels)
         height, width = decoded.pixels.shape[:2]
-        return Detections(faces, text, width, height)
+        return Detections(faces, text, plates, width, height)
 
     def redact(self, data: bytes) -> RedactedImage:
         return self.redact_keeping_pixels(data)[0]
@@ -105,24 +119,24 @@ class ImageRedactor:
         """`redact`, and the painted pixels (for the contact sheet)."""
         decoded = self._decode(data)
         pixels = decoded.pixels
-        faces, text = self._find(pixels)
+        faces, text, plates = self._find(pixels)
         # A reported face box is painted whole: an ellipse goes through its corners.
         painted_faces = [enclosing(f, self._plan.face_shape) for f in faces]
-        self._paint(pixels, painted_faces, text)
+        self._paint(pixels, painted_faces, text, plates)
         # The residual windows grow each box by half its size: they hold its ellipse too.
-        residual = self._residual(pixels, faces + text)
+        residual = self._residual(pixels, faces + text + plates)
         passes = 1
         if residual and self._plan.residual is ResidualHandling.REDO:
             # Escalate: what survived the contract's method is filled solid, box and all.
             paint_over(pixels, residual, RedactionMethod.FILL, FaceShape.RECTANGLE)
             filled = residual
-            residual = [r for r in self._residual(pixels, faces + text + filled)
+            residual = [r for r in self._residual(pixels, faces + text + plates + filled)
                         if not _inside(r, filled, pixels.shape[1], pixels.shape[0])]
             passes = 2
         height, width = pixels.shape[:2]
         return RedactedImage(
             data=encode(pixels, decoded), width=width, height=height,
-            faces=len(faces), text=len(text),
+            faces=len(faces), text=len(text), plates=len(plates),
             residual_faces=sum(r.kind is RegionKind.FACE for r in residual),
             residual_text=sum(r.kind is RegionKind.TEXT for r in residual),
             passes=passes), pixels
@@ -139,34 +153,61 @@ class ImageRedactor:
                                 "can be redacted")
         return decoded
 
-    def _find(self, pixels: Pixels) -> tuple[list[Region], list[Region]]:
+    def _find(self, pixels: Pixels) -> tuple[list[Region], list[Region], list[Region]]:
         plan = self._plan
         faces = self._models.faces.find(pixels) if plan.faces else []
         lines = self._models.text.find(pixels) if self._models.text is not None else []
-        if plan.text is TextScope.PERSONAL:
-            lines = self._personal_lines(pixels, lines)
+        readings = self._readings(pixels, lines)
+        plates = find_plates(pixels, lines, readings) if plan.plates else []
+        in_plates = {i for plate in plates for i in plate.lines}
+        rest = [i for i in range(len(lines)) if i not in in_plates]
+        if plan.text is TextScope.NONE:
+            rest = []
+        elif plan.text is TextScope.PERSONAL:
+            rest = self._personal_lines(rest, readings)
         return ([_with_margin(f, plan.face_margin) for f in faces],
-                [line.region.expanded(plan.text_margin) for line in lines])
+                [lines[i].region.expanded(plan.text_margin) for i in rest],
+                [grown(plate.region, plan.plate_margin) for plate in plates])
 
-    def _personal_lines(self, pixels: Pixels, lines: list[TextLine]) -> list[TextLine]:
-        reader, personal = self._models.reader, self._personal
-        if not lines or reader is None or personal is None:  # checked at construction
+    def _readings(self, pixels: Pixels, lines: list[TextLine]) -> dict[int, str]:
+        """What the lines say, by index: every line when only personal text is redacted;
+        else, when plates are searched, the lines shaped like a plate's (and standing alone
+        when all text is painted anyway: a plate missed there is still painted as text)."""
+        reader = self._models.reader
+        if reader is None:
+            return {}
+        if self._plan.text is TextScope.PERSONAL:
+            wanted = list(range(len(lines)))
+        elif self._plan.plates:
+            alone = (standing_alone(lines) if self._plan.text is TextScope.ALL
+                     else [True] * len(lines))
+            wanted = [i for i, line in enumerate(lines) if is_candidate(line) and alone[i]]
+        else:
+            wanted = []
+        texts = reader.read(pixels, [lines[i] for i in wanted]) if wanted else []
+        return dict(zip(wanted, texts, strict=True))
+
+    def _personal_lines(self, indexes: list[int], readings: dict[int, str]) -> list[int]:
+        personal = self._personal
+        if not indexes or personal is None:  # checked at construction
             return []
-        texts = reader.read(pixels, lines)
+        texts = [readings[i] for i in indexes]
         # A line the reader cannot read may still be a name: it is painted (privacy first).
         hits = personal(texts)
-        return [line for line, text, hit in zip(lines, texts, hits, strict=True)
+        return [i for i, text, hit in zip(indexes, texts, hits, strict=True)
                 if hit or not text.strip()]
 
-    def _paint(self, pixels: Pixels, faces: list[Region], text: list[Region]) -> None:
+    def _paint(self, pixels: Pixels, faces: list[Region], text: list[Region],
+               plates: list[Region]) -> None:
         plan = self._plan
         paint_over(pixels, text, plan.text_method, FaceShape.RECTANGLE)
+        paint_over(pixels, plates, plan.plate_method, FaceShape.RECTANGLE)
         paint_over(pixels, faces, plan.face_method, plan.face_shape)
 
     def _residual(self, pixels: Pixels, painted: list[Region]) -> list[Region]:
         """What an outsider's detectors would still find on the output: faces at the
-        confident threshold; text (when only personal text is redacted, only where text was
-        painted). Nothing painted: the output is the input, searched already. Faces are
+        confident threshold; text (when not all text is redacted, only where text or a
+        plate was painted). Nothing painted: the output is the input, searched already. Faces are
         searched only in windows around what was painted when those are a small part of
         the image (elsewhere the output is the input); text on the whole output, because
         the text detector sizes its input by the image's, not the window's, sides."""
@@ -182,9 +223,9 @@ class ImageRedactor:
                           self._models.faces.find_confident(pixels[y0:y1, x0:x1])]
         if self._models.text is not None:
             text = [line.region for line in self._models.text.find(pixels)]
-            if self._plan.text is TextScope.PERSONAL:
+            if self._plan.text is not TextScope.ALL:
                 text = [r for r in text if any(iou(r, p) > 0.1 for p in painted
-                                               if p.kind is RegionKind.TEXT)]
+                                               if p.kind in _READ_KINDS)]
             found += text
         return found
 

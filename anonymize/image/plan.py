@@ -19,4 +19,11 @@ class ImagePlan:
     text: TextScope = TextScope.ALL
     text_method: RedactionMethod = RedactionMethod.BLUR
     text_margin: float = 0.1
+    plates: bool = True
+    """Licence plates are painted whatever `text` says: a plate names a vehicle's keeper."""
+    plate_method: RedactionMethod = RedactionMethod.BLUR
+    plate_margin: float = 0.3
+    """Added on every side, as a fraction of the height of the plate's characters: the
+    plate's ground and frame. On the synthetic street plates of bench/image_eval.py, 0.1 of
+    the box's size left detail in 0.12 of them; 0.3 of the height, none that was found."""
     residual: ResidualHandling = ResidualHandling.REDO

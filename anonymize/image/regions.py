@@ -17,6 +17,7 @@ Pixels = npt.NDArray[np.uint8]
 class RegionKind(StrEnum):
     FACE = "face"
     TEXT = "text"
+    PLATE = "plate"
 
 
 @dataclass(frozen=True)

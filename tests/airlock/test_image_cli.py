@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +16,7 @@ from skimage import data as skimage_data
 from typer.testing import CliRunner
 
 from airlock.cli.main import app
+from bench.street_plates import STYLES, place, render_plate
 
 runner = CliRunner()
 
@@ -44,6 +46,26 @@ def test_detect_prints_json_lines(photos: Path) -> None:
     x, y, w, h = face
     assert x < 190 and y < 70 and x + w > 260 and y + h > 170  # the face, margin included
     assert records[1]["faces"] == [] and records[1]["text"] == []
+
+
+def test_detect_lists_plates_also_as_text_and_no_plates_turns_them_off(tmp_path: Path) -> None:
+    rng = random.Random(5)
+    photo = skimage_data.coffee()  # type: ignore[no-untyped-call]
+    scene, (x, y, w, h) = place(np.ascontiguousarray(photo),
+                                render_plate("LR21 KXW", STYLES[0]), rng, 200)
+    Image.fromarray(scene).save(tmp_path / "car.png")
+    found = runner.invoke(app, ["image", "detect", "--json", "--text", "none",
+                                str(tmp_path / "car.png")])
+    off = runner.invoke(app, ["image", "detect", "--json", "--text", "none", "--no-plates",
+                              str(tmp_path / "car.png")])
+    assert found.exit_code == 0 and off.exit_code == 0, found.output + off.output
+    record, record_off = json.loads(found.stdout), json.loads(off.stdout)
+    [plate] = record["plates"]
+    px, py, pw, ph = plate
+    assert px <= x + w * 0.1 and px + pw >= x + w * 0.9
+    assert py <= y + h * 0.3 and py + ph >= y + h * 0.7
+    assert record["text"] == [plate]
+    assert record_off["plates"] == record_off["text"] == []
 
 
 def test_redact_a_folder_keeps_names_formats_and_sizes(photos: Path, tmp_path: Path) -> None:

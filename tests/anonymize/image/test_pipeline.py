@@ -349,10 +349,13 @@ def test_only_personal_text_is_redacted(
 
 
 def test_personal_text_needs_the_reader_and_a_filter() -> None:
-    models = MODELS.models(ImagePlan())  # text ALL: no reader loaded
+    models = MODELS.models(ImagePlan(plates=False))  # text ALL, no plates: no reader loaded
     assert models.reader is None
     with pytest.raises(ValueError, match="personal"):
-        ImageRedactor(ImagePlan(text=TextScope.PERSONAL), models, MAX_PIXELS, None)
+        ImageRedactor(ImagePlan(text=TextScope.PERSONAL, plates=False), models, MAX_PIXELS,
+                      None)
+    with pytest.raises(ValueError, match="plates"):
+        ImageRedactor(ImagePlan(), models, MAX_PIXELS, None)
 
 
 # ---------------------------------------------------------------------------- residual
