@@ -65,9 +65,10 @@ def _place(t: Tokens, start: int, end: int) -> bool:
 
 
 def _common_noun(t: Tokens, i: int) -> bool:
-    """A dictionary word with a common noun's ending, or a plural, in nobody's name list."""
+    """A dictionary word with a common noun's ending, a plural, or a word that is also a
+    verb or adjective ("Discipline"), in nobody's name list."""
     return (t.known[i] and not t.listed[i] and not t.given[i]
-            and (t.lower[i].endswith(_NOUN_ENDINGS) or t.plural[i]))
+            and (t.lower[i].endswith(_NOUN_ENDINGS) or t.plural[i] or t.not_noun[i]))
 
 
 _TABLE_FIGURES = 6  # a league table's played, won, drawn, lost, for, against, points
