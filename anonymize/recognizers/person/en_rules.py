@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from anonymize.recognizers.person import en_caseless, en_context, en_handles
+from anonymize.recognizers.person import en_caseless, en_context, en_handles, en_places
 from anonymize.recognizers.person.en_lexicon import Lexicon
 from anonymize.recognizers.person.en_tokens import PERSON_LABELS, Tokens, brand_shaped
 from anonymize.recognizers.person.en_words import (
@@ -232,11 +232,12 @@ TOKEN_RULES: dict[str, TokenRule] = {
 SPAN_RULES: dict[str, SpanRule] = {
     "repeat": en_context.repeated_names,
 }
-ALL_RULES: tuple[str, ...] = (*TOKEN_RULES, *SPAN_RULES, "filter", "address")
+ALL_RULES: tuple[str, ...] = (*TOKEN_RULES, *SPAN_RULES, "filter", "place", "address")
 """``filter`` drops implausible spaCy PERSON spans (numbers, house numbers, all caps);
 ``address`` drops spans inside a street address another recognizer found ("4821 Vlorskgade
 12", "Rua das Flores 120"): the address covers them, and street and place names are the
-capitalised words no dictionary knows that the rules most often mistake for names."""
+capitalised words no dictionary knows that the rules most often mistake for names;
+``place`` drops spans right after "in" or "near" (``en_places``)."""
 
 
 def person_spans(doc: Doc, text: str, rules: Sequence[str], lexicon: Lexicon,
@@ -253,6 +254,8 @@ def person_spans(doc: Doc, text: str, rules: Sequence[str], lexicon: Lexicon,
             spans.extend(span_rule(t, merge(spans)))
     if "address" in rules:
         spans = [s for s in spans if not inside(s.start, s.end, addresses)]
+    if "place" in rules:
+        spans = [s for s in spans if not en_places.place_by_context(text, s.start, s.end)]
     return merge(spans)
 
 
