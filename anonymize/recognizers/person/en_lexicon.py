@@ -31,8 +31,12 @@ def english_lexicon() -> Lexicon:
 class Lexicon:
     """Lower-case dictionary lemmas, their irregular forms, and the suffix rules."""
 
-    def __init__(self, lemmas: Iterable[str], rules: Iterable[tuple[str, str]]) -> None:
+    def __init__(self, lemmas: Iterable[str], rules: Iterable[tuple[str, str]],
+                 not_nouns: Iterable[str] = ()) -> None:
         self.lemmas = frozenset(lemmas)
+        # Lemmas that are also verbs, adjectives or adverbs ("discipline", "humble"):
+        # WordNet's famous people and surnames ("galley", "baker") are nouns only.
+        self.not_nouns = frozenset(not_nouns)
         # Longest suffix first; an empty suffix would make every word known.
         self.rules = tuple(sorted({(old, new) for old, new in rules if old},
                                   key=lambda r: -len(r[0])))
@@ -41,12 +45,19 @@ class Lexicon:
 
     @classmethod
     def from_tables(cls, index: Any, exceptions: Any, rules: Any) -> Lexicon:
+        from spacy.strings import get_string_id
+
         lemmas: set[str] = set()
-        for words in index.values():
-            lemmas.update(w for w in words if w.isalpha())
+        not_nouns: set[str] = set()
+        for part, words in index.items():
+            alpha = [w for w in words if w.isalpha()]
+            lemmas.update(alpha)
+            if part != get_string_id("noun"):
+                not_nouns.update(alpha)
         for forms in exceptions.values():
             lemmas.update(w for w in forms if w.isalpha())
-        return cls(lemmas, [(old, new) for pairs in rules.values() for old, new in pairs])
+        return cls(lemmas, [(old, new) for pairs in rules.values() for old, new in pairs],
+                   not_nouns)
 
     def _knows(self, word: str) -> bool:
         """``word`` (any case) is a dictionary word or an inflection of one."""

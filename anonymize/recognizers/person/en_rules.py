@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from anonymize.recognizers.person import en_caseless, en_context, en_handles
+from anonymize.recognizers.person import en_caseless, en_context, en_handles, en_places
 from anonymize.recognizers.person.en_lexicon import Lexicon
 from anonymize.recognizers.person.en_tokens import PERSON_LABELS, Tokens, brand_shaped
 from anonymize.recognizers.person.en_words import (
@@ -65,9 +65,10 @@ def _place(t: Tokens, start: int, end: int) -> bool:
 
 
 def _common_noun(t: Tokens, i: int) -> bool:
-    """A dictionary word with a common noun's ending, or a plural, in nobody's name list."""
+    """A dictionary word with a common noun's ending, a plural, or a word that is also a
+    verb or adjective ("Discipline"), in nobody's name list."""
     return (t.known[i] and not t.listed[i] and not t.given[i]
-            and (t.lower[i].endswith(_NOUN_ENDINGS) or t.plural[i]))
+            and (t.lower[i].endswith(_NOUN_ENDINGS) or t.plural[i] or t.not_noun[i]))
 
 
 _TABLE_FIGURES = 6  # a league table's played, won, drawn, lost, for, against, points
@@ -231,11 +232,12 @@ TOKEN_RULES: dict[str, TokenRule] = {
 SPAN_RULES: dict[str, SpanRule] = {
     "repeat": en_context.repeated_names,
 }
-ALL_RULES: tuple[str, ...] = (*TOKEN_RULES, *SPAN_RULES, "filter", "address")
+ALL_RULES: tuple[str, ...] = (*TOKEN_RULES, *SPAN_RULES, "filter", "place", "address")
 """``filter`` drops implausible spaCy PERSON spans (numbers, house numbers, all caps);
 ``address`` drops spans inside a street address another recognizer found ("4821 Vlorskgade
 12", "Rua das Flores 120"): the address covers them, and street and place names are the
-capitalised words no dictionary knows that the rules most often mistake for names."""
+capitalised words no dictionary knows that the rules most often mistake for names;
+``place`` drops spans right after "in" or "near" (``en_places``)."""
 
 
 def person_spans(doc: Doc, text: str, rules: Sequence[str], lexicon: Lexicon,
@@ -252,6 +254,8 @@ def person_spans(doc: Doc, text: str, rules: Sequence[str], lexicon: Lexicon,
             spans.extend(span_rule(t, merge(spans)))
     if "address" in rules:
         spans = [s for s in spans if not inside(s.start, s.end, addresses)]
+    if "place" in rules:
+        spans = [s for s in spans if not en_places.place_by_context(text, s.start, s.end)]
     return merge(spans)
 
 

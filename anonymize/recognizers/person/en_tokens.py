@@ -89,6 +89,7 @@ class Tokens:
     unknown: list[bool]
     known: list[bool]  # a dictionary word (or part, when hyphenated); looked up where read
     plural: list[bool]  # the plural of a dictionary noun ("Tales", "heifers")
+    not_noun: list[bool]  # a dictionary lemma that is also a verb, adjective or adverb
     listed: list[bool]
     namelike: list[bool]
     free: list[bool]
@@ -123,6 +124,7 @@ class Tokens:
                  for w, c, li, label in zip(words, cap, listed, labels, strict=True)]
         plural = [k and len(w) > 3 and w.endswith("s") and not w.endswith("ss")
                   and lexicon.knows(w[:-1]) for w, k in zip(lower, known, strict=True)]
+        not_noun = [k and w in lexicon.not_nouns for w, k in zip(lower, known, strict=True)]
         unknown = [c and not ini and not st and not brand_shaped(w) and not k
                    for w, c, ini, st, k in zip(words, cap, initial, stop, known, strict=True)]
         blocked = [label in NUMBER_LABELS for label in labels]
@@ -130,7 +132,7 @@ class Tokens:
             words=words, lower=lower, starts=starts, spaced=spaced, labels=labels,
             begins=begins, stop=stop, numeric=numeric, blocked=blocked,
             space=[not w.strip() for w in words], initial=initial, cap=cap, given=given,
-            unknown=unknown, known=known, plural=plural, listed=listed,
+            unknown=unknown, known=known, plural=plural, not_noun=not_noun, listed=listed,
             namelike=_namelike(given, initial, unknown, cap, listed),
             free=[not b and label not in REPORTED_LABELS
                   for b, label in zip(blocked, labels, strict=True)],

@@ -40,3 +40,9 @@ def test_suffix_rules(word: str, known: bool) -> None:
 
 def test_an_empty_suffix_rule_is_ignored() -> None:
     assert not Lexicon(["cat"], [("", ""), ("s", "")]).knows("dog")
+
+
+def test_words_that_are_not_only_nouns() -> None:
+    lexicon = english_lexicon()
+    assert {"discipline", "humble"} <= lexicon.not_nouns
+    assert not {"galley", "orchestra"} & lexicon.not_nouns

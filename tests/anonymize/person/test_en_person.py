@@ -50,6 +50,7 @@ def _rule(engine: OfflineSpacyNlpEngine, text: str, rule: str) -> list[str]:
         ("He moved to 82 Zachary Cliffs last year.", []),
         ("The Hartley Inc board met.", []),
         ("Words like Patience and Honesty are virtues.", []),
+        ("Terms like Courage and Discipline matter.", []),
         ("", []),
     ],
 )
