@@ -40,8 +40,11 @@ class BankCardRecognizer(ZhPatternRecognizer):
     ]
 
     def validate_result(self, pattern_text: str) -> bool:
-        """Luhn-valid, and not an 18-digit string shaped like a resident ID."""
+        """Luhn-valid, and, written without groups, not an 18-digit string shaped like a
+        resident ID."""
         digits = pattern_text.replace(" ", "").replace("-", "")
         # A mistyped ID passes Luhn one time in ten; a real card rarely has a region code
-        # and a birth date in those places, so leave such strings to CN_ID.
-        return luhn_valid(digits) and not id_shaped(digits)
+        # and a birth date in those places, so leave such strings to CN_ID. Nobody writes
+        # an ID in groups of four, so a grouped number is a card whatever its digits.
+        grouped = digits != pattern_text
+        return luhn_valid(digits) and (grouped or not id_shaped(digits))
