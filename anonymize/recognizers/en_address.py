@@ -148,13 +148,16 @@ _RESIDENCE = (r"(?:(?<=(?i:\b(?:lives?|lived|living|located|situated|stays?)[ ](
               r"|\bside[ ]of)[ ])" + _CAP + r"(?:[ ]" + _CAP + r"){0,2}[ ]" + _NUM
               + r"(?![\d\p{L}])\.?|" + _CAP + r"(?:[ ]" + _CAP + r"){0,2}[ ]" + _NUM
               + r"(?=[ ](?i:street|road|avenue)(?![\p{L}])))")
-# A street named without a house number, where a preposition of place says it is one:
-# "meet me on Baker Street", "turn into Mill Lane". Only suffixes that name nothing but a
+# A street named without a house number, where a preposition of place or a verb of crossing,
+# entering or leaving says it is one: "meet me on Baker Street", "turn into Mill Lane",
+# "crossing Baker Street". Only suffixes that name nothing but a
 # street ("Park", "Hill" and "Court" also name parks, districts and courts).
 STREET_ONLY_SUFFIXES = ("Street", "St.", "Road", "Rd.", "Avenue", "Ave.", "Boulevard", "Blvd.",
                         "Lane", "Drive", "Terrace", "Crescent", "Highway", "Parkway")
 _LOCATIVE = ("on", "at", "in", "into", "onto", "off", "down", "along", "up", "near", "from",
-             "to", "via", "past", "across", "toward", "towards", "round", "around", "of")
+             "to", "via", "past", "across", "toward", "towards", "round", "around", "of",
+             "cross", "crosses", "crossed", "crossing", "enter", "enters", "entered",
+             "entering", "leave", "leaves", "left", "leaving")
 _NAMED_STREET = (r"(?<=(?<![\p{L}])(?i:" + "|".join(_LOCATIVE) + r")[ ])"
                  + r"(?:" + _CAP + r"[ ]){1,3}(?-i:" + _alternation(STREET_ONLY_SUFFIXES)
                  + r")(?![\p{L}])" + _DIRECTION)

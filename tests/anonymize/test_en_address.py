@@ -70,6 +70,8 @@ def test_addresses(text: str, expected: list[str]) -> None:
     ("turn left into Orchard Mill Lane", ["Orchard Mill Lane"]),
     ("The shop moved to Harlow Road, Bristol", ["Harlow Road, Bristol"]),
     ("Sherlock lives at 221B Baker Street", ["221B Baker Street"]),
+    ("A man crossing Kestrel Street at night", ["Kestrel Street"]),
+    ("She left Orchard Mill Lane in a hurry", ["Orchard Mill Lane"]),
 ])
 def test_a_street_without_a_number_after_a_preposition(text: str,
                                                        expected: list[str]) -> None:
