@@ -13,9 +13,11 @@ The reading is the recogniser's, so the rules are lenient where it errs: I and O
 on Chinese plates) are accepted where 1 and 0 may have been misread, the separator dot is
 read as `·`, `.`, `-` or a space, and full-width forms are folded.
 
-The province list, the use characters and the serial shapes duplicate
-`anonymize.recognizers.zh_structured.cn_plate_recognizer` (written against the reading's
-errors here, against typed text there): one shared module should hold them.
+The province list is also in `anonymize.recognizers.zh_structured.cn_plate_recognizer`:
+importing it from there would load Presidio into every image command (a second of
+start-up), and the shapes differ on purpose (written against the reader's errors here,
+against typed text there). `tests/anonymize/image/test_plate_shapes.py` checks the two
+province lists agree.
 """
 
 from __future__ import annotations

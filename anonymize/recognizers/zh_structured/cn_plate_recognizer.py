@@ -8,14 +8,14 @@ from presidio_analyzer import Pattern
 
 from .zh_pattern_recognizer import NOT_AFTER_ALNUM, NOT_BEFORE_ALNUM, ZhPatternRecognizer
 
-_PROVINCE = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 _LETTER = "A-HJ-NP-Z"  # I and O are not used on plates
 _ALNUM = f"[{_LETTER}0-9]"
 # Between the city letter and the serial: middle dot (several code points, or a full stop),
 # hyphen, space.
 _SEP = "[·•・.\\- ]?"
 # Province and city letter, written together or a space apart (京A, 京 A).
-_HEAD = f"[{_PROVINCE}] ?[{_LETTER}]{_SEP}"
+_HEAD = f"[{PROVINCES}] ?[{_LETTER}]{_SEP}"
 # New-energy serials: the energy letter first (small vehicles: D/F since 2017, A–E and
 # F–K since 2022) or D/F last (large vehicles).
 _NEW_ENERGY = f"(?:[A-HJK]{_ALNUM}[0-9]{{4}}|[0-9]{{5}}[DF])"
@@ -24,7 +24,7 @@ _NEW_ENERGY = f"(?:[A-HJK]{_ALNUM}[0-9]{{4}}|[0-9]{{5}}[DF])"
 _USE = "(?:[警学挂领港澳使]|应急)"
 # Military (two letters, the first the service) and armed police (WJ + province) plates.
 _MILITARY = f"[VKHBSLJNGCQE][{_LETTER}][·\\- ]?[0-9]{{5}}"
-_ARMED_POLICE = f"WJ[{_PROVINCE}]{_SEP}[0-9]{{4}}[0-9XBTSJHD]"
+_ARMED_POLICE = f"WJ[{PROVINCES}]{_SEP}[0-9]{{4}}[0-9XBTSJHD]"
 # Embassy plates: 使 and six digits (embassy, then vehicle), or the digits before 使.
 _EMBASSY = "使[0-9]{3}[·•・ ]?[0-9]{3}|[0-9]{3}[·•・ ]?[0-9]{3}使"
 
@@ -64,6 +64,6 @@ class CnPlateRecognizer(ZhPatternRecognizer):
 
     def shape_only(self, pattern_text: str) -> bool:
         """A serial with more than three letters (perhaps a word after 京A)."""
-        if pattern_text[0] not in _PROVINCE:
+        if pattern_text[0] not in PROVINCES:
             return False
         return sum(c.isascii() and c.isalpha() for c in pattern_text[2:]) > 3

@@ -7,7 +7,9 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from anonymize.image import plate_shapes
 from anonymize.image.plate_shapes import PlateShape, is_lower_row, plate_shape
+from anonymize.recognizers.zh_structured import cn_plate_recognizer
 
 PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 OFFICE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"  # GA 36: I and O are not issued
@@ -92,3 +94,7 @@ def test_lower_case_words_are_not_plates(word: str) -> None:
 def test_letters_alone_are_no_row(letters: str) -> None:
     assert plate_shape(letters) is None
     assert not is_lower_row(letters)
+
+
+def test_the_image_and_text_plate_searches_know_the_same_provinces() -> None:
+    assert sorted(plate_shapes.PROVINCES) == sorted(cn_plate_recognizer.PROVINCES)
