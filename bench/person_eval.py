@@ -23,7 +23,6 @@ detections (cumulative "+rule", and "-rule" from the default set).
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import sys
 import time
@@ -34,6 +33,7 @@ from typing import Any, cast
 
 sys.path[:0] = [str(Path(__file__).resolve().parents[1])]
 
+from bench.scorer import load_scorer  # noqa: E402
 from bench.splits import PARTS, part_of  # noqa: E402
 
 Record = dict[str, Any]
@@ -62,16 +62,6 @@ def load(path: Path, limit: int | None) -> list[Record]:
     with path.open(encoding="utf-8") as f:
         rows = [json.loads(line) for line in f if line.strip()]
     return rows[:limit] if limit else rows
-
-
-def load_scorer(data: Path) -> ModuleType:
-    path = data.parent / "tools" / "eval_text.py"
-    spec = importlib.util.spec_from_file_location("eval_text", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 SCORER: ModuleType | None = None

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import collections
-import importlib.util
 import json
 import os
 import sys
@@ -36,19 +35,10 @@ sys.path[:0] = [str(Path(__file__).resolve().parents[1])]
 # otherwise use both cores of this shared machine while Presidio's (BLIS) use one.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
+from scorer import load_scorer  # noqa: E402
 from splits import PARTS, part_of  # noqa: E402
 
 Detector = Callable[[Sequence[str]], list[list[dict[str, Any]]]]
-
-
-def load_scorer(data: Path) -> ModuleType:
-    path = data.parent / "tools" / "eval_text.py"
-    spec = importlib.util.spec_from_file_location("eval_text", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def airlock_detector() -> Detector:

@@ -19,6 +19,7 @@ from presidio_analyzer import Pattern, PatternRecognizer
 from presidio_analyzer.predefined_recognizers import CreditCardRecognizer, IbanRecognizer
 
 from anonymize.recognizers.zh_structured import ZhEmailRecognizer
+from anonymize.recognizers.zh_structured.checksums import luhn_valid
 
 # Card numbers start with an ISO/IEC 7812 major industry digit 2-6 and have 12-19
 # digits, printed bare or in groups of 3-6 with spaces or dashes (4-4-4-4-3, 4-6-5, ...).
@@ -60,16 +61,6 @@ EMAIL_PATTERNS = [
     Pattern("e-mail address", r"(?<![\w!#$%&'*+/=?^`{|}~.@-])" + _EMAIL_LOCAL + "@"
             + _EMAIL_DOMAIN + r"(?![\p{L}\p{N}-]|\.[\p{L}\p{N}])", 0.5),
 ]
-
-
-def luhn_valid(digits: str) -> bool:
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch)
-        if i % 2:
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
-    return total % 10 == 0
 
 
 def card_recognizer() -> CreditCardRecognizer:

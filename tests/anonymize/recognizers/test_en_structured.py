@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from anonymize.engine import PiiEngine
-from anonymize.recognizers.en_structured import iban_valid, luhn_valid
+from anonymize.recognizers.en_structured import iban_valid
+from anonymize.recognizers.zh_structured.checksums import luhn_valid
 from bench.en_structured_corpus import GENERATORS, card, iban, luhn_digit, record
 
 # The type each corpus label is reported as (a family name of anonymize.entity_types).
