@@ -18,6 +18,8 @@ from anonymize.recognizers.person.spans import Span
 from anonymize.recognizers.person.surnames import surname_length
 from anonymize.recognizers.person.zh_words import (
     ADDRESS_TITLES,
+    BETTING_TERMS,
+    COMPANY_TITLES,
     FAMILIAR_PREFIXES,
     FORM_LABELS,
     LONGEST_TITLE,
@@ -94,6 +96,17 @@ def in_title_marks(sp: Span, ctx: Context) -> bool:
     return closed >= 0 and (reopened < 0 or closed < reopened)
 
 
+def in_cut_title(sp: Span, ctx: Context) -> bool:
+    """A span in a title the text cut: before a 》 that no 《 opens ("X：公共之敌》、《…",
+    the text began inside the title) or after a 《 that no 》 closes (it ends inside)."""
+    text = ctx.text
+    closed = text.find("》", sp.end)
+    if closed >= 0 and "《" not in text[:closed]:
+        return True
+    opened = text.rfind("《", 0, sp.start)
+    return opened >= 0 and "》" not in text[opened:]
+
+
 def heads_organisation(sp: Span, ctx: Context) -> bool:
     """徐悲鸿|纪念馆, 中山|路, X|国际艺术村: the next word is, or ends with a two-character,
     head noun that makes the span the name of a place or body; or the word before says a
@@ -117,9 +130,58 @@ def club_in_match_report(sp: Span, ctx: Context) -> bool:
     word = ctx.text[sp.start:sp.end]
     if not all(c in TRANSLITERATION_CHARS for c in word) or not _MATCH.search(ctx.text):
         return False
+    return not _player_cue(sp, ctx)
+
+
+def _player_cue(sp: Span, ctx: Context) -> bool:
+    """A word next to the span that makes it a player or coach (队长X, X缺阵)."""
     before, after = ctx.token_before(sp.start), ctx.token_after(sp.end)
-    return not ((before is not None and before[0] in PLAYER_BEFORE)
-                or (after is not None and after[0] in PLAYER_AFTER))
+    return ((before is not None and before[0] in PLAYER_BEFORE)
+            or (after is not None and after[0] in PLAYER_AFTER))
+
+
+# Decimal odds, at least two side by side (home/draw/away): "2.37/3.00/2.75". One number
+# alone may be a height or a sum ("张三：12.50元").
+_ODDS = re.compile(r"[：:]?\s*\d+\.\d\d[/／ ]\d+\.\d\d")
+_MATCH_OR_BETTING = re.compile("|".join([*MATCH_WORDS, *BETTING_TERMS]))
+_CLAUSE_END = re.compile(r"[，。；！？、：:,;!?\s]")
+_BETTING_REACH = 8
+
+
+def _match_words_overlap(sp: Span, text: str) -> bool:
+    """Whether a fixture word runs into or lies inside the span (紫百合客战, 威廉客|胜)."""
+    for word in MATCH_WORDS:
+        i = text.find(word, max(0, sp.start - len(word) + 1))
+        while 0 <= i < sp.end:
+            if i + len(word) > sp.start:
+                return True
+            i = text.find(word, i + 1)
+    return False
+
+
+def bookmaker(sp: Span, ctx: Context) -> bool:
+    """In a match report, the subject of a statement about odds is a bookmaker: "X：2.37/
+    3.00/2.75", "X提高赔付率时", or a word that a fixture word runs into ("X客胜赔低于
+    平赔"). A player cue next to the span keeps it, and so does 的: "X的进球赔率" are
+    the odds on a player."""
+    text = ctx.text
+    if not _MATCH_OR_BETTING.search(text) or _player_cue(sp, ctx):
+        return False
+    if _ODDS.match(text, sp.end) or _match_words_overlap(sp, text):
+        return True
+    end = _CLAUSE_END.search(text, sp.end)
+    clause = text[sp.end:min(end.start() if end else len(text), sp.end + _BETTING_REACH)]
+    return not clause.startswith("的") and any(term in clause for term in BETTING_TERMS)
+
+
+def company_title(sp: Span, ctx: Context) -> bool:
+    """厦门X总经理: a word that begins with no surname, between a place and a company
+    officer's title, is the company's short name (place, trade name, title). A name
+    before a title stays ("李彦宏董事长表示", "北京张伟总经理"): privacy first."""
+    before, after = ctx.token_before(sp.start), ctx.token_after(sp.end)
+    return (before is not None and before[1] == "LOC"
+            and after is not None and after[0] in COMPANY_TITLES
+            and not surname_length(ctx.text[sp.start:sp.end]))
 
 
 def english_word(sp: Span, ctx: Context) -> bool:
@@ -137,8 +199,11 @@ FILTERS: dict[str, SpanFilter] = {
     "role": role_word,
     "function_chars": function_characters,
     "title_marks": in_title_marks,
+    "cut_title": in_cut_title,
     "org_head": heads_organisation,
+    "company_title": company_title,
     "club": club_in_match_report,
+    "bookmaker": bookmaker,
     "latin_word": english_word,
 }
 """Filters by name; a span any enabled filter rejects is dropped."""

@@ -29,8 +29,11 @@ DEFAULT_ZH_RULES: tuple[str, ...] = (
     "role",
     "function_chars",
     "title_marks",
+    "cut_title",
     "org_head",
+    "company_title",
     "club",
+    "bookmaker",
     "latin_word",
 )
 """Rules and filters kept after measurement (bench/person_eval.py); ``honorific`` is left
