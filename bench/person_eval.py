@@ -205,8 +205,15 @@ def run_zh(records: Sequence[Record]) -> None:
              for found in others.detect(texts)]
     tokens = [model.analyze(t) for t in texts]
 
+    confidence: dict[int, list[float] | None] = {}
+
+    def confidence_of(i: int) -> list[float] | None:
+        if i not in confidence:
+            confidence[i] = model.person_confidence(texts[i])
+        return confidence[i]
+
     def spans_for(i: int, active: Sequence[str]) -> list[Pred]:
-        spans = zh_rules.person_spans(tokens[i], texts[i], active)
+        spans = zh_rules.person_spans(tokens[i], texts[i], active, lambda: confidence_of(i))
         return other[i] + [{"type": "PERSON", "start": s.start, "end": s.end} for s in spans]
 
     print(" rule curve (plus the engine's other detections, which count for recall):")

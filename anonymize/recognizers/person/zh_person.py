@@ -35,6 +35,7 @@ DEFAULT_ZH_RULES: tuple[str, ...] = (
     "club",
     "bookmaker",
     "latin_word",
+    "unsure",
 )
 """Rules and filters kept after measurement (bench/person_eval.py); ``honorific`` is left
 out."""
@@ -78,7 +79,8 @@ class ChinesePersonRecognizer(EntityRecognizer):
     ) -> list[RecognizerResult]:
         if entities and "PERSON" not in entities:
             return []
-        spans = zh_rules.person_spans(self.lac.analyze(text), text, self.rules)
+        spans = zh_rules.person_spans(self.lac.analyze(text), text, self.rules,
+                                      lambda: self.lac.person_confidence(text))
         return [self._result(sp) for sp in spans]
 
     def _result(self, sp: Span) -> RecognizerResult:

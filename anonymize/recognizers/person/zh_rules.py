@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from anonymize.recognizers.person.lac_model import Token
 from anonymize.recognizers.person.spans import Span, merge
 from anonymize.recognizers.person.surnames import surname_length
-from anonymize.recognizers.person.zh_filters import FILTERS, Context, names_only
+from anonymize.recognizers.person.zh_filters import FILTERS, Confidence, Context, names_only
 from anonymize.recognizers.person.zh_words import (
     ADDRESS_TITLES,
     FORM_LABELS,
@@ -416,8 +416,18 @@ ALL_RULES: tuple[str, ...] = (*TOKEN_RULES, "roman", "latin", "form", "minority"
                                *FILTERS)
 
 
-def person_spans(tokens: Sequence[Token], text: str, rules: Sequence[str]) -> list[Span]:
-    """All person spans for ``text`` given its LAC ``tokens`` and the enabled ``rules``."""
+def _credit_rules(kept: Sequence[Span], found: Sequence[Span]) -> list[Span]:
+    """A LAC word that a rule also found (a form label, a cue) keeps LAC's score and is
+    credited to both ("lac+form"): the rule's evidence stands beside LAC's."""
+    by_rule = {(sp.start, sp.end): sp.rule for sp in found if sp.rule != "lac"}
+    return [Span(sp.start, sp.end, sp.score, f"lac+{by_rule[sp.start, sp.end]}")
+            if sp.rule == "lac" and (sp.start, sp.end) in by_rule else sp for sp in kept]
+
+
+def person_spans(tokens: Sequence[Token], text: str, rules: Sequence[str],
+                 confidence: Confidence | None = None) -> list[Span]:
+    """All person spans for ``text`` given its LAC ``tokens`` and the enabled ``rules``;
+    ``confidence`` gives LAC's per-character PER probabilities when a filter asks."""
     starts = offsets(tokens)
     spans = lac_person(tokens, starts)
     for name in rules:
@@ -434,4 +444,6 @@ def person_spans(tokens: Sequence[Token], text: str, rules: Sequence[str]) -> li
         spans.extend(minority_parts(text, spans))
     if "kana" in rules:
         spans.extend(kana_names(text, spans))
-    return names_only(merge(spans), Context.of(text, tokens, starts), rules)
+    ctx = (Context.of(text, tokens, starts, confidence) if confidence
+           else Context.of(text, tokens, starts))
+    return names_only(_credit_rules(merge(spans), spans), ctx, rules)

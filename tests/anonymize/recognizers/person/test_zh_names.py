@@ -22,6 +22,7 @@ from anonymize.recognizers.person.zh_filters import (
     function_characters,
     in_cut_title,
     names_only,
+    unsure_model,
 )
 from anonymize.recognizers.person.zh_words import ADDRESS_TITLES, FORM_LABELS
 
@@ -196,6 +197,39 @@ def test_a_span_in_a_title_cut_by_the_text_is_no_name(text: str, word: str,
     start = text.index(word)
     ctx = Context.of(text, [(c, "n") for c in text], list(range(len(text))))
     assert in_cut_title(Span(start, start + len(word), 0.85, "lac"), ctx) is dropped
+
+
+@pytest.mark.parametrize(
+    ("rule", "confidence", "dropped"),
+    [
+        ("lac", [0.0, 0.0, 0.9, 0.15], True),  # LAC unsure of one of the word's characters
+        ("lac", [0.0, 0.0, 0.9, 0.5], False),
+        ("cue", [0.0, 0.0, 0.1, 0.1], False),  # a rule's evidence stands
+        ("lac+form", [0.0, 0.0, 0.1, 0.1], False),
+        ("lac", None, False),  # a model that cannot tell
+    ],
+)
+def test_a_word_lac_was_unsure_of(rule: str, confidence: list[float] | None,
+                                  dropped: bool) -> None:
+    text = "他说常青"
+    calls: list[int] = []
+
+    def confidence_of() -> list[float] | None:
+        calls.append(1)
+        return confidence
+
+    ctx = Context.of(text, [("他说", "v"), ("常青", "PER")], [0, 2], confidence_of)
+    span = Span(2, 4, 0.85, rule)
+    assert unsure_model(span, ctx) is dropped
+    assert unsure_model(span, ctx) is dropped
+    assert len(calls) <= 1  # computed once, and only when a bare LAC word asks
+
+
+def test_a_lac_word_a_rule_also_found_is_credited_to_both() -> None:
+    tokens = [("联系人", "n"), ("：", "w"), ("王小明", "PER"), ("，", "w")]
+    text = "".join(w for w, _ in tokens)
+    spans = zh_rules.person_spans(tokens, text, ("form", "unsure"), lambda: [0.0] * len(text))
+    assert [(text[s.start:s.end], s.rule) for s in spans] == [("王小明", "lac+form")]
 
 
 @pytest.mark.parametrize(
