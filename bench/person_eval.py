@@ -209,7 +209,7 @@ def run_zh(records: Sequence[Record]) -> None:
 
     def confidence_of(i: int) -> list[float] | None:
         if i not in confidence:
-            confidence[i] = model.person_confidence(texts[i])
+            confidence[i] = model.name_confidence(texts[i])
         return confidence[i]
 
     def spans_for(i: int, active: Sequence[str]) -> list[Pred]:

@@ -119,9 +119,10 @@ class FastLac:
                                             providers=["CPUExecutionProvider"])
         self._lac = lac
         self._decode_bio = _decode_bio
-        self._person_tags = [i for i, tag in lac._id2tag.items() if tag.startswith("PER-")]
+        self._name_tags = [i for i, tag in lac._id2tag.items()
+                           if tag.startswith(("PER-", "LOC-"))]
         # The encoder's output for the texts of the last run or run_many, for
-        # person_marginals: one batch at most, replaced whole (safe to read from threads).
+        # name_marginals: one batch at most, replaced whole (safe to read from threads).
         self._recent: dict[str, Emissions] = {}
 
     def run(self, text: str) -> list[tuple[str, str]]:
@@ -152,16 +153,17 @@ class FastLac:
         self._recent = recent
         return out
 
-    def person_marginals(self, text: str) -> list[float]:
-        """For each character of ``text``, the probability that LAC tags it PER. The
-        encoder's output for a text of the last ``run`` or ``run_many`` is reused."""
+    def name_marginals(self, text: str) -> list[float]:
+        """For each character of ``text``, the probability that LAC tags it as part of
+        a person's or a place's name (PER or LOC). The encoder's output for a text of the
+        last ``run`` or ``run_many`` is reused."""
         if not text:
             return []
         emissions = self._recent.get(text)
         if emissions is None:
             emissions = self._emissions(text)
         probs = marginals(emissions, self._lac._transitions)
-        return [float(p) for p in probs[:, self._person_tags].sum(axis=1)]
+        return [float(p) for p in probs[:, self._name_tags].sum(axis=1)]
 
     def _emissions(self, text: str) -> Emissions:
         lac = self._lac

@@ -78,12 +78,13 @@ class LacModel:
         self._last = (text, tokens)
         return list(tokens)
 
-    def person_confidence(self, text: str) -> list[float] | None:
-        """For each character of ``text``, the probability that LAC tags it PER (its CRF's
-        marginals); None from a loader whose model cannot tell (test doubles)."""
+    def name_confidence(self, text: str) -> list[float] | None:
+        """For each character of ``text``, the probability that LAC tags it as part of a
+        person's or a place's name (its CRF's marginals); None from a loader whose model
+        cannot tell (test doubles)."""
         self.load()
-        person_marginals = getattr(self._lac, "person_marginals", None)
-        return person_marginals(text) if person_marginals else None
+        name_marginals = getattr(self._lac, "name_marginals", None)
+        return name_marginals(text) if name_marginals else None
 
     def analyze_batch(self, texts: Sequence[str] | Iterable[str]) -> list[list[Token]]:
         return [self.analyze(t) for t in texts]

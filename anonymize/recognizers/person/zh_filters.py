@@ -1,8 +1,10 @@
 """Filters that drop person spans which are not a person's name. Pure functions.
 
 Each filter answers, for one span, "this is not a name" from general evidence: a bare
-surname with a form of address, a span inside a work's title marks, a word that heads an
-organisation or place name, a club in a match report, an English word LAC took for a name.
+surname with a form of address, a span inside a work's title marks (or a title the text
+cut), a word that heads an organisation or place name, a company's short name before an
+officer's title, a club or a bookmaker in a match report, an English word LAC took for a
+name, a word LAC's own CRF was unsure of.
 """
 
 from __future__ import annotations
@@ -38,7 +40,8 @@ _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
 
 Confidence = Callable[[], Sequence[float] | None]
 """Called at most once, when a filter needs it: for each character of the text, the
-probability that LAC tags it PER, or None when the model cannot tell."""
+probability that LAC tags it as part of a person's or a place's name, or None when the
+model cannot tell."""
 
 
 def _unknown() -> Sequence[float] | None:
@@ -48,7 +51,7 @@ def _unknown() -> Sequence[float] | None:
 @dataclass(frozen=True)
 class Context:
     """A text with its LAC tokens, indexed by where each token starts and ends, and LAC's
-    per-character PER confidence, computed on first use."""
+    per-character confidence that it is in a name, computed on first use."""
 
     text: str
     tokens: Sequence[Token]
@@ -207,15 +210,18 @@ def english_word(sp: Span, ctx: Context) -> bool:
 
 
 UNSURE = 0.2
-"""Below this PER probability at one of its characters, LAC's own PER word is dropped.
-The most conservative of the thresholds measured (0.2, 0.3, 0.35, 0.45): from 0.3 on, a
-name of the held-back part was lost (bench/person_eval.py)."""
+"""Below this probability of being in a person's or a place's name, at one of its
+characters, LAC's own PER word is dropped. The most conservative of the thresholds
+measured (0.2, 0.3, 0.35, 0.45): from 0.3 on, a name of the held-back part was lost
+(bench/person_eval.py)."""
 
 
 def unsure_model(sp: Span, ctx: Context) -> bool:
     """A word LAC tagged PER while its own CRF gave one of its characters less than
-    ``UNSURE`` probability of being in a name (常青|树, 贝倍多贝倍多): the best path went
-    through PER, but most paths did not. Only LAC's bare word: a span a rule found or
+    ``UNSURE`` probability of being in a person's or a place's name (常青|树, 贝倍多贝倍多):
+    the best path went through PER, but most paths read an ordinary word. A word LAC
+    hesitated between a person and a place stays: a place may be part of an address,
+    which is personal data too. Only LAC's bare word is judged: a span a rule found or
     completed (a cue, a title, a form label) stays."""
     if sp.rule != "lac":
         return False

@@ -80,7 +80,7 @@ class ChinesePersonRecognizer(EntityRecognizer):
         if entities and "PERSON" not in entities:
             return []
         spans = zh_rules.person_spans(self.lac.analyze(text), text, self.rules,
-                                      lambda: self.lac.person_confidence(text))
+                                      lambda: self.lac.name_confidence(text))
         return [self._result(sp) for sp in spans]
 
     def _result(self, sp: Span) -> RecognizerResult:

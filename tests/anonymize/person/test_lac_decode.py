@@ -74,18 +74,18 @@ def test_marginals_sum_the_paths_through_each_tag(length: int, tags: int, seed: 
     assert np.allclose(marginals(emissions, transitions), expected, atol=1e-6)
 
 
-def test_person_marginals_are_high_on_a_name_and_low_elsewhere(lac: LAC) -> None:
-    probs = FastLac(lac).person_marginals("张三在北京工作")
+def test_name_marginals_are_high_on_names_and_low_elsewhere(lac: LAC) -> None:
+    probs = FastLac(lac).name_marginals("张三在北京工作")  # a person, then a place
     assert len(probs) == 7
-    assert min(probs[:2]) > 0.9
-    assert max(probs[2:]) < 0.1
-    assert FastLac(lac).person_marginals("") == []
+    assert min(probs[:2] + probs[3:5]) > 0.8
+    assert max([probs[2], *probs[5:]]) < 0.1
+    assert FastLac(lac).name_marginals("") == []
 
 
-def test_person_marginals_are_the_same_from_the_batch_kept_or_computed_anew(lac: LAC) -> None:
+def test_name_marginals_are_the_same_from_the_batch_kept_or_computed_anew(lac: LAC) -> None:
     texts = ["张三在北京工作", "请联系王小明", "今天天气很好"]
-    fresh = [FastLac(lac).person_marginals(t) for t in texts]
+    fresh = [FastLac(lac).name_marginals(t) for t in texts]
     fast = FastLac(lac)
     fast.run_many(texts)
     assert set(fast._recent) == set(texts)
-    assert [fast.person_marginals(t) for t in texts] == fresh
+    assert [fast.name_marginals(t) for t in texts] == fresh

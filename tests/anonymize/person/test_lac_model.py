@@ -59,11 +59,11 @@ def test_import_does_not_load_heavy_dependencies() -> None:
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-def test_person_confidence_is_none_from_a_model_that_cannot_tell() -> None:
-    assert LacModel(loader=lambda _d: _FakeLac()).person_confidence("张三") is None
+def test_name_confidence_is_none_from_a_model_that_cannot_tell() -> None:
+    assert LacModel(loader=lambda _d: _FakeLac()).name_confidence("张三") is None
 
 
-def test_person_confidence_has_one_probability_per_character() -> None:
-    probs = LacModel().person_confidence("请联系王小明")
+def test_name_confidence_has_one_probability_per_character() -> None:
+    probs = LacModel().name_confidence("请联系王小明")
     assert probs is not None and len(probs) == 6
     assert all(0.0 <= p <= 1.0 + 1e-9 for p in probs)
