@@ -212,8 +212,8 @@ def english_word(sp: Span, ctx: Context) -> bool:
 UNSURE = 0.2
 """Below this probability of being in a person's or a place's name, at one of its
 characters, LAC's own PER word is dropped. The most conservative of the thresholds
-measured (0.2, 0.3, 0.35, 0.45): from 0.3 on, a name of the held-back part was lost
-(bench/person_eval.py)."""
+measured (0.2, 0.3, 0.35, 0.45): from 0.35 on, a name of the held-back part was lost
+(bench/person_eval.py), and 0.3 stands next to that edge."""
 
 
 def unsure_model(sp: Span, ctx: Context) -> bool:
