@@ -2,9 +2,8 @@
 
 Each filter answers, for one span, "this is not a name" from general evidence: a bare
 surname with a form of address, a span inside a work's title marks (or a title the text
-cut), a word that heads an organisation or place name, a company's short name before an
-officer's title, a club or a bookmaker in a match report, an English word LAC took for a
-name, a word LAC's own CRF was unsure of.
+cut), a word that heads an organisation or place name, a club in a match report, an English
+word LAC took for a name, a word LAC's own CRF was unsure of.
 """
 
 from __future__ import annotations
@@ -21,8 +20,6 @@ from anonymize.recognizers.person.spans import Span
 from anonymize.recognizers.person.surnames import surname_length
 from anonymize.recognizers.person.zh_words import (
     ADDRESS_TITLES,
-    BETTING_TERMS,
-    COMPANY_TITLES,
     FAMILIAR_PREFIXES,
     FORM_LABELS,
     LONGEST_TITLE,
@@ -157,50 +154,6 @@ def _player_cue(sp: Span, ctx: Context) -> bool:
             or (after is not None and after[0] in PLAYER_AFTER))
 
 
-# Decimal odds, at least two side by side (home/draw/away): "2.37/3.00/2.75". One number
-# alone may be a height or a sum ("张三：12.50元").
-_ODDS = re.compile(r"[：:]?\s*\d+\.\d\d[/／ ]\d+\.\d\d")
-_MATCH_OR_BETTING = re.compile("|".join([*MATCH_WORDS, *BETTING_TERMS]))
-_CLAUSE_END = re.compile(r"[，。；！？、：:,;!?\s]")
-_BETTING_REACH = 8
-
-
-def _match_words_overlap(sp: Span, text: str) -> bool:
-    """Whether a fixture word runs into or lies inside the span (紫百合客战, 威廉客|胜)."""
-    for word in MATCH_WORDS:
-        i = text.find(word, max(0, sp.start - len(word) + 1))
-        while 0 <= i < sp.end:
-            if i + len(word) > sp.start:
-                return True
-            i = text.find(word, i + 1)
-    return False
-
-
-def bookmaker(sp: Span, ctx: Context) -> bool:
-    """In a match report, the subject of a statement about odds is a bookmaker: "X：2.37/
-    3.00/2.75", "X提高赔付率时", or a word that a fixture word runs into ("X客胜赔低于
-    平赔"). A player cue next to the span keeps it, and so does 的: "X的进球赔率" are
-    the odds on a player."""
-    text = ctx.text
-    if not _MATCH_OR_BETTING.search(text) or _player_cue(sp, ctx):
-        return False
-    if _ODDS.match(text, sp.end) or _match_words_overlap(sp, text):
-        return True
-    end = _CLAUSE_END.search(text, sp.end)
-    clause = text[sp.end:min(end.start() if end else len(text), sp.end + _BETTING_REACH)]
-    return not clause.startswith("的") and any(term in clause for term in BETTING_TERMS)
-
-
-def company_title(sp: Span, ctx: Context) -> bool:
-    """厦门X总经理: a word that begins with no surname, between a place and a company
-    officer's title, is the company's short name (place, trade name, title). A name
-    before a title stays ("李彦宏董事长表示", "北京张伟总经理"): privacy first."""
-    before, after = ctx.token_before(sp.start), ctx.token_after(sp.end)
-    return (before is not None and before[1] == "LOC"
-            and after is not None and after[0] in COMPANY_TITLES
-            and not surname_length(ctx.text[sp.start:sp.end]))
-
-
 def english_word(sp: Span, ctx: Context) -> bool:
     """A lone Latin word LAC tagged PER that is an English dictionary word and nobody's
     name ("three"): LAC tags Latin words it does not know as persons."""
@@ -238,9 +191,7 @@ FILTERS: dict[str, SpanFilter] = {
     "title_marks": in_title_marks,
     "cut_title": in_cut_title,
     "org_head": heads_organisation,
-    "company_title": company_title,
     "club": club_in_match_report,
-    "bookmaker": bookmaker,
     "latin_word": english_word,
     "unsure": unsure_model,
 }

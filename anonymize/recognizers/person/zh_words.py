@@ -128,18 +128,3 @@ _ORG_CUES_TEXT = (
 )
 ORG_CUES: frozenset[str] = frozenset(_ORG_CUES_TEXT.split())
 
-# Words of betting on a match (general knowledge of Chinese betting previews): a word whose
-# clause goes on to them is the bookmaker that sets the odds (X 提高赔付率, X：2.37/3.00),
-# not a person.
-_BETTING_TERMS_TEXT = (
-    "赔率 赔付 胜赔 平赔 负赔 欧赔 亚盘 盘口 初盘 临场 降水 升水 水位 让球 返还率 同赔"
-)
-BETTING_TERMS: tuple[str, ...] = tuple(_BETTING_TERMS_TEXT.split())
-
-# Titles of a company's officers: between a place and one of them stands a company's
-# short name (厦门X总经理).
-_COMPANY_TITLES_TEXT = (
-    "董事 独立董事 董事长 副董事长 总经理 副总经理 总裁 副总裁 监事 监事会主席 首席执行官 "
-    "财务总监 总工程师 执行董事 非执行董事 董事会秘书"
-)
-COMPANY_TITLES: frozenset[str] = frozenset(_COMPANY_TITLES_TEXT.split())
