@@ -11,7 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from anonymize.recognizers.person import en_caseless, en_context, en_handles, en_places
+from anonymize.recognizers.person import (
+    en_caseless,
+    en_context,
+    en_handles,
+    en_orgs,
+    en_places,
+)
 from anonymize.recognizers.person.en_lexicon import Lexicon
 from anonymize.recognizers.person.en_tokens import PERSON_LABELS, Tokens, brand_shaped
 from anonymize.recognizers.person.en_words import (
@@ -22,7 +28,6 @@ from anonymize.recognizers.person.en_words import (
     TITLES,
     name_run,
 )
-from anonymize.recognizers.person.name_lists import place_names
 from anonymize.recognizers.person.spans import Span, merge
 
 if TYPE_CHECKING:
@@ -41,7 +46,7 @@ def _implausible(t: Tokens, start: int, end: int) -> bool:
         return True  # "Box 8144", "Alloa 3 Hawick 1"
     if start > 0 and t.numeric[start - 1] and len(t.words[start - 1]) <= _HOUSE_NUMBER:
         return True  # "35108 ul. Zamkowa", "6750 Koskikatu": after a house number
-    if _table_row(t, end) or _place(t, start, end):
+    if _table_row(t, end) or en_orgs.listed_place(t, start, end):
         return True
     word = t.words[start]
     return end - start == 1 and ((word.isupper() and len(word) > 2)  # "HAMBURG"
@@ -55,13 +60,6 @@ def _implausible(t: Tokens, start: int, end: int) -> bool:
 _NOUN_ENDINGS = ("person", "ness", "ment", "tion", "sion", "ity", "ship", "ism", "ist",
                  "ists", "ogy", "phy", "pher", "phers", "ers", "ors",
                  "ance", "ence", "ure", "ures", "ics")
-
-
-def _place(t: Tokens, start: int, end: int) -> bool:
-    """A country, city or region of the place lists that is nobody's name ("Mauritius")."""
-    if any(t.listed[k] or t.given[k] for k in range(start, end)):
-        return False
-    return " ".join(t.lower[start:end]) in place_names()
 
 
 def _common_noun(t: Tokens, i: int) -> bool:
@@ -232,12 +230,20 @@ TOKEN_RULES: dict[str, TokenRule] = {
 SPAN_RULES: dict[str, SpanRule] = {
     "repeat": en_context.repeated_names,
 }
-ALL_RULES: tuple[str, ...] = (*TOKEN_RULES, *SPAN_RULES, "filter", "place", "address")
+VETOES = ("placelist", "placeword", "club", "head", "compound", "firm")
+ALL_RULES: tuple[str, ...] = (*TOKEN_RULES, *SPAN_RULES, "filter", "place", "address", *VETOES)
 """``filter`` drops implausible spaCy PERSON spans (numbers, house numbers, all caps);
 ``address`` drops spans inside a street address another recognizer found ("4821 Vlorskgade
 12", "Rua das Flores 120"): the address covers them, and street and place names are the
 capitalised words no dictionary knows that the rules most often mistake for names;
-``place`` drops spans right after "in" or "near" (``en_places``)."""
+``place`` drops spans right after "in" or "near" (``en_places``); the ``VETOES`` drop
+spans that stand where places, clubs and firms do (``en_orgs``): a listed place in a place
+context, a body named after its city, a club in brackets after a player or a team before
+its scorers, the modifier of a place or body noun ("Heathrow airport"), a brand made of two
+words, a firm named after its partners. Names found after a cue ("my name is", a title, a
+speaker label, a speech verb) are kept."""
+# Rules whose cue makes a name of whatever follows: the vetoes do not apply to them.
+_CUED = frozenset({"title", "cue", "speaker", "said"})
 
 
 def person_spans(doc: Doc, text: str, rules: Sequence[str], lexicon: Lexicon,
@@ -256,7 +262,34 @@ def person_spans(doc: Doc, text: str, rules: Sequence[str], lexicon: Lexicon,
         spans = [s for s in spans if not inside(s.start, s.end, addresses)]
     if "place" in rules:
         spans = [s for s in spans if not en_places.place_by_context(text, s.start, s.end)]
+    if any(v in rules for v in VETOES):
+        spans = _veto(t, spans, rules, lexicon)
     return merge(spans)
+
+
+def _veto(t: Tokens, spans: Sequence[Span], rules: Sequence[str],
+          lexicon: Lexicon) -> list[Span]:
+    """``spans`` less those the enabled vetoes of ``en_orgs`` call a place, club or firm."""
+    first = {t.starts[i]: i for i in range(t.n)}
+    after_last = {t.starts[i] + len(t.words[i]): i + 1 for i in range(t.n)}
+    name_ends = frozenset(after_last.get(s.end, -1) for s in spans)
+    out = []
+    for s in spans:
+        i, j = first.get(s.start), after_last.get(s.end)
+        if i is None or j is None or s.rule in _CUED:
+            out.append(s)
+            continue
+        vetoed = (("placelist" in rules and en_orgs.place_in_context(t, i, j))
+                  or ("placeword" in rules and en_orgs.named_after_place(t, i, j))
+                  or ("club" in rules and (en_orgs.club_after_name(t, i, j, name_ends)
+                                           or en_orgs.team_with_scorers(t, j)))
+                  or ("head" in rules and en_orgs.before_head_noun(t, i, j))
+                  or ("compound" in rules and s.rule != "ner"
+                      and en_orgs.brand_compound(t, i, j, lexicon))
+                  or ("firm" in rules and en_orgs.firm_of_surnames(t, i, j)))
+        if not vetoed:
+            out.append(s)
+    return out
 
 
 def inside(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:

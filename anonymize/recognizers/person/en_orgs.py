@@ -1,0 +1,167 @@
+"""Vetoes for name-shaped spans that stand where places, clubs and firms do.
+
+Each test reads the tokens around a span found by the person rules:
+
+- ``listed_place``: the span is a country, city or region of the place lists and none of
+  its words is anybody's given name or surname ("Mauritius"); the ``filter`` rule drops
+  spaCy's PERSON spans so. ``place_in_context`` asks the same of the other rules' spans,
+  and a place noun before them or a place beside them in a list ("the city Assen",
+  "Arad , Oradea and Sibiu"): the lists hold every Italian comune, and "Bure received a
+  penalty" is a player.
+- ``named_after_place``: two words or more, none a given name or surname, one a listed
+  place: a club, firm or body named after its city ("Otelul Galati", "Manitoba Pork").
+- ``club_after_name``: the span alone in brackets straight after a name ("Paulinho Santos
+  ( Porto )", "Helder Cristovao ( Deportivo Coruna , Spain )"): sports listings give a
+  player's club, or a person's country, that way. A given name in the brackets keeps it
+  a name ("( Maria )").
+- ``team_with_scorers``: the span is followed by a score and a bracket of scorers
+  ("Blackburn 1 ( Sutton 34 )"): a team in a results line.
+- ``before_head_noun``: the span is the modifier of a noun that names a place, a body or a
+  publication ("Heathrow airport", "the Uber website", "Quintana Roo state", "-- Warsaw
+  Newsroom"), or ends in one. People are modifiers of other nouns ("the Clinton
+  administration", "the Smith family"), which the list leaves out.
+- ``brand_compound``: one word that is two dictionary words run together, in nobody's
+  name list ("Opencounter", "Guidestar", "Homestake"): how firms and products are named.
+  Surnames made that way ("Goodwin", "Lindberg") are in the name lists; asked of the
+  rules' spans only, as spaCy knows famous unlisted ones ("Greenspan").
+- ``firm_of_surnames``: a line that is only "Surname, Surname and Surname" (a law or
+  accounting firm's name: "Marshall, Hernandez and Simpson"); people listed on a line of
+  their own carry given names.
+"""
+
+from __future__ import annotations
+
+from anonymize.recognizers.person.en_lexicon import Lexicon
+from anonymize.recognizers.person.en_tokens import Tokens
+from anonymize.recognizers.person.name_lists import name_lists, place_names
+
+_CLUB_CLOSE = frozenset({")", ","})
+_PLACE_NOUNS_TEXT = "city town village capital province state county region"
+_PLACE_NOUNS = frozenset(_PLACE_NOUNS_TEXT.split())
+_LIST_JOINS = frozenset({",", "and", "or"})
+_PLACE_LABELS = frozenset({"GPE", "LOC"})
+# Nouns a place, body or publication is named before; general English, not from a corpus.
+_HEAD_NOUNS_TEXT = (
+    "airport airports station stations port harbour harbor river lake lakes mountain "
+    "mountains island islands peninsula valley province provinces state states county "
+    "counties district region municipality city town village suburb stadium arena "
+    "newsroom newspaper newspapers daily weekly magazine website site web app agency "
+    "brewer brewers brewery distillery refinery mines plant factory bank banks "
+    "airline airlines railway railways shares stock stocks index exchange bourse "
+    "headquarters university college school academy hospital clinic museum library "
+    "festival zoo")
+HEAD_NOUNS = frozenset(_HEAD_NOUNS_TEXT.split())
+_FIRM_PARTS = 3  # Surname , Surname and Surname
+_NAMED_AFTER_PLACE = 2  # words in the span at least
+_COMPOUND_PART = 4  # letters of each word at least: "bar" + "rick" is a name, Barrick
+
+
+def listed_place(t: Tokens, start: int, end: int) -> bool:
+    """A country, city or region of the place lists that is nobody's name ("Mauritius")."""
+    if any(t.listed[k] or t.given[k] for k in range(start, end)):
+        return False
+    return " ".join(t.lower[start:end]) in place_names()
+
+
+def named_after_place(t: Tokens, start: int, end: int) -> bool:
+    """Two words or more, none a given name or surname, one of them a listed place: a club,
+    firm or body named after its city ("Rapid Vienna", "Manitoba Pork")."""
+    words = [k for k in range(start, end) if t.cap[k] and not t.initial[k]]
+    if len(words) < _NAMED_AFTER_PLACE or any(t.listed[k] or t.given[k] for k in words):
+        return False
+    return any(t.lower[k] in place_names() for k in words)
+
+
+def place_in_context(t: Tokens, start: int, end: int) -> bool:
+    """A listed place (``listed_place``) after a noun of places ("the city Assen") or in a
+    list with a place ("Arad , Oradea and Sibiu"). The place lists hold every Italian
+    comune, so a listed word alone is no proof: "Bure received a penalty"."""
+    if not listed_place(t, start, end):
+        return False
+    before = _word_before(t, start)
+    if before >= 0 and t.lower[before] in _PLACE_NOUNS:
+        return True
+    neighbours = []
+    if before >= 0 and t.lower[before] in _LIST_JOINS:
+        neighbours.append(_word_before(t, before))
+    after = _word_after(t, end)
+    if after < t.n and t.lower[after] in _LIST_JOINS:
+        neighbours.append(_word_after(t, after + 1))
+    return any(0 <= k < t.n and (t.labels[k] in _PLACE_LABELS or listed_place(t, k, k + 1))
+               for k in neighbours)
+
+
+def _word_before(t: Tokens, i: int) -> int:
+    """Index of the last non-space token before ``i`` on its line, -1 when none."""
+    k = i - 1
+    while k >= 0 and t.space[k] and "\n" not in t.words[k]:
+        k -= 1
+    return k if k >= 0 and not t.space[k] else -1
+
+
+def _word_after(t: Tokens, j: int) -> int:
+    """Index of the first non-space token from ``j`` on its line, ``t.n`` when none."""
+    k = j
+    while k < t.n and t.space[k] and "\n" not in t.words[k]:
+        k += 1
+    return k if k < t.n and not t.space[k] else t.n
+
+
+def club_after_name(t: Tokens, start: int, end: int, name_ends: frozenset[int]) -> bool:
+    """[start, end) alone in brackets right after a name span (``name_ends``: the token
+    index each name span ends at)."""
+    before = _word_before(t, start)
+    if before < 0 or t.words[before] != "(" or any(t.given[k] for k in range(start, end)):
+        return False
+    if _word_before(t, before) + 1 not in name_ends:
+        return False
+    after = _word_after(t, end)
+    return after >= t.n or t.words[after] in _CLUB_CLOSE
+
+
+def team_with_scorers(t: Tokens, end: int) -> bool:
+    """A score, then a bracket that opens on a capitalised word: "Blackburn 1 ( Sutton"."""
+    score = _word_after(t, end)
+    if score >= t.n or not t.numeric[score]:
+        return False
+    bracket = _word_after(t, score + 1)
+    if bracket >= t.n or t.words[bracket] != "(":
+        return False
+    scorer = _word_after(t, bracket + 1)
+    return scorer < t.n and t.cap[scorer]
+
+
+def before_head_noun(t: Tokens, start: int, end: int) -> bool:
+    """The span ends in, or is followed by, a noun of ``HEAD_NOUNS``."""
+    if end - start > 1 and t.lower[end - 1] in HEAD_NOUNS:
+        return True
+    after = _word_after(t, end)
+    return after < t.n and t.lower[after] in HEAD_NOUNS
+
+
+def brand_compound(t: Tokens, start: int, end: int, lexicon: Lexicon) -> bool:
+    """One unlisted word that splits into two dictionary lemmas of four letters or more."""
+    if end - start != 1 or t.listed[start] or t.given[start] or not t.words[start].isalpha():
+        return False
+    word = t.lower[start]
+    return any(word[:k] in lexicon.lemmas and word[k:] in lexicon.lemmas
+               for k in range(_COMPOUND_PART, len(word) - _COMPOUND_PART + 1))
+
+
+def firm_of_surnames(t: Tokens, start: int, end: int) -> bool:
+    """[start, end) lies in a line that is exactly "A, B and C", three listed surnames."""
+    line_start = start
+    while line_start > 0 and "\n" not in t.words[line_start - 1]:
+        line_start -= 1
+    line_end = end
+    while line_end < t.n and "\n" not in t.words[line_end]:
+        line_end += 1
+    words = [k for k in range(line_start, line_end)
+             if not t.space[k] and t.words[k] not in {">", "-", "*"}]
+    shape = [t.lower[k] if t.lower[k] in {",", "and", "&"} else "W" for k in words]
+    if shape not in (["W", ",", "W", "and", "W"], ["W", ",", "W", "&", "W"]):
+        return False
+    surnames = name_lists()[1]
+    names = [k for k, s in zip(words, shape, strict=True) if s == "W"]
+    return len(names) == _FIRM_PARTS and all(
+        t.lower[k] in surnames and t.words[k].isalpha() for k in names)
