@@ -24,6 +24,10 @@ Each test reads the tokens around a span found by the person rules:
   name list ("Opencounter", "Guidestar", "Homestake"): how firms and products are named.
   Surnames made that way ("Goodwin", "Lindberg") are in the name lists; asked of the
   rules' spans only, as spaCy knows famous unlisted ones ("Greenspan").
+- ``listed_with_bodies``: the span is joined by "and", "or", "&" or a comma to an entity
+  spaCy calls a place or an organisation, with no listed name in it ("Tasmania and
+  Victoria", "Thomas and Sons"): a list holds things of one kind.
+- ``unknown_noun``: one unknown word with a common noun's ending ("Midfielders").
 - ``firm_of_surnames``: a line that is only "Surname, Surname and Surname" (a law or
   accounting firm's name: "Marshall, Hernandez and Simpson"); people listed on a line of
   their own carry given names.
@@ -146,6 +150,51 @@ def brand_compound(t: Tokens, start: int, end: int, lexicon: Lexicon) -> bool:
     word = t.lower[start]
     return any(word[:k] in lexicon.lemmas and word[k:] in lexicon.lemmas
                for k in range(_COMPOUND_PART, len(word) - _COMPOUND_PART + 1))
+
+
+_ORG_LABELS = frozenset({"ORG", "GPE", "LOC", "FAC", "NORP"})
+_JOINS = frozenset({"and", "or", "&", ","})
+
+
+def listed_with_bodies(t: Tokens, start: int, end: int) -> bool:
+    """The span is joined by "and", "or", "&" or a comma to entities spaCy calls places
+    or organisations, none with a listed name in it ("Tasmania and Victoria", "Thomas and
+    Sons"). spaCy calls surnames in pairs organisations ("Dale and White"), and people in
+    lists of people and firms ("Quendtby's Riku Vink, Ann Lind of ..."): a given name or
+    surname in the neighbour keeps the span."""
+    members = []
+    before = _word_before(t, start)
+    if before >= 0 and t.lower[before] in _JOINS:
+        members.append(_word_before(t, before))
+    after = _word_after(t, end)
+    if after < t.n and t.lower[after] in _JOINS:
+        members.append(_word_after(t, after + 1))
+    members = [k for k in members if 0 <= k < t.n]
+    return bool(members) and all(_body(t, k) for k in members)
+
+
+def _body(t: Tokens, k: int) -> bool:
+    """Token ``k`` is in a place or organisation entity of spaCy's with no listed name."""
+    if t.labels[k] not in _ORG_LABELS:
+        return False
+    a = k
+    while a > 0 and not t.begins[a] and t.labels[a - 1] == t.labels[k]:
+        a -= 1
+    b = k + 1
+    while b < t.n and not t.begins[b] and t.labels[b] == t.labels[k]:
+        b += 1
+    return not any(t.listed[x] or t.given[x] for x in range(a, b))
+
+
+_NOUN_ENDINGS = ("tion", "tions", "ment", "ments", "ness", "ism", "isms", "ship", "ships",
+                 "ology", "ers", "ists", "ity")
+
+
+def unknown_noun(t: Tokens, start: int, end: int) -> bool:
+    """One word no dictionary or name list knows with a common noun's ending
+    ("Midfielders", "Tokenization")."""
+    return (end - start == 1 and t.unknown[start] and not t.listed[start]
+            and not t.given[start] and t.lower[start].endswith(_NOUN_ENDINGS))
 
 
 def firm_of_surnames(t: Tokens, start: int, end: int) -> bool:

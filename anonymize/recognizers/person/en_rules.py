@@ -230,7 +230,8 @@ TOKEN_RULES: dict[str, TokenRule] = {
 SPAN_RULES: dict[str, SpanRule] = {
     "repeat": en_context.repeated_names,
 }
-VETOES = ("placelist", "placeword", "club", "head", "compound", "firm")
+VETOES = ("placelist", "placeword", "table", "club", "head", "compound", "firm", "listorg",
+          "nounend")
 ALL_RULES: tuple[str, ...] = (*TOKEN_RULES, *SPAN_RULES, "filter", "place", "address", *VETOES)
 """``filter`` drops implausible spaCy PERSON spans (numbers, house numbers, all caps);
 ``address`` drops spans inside a street address another recognizer found ("4821 Vlorskgade
@@ -238,9 +239,11 @@ ALL_RULES: tuple[str, ...] = (*TOKEN_RULES, *SPAN_RULES, "filter", "place", "add
 capitalised words no dictionary knows that the rules most often mistake for names;
 ``place`` drops spans right after "in" or "near" (``en_places``); the ``VETOES`` drop
 spans that stand where places, clubs and firms do (``en_orgs``): a listed place in a place
-context, a body named after its city, a club in brackets after a player or a team before
+context, a body named after its city, the ``filter``'s league table and score line test
+(``table``) on the other rules' spans, a club in brackets after a player or a team before
 its scorers, the modifier of a place or body noun ("Heathrow airport"), a brand made of two
-words, a firm named after its partners. Names found after a cue ("my name is", a title, a
+words, a firm named after its partners, a span listed with places or organisations, an
+unknown word with a noun's ending. Names found after a cue ("my name is", a title, a
 speaker label, a speech verb) are kept."""
 # Rules whose cue makes a name of whatever follows: the vetoes do not apply to them.
 _CUED = frozenset({"title", "cue", "speaker", "said"})
@@ -281,12 +284,15 @@ def _veto(t: Tokens, spans: Sequence[Span], rules: Sequence[str],
             continue
         vetoed = (("placelist" in rules and en_orgs.place_in_context(t, i, j))
                   or ("placeword" in rules and en_orgs.named_after_place(t, i, j))
+                  or ("table" in rules and _table_row(t, j))
                   or ("club" in rules and (en_orgs.club_after_name(t, i, j, name_ends)
                                            or en_orgs.team_with_scorers(t, j)))
                   or ("head" in rules and en_orgs.before_head_noun(t, i, j))
                   or ("compound" in rules and s.rule != "ner"
                       and en_orgs.brand_compound(t, i, j, lexicon))
-                  or ("firm" in rules and en_orgs.firm_of_surnames(t, i, j)))
+                  or ("firm" in rules and en_orgs.firm_of_surnames(t, i, j))
+                  or ("listorg" in rules and en_orgs.listed_with_bodies(t, i, j))
+                  or ("nounend" in rules and en_orgs.unknown_noun(t, i, j)))
         if not vetoed:
             out.append(s)
     return out

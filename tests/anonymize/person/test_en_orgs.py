@@ -32,6 +32,9 @@ def _found(text: str, rules: tuple[str, ...]) -> list[str]:
         ("compound", "Stonebridge , the app maker , hired two engineers.", "Stonebridge"),
         ("firm", "Hale, Moreno and Fischer\n12 Market Row", "Moreno"),
         ("club", "Ann Vink ( Quendtby ) , Bo Lind ( Tarnby )", "Quendtby"),
+        ("table", "Stanley 2 York 0", "Stanley"),
+        ("listorg", "Flights between Quendtby and Germany resumed .", "Quendtby"),
+        ("nounend", "Zorblaxers won again .", "Zorblaxers"),
     ],
 )
 def test_veto_drops(veto: str, text: str, span: str) -> None:
@@ -48,6 +51,9 @@ def test_veto_drops(veto: str, text: str, span: str) -> None:
         ("compound", "Then Quarmbyx arrived.", "Quarmbyx"),
         ("firm", "Hale, Moreno and Fischer arrived late.", "Moreno"),
         ("club", "Ann Vink ( Quendtby 71 ) scored.", "Quendtby"),
+        ("table", "Ask Stanley about the 2 tickets .", "Stanley"),
+        ("listorg", "Vink and Wilson met at noon.", "Vink"),
+        ("nounend", "Quarmbyx won again .", "Quarmbyx"),
     ],
 )
 def test_veto_keeps(veto: str, text: str, span: str) -> None:
