@@ -20,6 +20,11 @@ Each test reads the tokens around a span found by the person rules:
   publication ("Heathrow airport", "the Uber website", "Quintana Roo state", "-- Warsaw
   Newsroom"), or ends in one. People are modifiers of other nouns ("the Clinton
   administration", "the Smith family"), which the list leaves out.
+- ``after_head_noun``: the same nouns right before the span, in apposition ("the Italian
+  newspaper Gazzetta").
+- ``before_role``: a role noun and a name after the span ("Atletico Madrid playmaker Jose
+  Caminero"): the span is the body the person plays or works for.
+- ``after_saint``: "San", "St", "Los" ... before the span ("SAN ANTONIO"): a place.
 - ``brand_compound``: one word that is two dictionary words run together, in nobody's
   name list ("Opencounter", "Guidestar", "Homestake"): how firms and products are named.
   Surnames made that way ("Goodwin", "Lindberg") are in the name lists; asked of the
@@ -141,6 +146,43 @@ def before_head_noun(t: Tokens, start: int, end: int) -> bool:
         return True
     after = _word_after(t, end)
     return after < t.n and t.lower[after] in HEAD_NOUNS
+
+
+def after_head_noun(t: Tokens, start: int) -> bool:
+    """A lower-case noun of ``HEAD_NOUNS`` right before the span, in apposition: "the
+    Italian newspaper Gazzetta", "the brewer Quendtby"."""
+    before = _word_before(t, start)
+    return before >= 0 and t.words[before] in HEAD_NOUNS
+
+
+_SAINTS = frozenset({"san", "santa", "santo", "são", "st", "st.", "saint", "sainte", "los",
+                     "las"})
+
+
+def after_saint(t: Tokens, start: int) -> bool:
+    """After "San", "St", "Los"...: the rest of a place's name ("SAN ANTONIO")."""
+    before = _word_before(t, start)
+    return before >= 0 and t.lower[before] in _SAINTS
+
+
+# Roles a person holds in a body, written between the body and the person's name:
+# "Quendtby striker Ann Vink", "Vlorsk Bank chairman Bo Lind". General English.
+_ROLES_TEXT = (
+    "striker forward midfielder defender goalkeeper keeper winger playmaker coach manager "
+    "captain chairman chairwoman spokesman spokeswoman spokesperson president chief "
+    "executive director analyst economist minister official trader dealer correspondent "
+    "reporter player owner founder boss")
+_ROLES = frozenset(_ROLES_TEXT.split())
+
+
+def before_role(t: Tokens, end: int) -> bool:
+    """A role noun, then a capitalised word, after the span: the span is the body the
+    named person holds the role in ("Quendtby striker Ann Vink")."""
+    role = _word_after(t, end)
+    if role >= t.n or t.words[role] not in _ROLES:
+        return False
+    name = _word_after(t, role + 1)
+    return name < t.n and t.cap[name]
 
 
 def brand_compound(t: Tokens, start: int, end: int, lexicon: Lexicon) -> bool:

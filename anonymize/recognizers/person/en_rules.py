@@ -38,6 +38,7 @@ TITLE_SCORE = 0.75
 RULE_SCORE = 0.6
 _HOUSE_NUMBER = 6  # digits at most; a longer number before a name is a phone or an id
 _POSSESSIVE = frozenset({"'s", "\u2019s", "'", "\u2019"})
+_HYPHENS = frozenset({"-", "\u2010", "\u2011"})
 
 
 def _implausible(t: Tokens, start: int, end: int) -> bool:
@@ -170,6 +171,8 @@ def cue_names(t: Tokens) -> list[Span]:
     """Names introduced by a cue: "my name is X", "named X", "Name: X", "calls me X"."""
     out = []
     for i, word in enumerate(t.lower):
+        if i > 0 and t.words[i - 1] in _HYPHENS:
+            continue  # "so-called", "self-named": an adjective, not a cue
         for cue in CUES_BY_FIRST_WORD.get(word, ()):
             if tuple(t.lower[i : i + len(cue)]) != cue:
                 continue
@@ -231,7 +234,7 @@ SPAN_RULES: dict[str, SpanRule] = {
     "repeat": en_context.repeated_names,
 }
 VETOES = ("placelist", "placeword", "table", "club", "head", "compound", "firm", "listorg",
-          "nounend")
+          "nounend", "appos", "saint", "affil")
 ALL_RULES: tuple[str, ...] = (*TOKEN_RULES, *SPAN_RULES, "filter", "place", "address", *VETOES)
 """``filter`` drops implausible spaCy PERSON spans (numbers, house numbers, all caps);
 ``address`` drops spans inside a street address another recognizer found ("4821 Vlorskgade
@@ -241,9 +244,11 @@ capitalised words no dictionary knows that the rules most often mistake for name
 spans that stand where places, clubs and firms do (``en_orgs``): a listed place in a place
 context, a body named after its city, the ``filter``'s league table and score line test
 (``table``) on the other rules' spans, a club in brackets after a player or a team before
-its scorers, the modifier of a place or body noun ("Heathrow airport"), a brand made of two
-words, a firm named after its partners, a span listed with places or organisations, an
-unknown word with a noun's ending. Names found after a cue ("my name is", a title, a
+its scorers, the modifier of a place or body noun ("Heathrow airport") or its apposition
+("the newspaper Gazzetta"), the body before a role and a name ("Quendtby striker Ann
+Vink"), the rest of a saint's place ("San Antonio"), a brand made of two words, a firm
+named after its partners, a span listed with places or organisations, an unknown word with
+a noun's ending. Names found after a cue ("my name is", a title, a
 speaker label, a speech verb) are kept."""
 # Rules whose cue makes a name of whatever follows: the vetoes do not apply to them.
 _CUED = frozenset({"title", "cue", "speaker", "said"})
@@ -292,7 +297,10 @@ def _veto(t: Tokens, spans: Sequence[Span], rules: Sequence[str],
                       and en_orgs.brand_compound(t, i, j, lexicon))
                   or ("firm" in rules and en_orgs.firm_of_surnames(t, i, j))
                   or ("listorg" in rules and en_orgs.listed_with_bodies(t, i, j))
-                  or ("nounend" in rules and en_orgs.unknown_noun(t, i, j)))
+                  or ("nounend" in rules and en_orgs.unknown_noun(t, i, j))
+                  or ("appos" in rules and en_orgs.after_head_noun(t, i))
+                  or ("saint" in rules and en_orgs.after_saint(t, i))
+                  or ("affil" in rules and en_orgs.before_role(t, j)))
         if not vetoed:
             out.append(s)
     return out

@@ -35,6 +35,9 @@ def _found(text: str, rules: tuple[str, ...]) -> list[str]:
         ("table", "Stanley 2 York 0", "Stanley"),
         ("listorg", "Flights between Quendtby and Germany resumed .", "Quendtby"),
         ("nounend", "Zorblaxers won again .", "Zorblaxers"),
+        ("appos", "He spoke to the weekly Quendtby about it .", "Quendtby"),
+        ("saint", "DALLAS AT SAN ANTONIO", "ANTONIO"),
+        ("affil", "Vlorsk Quendtby striker Ann Vink scored .", "Vlorsk Quendtby"),
     ],
 )
 def test_veto_drops(veto: str, text: str, span: str) -> None:
@@ -54,11 +57,19 @@ def test_veto_drops(veto: str, text: str, span: str) -> None:
         ("table", "Ask Stanley about the 2 tickets .", "Stanley"),
         ("listorg", "Vink and Wilson met at noon.", "Vink"),
         ("nounend", "Quarmbyx won again .", "Quarmbyx"),
+        ("appos", "He spoke to Quendtby about it .", "Quendtby"),
+        ("saint", "DALLAS AT HOUSTON , ANTONIO SCORED", "ANTONIO"),
+        ("affil", "Vlorsk Quendtby , striker , scored .", "Vlorsk Quendtby"),
     ],
 )
 def test_veto_keeps(veto: str, text: str, span: str) -> None:
     found = _found(text, (*_FINDERS, veto))
     assert any(span in f for f in found), found
+
+
+def test_so_called_is_no_name_cue() -> None:
+    assert _found("the so-called Tarnby rule", ("cue",)) == []
+    assert _found("My friend is called Tarnby.", ("cue",)) == ["Tarnby"]
 
 
 def test_cued_names_are_never_vetoed() -> None:
