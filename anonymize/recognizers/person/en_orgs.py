@@ -24,6 +24,7 @@ Each test reads the tokens around a span found by the person rules:
   newspaper Gazzetta").
 - ``before_role``: a role noun and a name after the span ("Atletico Madrid playmaker Jose
   Caminero"): the span is the body the person plays or works for.
+- ``affiliation_of``: the span after "of" straight after a name ("Ann Vink of Quendtby").
 - ``after_saint``: "San", "St", "Los" ... before the span ("SAN ANTONIO"): a place.
 - ``brand_compound``: one word that is two dictionary words run together, in nobody's
   name list ("Opencounter", "Guidestar", "Homestake"): how firms and products are named.
@@ -58,7 +59,7 @@ _HEAD_NOUNS_TEXT = (
     "brewer brewers brewery distillery refinery mines plant factory bank banks "
     "airline airlines railway railways shares stock stocks index exchange bourse "
     "headquarters university college school academy hospital clinic museum library "
-    "festival zoo")
+    "festival zoo club side company firm group subsidiary shareholders unit")
 HEAD_NOUNS = frozenset(_HEAD_NOUNS_TEXT.split())
 _FIRM_PARTS = 3  # Surname , Surname and Surname
 _NAMED_AFTER_PLACE = 2  # words in the span at least
@@ -183,6 +184,13 @@ def before_role(t: Tokens, end: int) -> bool:
         return False
     name = _word_after(t, role + 1)
     return name < t.n and t.cap[name]
+
+
+def affiliation_of(t: Tokens, start: int, name_ends: frozenset[int]) -> bool:
+    """ "Ann Vink of Quendtby": the span after "of" straight after a name is where that
+    person works or comes from (``name_ends``: the token index each name span ends at)."""
+    of = _word_before(t, start)
+    return of >= 0 and t.lower[of] == "of" and _word_before(t, of) + 1 in name_ends
 
 
 def brand_compound(t: Tokens, start: int, end: int, lexicon: Lexicon) -> bool:

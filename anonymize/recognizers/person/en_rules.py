@@ -234,7 +234,7 @@ SPAN_RULES: dict[str, SpanRule] = {
     "repeat": en_context.repeated_names,
 }
 VETOES = ("placelist", "placeword", "table", "club", "head", "compound", "firm", "listorg",
-          "nounend", "appos", "saint", "affil")
+          "nounend", "appos", "saint", "affil", "of")
 ALL_RULES: tuple[str, ...] = (*TOKEN_RULES, *SPAN_RULES, "filter", "place", "address", *VETOES)
 """``filter`` drops implausible spaCy PERSON spans (numbers, house numbers, all caps);
 ``address`` drops spans inside a street address another recognizer found ("4821 Vlorskgade
@@ -300,7 +300,8 @@ def _veto(t: Tokens, spans: Sequence[Span], rules: Sequence[str],
                   or ("nounend" in rules and en_orgs.unknown_noun(t, i, j))
                   or ("appos" in rules and en_orgs.after_head_noun(t, i))
                   or ("saint" in rules and en_orgs.after_saint(t, i))
-                  or ("affil" in rules and en_orgs.before_role(t, j)))
+                  or ("affil" in rules and en_orgs.before_role(t, j))
+                  or ("of" in rules and en_orgs.affiliation_of(t, i, name_ends)))
         if not vetoed:
             out.append(s)
     return out

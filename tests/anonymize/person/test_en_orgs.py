@@ -38,6 +38,7 @@ def _found(text: str, rules: tuple[str, ...]) -> list[str]:
         ("appos", "He spoke to the weekly Quendtby about it .", "Quendtby"),
         ("saint", "DALLAS AT SAN ANTONIO", "ANTONIO"),
         ("affil", "Vlorsk Quendtby striker Ann Vink scored .", "Vlorsk Quendtby"),
+        ("of", "Ann Vink of Bluewater said so .", "Bluewater"),
     ],
 )
 def test_veto_drops(veto: str, text: str, span: str) -> None:
@@ -60,6 +61,7 @@ def test_veto_drops(veto: str, text: str, span: str) -> None:
         ("appos", "He spoke to Quendtby about it .", "Quendtby"),
         ("saint", "DALLAS AT HOUSTON , ANTONIO SCORED", "ANTONIO"),
         ("affil", "Vlorsk Quendtby , striker , scored .", "Vlorsk Quendtby"),
+        ("of", "a letter from the wife of Jonas Lind", "Jonas Lind"),
     ],
 )
 def test_veto_keeps(veto: str, text: str, span: str) -> None:
