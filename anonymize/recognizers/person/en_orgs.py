@@ -25,6 +25,8 @@ Each test reads the tokens around a span found by the person rules:
 - ``before_role``: a role noun and a name after the span ("Atletico Madrid playmaker Jose
   Caminero"): the span is the body the person plays or works for.
 - ``affiliation_of``: the span after "of" straight after a name ("Ann Vink of Quendtby").
+- ``street_with_number``: after "on" or "at", with a house number after it ("on Peter
+  Zuidhove 188"): a street.
 - ``after_saint``: "San", "St", "Los" ... before the span ("SAN ANTONIO"): a place.
 - ``brand_compound``: one word that is two dictionary words run together, in nobody's
   name list ("Opencounter", "Guidestar", "Homestake"): how firms and products are named.
@@ -59,7 +61,8 @@ _HEAD_NOUNS_TEXT = (
     "brewer brewers brewery distillery refinery mines plant factory bank banks "
     "airline airlines railway railways shares stock stocks index exchange bourse "
     "headquarters university college school academy hospital clinic museum library "
-    "festival zoo club side company firm group subsidiary shareholders unit")
+    "festival zoo club side company firm group subsidiary shareholders unit team league cup "
+    "trophy championship party council ministry army police court embassy")
 HEAD_NOUNS = frozenset(_HEAD_NOUNS_TEXT.split())
 _FIRM_PARTS = 3  # Surname , Surname and Surname
 _NAMED_AFTER_PLACE = 2  # words in the span at least
@@ -191,6 +194,17 @@ def affiliation_of(t: Tokens, start: int, name_ends: frozenset[int]) -> bool:
     person works or comes from (``name_ends``: the token index each name span ends at)."""
     of = _word_before(t, start)
     return of >= 0 and t.lower[of] == "of" and _word_before(t, of) + 1 in name_ends
+
+
+_HOUSE_NUMBER = 4
+
+
+def street_with_number(t: Tokens, start: int, end: int) -> bool:
+    """ "on Peter Zuidhove 188": after "on" or "at", a house number after the span."""
+    before = _word_before(t, start)
+    after = _word_after(t, end)
+    return (before >= 0 and t.lower[before] in {"on", "at"} and after < t.n
+            and t.words[after].isdigit() and len(t.words[after]) <= _HOUSE_NUMBER)
 
 
 def brand_compound(t: Tokens, start: int, end: int, lexicon: Lexicon) -> bool:

@@ -234,7 +234,7 @@ SPAN_RULES: dict[str, SpanRule] = {
     "repeat": en_context.repeated_names,
 }
 VETOES = ("placelist", "placeword", "table", "club", "head", "compound", "firm", "listorg",
-          "nounend", "appos", "saint", "affil", "of")
+          "nounend", "appos", "saint", "affil", "of", "street")
 ALL_RULES: tuple[str, ...] = (*TOKEN_RULES, *SPAN_RULES, "filter", "place", "address", *VETOES)
 """``filter`` drops implausible spaCy PERSON spans (numbers, house numbers, all caps);
 ``address`` drops spans inside a street address another recognizer found ("4821 Vlorskgade
@@ -246,9 +246,10 @@ context, a body named after its city, the ``filter``'s league table and score li
 (``table``) on the other rules' spans, a club in brackets after a player or a team before
 its scorers, the modifier of a place or body noun ("Heathrow airport") or its apposition
 ("the newspaper Gazzetta"), the body before a role and a name ("Quendtby striker Ann
-Vink"), the rest of a saint's place ("San Antonio"), a brand made of two words, a firm
-named after its partners, a span listed with places or organisations, an unknown word with
-a noun's ending. Names found after a cue ("my name is", a title, a
+Vink"), the affiliation after "of" beside a name ("Ann Vink of Quendtby"), a street with
+its house number, the rest of a saint's place ("San Antonio"), a brand made of two words, a
+firm named after its partners, a span listed with places or organisations, an unknown word
+with a noun's ending. Names found after a cue ("my name is", a title, a
 speaker label, a speech verb) are kept."""
 # Rules whose cue makes a name of whatever follows: the vetoes do not apply to them.
 _CUED = frozenset({"title", "cue", "speaker", "said"})
@@ -301,7 +302,8 @@ def _veto(t: Tokens, spans: Sequence[Span], rules: Sequence[str],
                   or ("appos" in rules and en_orgs.after_head_noun(t, i))
                   or ("saint" in rules and en_orgs.after_saint(t, i))
                   or ("affil" in rules and en_orgs.before_role(t, j))
-                  or ("of" in rules and en_orgs.affiliation_of(t, i, name_ends)))
+                  or ("of" in rules and en_orgs.affiliation_of(t, i, name_ends))
+                  or ("street" in rules and en_orgs.street_with_number(t, i, j)))
         if not vetoed:
             out.append(s)
     return out

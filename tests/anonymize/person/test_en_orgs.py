@@ -39,6 +39,7 @@ def _found(text: str, rules: tuple[str, ...]) -> list[str]:
         ("saint", "DALLAS AT SAN ANTONIO", "ANTONIO"),
         ("affil", "Vlorsk Quendtby striker Ann Vink scored .", "Vlorsk Quendtby"),
         ("of", "Ann Vink of Bluewater said so .", "Bluewater"),
+        ("street", "The shop is on Jonas Lindqvist 14 .", "Jonas Lindqvist"),
     ],
 )
 def test_veto_drops(veto: str, text: str, span: str) -> None:
@@ -62,6 +63,7 @@ def test_veto_drops(veto: str, text: str, span: str) -> None:
         ("saint", "DALLAS AT HOUSTON , ANTONIO SCORED", "ANTONIO"),
         ("affil", "Vlorsk Quendtby , striker , scored .", "Vlorsk Quendtby"),
         ("of", "a letter from the wife of Jonas Lind", "Jonas Lind"),
+        ("street", "We relied on Jonas Lindqvist for 14 years .", "Jonas Lindqvist"),
     ],
 )
 def test_veto_keeps(veto: str, text: str, span: str) -> None:
