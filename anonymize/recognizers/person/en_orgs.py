@@ -4,10 +4,9 @@ Each test reads the tokens around a span found by the person rules:
 
 - ``listed_place``: the span is a country, city or region of the place lists and none of
   its words is anybody's given name or surname ("Mauritius"); the ``filter`` rule drops
-  spaCy's PERSON spans so. ``place_in_context`` asks the same of the other rules' spans,
-  and a place noun before them or a place beside them in a list ("the city Assen",
-  "Arad , Oradea and Sibiu"): the lists hold every Italian comune, and "Bure received a
-  penalty" is a player.
+  spaCy's PERSON spans so. Not asked of the other rules' spans: the lists hold every
+  Italian comune, and "Bure received a penalty" is a player; in a place's context
+  ("the city Assen", "Oradea and Sibiu") the vetoes below drop those.
 - ``named_after_place``: two words or more, none a given name or surname, one a listed
   place: a club, firm or body named after its city ("Otelul Galati", "Manitoba Pork").
 - ``club_after_name``: the span alone in brackets straight after a name ("Paulinho Santos
@@ -48,10 +47,6 @@ from anonymize.recognizers.person.en_tokens import Tokens
 from anonymize.recognizers.person.name_lists import name_lists, place_names
 
 _CLUB_CLOSE = frozenset({")", ","})
-_PLACE_NOUNS_TEXT = "city town village capital province state county region"
-_PLACE_NOUNS = frozenset(_PLACE_NOUNS_TEXT.split())
-_LIST_JOINS = frozenset({",", "and", "or"})
-_PLACE_LABELS = frozenset({"GPE", "LOC"})
 # Nouns a place, body or publication is named before; general English, not from a corpus.
 _HEAD_NOUNS_TEXT = (
     "airport airports station stations port harbour harbor river lake lakes mountain "
@@ -65,6 +60,7 @@ _HEAD_NOUNS_TEXT = (
     "trophy championship party council ministry army police court embassy")
 HEAD_NOUNS = frozenset(_HEAD_NOUNS_TEXT.split())
 _FIRM_PARTS = 3  # Surname , Surname and Surname
+_FIRM_JOINS = frozenset({",", "and", "&"})
 _NAMED_AFTER_PLACE = 2  # words in the span at least
 _COMPOUND_PART = 4  # letters of each word at least: "bar" + "rick" is a name, Barrick
 
@@ -83,25 +79,6 @@ def named_after_place(t: Tokens, start: int, end: int) -> bool:
     if len(words) < _NAMED_AFTER_PLACE or any(t.listed[k] or t.given[k] for k in words):
         return False
     return any(t.lower[k] in place_names() for k in words)
-
-
-def place_in_context(t: Tokens, start: int, end: int) -> bool:
-    """A listed place (``listed_place``) after a noun of places ("the city Assen") or in a
-    list with a place ("Arad , Oradea and Sibiu"). The place lists hold every Italian
-    comune, so a listed word alone is no proof: "Bure received a penalty"."""
-    if not listed_place(t, start, end):
-        return False
-    before = _word_before(t, start)
-    if before >= 0 and t.lower[before] in _PLACE_NOUNS:
-        return True
-    neighbours = []
-    if before >= 0 and t.lower[before] in _LIST_JOINS:
-        neighbours.append(_word_before(t, before))
-    after = _word_after(t, end)
-    if after < t.n and t.lower[after] in _LIST_JOINS:
-        neighbours.append(_word_after(t, after + 1))
-    return any(0 <= k < t.n and (t.labels[k] in _PLACE_LABELS or listed_place(t, k, k + 1))
-               for k in neighbours)
 
 
 def _word_before(t: Tokens, i: int) -> int:
@@ -263,6 +240,10 @@ def unknown_noun(t: Tokens, start: int, end: int) -> bool:
 
 def firm_of_surnames(t: Tokens, start: int, end: int) -> bool:
     """[start, end) lies in a line that is exactly "A, B and C", three listed surnames."""
+    before, after = _word_before(t, start), _word_after(t, end)
+    if end - start != 1 or not ((before >= 0 and t.lower[before] in _FIRM_JOINS)
+                                or (after < t.n and t.lower[after] in _FIRM_JOINS)):
+        return False  # the usual case, decided without reading the line
     line_start = start
     while line_start > 0 and "\n" not in t.words[line_start - 1]:
         line_start -= 1
@@ -271,7 +252,7 @@ def firm_of_surnames(t: Tokens, start: int, end: int) -> bool:
         line_end += 1
     words = [k for k in range(line_start, line_end)
              if not t.space[k] and t.words[k] not in {">", "-", "*"}]
-    shape = [t.lower[k] if t.lower[k] in {",", "and", "&"} else "W" for k in words]
+    shape = [t.lower[k] if t.lower[k] in _FIRM_JOINS else "W" for k in words]
     if shape not in (["W", ",", "W", "and", "W"], ["W", ",", "W", "&", "W"]):
         return False
     surnames = name_lists()[1]

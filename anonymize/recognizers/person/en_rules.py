@@ -233,7 +233,7 @@ TOKEN_RULES: dict[str, TokenRule] = {
 SPAN_RULES: dict[str, SpanRule] = {
     "repeat": en_context.repeated_names,
 }
-VETOES = ("placelist", "placeword", "table", "club", "head", "compound", "firm", "listorg",
+VETOES = ("placeword", "table", "club", "head", "compound", "firm", "listorg",
           "nounend", "appos", "saint", "affil", "of", "street")
 ALL_RULES: tuple[str, ...] = (*TOKEN_RULES, *SPAN_RULES, "filter", "place", "address", *VETOES)
 """``filter`` drops implausible spaCy PERSON spans (numbers, house numbers, all caps);
@@ -241,8 +241,8 @@ ALL_RULES: tuple[str, ...] = (*TOKEN_RULES, *SPAN_RULES, "filter", "place", "add
 12", "Rua das Flores 120"): the address covers them, and street and place names are the
 capitalised words no dictionary knows that the rules most often mistake for names;
 ``place`` drops spans right after "in" or "near" (``en_places``); the ``VETOES`` drop
-spans that stand where places, clubs and firms do (``en_orgs``): a listed place in a place
-context, a body named after its city, the ``filter``'s league table and score line test
+spans that stand where places, clubs and firms do (``en_orgs``): a body named after its
+city, the ``filter``'s league table and score line test
 (``table``) on the other rules' spans, a club in brackets after a player or a team before
 its scorers, the modifier of a place or body noun ("Heathrow airport") or its apposition
 ("the newspaper Gazzetta"), the body before a role and a name ("Quendtby striker Ann
@@ -279,6 +279,8 @@ def person_spans(doc: Doc, text: str, rules: Sequence[str], lexicon: Lexicon,
 def _veto(t: Tokens, spans: Sequence[Span], rules: Sequence[str],
           lexicon: Lexicon) -> list[Span]:
     """``spans`` less those the enabled vetoes of ``en_orgs`` call a place, club or firm."""
+    if not spans:
+        return []
     first = {t.starts[i]: i for i in range(t.n)}
     after_last = {t.starts[i] + len(t.words[i]): i + 1 for i in range(t.n)}
     name_ends = frozenset(after_last.get(s.end, -1) for s in spans)
@@ -288,8 +290,7 @@ def _veto(t: Tokens, spans: Sequence[Span], rules: Sequence[str],
         if i is None or j is None or s.rule in _CUED:
             out.append(s)
             continue
-        vetoed = (("placelist" in rules and en_orgs.place_in_context(t, i, j))
-                  or ("placeword" in rules and en_orgs.named_after_place(t, i, j))
+        vetoed = (("placeword" in rules and en_orgs.named_after_place(t, i, j))
                   or ("table" in rules and _table_row(t, j))
                   or ("club" in rules and (en_orgs.club_after_name(t, i, j, name_ends)
                                            or en_orgs.team_with_scorers(t, j)))

@@ -26,7 +26,7 @@ def _found(text: str, rules: tuple[str, ...]) -> list[str]:
 @pytest.mark.parametrize(
     ("veto", "text", "span"),
     [
-        ("placelist", "Trains to Arad , Oradea and Ploiesti stopped .", "Ploiesti"),
+        ("listorg", "Trains to Arad , Oradea and Ploiesti stopped .", "Ploiesti"),
         ("placeword", "Supporters of Dinamo Galati sang .", "Dinamo Galati"),
         ("head", "Then Quendtby airport closed for a day.", "Quendtby"),
         ("compound", "Stonebridge , the app maker , hired two engineers.", "Stonebridge"),
@@ -50,7 +50,6 @@ def test_veto_drops(veto: str, text: str, span: str) -> None:
 @pytest.mark.parametrize(
     ("veto", "text", "span"),
     [
-        ("placelist", "Bure scored twice on Sunday.", "Bure"),
         ("placeword", "Tünde Hoffmann met Olga Galati.", "Olga Galati"),
         ("head", "The Clinton administration agreed.", "Clinton"),
         ("compound", "Then Quarmbyx arrived.", "Quarmbyx"),
