@@ -233,8 +233,7 @@ TOKEN_RULES: dict[str, TokenRule] = {
 SPAN_RULES: dict[str, SpanRule] = {
     "repeat": en_context.repeated_names,
 }
-VETOES = ("placeword", "table", "club", "head", "compound", "firm", "listorg",
-          "nounend", "appos", "saint", "affil", "of", "street")
+VETOES = ("placeword", "head", "listorg", "appos", "affil")
 ALL_RULES: tuple[str, ...] = (*TOKEN_RULES, *SPAN_RULES, "filter", "place", "address", *VETOES)
 """``filter`` drops implausible spaCy PERSON spans (numbers, house numbers, all caps);
 ``address`` drops spans inside a street address another recognizer found ("4821 Vlorskgade
@@ -242,15 +241,10 @@ ALL_RULES: tuple[str, ...] = (*TOKEN_RULES, *SPAN_RULES, "filter", "place", "add
 capitalised words no dictionary knows that the rules most often mistake for names;
 ``place`` drops spans right after "in" or "near" (``en_places``); the ``VETOES`` drop
 spans that stand where places, clubs and firms do (``en_orgs``): a body named after its
-city, the ``filter``'s league table and score line test
-(``table``) on the other rules' spans, a club in brackets after a player or a team before
-its scorers, the modifier of a place or body noun ("Heathrow airport") or its apposition
-("the newspaper Gazzetta"), the body before a role and a name ("Quendtby striker Ann
-Vink"), the affiliation after "of" beside a name ("Ann Vink of Quendtby"), a street with
-its house number, the rest of a saint's place ("San Antonio"), a brand made of two words, a
-firm named after its partners, a span listed with places or organisations, an unknown word
-with a noun's ending. Names found after a cue ("my name is", a title, a
-speaker label, a speech verb) are kept."""
+city ("Rapid Vienna"), the modifier of a place or body noun ("Heathrow airport") or its
+apposition ("the newspaper Gazzetta"), a span listed with places or organisations, the body
+before a role and a name ("Quendtby striker Ann Vink"). Names found after a cue ("my name
+is", a title, a speaker label, a speech verb) are kept."""
 # Rules whose cue makes a name of whatever follows: the vetoes do not apply to them.
 _CUED = frozenset({"title", "cue", "speaker", "said"})
 
@@ -272,18 +266,16 @@ def person_spans(doc: Doc, text: str, rules: Sequence[str], lexicon: Lexicon,
     if "place" in rules:
         spans = [s for s in spans if not en_places.place_by_context(text, s.start, s.end)]
     if any(v in rules for v in VETOES):
-        spans = _veto(t, spans, rules, lexicon)
+        spans = _veto(t, spans, rules)
     return merge(spans)
 
 
-def _veto(t: Tokens, spans: Sequence[Span], rules: Sequence[str],
-          lexicon: Lexicon) -> list[Span]:
+def _veto(t: Tokens, spans: Sequence[Span], rules: Sequence[str]) -> list[Span]:
     """``spans`` less those the enabled vetoes of ``en_orgs`` call a place, club or firm."""
     if not spans:
         return []
     first = {t.starts[i]: i for i in range(t.n)}
     after_last = {t.starts[i] + len(t.words[i]): i + 1 for i in range(t.n)}
-    name_ends = frozenset(after_last.get(s.end, -1) for s in spans)
     out = []
     for s in spans:
         i, j = first.get(s.start), after_last.get(s.end)
@@ -291,20 +283,10 @@ def _veto(t: Tokens, spans: Sequence[Span], rules: Sequence[str],
             out.append(s)
             continue
         vetoed = (("placeword" in rules and en_orgs.named_after_place(t, i, j))
-                  or ("table" in rules and _table_row(t, j))
-                  or ("club" in rules and (en_orgs.club_after_name(t, i, j, name_ends)
-                                           or en_orgs.team_with_scorers(t, j)))
                   or ("head" in rules and en_orgs.before_head_noun(t, i, j))
-                  or ("compound" in rules and s.rule != "ner"
-                      and en_orgs.brand_compound(t, i, j, lexicon))
-                  or ("firm" in rules and en_orgs.firm_of_surnames(t, i, j))
                   or ("listorg" in rules and en_orgs.listed_with_bodies(t, i, j))
-                  or ("nounend" in rules and en_orgs.unknown_noun(t, i, j))
                   or ("appos" in rules and en_orgs.after_head_noun(t, i))
-                  or ("saint" in rules and en_orgs.after_saint(t, i))
-                  or ("affil" in rules and en_orgs.before_role(t, j))
-                  or ("of" in rules and en_orgs.affiliation_of(t, i, name_ends))
-                  or ("street" in rules and en_orgs.street_with_number(t, i, j)))
+                  or ("affil" in rules and en_orgs.before_role(t, j)))
         if not vetoed:
             out.append(s)
     return out
