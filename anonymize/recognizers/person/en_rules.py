@@ -11,7 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from anonymize.recognizers.person import en_caseless, en_context, en_handles, en_places
+from anonymize.recognizers.person import (
+    en_caseless,
+    en_context,
+    en_handles,
+    en_orgs,
+    en_places,
+)
 from anonymize.recognizers.person.en_lexicon import Lexicon
 from anonymize.recognizers.person.en_tokens import PERSON_LABELS, Tokens, brand_shaped
 from anonymize.recognizers.person.en_words import (
@@ -22,7 +28,6 @@ from anonymize.recognizers.person.en_words import (
     TITLES,
     name_run,
 )
-from anonymize.recognizers.person.name_lists import place_names
 from anonymize.recognizers.person.spans import Span, merge
 
 if TYPE_CHECKING:
@@ -33,6 +38,7 @@ TITLE_SCORE = 0.75
 RULE_SCORE = 0.6
 _HOUSE_NUMBER = 6  # digits at most; a longer number before a name is a phone or an id
 _POSSESSIVE = frozenset({"'s", "\u2019s", "'", "\u2019"})
+_HYPHENS = frozenset({"-", "\u2010", "\u2011"})
 
 
 def _implausible(t: Tokens, start: int, end: int) -> bool:
@@ -41,7 +47,7 @@ def _implausible(t: Tokens, start: int, end: int) -> bool:
         return True  # "Box 8144", "Alloa 3 Hawick 1"
     if start > 0 and t.numeric[start - 1] and len(t.words[start - 1]) <= _HOUSE_NUMBER:
         return True  # "35108 ul. Zamkowa", "6750 Koskikatu": after a house number
-    if _table_row(t, end) or _place(t, start, end):
+    if _table_row(t, end) or en_orgs.listed_place(t, start, end):
         return True
     word = t.words[start]
     return end - start == 1 and ((word.isupper() and len(word) > 2)  # "HAMBURG"
@@ -55,13 +61,6 @@ def _implausible(t: Tokens, start: int, end: int) -> bool:
 _NOUN_ENDINGS = ("person", "ness", "ment", "tion", "sion", "ity", "ship", "ism", "ist",
                  "ists", "ogy", "phy", "pher", "phers", "ers", "ors",
                  "ance", "ence", "ure", "ures", "ics")
-
-
-def _place(t: Tokens, start: int, end: int) -> bool:
-    """A country, city or region of the place lists that is nobody's name ("Mauritius")."""
-    if any(t.listed[k] or t.given[k] for k in range(start, end)):
-        return False
-    return " ".join(t.lower[start:end]) in place_names()
 
 
 def _common_noun(t: Tokens, i: int) -> bool:
@@ -172,6 +171,8 @@ def cue_names(t: Tokens) -> list[Span]:
     """Names introduced by a cue: "my name is X", "named X", "Name: X", "calls me X"."""
     out = []
     for i, word in enumerate(t.lower):
+        if i > 0 and t.words[i - 1] in _HYPHENS:
+            continue  # "so-called", "self-named": an adjective, not a cue
         for cue in CUES_BY_FIRST_WORD.get(word, ()):
             if tuple(t.lower[i : i + len(cue)]) != cue:
                 continue
@@ -232,12 +233,20 @@ TOKEN_RULES: dict[str, TokenRule] = {
 SPAN_RULES: dict[str, SpanRule] = {
     "repeat": en_context.repeated_names,
 }
-ALL_RULES: tuple[str, ...] = (*TOKEN_RULES, *SPAN_RULES, "filter", "place", "address")
+VETOES = ("placeword", "head", "listorg", "appos", "affil")
+ALL_RULES: tuple[str, ...] = (*TOKEN_RULES, *SPAN_RULES, "filter", "place", "address", *VETOES)
 """``filter`` drops implausible spaCy PERSON spans (numbers, house numbers, all caps);
 ``address`` drops spans inside a street address another recognizer found ("4821 Vlorskgade
 12", "Rua das Flores 120"): the address covers them, and street and place names are the
 capitalised words no dictionary knows that the rules most often mistake for names;
-``place`` drops spans right after "in" or "near" (``en_places``)."""
+``place`` drops spans right after "in" or "near" (``en_places``); the ``VETOES`` drop
+spans that stand where places, clubs and firms do (``en_orgs``): a body named after its
+city ("Rapid Vienna"), the modifier of a place or body noun ("Heathrow airport") or its
+apposition ("the newspaper Gazzetta"), a span listed with places or organisations, the body
+before a role and a name ("Quendtby striker Ann Vink"). Names found after a cue ("my name
+is", a title, a speaker label, a speech verb) are kept."""
+# Rules whose cue makes a name of whatever follows: the vetoes do not apply to them.
+_CUED = frozenset({"title", "cue", "speaker", "said"})
 
 
 def person_spans(doc: Doc, text: str, rules: Sequence[str], lexicon: Lexicon,
@@ -256,7 +265,31 @@ def person_spans(doc: Doc, text: str, rules: Sequence[str], lexicon: Lexicon,
         spans = [s for s in spans if not inside(s.start, s.end, addresses)]
     if "place" in rules:
         spans = [s for s in spans if not en_places.place_by_context(text, s.start, s.end)]
+    if any(v in rules for v in VETOES):
+        spans = _veto(t, spans, rules)
     return merge(spans)
+
+
+def _veto(t: Tokens, spans: Sequence[Span], rules: Sequence[str]) -> list[Span]:
+    """``spans`` less those the enabled vetoes of ``en_orgs`` call a place, club or firm."""
+    if not spans:
+        return []
+    first = {t.starts[i]: i for i in range(t.n)}
+    after_last = {t.starts[i] + len(t.words[i]): i + 1 for i in range(t.n)}
+    out = []
+    for s in spans:
+        i, j = first.get(s.start), after_last.get(s.end)
+        if i is None or j is None or s.rule in _CUED:
+            out.append(s)
+            continue
+        vetoed = (("placeword" in rules and en_orgs.named_after_place(t, i, j))
+                  or ("head" in rules and en_orgs.before_head_noun(t, i, j))
+                  or ("listorg" in rules and en_orgs.listed_with_bodies(t, i, j))
+                  or ("appos" in rules and en_orgs.after_head_noun(t, i))
+                  or ("affil" in rules and en_orgs.before_role(t, j)))
+        if not vetoed:
+            out.append(s)
+    return out
 
 
 def inside(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
