@@ -3,7 +3,7 @@
 Both read the same records (the English corpus cycled to ``--records``, 6,000 by default)
 as JSON Lines on standard input and write their entities as JSON Lines, each in a new
 process, start-up (imports, models) included. Airlock runs twice: as it comes (worker
-processes, one per core, from 1,024 records on) and in one process (``--workers 1``).
+processes, one per core, from 2,048 records on) and in one process (``--workers 1``).
 Each command runs ``--rounds`` times in turn and the best time counts, so that a burst of
 load from other work on the shared machine does not land on one side only. Prints
 records/s of each and the ratios.
