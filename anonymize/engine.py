@@ -262,8 +262,14 @@ def _merge(detections: list[Detection]) -> list[Detection]:
     return out
 
 
-def build_engine(lac: LacModel | None = None) -> PiiEngine:
-    """Load the models (from installed packages) and assemble the engine."""
+def build_engine(lac: LacModel | None = None,
+                 warm_up: Sequence[str] = ("en", "zh")) -> PiiEngine:
+    """Load the models (from installed packages) and assemble the engine.
+
+    ``warm_up``: the languages whose patterns are compiled now (Presidio compiles a
+    recognizer's patterns when it first runs: a text that passes every prefilter compiles
+    them all), so that a server's first requests do not wait. Chinese also loads LAC. A
+    command reading a stream warms nothing up and compiles only what its texts reach."""
     nlp_engine = OfflineSpacyNlpEngine(load_pipelines())
     lac = lac or LacModel()
     registry = build_registry(nlp_engine, lac)
@@ -271,7 +277,6 @@ def build_engine(lac: LacModel | None = None) -> PiiEngine:
                               supported_languages=["en", "zh"],
                               context_aware_enhancer=ContextOnlyEnhancer())
     engine = PiiEngine(analyzer, lac=lac)
-    # Presidio compiles a recognizer's patterns when it first runs: a text that passes
-    # every prefilter compiles them all now, not in the first records analysed.
-    engine.detect([WARM_UP])
+    for language in warm_up:
+        engine.detect([WARM_UP], language)
     return engine

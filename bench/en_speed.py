@@ -2,9 +2,11 @@
 
 Both read the same records (the English corpus cycled to ``--records``, 6,000 by default)
 as JSON Lines on standard input and write their entities as JSON Lines, each in a new
-process, start-up (imports, models) included. Each command runs ``--rounds`` times in
-turn and the best time counts, so that a burst of load from other work on the shared
-machine does not land on one side only. Prints records/s of each and the ratio.
+process, start-up (imports, models) included. Airlock runs twice: as it comes (worker
+processes, one per core, from 2,048 records on) and in one process (``--workers 1``).
+Each command runs ``--rounds`` times in turn and the best time counts, so that a burst of
+load from other work on the shared machine does not land on one side only. Prints
+records/s of each and the ratios.
 
 Usage: .venv/bin/python bench/en_speed.py [--data ../shared/data/en_pii.jsonl]
        [--records 6000] [--rounds 3]
@@ -63,8 +65,10 @@ def main() -> None:
     args = parser.parse_args()
     stdin = records(args.data, args.records)
     python = sys.executable
+    airlock = [str(Path(python).with_name("airlock")), "pii", "detect", "--lang", "auto"]
     commands = {
-        "airlock": [str(Path(python).with_name("airlock")), "pii", "detect", "--lang", "auto"],
+        "airlock": airlock,
+        "airlock-1p": [*airlock, "--workers", "1"],
         "presidio": [python, "-c", PRESIDIO.format(bench=str(ROOT / "bench"))],
     }
     best = dict.fromkeys(commands, float("inf"))
@@ -74,8 +78,9 @@ def main() -> None:
     for name, seconds in best.items():
         print(f"{name:10} {seconds:7.1f} s  {args.records / seconds:8.1f} records/s "
               f"(whole process, best of {args.rounds})")
-    print(f"whole-process speed airlock/presidio on {args.records} records: "
-          f"{best['presidio'] / best['airlock']:.2f}x")
+    for name in ("airlock", "airlock-1p"):
+        print(f"whole-process speed {name}/presidio on {args.records} records: "
+              f"{best['presidio'] / best[name]:.2f}x")
 
 
 if __name__ == "__main__":

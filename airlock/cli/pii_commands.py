@@ -3,22 +3,31 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+from collections import deque
 from collections.abc import Iterator
 from enum import StrEnum
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 from pydantic import BaseModel, Field, ValidationError
 
 from airlock.cli.errors import AirlockGroup
 
+if TYPE_CHECKING:
+    from anonymize.engine import Detection
+
 pii_app = typer.Typer(cls=AirlockGroup, help="Detect personal information in text.",
                       no_args_is_help=True)
 MAX_LINE_CHARS = 1_000_000
-BATCH = 256
+BATCH = 128
+# Inputs of at least this many records are detected on worker processes. Forking them and
+# compiling every English pattern before the fork costs about half a second of CPU: on 2
+# cores shared with other work, 1,024 records were 6% slower on 2 workers, 2,048 faster.
+POOL_MIN_RECORDS = 2048
 
 
 class Language(StrEnum):
@@ -54,20 +63,67 @@ def detect(
                                                      "standard input when left out.")] = None,
     lang: Annotated[Language, typer.Option(help="Language, or auto per record.")] =
     Language.AUTO,
+    workers: Annotated[int, typer.Option(
+        min=1, max=64, help=f"Processes detecting in parallel on inputs of {POOL_MIN_RECORDS} "
+                            "records or more (default: CPU count; 1 = in this process).")]
+    = os.cpu_count() or 1,
 ) -> None:
     """JSON Lines out: {"id", "entities": [{"type", "start", "end", "score"}]} (code-point
     offsets, end exclusive), in input order."""
-    from anonymize.engine import build_engine
-
-    engine = build_engine()
     with (file.open(encoding="utf-8") if file else _stdin()) as stream:
-        records = _records(stream)
-        while batch := list(islice(records, BATCH)):
-            found = engine.detect([r.text for r in batch], lang.value)
+        for batch, found in _detected(_batches(_records(stream)), lang.value, workers):
             for record, detections in zip(batch, found, strict=True):
                 typer.echo(json.dumps({"id": record.id, "entities": [
                     {"type": d.type, "start": d.start, "end": d.end, "score": d.score}
                     for d in detections]}, ensure_ascii=False))
+
+
+def _batches(records: Iterator[TextRecord]) -> Iterator[list[TextRecord]]:
+    while batch := list(islice(records, BATCH)):
+        yield batch
+
+
+def _detected(batches: Iterator[list[TextRecord]], language: str, workers: int
+              ) -> Iterator[tuple[list[TextRecord], list[list[Detection]]]]:
+    """Each batch with its detections, in input order: in this process, or on `workers`
+    processes when the input reaches POOL_MIN_RECORDS. Only that much is read ahead to
+    decide (the input is never held whole: a stream may be endless)."""
+    ahead: deque[list[TextRecord]] = deque()
+    while workers > 1 and sum(map(len, ahead)) < POOL_MIN_RECORDS:
+        batch = next(batches, None)
+        if batch is None:
+            break
+        ahead.append(batch)
+    pooled = workers > 1 and sum(map(len, ahead)) >= POOL_MIN_RECORDS
+    rest = chain(_drained(ahead), batches)
+    from anonymize.engine import build_engine
+
+    # In one process, patterns compile as texts reach them. Before a fork, the English
+    # ones compile once here rather than in every worker (not the Chinese ones: they would
+    # load LAC, whose threads a fork does not copy; see detection_pool).
+    engine = build_engine(warm_up=("en",) if pooled and language != "zh" else ())
+    if not pooled:
+        for batch in rest:
+            yield batch, engine.detect([r.text for r in batch], language)
+        return
+    from anonymize.dataset.pool import detection_pool
+
+    sent: deque[list[TextRecord]] = deque()  # batches out on the pool, in input order
+
+    def texts() -> Iterator[list[str]]:
+        for batch in rest:
+            sent.append(batch)
+            yield [r.text for r in batch]
+
+    with detection_pool(workers, engine) as pool:
+        for found in pool.detect(texts(), language):
+            yield sent.popleft(), found
+
+
+def _drained(batches: deque[list[TextRecord]]) -> Iterator[list[TextRecord]]:
+    """The batches read ahead, each let go once handed on."""
+    while batches:
+        yield batches.popleft()
 
 
 @pii_app.command("anonymize")

@@ -1,13 +1,33 @@
-"""Anonymising whole datasets: labels, file names, the anonymised copy and the mapping."""
+"""Anonymising whole datasets: labels, file names, the anonymised copy and the mapping.
 
-from anonymize.dataset.job import (
-    AnonymisationError,
-    AnonymisationJob,
-    AnonymisationOptions,
-    SourceEntry,
-)
-from anonymize.dataset.plan import DatasetPlan, LabelPlan
-from anonymize.dataset.report import AnonymisationReport
+The names below load on first use: `airlock pii detect` imports the package's pool, and
+needs neither the job nor what it loads (SQLAlchemy, the catalog, the image stack,
+Presidio's anonymizer)."""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from anonymize.dataset.job import (
+        AnonymisationError,
+        AnonymisationJob,
+        AnonymisationOptions,
+        SourceEntry,
+    )
+    from anonymize.dataset.plan import DatasetPlan, LabelPlan
+    from anonymize.dataset.report import AnonymisationReport
+
+_HOMES = {
+    "AnonymisationError": "job",
+    "AnonymisationJob": "job",
+    "AnonymisationOptions": "job",
+    "SourceEntry": "job",
+    "DatasetPlan": "plan",
+    "LabelPlan": "plan",
+    "AnonymisationReport": "report",
+}
 
 __all__ = [
     "AnonymisationError",
@@ -18,3 +38,10 @@ __all__ = [
     "LabelPlan",
     "SourceEntry",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{home}"), name)

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 from re import MULTILINE  # the same flag value in the `regex` module Presidio uses
 
-from presidio_analyzer import Pattern, PatternRecognizer
+from presidio_analyzer import PatternRecognizer
+
+from anonymize.recognizers.compiled_pattern import CompiledPattern
 
 # Suffixes after the name ("Lovers Lane", "Glyn St"): English, US/UK/AU/NZ.
 STREET_SUFFIXES = (
@@ -165,19 +167,20 @@ _MILITARY = (r"(?i:(?:PSC[ ]\d{3,5},?[ ]Box[ ]\d{3,5}|Unit[ ]\d{3,5},?[ ]Box[ ]\
              r"|US(?:NS|NV|S|CGC)[ ][\p{L}' -]{2,40}?)[ \t]*[\n,][ \t]*)?"
              r"(?i:[ADF]PO[ ]A[AEP][ ]\d{5})(?!\d)")
 
+FLAGS = MULTILINE  # the recognizer's: its patterns are compiled with them, once
 PATTERNS = (
-    Pattern("street with suffix", _ENGLISH + _TAIL, 0.6),
-    Pattern("street word and number", _PREFIXED + _TAIL, 0.6),
-    Pattern("street-named word and number", _MORPHEMIC + _TAIL, 0.55),
-    Pattern("number and street word", _NUMBER_PREFIXED + _TAIL, 0.55),
-    Pattern("name, street word, number", _WORD_AFTER + _TAIL, 0.55),
-    Pattern("number, name, number", _NUMBERED + _TAIL, 0.45),
-    Pattern("two numbers and a name", _TWO_NUMBERS + _TAIL, 0.4),
-    Pattern("street corner", _CORNER, 0.45),
-    Pattern("name and number where a street is meant", _RESIDENCE + _TAIL, 0.35),
-    Pattern("military address", _MILITARY, 0.7),
-    Pattern("street named after a preposition", _NAMED_STREET + _TAIL, 0.4),
-    Pattern("apartment or suite", r"(?<![\p{L}\d#])(?!#)" + _UNIT, 0.3),
+    CompiledPattern("street with suffix", _ENGLISH + _TAIL, 0.6, FLAGS),
+    CompiledPattern("street word and number", _PREFIXED + _TAIL, 0.6, FLAGS),
+    CompiledPattern("street-named word and number", _MORPHEMIC + _TAIL, 0.55, FLAGS),
+    CompiledPattern("number and street word", _NUMBER_PREFIXED + _TAIL, 0.55, FLAGS),
+    CompiledPattern("name, street word, number", _WORD_AFTER + _TAIL, 0.55, FLAGS),
+    CompiledPattern("number, name, number", _NUMBERED + _TAIL, 0.45, FLAGS),
+    CompiledPattern("two numbers and a name", _TWO_NUMBERS + _TAIL, 0.4, FLAGS),
+    CompiledPattern("street corner", _CORNER, 0.45, FLAGS),
+    CompiledPattern("name and number where a street is meant", _RESIDENCE + _TAIL, 0.35, FLAGS),
+    CompiledPattern("military address", _MILITARY, 0.7, FLAGS),
+    CompiledPattern("street named after a preposition", _NAMED_STREET + _TAIL, 0.4, FLAGS),
+    CompiledPattern("apartment or suite", r"(?<![\p{L}\d#])(?!#)" + _UNIT, 0.3, FLAGS),
 )
 CONTEXT = ["address", "live", "lives", "lived", "street", "road", "sent", "send", "ship",
            "deliver", "mail", "avenue", "apartment", "suite"]
@@ -192,4 +195,4 @@ class EnglishAddressRecognizer(PatternRecognizer):
                  name: str = "EnglishAddressRecognizer") -> None:
         super().__init__(supported_entity=self.ENTITY, name=name,
                          supported_language=supported_language, patterns=list(PATTERNS),
-                         context=CONTEXT, global_regex_flags=MULTILINE)
+                         context=CONTEXT, global_regex_flags=FLAGS)

@@ -156,3 +156,31 @@ def test_languages_are_batched_apart(engine: PiiEngine) -> None:
 def test_english_spans_never_cover_chinese(text: str, span: tuple[int, int],
                                            pieces: list[tuple[int, int]]) -> None:
     assert list(_pieces(english_view(text), text, *span)) == pieces
+
+
+def test_cli_detect_on_worker_processes_matches_one_process(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from airlock.cli import pii_commands
+
+    lines = "\n".join(json.dumps({"id": i, "text": t}, ensure_ascii=False)
+                      for i, t in enumerate([ZH, EN] * 3))
+    alone = CliRunner().invoke(app, ["pii", "detect", "--workers", "1"], input=lines)
+    monkeypatch.setattr(pii_commands, "POOL_MIN_RECORDS", 2)
+    monkeypatch.setattr(pii_commands, "BATCH", 2)
+    pooled = CliRunner().invoke(app, ["pii", "detect", "--workers", "2"], input=lines)
+    assert alone.exit_code == pooled.exit_code == 0, pooled.output
+    assert pooled.stdout == alone.stdout
+    assert [json.loads(line)["id"] for line in pooled.stdout.splitlines()] == list(range(6))
+
+
+def test_cli_detect_below_the_pool_size_stays_in_process(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from anonymize.dataset import pool
+
+    def no_pool(workers: int, engine: object) -> None:
+        raise AssertionError("a small input started worker processes")
+
+    monkeypatch.setattr(pool, "detection_pool", no_pool)
+    result = CliRunner().invoke(app, ["pii", "detect", "--workers", "2"],
+                                input=json.dumps({"id": 1, "text": EN}))
+    assert result.exit_code == 0, result.output
