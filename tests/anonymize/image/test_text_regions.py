@@ -195,3 +195,15 @@ def test_boxes_are_only_grown_and_few_lines_are_left_alone() -> None:
 def test_only_the_given_regions_are_returned() -> None:
     lines = [text_line(0, 10 * i, 100, 30) for i in range(4)] + [text_line(200, 0, 5, 6)]
     assert with_line_height([lines[4].region], lines)[0].h == 30
+
+
+def test_a_second_look_at_tall_print_only_adds_lines(finder: TextFinder) -> None:
+    image = blank(900, 1200)
+    drawn = [draw(image, "TOTAL RM 30.91", 40, 150, 3.0), draw(image, "CASH 50.00", 40, 350, 3.0),
+             draw(image, "1", 900, 350, 3.0), draw(image, "CHANGE 19.09", 40, 550, 3.0)]
+    once = TextFinder.load(1, DetectionSettings(second_look_trigger=float("inf")))
+    first = [line.region for line in once.find(image)]
+    both = [line.region for line in finder.find(image)]
+    assert all(region in both for region in first)
+    for box in drawn:
+        assert covered(box, with_line_height(both, finder.find(image)), image.shape) >= 0.7, box
