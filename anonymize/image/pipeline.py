@@ -26,7 +26,7 @@ from anonymize.image.plan import ImagePlan
 from anonymize.image.plates import find_plates, grown, is_candidate, standing_alone
 from anonymize.image.regions import Pixels, Region, RegionKind, iou
 from anonymize.image.text_reader import TextReader
-from anonymize.image.text_regions import TextFinder, TextLine
+from anonymize.image.text_regions import TextFinder, TextLine, with_line_height
 from anonymize.image.windows import residual_windows
 from vocabulary import FaceModel, FaceShape, RedactionMethod, ResidualHandling, TextScope
 
@@ -166,7 +166,8 @@ class ImageRedactor:
         elif plan.text is TextScope.PERSONAL:
             rest = self._personal_lines(rest, readings)
         return ([_with_margin(f, plan.face_margin) for f in faces],
-                [lines[i].region.expanded(plan.text_margin) for i in rest],
+                [r.expanded(plan.text_margin) for r in with_line_height(
+                    [lines[i].region for i in rest], lines)],
                 [grown(plate.region, plan.plate_margin) for plate in plates])
 
     def _readings(self, pixels: Pixels, lines: list[TextLine]) -> dict[int, str]:

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 import cv2
 import numpy as np
 import pytest
 
 from anonymize.image.regions import Pixels, Region, RegionKind
-from anonymize.image.text_regions import DetectionSettings, TextFinder, inference_size
+from anonymize.image.text_regions import (
+    LONE_GLYPH_SHARE,
+    DetectionSettings,
+    TextFinder,
+    TextLine,
+    inference_size,
+    with_line_height,
+)
 
 Box = tuple[int, int, int, int]
 """x, y, w, h of a drawn line."""
@@ -155,3 +163,47 @@ def test_finder_is_shared_between_threads(finder: TextFinder) -> None:
         together = list(pool.map(finder.find, images))
     assert [[line.region for line in lines] for lines in together] == \
         [[line.region for line in lines] for lines in alone]
+
+
+def text_line(x: float, y: float, w: float, h: float) -> TextLine:
+    polygon = np.array([[x, y], [x + w, y], [x + w, y + h], [x, y + h]], dtype=np.float32)
+    return TextLine(Region(RegionKind.TEXT, x, y, w, h, score=0.9), polygon)
+
+
+def test_a_lone_glyph_box_takes_the_line_height_about_its_middle() -> None:
+    lines = [text_line(10, 10, 300, 30), text_line(10, 50, 200, 32), text_line(10, 90, 250, 30),
+             text_line(400, 52, 8, 12)]  # a '1' boxed around its ink only
+    grown = with_line_height([line.region for line in lines], lines)
+    assert grown[:3] == [line.region for line in lines[:3]]
+    glyph = grown[3]
+    assert glyph.h == 30 and glyph.y + glyph.h / 2 == 52 + 12 / 2
+    assert (glyph.x, glyph.w, glyph.score) == (400, 8, 0.9)
+
+
+def test_boxes_are_only_grown_and_few_lines_are_left_alone() -> None:
+    lines = [text_line(0, 0, 100, 40), text_line(0, 50, 100, 10), text_line(0, 70, 100, 20)]
+    median = 20
+    grown = with_line_height([line.region for line in lines], lines)
+    for before, after in zip(lines, grown, strict=True):
+        short = before.region.h < LONE_GLYPH_SHARE * median
+        assert after == (replace(before.region, y=before.region.y - (median - 10) / 2, h=median)
+                         if short else before.region)
+    assert grown[1].h == median  # the 10 px box; the 40 px one is not shrunk
+    assert with_line_height([lines[1].region], lines[:2]) == [lines[1].region]
+
+
+def test_only_the_given_regions_are_returned() -> None:
+    lines = [text_line(0, 10 * i, 100, 30) for i in range(4)] + [text_line(200, 0, 5, 6)]
+    assert with_line_height([lines[4].region], lines)[0].h == 30
+
+
+def test_a_second_look_at_tall_print_only_adds_lines(finder: TextFinder) -> None:
+    image = blank(900, 1200)
+    drawn = [draw(image, "TOTAL RM 30.91", 40, 150, 3.0), draw(image, "CASH 50.00", 40, 350, 3.0),
+             draw(image, "1", 900, 350, 3.0), draw(image, "CHANGE 19.09", 40, 550, 3.0)]
+    once = TextFinder.load(1, DetectionSettings(second_look_trigger=float("inf")))
+    first = [line.region for line in once.find(image)]
+    both = [line.region for line in finder.find(image)]
+    assert all(region in both for region in first)
+    for box in drawn:
+        assert covered(box, with_line_height(both, finder.find(image)), image.shape) >= 0.7, box
