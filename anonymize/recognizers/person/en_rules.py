@@ -50,9 +50,11 @@ def _implausible(t: Tokens, start: int, end: int) -> bool:
     if _table_row(t, end) or en_orgs.listed_place(t, start, end):
         return True
     word = t.words[start]
-    return end - start == 1 and ((word.isupper() and len(word) > 2)  # "HAMBURG"
-                                 or brand_shaped(word)  # "DotA", "PlayStation"
-                                 or _common_noun(t, start))
+    if end - start > 1:
+        return _common_words(t, start, end)
+    return ((word.isupper() and len(word) > 2)  # "HAMBURG"
+            or brand_shaped(word)  # "DotA", "PlayStation"
+            or _common_noun(t, start))
 
 
 # Endings of English common nouns that names do not have: "Salesperson", "Kindness",
@@ -68,6 +70,15 @@ def _common_noun(t: Tokens, i: int) -> bool:
     verb or adjective ("Discipline"), in nobody's name list."""
     return (t.known[i] and not t.listed[i] and not t.given[i]
             and (t.lower[i].endswith(_NOUN_ENDINGS) or t.plural[i] or t.not_noun[i]))
+
+
+def _common_words(t: Tokens, start: int, end: int) -> bool:
+    """Words of the dictionary only, none in a name list, one of them also a verb, adjective
+    or adverb: a club, firm or title ("Rapid Vienna", "Collective Ip"). WordNet's famous
+    people and surnames are nouns only ("Mussolini", "Galley"), so they stay names."""
+    words = [k for k in range(start, end) if t.words[k][:1].isalpha()]
+    return (bool(words) and any(t.not_noun[k] for k in words)
+            and all(t.known[k] and not t.listed[k] and not t.given[k] for k in words))
 
 
 _TABLE_FIGURES = 6  # a league table's played, won, drawn, lost, for, against, points

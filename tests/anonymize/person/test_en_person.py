@@ -174,3 +174,20 @@ def test_filter_tells_house_numbers_from_phone_numbers(engine: OfflineSpacyNlpEn
 ])
 def test_brand_shaped(word: str, brand: bool) -> None:
     assert brand_shaped(word) is brand
+
+
+@pytest.mark.parametrize(("text", "span", "common"), [
+    ("They will play Rapid Vienna next week.", "Rapid Vienna", True),  # an adjective
+    ("The Collective Harvest office opened.", "Collective Harvest", True),
+    # no-match rows: a noun-only dictionary word (WordNet's famous people and surnames),
+    # a listed name, an unknown word
+    ("Mussolini Galley spoke.", "Mussolini Galley", False),
+    ("Rapid Smith spoke.", "Rapid Smith", False),
+    ("Rapid Quarmbyx spoke.", "Rapid Quarmbyx", False),
+])
+def test_common_words_are_no_names(engine: OfflineSpacyNlpEngine, text: str, span: str,
+                                   common: bool) -> None:
+    t = Tokens.of(engine.get_nlp("en")(text), text, english_lexicon())
+    start = t.starts.index(text.index(span))
+    end = start + len(span.split())
+    assert en_rules._common_words(t, start, end) is common
