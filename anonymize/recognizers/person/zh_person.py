@@ -37,8 +37,10 @@ DEFAULT_ZH_RULES: tuple[str, ...] = (
     "place_org",
 )
 """Rules and filters kept after measurement (bench/person_eval.py). Left out because they
-helped the tuning part only: ``honorific``, and filters for bookmakers and for a company's
-short name before an officer's title (docs/design/chinese-names.md)."""
+helped the tuning part only: ``honorific``, and filters for bookmakers, for a company's
+short name before an officer's title and for a word LAC tags ORG when run on it alone; a
+filter for a word recurring inside a longer ORG/LOC word helped the held-back part only
+(docs/design/chinese-names.md)."""
 
 
 class ChinesePersonRecognizer(EntityRecognizer):
