@@ -150,6 +150,7 @@ def run_zh(records: Sequence[Record]) -> None:
         LacModel,
         zh_rules,
     )
+    from anonymize.recognizers.person.lac_model import Marginals
 
     texts = [r["text"] for r in records]
     lac = LAC()
@@ -205,11 +206,11 @@ def run_zh(records: Sequence[Record]) -> None:
              for found in others.detect(texts)]
     tokens = [model.analyze(t) for t in texts]
 
-    confidence: dict[int, list[float] | None] = {}
+    confidence: dict[int, Marginals | None] = {}
 
-    def confidence_of(i: int) -> list[float] | None:
+    def confidence_of(i: int) -> Marginals | None:
         if i not in confidence:
-            confidence[i] = model.name_confidence(texts[i])
+            confidence[i] = model.marginals(texts[i])
         return confidence[i]
 
     def spans_for(i: int, active: Sequence[str]) -> list[Pred]:

@@ -17,6 +17,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from anonymize.recognizers.person.lac_model import Marginals
+
 GROUP = 32  # sentences decoded together; sorted by length, so padding stays small
 RECENT_CHARS = 100_000  # characters whose encoder output run_many keeps (~24 MB)
 
@@ -119,10 +121,10 @@ class FastLac:
                                             providers=["CPUExecutionProvider"])
         self._lac = lac
         self._decode_bio = _decode_bio
-        self._name_tags = [i for i, tag in lac._id2tag.items()
-                           if tag.startswith(("PER-", "LOC-"))]
+        self._kinds = {kind: [i for i, tag in lac._id2tag.items() if tag.startswith(kind)]
+                       for kind in ("PER-", "LOC-", "ORG-")}
         # The encoder's output for the texts of the last run or run_many, for
-        # name_marginals: one batch at most, replaced whole (safe to read from threads).
+        # tag_marginals: one batch at most, replaced whole (safe to read from threads).
         self._recent: dict[str, Emissions] = {}
 
     def run(self, text: str) -> list[tuple[str, str]]:
@@ -153,17 +155,20 @@ class FastLac:
         self._recent = recent
         return out
 
-    def name_marginals(self, text: str) -> list[float]:
+    def tag_marginals(self, text: str) -> Marginals:
         """For each character of ``text``, the probability that LAC tags it as part of
-        a person's or a place's name (PER or LOC). The encoder's output for a text of the
-        last ``run`` or ``run_many`` is reused."""
+        a person's, a place's or an organisation's name (PER, LOC, ORG). The encoder's
+        output for a text of the last ``run`` or ``run_many`` is reused."""
         if not text:
-            return []
+            return Marginals([], [], [])
         emissions = self._recent.get(text)
         if emissions is None:
             emissions = self._emissions(text)
         probs = marginals(emissions, self._lac._transitions)
-        return [float(p) for p in probs[:, self._name_tags].sum(axis=1)]
+        person, place, organisation = (
+            [float(p) for p in probs[:, self._kinds[kind]].sum(axis=1)]
+            for kind in ("PER-", "LOC-", "ORG-"))
+        return Marginals(person, place, organisation)
 
     def _emissions(self, text: str) -> Emissions:
         lac = self._lac

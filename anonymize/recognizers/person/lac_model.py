@@ -15,10 +15,33 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 Token = tuple[str, str]
 """One LAC token: (word, tag). Tags: PER, LOC, ORG, TIME and the PKU-style POS tags."""
+
+
+
+@dataclass(frozen=True)
+class Marginals:
+    """For each character of a text, the probability that LAC's CRF tags it as part of a
+    person's, a place's or an organisation's name (summed over the paths, not only the
+    best one: ``lac_decode.marginals``)."""
+
+    person: Sequence[float]
+    place: Sequence[float]
+    organisation: Sequence[float]
+
+    def name(self, start: int, end: int) -> float:
+        """The lowest probability, over ``[start, end)``, of a person's or a place's name."""
+        return min(p + q for p, q in zip(self.person[start:end], self.place[start:end],
+                                         strict=True))
+
+    def mean(self, kind: Sequence[float], start: int, end: int) -> float:
+        """The mean of ``kind`` (one of the three) over ``[start, end)``."""
+        return sum(kind[start:end]) / (end - start)
+
 
 _LOCK = threading.Lock()
 
@@ -50,6 +73,7 @@ class LacModel:
         self._lac: Any = None
         self._last: tuple[str, list[Token]] | None = None
         self._prefetched: dict[str, list[Token]] = {}
+        self._marginals: tuple[str, Marginals | None] | None = None
 
     @property
     def is_loaded(self) -> bool:
@@ -78,13 +102,19 @@ class LacModel:
         self._last = (text, tokens)
         return list(tokens)
 
-    def name_confidence(self, text: str) -> list[float] | None:
-        """For each character of ``text``, the probability that LAC tags it as part of a
-        person's or a place's name (its CRF's marginals); None from a loader whose model
-        cannot tell (test doubles)."""
+    def marginals(self, text: str) -> Marginals | None:
+        """LAC's per-character probabilities of a person's, a place's and an
+        organisation's name in ``text``; None from a loader whose model cannot tell (test
+        doubles). The last text's are kept: the person and the place recognizers both
+        read them."""
+        last = self._marginals
+        if last is not None and last[0] == text:
+            return last[1]
         self.load()
-        name_marginals = getattr(self._lac, "name_marginals", None)
-        return name_marginals(text) if name_marginals else None
+        tag_marginals = getattr(self._lac, "tag_marginals", None)
+        found = tag_marginals(text) if tag_marginals else None
+        self._marginals = (text, found)
+        return found
 
     def analyze_batch(self, texts: Sequence[str] | Iterable[str]) -> list[list[Token]]:
         return [self.analyze(t) for t in texts]

@@ -3,7 +3,8 @@
 Each filter answers, for one span, "this is not a name" from general evidence: a bare
 surname with a form of address, a span inside a work's title marks (or a title the text
 cut), a word that heads an organisation or place name, a club in a match report, an English
-word LAC took for a name, a word LAC's own CRF was unsure of.
+word LAC took for a name, a word LAC's own CRF was unsure of or held more likely a place's
+or an organisation's name.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 
 from anonymize.recognizers.person.embedded_latin import plausible_embedded_name
 from anonymize.recognizers.person.en_lexicon import english_lexicon
-from anonymize.recognizers.person.lac_model import Token
+from anonymize.recognizers.person.lac_model import Marginals, Token
 from anonymize.recognizers.person.spans import Span
 from anonymize.recognizers.person.surnames import surname_length
 from anonymize.recognizers.person.zh_words import (
@@ -35,13 +36,13 @@ from anonymize.recognizers.person.zh_words import (
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
 
 
-Confidence = Callable[[], Sequence[float] | None]
+Confidence = Callable[[], Marginals | None]
 """Called at most once, when a filter needs it: for each character of the text, the
-probability that LAC tags it as part of a person's or a place's name, or None when the
-model cannot tell."""
+probability that LAC tags it as part of a person's, a place's or an organisation's name,
+or None when the model cannot tell."""
 
 
-def _unknown() -> Sequence[float] | None:
+def _unknown() -> Marginals | None:
     return None
 
 
@@ -179,7 +180,34 @@ def unsure_model(sp: Span, ctx: Context) -> bool:
     if sp.rule != "lac":
         return False
     confidence = ctx.confidence()
-    return confidence is not None and min(confidence[sp.start:sp.end]) < UNSURE
+    return confidence is not None and confidence.name(sp.start, sp.end) < UNSURE
+
+
+def place_or_organisation(marginals: Marginals, start: int, end: int) -> str | None:
+    """"LOC" or "ORG" when LAC's CRF, summed over its paths, holds the word at
+    ``[start, end)`` more likely part of a place's or an organisation's name than of a
+    person's (the mean over its characters), whichever of the two is likelier; None when
+    a person is likelier. The place recognizer reports such a word in the filter's
+    stead, so what it covers (an address) stays masked."""
+    person = marginals.mean(marginals.person, start, end)
+    place = marginals.mean(marginals.place, start, end)
+    organisation = marginals.mean(marginals.organisation, start, end)
+    if place + organisation <= person:
+        return None
+    return "LOC" if place >= organisation else "ORG"
+
+
+def more_place_or_organisation(sp: Span, ctx: Context) -> bool:
+    """A word LAC tagged PER although its own CRF, over all its paths, put it rather in a
+    place's or an organisation's name (厦门|松芝|总经理: a company). The best path went
+    through PER by a little; the place recognizer reports the word as a place or an
+    organisation instead (``zh_places``). Only LAC's bare word is judged, as for
+    ``unsure``."""
+    if sp.rule != "lac":
+        return False
+    confidence = ctx.confidence()
+    return confidence is not None and place_or_organisation(confidence, sp.start,
+                                                            sp.end) is not None
 
 
 SpanFilter = Callable[[Span, Context], bool]
@@ -194,6 +222,7 @@ FILTERS: dict[str, SpanFilter] = {
     "club": club_in_match_report,
     "latin_word": english_word,
     "unsure": unsure_model,
+    "place_org": more_place_or_organisation,
 }
 """Filters by name; a span any enabled filter rejects is dropped."""
 

@@ -427,7 +427,7 @@ def _credit_rules(kept: Sequence[Span], found: Sequence[Span]) -> list[Span]:
 def person_spans(tokens: Sequence[Token], text: str, rules: Sequence[str],
                  confidence: Confidence | None = None) -> list[Span]:
     """All person spans for ``text`` given its LAC ``tokens`` and the enabled ``rules``;
-    ``confidence`` gives LAC's per-character PER probabilities when a filter asks."""
+    ``confidence`` gives LAC's per-character marginals when a filter asks."""
     starts = offsets(tokens)
     spans = lac_person(tokens, starts)
     for name in rules:

@@ -74,18 +74,24 @@ def test_marginals_sum_the_paths_through_each_tag(length: int, tags: int, seed: 
     assert np.allclose(marginals(emissions, transitions), expected, atol=1e-6)
 
 
-def test_name_marginals_are_high_on_names_and_low_elsewhere(lac: LAC) -> None:
-    probs = FastLac(lac).name_marginals("张三在北京工作")  # a person, then a place
-    assert len(probs) == 7
-    assert min(probs[:2] + probs[3:5]) > 0.8
-    assert max([probs[2], *probs[5:]]) < 0.1
-    assert FastLac(lac).name_marginals("") == []
+def test_tag_marginals_are_high_on_names_and_low_elsewhere(lac: LAC) -> None:
+    found = FastLac(lac).tag_marginals("张三在北京工作")  # a person, then a place
+    person, place = list(found.person), list(found.place)
+    assert len(person) == len(place) == len(found.organisation) == 7
+    assert min(person[:2] + place[3:5]) > 0.8
+    assert max([person[2] + place[2], *(p + q for p, q in zip(person[5:], place[5:],
+                                                              strict=True))]) < 0.1
+    assert max(found.organisation[:2]) < 0.1  # the person is no organisation
+    assert found.mean(found.organisation, 3, 5) < found.mean(found.place, 3, 5)
+    assert found.name(0, 2) > 0.8 and found.name(3, 5) > 0.8
+    empty = FastLac(lac).tag_marginals("")
+    assert (empty.person, empty.place, empty.organisation) == ([], [], [])
 
 
-def test_name_marginals_are_the_same_from_the_batch_kept_or_computed_anew(lac: LAC) -> None:
+def test_tag_marginals_are_the_same_from_the_batch_kept_or_computed_anew(lac: LAC) -> None:
     texts = ["张三在北京工作", "请联系王小明", "今天天气很好"]
-    fresh = [FastLac(lac).name_marginals(t) for t in texts]
+    fresh = [FastLac(lac).tag_marginals(t) for t in texts]
     fast = FastLac(lac)
     fast.run_many(texts)
     assert set(fast._recent) == set(texts)
-    assert [fast.name_marginals(t) for t in texts] == fresh
+    assert [fast.tag_marginals(t) for t in texts] == fresh

@@ -59,11 +59,17 @@ def test_import_does_not_load_heavy_dependencies() -> None:
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-def test_name_confidence_is_none_from_a_model_that_cannot_tell() -> None:
-    assert LacModel(loader=lambda _d: _FakeLac()).name_confidence("张三") is None
+def test_marginals_are_none_from_a_model_that_cannot_tell() -> None:
+    assert LacModel(loader=lambda _d: _FakeLac()).marginals("张三") is None
 
 
-def test_name_confidence_has_one_probability_per_character() -> None:
-    probs = LacModel().name_confidence("请联系王小明")
-    assert probs is not None and len(probs) == 6
-    assert all(0.0 <= p <= 1.0 + 1e-9 for p in probs)
+def test_marginals_have_one_probability_per_character_and_are_kept_for_the_last_text(
+) -> None:
+    model = LacModel()
+    found = model.marginals("请联系王小明")
+    assert found is not None
+    for kind in (found.person, found.place, found.organisation):
+        assert len(kind) == 6
+        assert all(0.0 <= p <= 1.0 + 1e-9 for p in kind)
+    assert model.marginals("请联系王小明") is found
+    assert model.marginals("张三在北京") is not found

@@ -6,8 +6,8 @@ from typing import Any, cast
 
 import pytest
 
-from anonymize.recognizers.person import LacModel
-from anonymize.recognizers.person.lac_model import Token
+from anonymize.recognizers.person import ChinesePersonRecognizer, LacModel
+from anonymize.recognizers.person.lac_model import Marginals, Token
 from anonymize.recognizers.zh_place_spans import place_spans
 from anonymize.recognizers.zh_places import ChinesePlaceRecognizer
 
@@ -91,6 +91,31 @@ def test_recognizer_reports_places_and_organisations() -> None:
         ("LOCATION", "北京海淀区颐和园路5号"), ("ORGANIZATION", "北京大学")]
     only_places = recognizer.analyze(text, ["LOCATION"], cast(Any, None))
     assert [r.entity_type for r in only_places] == ["LOCATION"]
+
+
+class _UnsureLac(_FakeLac):
+    """Fixed tokens, and CRF marginals that hold the PER word an organisation's name."""
+
+    def tag_marginals(self, text: str) -> Marginals:
+        return Marginals([0.0, 0.0, 0.4, 0.3, 0.0, 0.0, 0.0],
+                         [0.9, 0.9, 0.1, 0.1, 0.0, 0.0, 0.0],
+                         [0.0, 0.0, 0.4, 0.5, 0.0, 0.0, 0.0])
+
+
+def test_a_person_word_lac_held_rather_an_organisation_is_reported_as_one() -> None:
+    tagged = "厦门/LOC 松芝/PER 总经理/n"
+    text = text_of(tagged)
+    places = ChinesePlaceRecognizer(LacModel(loader=lambda _d: _UnsureLac(tagged)))
+    found = places.analyze(text, ["LOCATION", "ORGANIZATION"], cast(Any, None))
+    assert sorted((r.entity_type, text[r.start:r.end]) for r in found) == [
+        ("LOCATION", "厦门"), ("ORGANIZATION", "松芝")]
+    assert [r.entity_type for r in places.analyze(text, ["LOCATION"], cast(Any, None))] \
+        == ["LOCATION"]
+    person = ChinesePersonRecognizer(LacModel(loader=lambda _d: _UnsureLac(tagged)))
+    assert person.analyze(text, ["PERSON"], cast(Any, None)) == []
+    sure = ChinesePersonRecognizer(LacModel(loader=lambda _d: _FakeLac(tagged)))
+    assert [text[r.start:r.end] for r in sure.analyze(text, ["PERSON"], cast(Any, None))] \
+        == ["松芝"]
 
 
 @pytest.fixture(scope="module")

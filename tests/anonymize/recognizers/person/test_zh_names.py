@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from anonymize.recognizers.person import ChinesePersonRecognizer, LacModel, zh_rules
+from anonymize.recognizers.person.lac_model import Marginals
 from anonymize.recognizers.person.spans import Span
 from anonymize.recognizers.person.surnames import COMPOUND_SURNAMES, SINGLE_SURNAMES
 from anonymize.recognizers.person.zh_filters import (
@@ -19,7 +20,9 @@ from anonymize.recognizers.person.zh_filters import (
     english_word,
     function_characters,
     in_cut_title,
+    more_place_or_organisation,
     names_only,
+    place_or_organisation,
     unsure_model,
 )
 from anonymize.recognizers.person.zh_words import ADDRESS_TITLES, FORM_LABELS
@@ -166,9 +169,12 @@ def test_a_word_lac_was_unsure_of(rule: str, confidence: list[float] | None,
     text = "他说常青"
     calls: list[int] = []
 
-    def confidence_of() -> list[float] | None:
+    def confidence_of() -> Marginals | None:
         calls.append(1)
-        return confidence
+        if confidence is None:
+            return None
+        return Marginals([p / 2 for p in confidence], [p / 2 for p in confidence],
+                         [0.0] * len(confidence))
 
     ctx = Context.of(text, [("他说", "v"), ("常青", "PER")], [0, 2], confidence_of)
     span = Span(2, 4, 0.85, rule)
@@ -177,10 +183,37 @@ def test_a_word_lac_was_unsure_of(rule: str, confidence: list[float] | None,
     assert len(calls) <= 1  # computed once, and only when a bare LAC word asks
 
 
+@pytest.mark.parametrize(
+    ("person", "place", "organisation", "expected"),
+    [
+        ([0.4, 0.3], [0.1, 0.1], [0.4, 0.5], "ORG"),  # 厦门|松芝|总经理: a company
+        ([0.4, 0.4], [0.5, 0.3], [0.1, 0.0], "LOC"),
+        ([0.5, 0.4], [0.1, 0.1], [0.3, 0.3], None),  # a person is likelier
+        ([0.9, 0.9], [0.0, 0.0], [0.0, 0.0], None),
+    ],
+)
+def test_a_word_lac_held_rather_a_place_or_an_organisation(
+        person: list[float], place: list[float], organisation: list[float],
+        expected: str | None) -> None:
+    text = "厦门松芝总经理"
+    marginals = Marginals([0.0, 0.0, *person, 0.0, 0.0, 0.0],
+                          [0.9, 0.9, *place, 0.0, 0.0, 0.0],
+                          [0.0, 0.0, *organisation, 0.0, 0.0, 0.0])
+    assert place_or_organisation(marginals, 2, 4) == expected
+    ctx = Context.of(text, [("厦门", "LOC"), ("松芝", "PER"), ("总经理", "n")], [0, 2, 4],
+                     lambda: marginals)
+    assert more_place_or_organisation(Span(2, 4, 0.85, "lac"), ctx) is (expected is not None)
+    assert not more_place_or_organisation(Span(2, 4, 0.85, "lac+cue"), ctx)
+    assert not more_place_or_organisation(Span(2, 4, 0.85, "lac"),
+                                          Context.of(text, [], []))
+
+
 def test_a_lac_word_a_rule_also_found_is_credited_to_both() -> None:
     tokens = [("联系人", "n"), ("：", "w"), ("王小明", "PER"), ("，", "w")]
     text = "".join(w for w, _ in tokens)
-    spans = zh_rules.person_spans(tokens, text, ("form", "unsure"), lambda: [0.0] * len(text))
+    nothing = [0.0] * len(text)
+    spans = zh_rules.person_spans(tokens, text, ("form", "unsure", "place_org"),
+                                  lambda: Marginals(nothing, nothing, [1.0] * len(text)))
     assert [(text[s.start:s.end], s.rule) for s in spans] == [("王小明", "lac+form")]
 
 
