@@ -86,7 +86,7 @@ def inference_size(height: int, width: int, settings: DetectionSettings) -> tupl
                 max(1.0, settings.min_side / max(1, min(height, width))))
     if height * width * scale * scale > settings.max_pixels:
         scale = math.sqrt(settings.max_pixels / (height * width))
-    return (max(32, round(height * scale / 32) * 32), max(32, round(width * scale / 32) * 32))
+    return _stride_multiple(height * scale), _stride_multiple(width * scale)
 
 
 class TextFinder:
@@ -118,8 +118,8 @@ class TextFinder:
             target = self.settings.second_look_height
             if tall > self.settings.second_look_trigger * target:
                 shrink = target / tall
-                smaller = _resized(resized, max(32, round(net_h * shrink / 32) * 32),
-                                   max(32, round(net_w * shrink / 32) * 32))
+                smaller = _resized(resized, _stride_multiple(net_h * shrink),
+                                   _stride_multiple(net_w * shrink))
                 more = self._look(smaller, height, width)
                 lines += [line for line in more
                           if not any(_inside(line.region, seen.region) for seen in lines)]
@@ -136,6 +136,11 @@ class TextFinder:
         lines = (_line(box, float(score), width, height)
                  for box, score in zip(boxes, scores, strict=True))
         return [line for line in lines if line is not None]
+
+
+def _stride_multiple(size: float) -> int:
+    """`size` rounded to a multiple of 32, the network's stride (32 at least)."""
+    return max(32, round(size / 32) * 32)
 
 
 def _resized(pixels: Pixels, net_h: int, net_w: int) -> Pixels:

@@ -244,7 +244,14 @@ TOKEN_RULES: dict[str, TokenRule] = {
 SPAN_RULES: dict[str, SpanRule] = {
     "repeat": en_context.repeated_names,
 }
-VETOES = ("placeword", "head", "listorg", "appos", "affil")
+Veto = Callable[[Tokens, int, int], bool]
+VETOES: dict[str, Veto] = {
+    "placeword": en_orgs.named_after_place,
+    "head": en_orgs.before_head_noun,
+    "listorg": en_orgs.listed_with_bodies,
+    "appos": lambda t, i, _j: en_orgs.after_head_noun(t, i),
+    "affil": lambda t, _i, j: en_orgs.before_role(t, j),
+}
 ALL_RULES: tuple[str, ...] = (*TOKEN_RULES, *SPAN_RULES, "filter", "place", "address", *VETOES)
 """``filter`` drops implausible spaCy PERSON spans (numbers, house numbers, all caps);
 ``address`` drops spans inside a street address another recognizer found ("4821 Vlorskgade
@@ -276,13 +283,14 @@ def person_spans(doc: Doc, text: str, rules: Sequence[str], lexicon: Lexicon,
         spans = [s for s in spans if not inside(s.start, s.end, addresses)]
     if "place" in rules:
         spans = [s for s in spans if not en_places.place_by_context(text, s.start, s.end)]
-    if any(v in rules for v in VETOES):
-        spans = _veto(t, spans, rules)
+    vetoes = [VETOES[name] for name in rules if name in VETOES]
+    if vetoes:
+        spans = _veto(t, spans, vetoes)
     return merge(spans)
 
 
-def _veto(t: Tokens, spans: Sequence[Span], rules: Sequence[str]) -> list[Span]:
-    """``spans`` less those the enabled vetoes of ``en_orgs`` call a place, club or firm."""
+def _veto(t: Tokens, spans: Sequence[Span], vetoes: Sequence[Veto]) -> list[Span]:
+    """``spans`` less those one of ``vetoes`` (``en_orgs``) calls a place, club or firm."""
     if not spans:
         return []
     first = {t.starts[i]: i for i in range(t.n)}
@@ -290,15 +298,8 @@ def _veto(t: Tokens, spans: Sequence[Span], rules: Sequence[str]) -> list[Span]:
     out = []
     for s in spans:
         i, j = first.get(s.start), after_last.get(s.end)
-        if i is None or j is None or s.rule in _CUED:
-            out.append(s)
-            continue
-        vetoed = (("placeword" in rules and en_orgs.named_after_place(t, i, j))
-                  or ("head" in rules and en_orgs.before_head_noun(t, i, j))
-                  or ("listorg" in rules and en_orgs.listed_with_bodies(t, i, j))
-                  or ("appos" in rules and en_orgs.after_head_noun(t, i))
-                  or ("affil" in rules and en_orgs.before_role(t, j)))
-        if not vetoed:
+        if (i is None or j is None or s.rule in _CUED
+                or not any(veto(t, i, j) for veto in vetoes)):
             out.append(s)
     return out
 

@@ -59,11 +59,11 @@ class Context:
 
     @classmethod
     def of(cls, text: str, tokens: Sequence[Token], starts: Sequence[int],
-           confidence: Confidence = _unknown) -> Context:
+           confidence: Confidence | None = None) -> Context:
         return cls(text, tokens, {s: i for i, s in enumerate(starts)},
                    {s + len(w): i for i, ((w, _), s) in enumerate(zip(tokens, starts,
                                                                        strict=True))},
-                   functools.cache(confidence))
+                   functools.cache(confidence or _unknown))
 
     def token_after(self, end: int) -> Token | None:
         i = self.by_start.get(end)
@@ -189,9 +189,7 @@ def place_or_organisation(marginals: Marginals, start: int, end: int) -> str | N
     person's (the mean over its characters), whichever of the two is likelier; None when
     a person is likelier. The place recognizer reports such a word in the filter's
     stead, so what it covers (an address) stays masked."""
-    person = marginals.mean(marginals.person, start, end)
-    place = marginals.mean(marginals.place, start, end)
-    organisation = marginals.mean(marginals.organisation, start, end)
+    person, place, organisation = marginals.means(start, end)
     if place + organisation <= person:
         return None
     return "LOC" if place >= organisation else "ORG"

@@ -444,6 +444,5 @@ def person_spans(tokens: Sequence[Token], text: str, rules: Sequence[str],
         spans.extend(minority_parts(text, spans))
     if "kana" in rules:
         spans.extend(kana_names(text, spans))
-    ctx = (Context.of(text, tokens, starts, confidence) if confidence
-           else Context.of(text, tokens, starts))
-    return names_only(_credit_rules(merge(spans), spans), ctx, rules)
+    return names_only(_credit_rules(merge(spans), spans),
+                      Context.of(text, tokens, starts, confidence), rules)
