@@ -39,6 +39,12 @@ def _looks_like_name(t: Tokens, i: int, j: int) -> bool:
             and any(t.namelike[x] for x in words if t.words[x] not in PARTICLES))
 
 
+def _name_words(t: Tokens, i: int, j: int) -> list[int]:
+    """The capitalised words of the name run [i, j): not its lower-case particles ("ten
+    Brink"), hyphens, or lower-case parts after a hyphen ("Lahti-oja")."""
+    return [x for x in range(i, j) if t.cap[x]]
+
+
 def speaker_names(t: Tokens) -> list[Span]:
     """A name with a colon straight after it, at the start of a line or sentence."""
     out = []
@@ -66,7 +72,7 @@ def line_names(t: Tokens) -> list[Span]:
         last = j
         while last < end and (t.space[last] or t.words[last] in {".", ","}):
             last += 1
-        named = [x for x in range(k, j) if t.words[x] not in PARTICLES]
+        named = _name_words(t, k, j)
         if (last == end and len(named) >= 2 and all(t.namelike[x] for x in named)
                 and all(t.free[x] for x in range(k, j))):
             out.append(t.span(k, j, RULE_SCORE, "line"))
@@ -129,7 +135,7 @@ def unknown_names(t: Tokens) -> list[Span]:
             i += 1
             continue
         j = name_run(t, i) if _run_starts(t, i) else i
-        named = [x for x in range(i, j) if t.words[x] not in PARTICLES]
+        named = _name_words(t, i, j)
         if (j > i and all(t.namelike[x] for x in named)
                 and all(t.free[x] for x in range(i, j))
                 and any(t.unknown[x] for x in named) and not _place_like(t, i, j, named)):

@@ -76,10 +76,13 @@ def test_person_spans(engine: OfflineSpacyNlpEngine, text: str, expected: list[s
         ("speaker", 'Wendeline: "Who are you?"', "Wendeline"),
         ("line", "Kind regards,\nBartholomeus Quendt", "Bartholomeus Quendt"),
         ("line", ">Ilse Marijke Oudeman\n>Widget Works", "Ilse Marijke Oudeman"),
+        ("line", "Regards,\nQuendt Vandermolen-Szabadi", "Quendt Vandermolen-Szabadi"),
         ("bracket", "Tjaarda Vink ( Ghana ) 10.12", "Tjaarda Vink"),
         ("bracket", "Leeds 2 ( Vandermolen 71st ) Hull 1", "Vandermolen"),
         ("unknown", "Please add Ingeborg Szabadi as a beneficiary", "Ingeborg Szabadi"),
         ("unknown", "Quarmbyx was not available for comment .", "Quarmbyx"),
+        ("unknown", "Kuwait - Jassem Al-Huwaidi 9 , 44", "Jassem Al-Huwaidi"),
+        ("unknown", "We met Orsolya Lahti-oja today .", "Orsolya Lahti-oja"),
         ("repeat", "Call Ilse Oudeman. Oudeman will answer.", "Oudeman"),
     ],
 )
