@@ -55,6 +55,19 @@ def authenticate(session: Session, presented: str, now: datetime | None = None) 
     expected = token.secret_sha256 if token is not None else _DUMMY_HASH
     if not hmac.compare_digest(_digest(secret), expected) or token is None:
         raise AuthenticationError("unknown token")
+    return _usable(token, now)
+
+
+def token_actor(session: Session, token_id: str, now: datetime | None = None) -> Actor:
+    """The actor of a token already authenticated once (a console session's), if the token
+    is still in force: revoking it or its expiry ends the sessions made with it."""
+    token = find_token(session, token_id)
+    if token is None:
+        raise AuthenticationError("unknown token")
+    return _usable(token, now)
+
+
+def _usable(token: ApiToken, now: datetime | None) -> Actor:
     if token.revoked_at is not None:
         raise AuthenticationError("revoked token")
     if token.expires_at is not None and token.expires_at <= (now or utcnow()):
@@ -78,4 +91,4 @@ def approver_of(session: Session, actor: Actor) -> str:
 
 
 __all__ = ["AuthenticationError", "IssuedToken", "Role", "approver_of", "authenticate",
-           "issue_token"]
+           "issue_token", "token_actor"]

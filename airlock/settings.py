@@ -125,6 +125,12 @@ class Settings(BaseSettings):
     auth_failure_limit: int = Field(
         default=30, ge=1, le=100_000,
         description="Failed authentications a source may make per window; beyond, 429.")
+    console_idle_minutes: int = Field(
+        default=30, ge=1, le=24 * 60,
+        description="A console session unused this long is ended; the person signs in again.")
+    console_session_hours: int = Field(
+        default=12, ge=1, le=24 * 30,
+        description="A console session ends this long after sign-in, however busy.")
     checkpoint_every_events: int = Field(
         default=1000, ge=1, le=1_000_000,
         description="A signed checkpoint of the audit log at least every this many events.")

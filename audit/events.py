@@ -103,6 +103,26 @@ class TokenApproved(AuditEvent):
     approved_by: Name
 
 
+class ConsoleSignedIn(AuditEvent):
+    """A person exchanged their API token (the event's actor) for a console session in a
+    browser. `session` is the first 16 hex digits of the SHA-256 of the session's secret,
+    which names the session in later events without being usable as its cookie."""
+
+    action: ClassVar[str] = "console.signed_in"
+    session: KeyId
+    tenant: Id | None
+
+
+class ConsoleSignedOut(AuditEvent):
+    """A console session ended: signed out by its person (`reason` `sign_out`), or found
+    idle past its limit or older than its lifetime (`expired`) on its next request."""
+
+    action: ClassVar[str] = "console.signed_out"
+    session: KeyId
+    tenant: Id | None
+    reason: Annotated[str, StringConstraints(pattern=r"^(sign_out|expired)$")]
+
+
 class AccessDenied(AuditEvent):
     """A request was refused: no or bad credentials (401), a role not allowed (403), or another
     tenant's object, which the caller is told does not exist (404)."""
@@ -243,6 +263,8 @@ FOUNDATION_EVENTS: tuple[type[AuditEvent], ...] = (
     TokenCreated,
     TokenRevoked,
     TokenApproved,
+    ConsoleSignedIn,
+    ConsoleSignedOut,
     AccessDenied,
     AuthenticationFailed,
     AuditVerified,

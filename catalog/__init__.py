@@ -1,6 +1,12 @@
 """The system of record: tenants, tokens, contracts, datasets, items and every stored copy."""
 
 from catalog.base import Base, Clock, new_id, utcnow
+from catalog.console_sessions import (
+    ConsoleSession,
+    add_console_session,
+    end_console_sessions,
+    live_console_session,
+)
 from catalog.contracts import add_contract_version, list_contracts, resolve_contract
 from catalog.datasets import (
     create_dataset,
@@ -56,6 +62,7 @@ __all__ = [
     "Claim",
     "Clock",
     "ConflictError",
+    "ConsoleSession",
     "Contract",
     "CopyKind",
     "DataKeyRecord",
@@ -79,6 +86,7 @@ __all__ = [
     "SweepLease",
     "Tenant",
     "Tick",
+    "add_console_session",
     "add_contract_version",
     "add_token",
     "approve_token",
@@ -86,6 +94,7 @@ __all__ = [
     "claim_step_run",
     "create_dataset",
     "create_tenant",
+    "end_console_sessions",
     "find_token",
     "get_copy",
     "get_dataset",
@@ -94,6 +103,7 @@ __all__ = [
     "list_contracts",
     "list_tenants",
     "list_tokens",
+    "live_console_session",
     "live_copies",
     "make_engine",
     "make_session_factory",

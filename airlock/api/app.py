@@ -29,6 +29,7 @@ from airlock.api.routes import (
     tokens,
     training,
 )
+from airlock.console.app import install_console
 from airlock.instance import Instance
 from airlock.pipeline import Pipeline
 
@@ -60,6 +61,7 @@ def create_app(instance: Instance, pipeline: Pipeline | None = None) -> FastAPI:
     for module in (health, tenants, tokens, contracts, datasets, training, holds, certificates,
                    pii, audit):
         app.include_router(module.router)
+    install_console(app)
     # Uploads stream under their own limit (AIRLOCK_MAX_UPLOAD_BYTES).
     app.add_middleware(BodySizeLimit, limit=instance.settings.max_request_bytes,
                        exempt=("/v1/datasets",))

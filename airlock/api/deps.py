@@ -11,6 +11,7 @@ from airlock.api.auth_failures import FailedAuthentications, too_many, unauthent
 from airlock.api.problems import Problem
 from airlock.api.schemas import ContractOut, TenantOut
 from airlock.auth import AuthenticationError, authenticate
+from airlock.console.sessions import COOKIE, SessionEnded, csrf_matches, session_actor
 from airlock.instance import Instance
 from airlock.permissions import Permission, allows
 from airlock.pipeline import Pipeline
@@ -61,13 +62,34 @@ def current_actor(
     if refused is not None:
         raise refused
     if credentials is None:
-        raise unauthenticated(request, instance, failures, "missing_token")
+        return _console_actor(request, instance, failures)
     try:
         with instance.reading() as session:
             return authenticate(session, credentials.credentials)
     except AuthenticationError as exc:
         reason = str(exc).replace(" ", "_")
         raise unauthenticated(request, instance, failures, reason) from None
+
+
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _console_actor(request: Request, instance: Instance,
+                   failures: FailedAuthentications) -> Actor:
+    """The console's scripts call the API with the session cookie instead of a token; a
+    request that changes anything must also carry the session's CSRF token in
+    `X-CSRF-Token` (the cookie is SameSite=Strict as well)."""
+    cookie = request.cookies.get(COOKIE)
+    if not cookie:
+        raise unauthenticated(request, instance, failures, "missing_token")
+    try:
+        actor = session_actor(instance, cookie)
+    except SessionEnded:
+        raise unauthenticated(request, instance, failures, "session_ended") from None
+    if (request.method not in _SAFE_METHODS
+            and not csrf_matches(cookie, request.headers.get("x-csrf-token"))):
+        raise deny(instance, request, actor, 403, "csrf_token_invalid")
+    return actor
 
 
 ActorDep = Annotated[Actor, Depends(current_actor)]

@@ -41,6 +41,11 @@ def compliance_actor(token_id: str) -> Actor:
 
 @pytest.fixture
 def world(instance: Instance) -> World:
+    return build_world(instance)
+
+
+def build_world(instance: Instance) -> World:
+    """Two tenants with a contract and an anonymised dataset each, and a token per role."""
     with instance.transaction(SYSTEM) as tx:
         own = new_tenant(tx, "own")
         other = new_tenant(tx, "other")

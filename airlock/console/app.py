@@ -1,0 +1,18 @@
+"""Adds the console to the API's application: its pages, static files and headers."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from starlette.staticfiles import StaticFiles
+
+from airlock.console.headers import ConsoleHeaders
+from airlock.console.routes import home, sign_in
+
+PAGES = (sign_in, home)
+
+
+def install_console(app: FastAPI) -> None:
+    for module in PAGES:
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(packages=[("airlock.console", "static")]), name="static")
+    app.add_middleware(ConsoleHeaders)
