@@ -12,6 +12,7 @@ from sqlalchemy import (
     Boolean,
     Enum,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -88,6 +89,11 @@ class Contract(Base):
 
 class Dataset(Base):
     __tablename__ = "datasets"
+    # Newest-first lists page by (created_at, id) cursors, over all tenants or one.
+    __table_args__ = (
+        Index("ix_datasets_created_at_id", "created_at", "id"),
+        Index("ix_datasets_tenant_id_created_at_id", "tenant_id", "created_at", "id"),
+    )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"), index=True)
