@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import partial
-from typing import Annotated, Any, BinaryIO, TypeVar, cast
+from typing import Annotated, BinaryIO, cast
 
 import anyio.to_thread
 from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request, status
@@ -13,34 +13,28 @@ from sqlalchemy import select
 from starlette.requests import ClientDisconnect
 
 from airlock.anonymisation import contact_sheet
+from airlock.api import dataset_views
 from airlock.api.body import AsyncBodyReader, BodyTooSlowError
 from airlock.api.deps import DatasetAccess, InstanceDep, PipelineDep, Requires, tenant_scope
 from airlock.api.gates import GatesDep
 from airlock.api.problems import Problem
 from airlock.api.schemas import DatasetOut
 from airlock.auth import approver_of
-from airlock.instance import Instance
 from airlock.permissions import Permission
-from airlock.reports import open_report
 from anonymize.dataset import AnonymisationReport
 from anonymize.events import MappingRead
 from audit import Actor
 from catalog import (
-    AnonymisationReportRecord,
     Contract,
     CopyKind,
     Dataset,
-    DatasetReport,
     DatasetState,
-    NoReportError,
-    Role,
     get_dataset,
     live_copies,
     resolve_contract,
     step_runs_of,
 )
 from intake import UploadTooLargeError, ValidationReport
-from retention import open_hold
 
 router = APIRouter(prefix="/v1/datasets", tags=["datasets"])
 Uploader = Annotated[Actor, Depends(Requires(Permission.DATASETS_UPLOAD))]
@@ -113,41 +107,20 @@ def index(instance: InstanceDep, actor: Reader,
 
 @router.get("/{dataset_id}")
 def show(dataset_id: str, instance: InstanceDep, actor: DatasetReader) -> DatasetOut:
-    with instance.reading() as session:
-        dataset = DatasetOut.model_validate(get_dataset(session, dataset_id)).with_progress(
-            step_runs_of(session, [dataset_id]).get(dataset_id))
-        # Why data is held is compliance's business (an inquiry may concern the client).
-        if actor.role == Role.COMPLIANCE:
-            dataset = dataset.with_hold(open_hold(session, dataset_id))
-    return dataset
-
-
-ReportRecord = TypeVar("ReportRecord", DatasetReport, AnonymisationReportRecord)
-
-
-def _report_body(instance: Instance, dataset_id: str, record: type[ReportRecord],
-                 what: str) -> dict[str, Any]:
-    with instance.reading() as session:
-        state = get_dataset(session, dataset_id).state
-        body = open_report(instance.vault, session, record, dataset_id)
-    if body is None:
-        raise NoReportError(what, dataset_id, state)
-    return body
+    return dataset_views.dataset_out(instance, dataset_id, actor)
 
 
 @router.get("/{dataset_id}/report")
 def report(dataset_id: str, instance: InstanceDep, actor: ReportReader) -> ValidationReport:
     """The validation report: every problem with its place and rule, never label content."""
-    return ValidationReport.model_validate(_report_body(
-        instance, dataset_id, DatasetReport, "validation report"))
+    return dataset_views.validation_report(instance, dataset_id)
 
 
 @router.get("/{dataset_id}/anonymisation-report")
 def anonymisation_report(dataset_id: str, instance: InstanceDep,
                          actor: ReportReader) -> AnonymisationReport:
     """What the anonymisation replaced: counts per entity type, field and operator."""
-    return AnonymisationReport.model_validate(_report_body(
-        instance, dataset_id, AnonymisationReportRecord, "anonymisation report"))
+    return dataset_views.anonymisation_report(instance, dataset_id)
 
 
 @router.get("/{dataset_id}/preview", response_class=Response, responses={
