@@ -105,7 +105,7 @@ def _all_events(instance: Instance, flt: EventFilter) -> Iterator[EventView]:
 @router.get("/bundle", response_class=FileResponse, responses={
     200: {"content": {"application/zip": {}},
           "description": "The bundle's folder, `audit-bundle/`, as a zip file."},
-    409: {"description": "The log does not verify: no bundle is signed for it."}})
+    409: {"description": "the log does not verify: no bundle is signed for it"}})
 def bundle(
     instance: InstanceDep, actor: Compliance,
     dataset: Annotated[str | None, Query(max_length=32,
