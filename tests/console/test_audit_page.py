@@ -90,6 +90,11 @@ def test_a_link_from_another_page_and_paging(live: LiveServer, console_world: Wo
     expect(page.get_by_role("link", name="Next page")).to_have_count(0)
     page.get_by_role("link", name="First page").click()
     assert _column(page, 1) == first
+    # A filter that does not parse is named and left out, not a failed page.
+    page.goto(f"{live.url}/audit?by={BULK}&since=yesterday&outcome=maybe")
+    expect(page.get_by_role("alert")).to_have_text(
+        "These filters could not be read and were left out: Outcome, From.")
+    assert _column(page, 1) == first
 
 
 def test_times_are_entered_in_local_time_and_kept_in_utc(live: LiveServer,

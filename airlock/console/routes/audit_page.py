@@ -30,6 +30,9 @@ Compliance = Annotated[Actor, Depends(PageRequires(Permission.AUDIT_READ))]
 PAGE_SIZE = 50
 _TEXT_FIELDS = {"tenant": 32, "dataset": 32, "action": 64, "by": 128}
 """The free filters and their longest values, as the API takes them."""
+_LABELS = {"tenant": "tenant", "dataset": "dataset", "action": "action", "by": "actor",
+           "outcome": "outcome", "since": "since", "until": "until", "after": "next"}
+"""Each parameter's label on the page (`audit_page.<label>`), to name one that is invalid."""
 
 
 @dataclass
@@ -163,7 +166,8 @@ def _page(request: Request, instance: Instance, actor: Actor, filters: PageFilte
         bundle_partial=any(k not in ("dataset", "since") for k in filters.query()),
         verify_action="/audit/verify" + (f"?{urlencode(filters.query(filters.after))}"
                                          if filters.query(filters.after) else ""),
-        state=state, checkpoint=checkpoint, age=age, verification=verification)
+        state=state, checkpoint=checkpoint, age=age, verification=verification,
+        invalid=", ".join(t(f"audit_page.{_LABELS[name]}") for name in filters.invalid))
 
 
 @router.get("/audit")
