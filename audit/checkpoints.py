@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
@@ -59,6 +60,25 @@ def origin_of(key_id: str) -> str:
 def latest_checkpoint(session: Session) -> AuditCheckpoint | None:
     return session.execute(select(AuditCheckpoint).order_by(AuditCheckpoint.tree_size.desc())
                            .limit(1)).scalar_one_or_none()
+
+
+@dataclass(frozen=True)
+class LogState:
+    """How far the log is signed: its latest event and latest signed checkpoint."""
+
+    head_seq: int
+    checkpoint: AuditCheckpoint | None
+
+    @property
+    def events_since(self) -> int:
+        """Events after the latest checkpoint's tree (its own `audit.checkpoint` event
+        included): protected by the hash chain alone until the next checkpoint."""
+        return self.head_seq - (self.checkpoint.tree_size if self.checkpoint else 0)
+
+
+def log_state(session: Session) -> LogState:
+    head = session.execute(select(AuditHead).where(AuditHead.id == 1)).scalar_one_or_none()
+    return LogState(head_seq=head.seq if head else 0, checkpoint=latest_checkpoint(session))
 
 
 def write_checkpoint(tx: Transaction, signer: Signer, now: datetime) -> AuditCheckpoint:

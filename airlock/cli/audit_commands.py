@@ -8,13 +8,13 @@ from typing import Annotated
 
 import typer
 
+from airlock.audit_bundle import AuditNotIntact, export_audit
 from airlock.cli.context import local_actor, open_instance
 from airlock.cli.errors import AirlockGroup
 from airlock.cli.output import JsonOption, console, errors, print_json, print_table
 from airlock.instance import event_registry
 from audit import EventFilter, Outcome, find_events
-from audit.events import AuditExported
-from audit.export import ExportFilter, export_bundle
+from audit.export import ExportFilter
 
 audit_app = typer.Typer(cls=AirlockGroup, help="Verify and read the audit trail.",
                         no_args_is_help=True)
@@ -79,22 +79,11 @@ def export(
         since = since.replace(tzinfo=UTC)
     flt = ExportFilter(since=since, dataset_id=dataset)
     with open_instance() as instance:
-        verified = instance.verify_audit()
-        if not verified.intact:
-            errors.print(f"refused: the audit log does not verify (event "
-                         f"{verified.first_bad_seq}: {verified.problem}); no bundle written")
-            raise typer.Exit(1)
-        signer = instance.signer
-        now = datetime.now(UTC)
-        with instance.transaction(local_actor()) as tx:
-            instance.checkpoint(tx)
-        with instance.reading() as session:
-            summary = export_bundle(session, target, signer.public_pem, signer.key_id, flt,
-                                    now)
-        with instance.transaction(local_actor()) as tx:
-            tx.record(AuditExported(tree_size=summary.signed_tree_size,
-                                    root_hash=summary.signed_root, events=summary.events,
-                                    complete=summary.complete))
+        try:
+            summary = export_audit(instance, local_actor(), target, flt)
+        except AuditNotIntact as exc:
+            errors.print(f"refused: {exc}; no bundle written")
+            raise typer.Exit(1) from None
     if as_json:
         print_json(summary)
         return

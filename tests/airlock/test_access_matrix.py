@@ -110,6 +110,8 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, int]]] = [
     ("GET", "/v1/audit/verify", None, _allowed("compliance")),
     ("GET", "/v1/audit/checkpoints", None, _allowed("compliance")),
     ("GET", "/v1/audit/events?format=csv", None, _allowed("compliance")),
+    ("GET", "/v1/audit/events.csv", None, _allowed("compliance")),
+    ("GET", "/v1/audit/bundle", None, _allowed("compliance")),
 ]
 
 
