@@ -15,9 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from catalog import Dataset, DatasetState, PurgeRecord
@@ -52,6 +53,8 @@ class DueDataset(BaseModel):
     held: bool
 
 
+_BATCH = 500
+"""Ids per IN list (bound parameters stay under every database's limit)."""
 _UNTRAINED = (DatasetState.RECEIVED, DatasetState.VALIDATING, DatasetState.VALIDATED,
               DatasetState.ANONYMISING, DatasetState.READY, DatasetState.TRAINING)
 
@@ -62,7 +65,14 @@ def due_of(session: Session, dataset: Dataset,
     purge under way keeps the cause and date it started with."""
     if dataset.state is DatasetState.PURGED:
         return None
-    if (record := session.get(PurgeRecord, dataset.id)) is not None:
+    return due_given(dataset, session.get(PurgeRecord, dataset.id), rules)
+
+
+def due_given(dataset: Dataset, record: PurgeRecord | None,
+              rules: DueRules) -> tuple[Cause, datetime]:
+    """`due_of` a dataset not purged, its purge record (None if it has none) read already:
+    a list dates many datasets with one query for their records."""
+    if record is not None:
         return Cause(record.cause), record.due_at
     if dataset.state is DatasetState.REJECTED:
         return Cause.REJECTED, dataset.state_changed_at + rules.rejected_report
@@ -93,4 +103,37 @@ def find_due(session: Session, now: datetime, rules: DueRules) -> list[DueDatase
                                 state=dataset.state, cause=due[0], due_at=due[1],
                                 held=dataset.legal_hold))
     return sorted(found, key=lambda d: (d.due_at, d.dataset_id))
+
+
+def _dated(rules: DueRules) -> tuple[tuple[ColumnElement[bool], Any, timedelta], ...]:
+    """How each kind of dataset is dated in SQL, as `find_due` selects them: which datasets,
+    the column their due date counts from, and how long after it they are due."""
+    return ((Dataset.state == DatasetState.TRAINED, Dataset.purge_due_at, timedelta(0)),
+            (Dataset.state == DatasetState.REJECTED, Dataset.state_changed_at,
+             rules.rejected_report),
+            (Dataset.state.in_(_UNTRAINED), Dataset.created_at, rules.max_untrained))
+
+
+def find_upcoming(session: Session, start: datetime, end: datetime, rules: DueRules,
+                  limit: int) -> tuple[list[DueDataset], int]:
+    """Datasets not due at `start` that fall due by `end`, soonest first, at most `limit`
+    of them; and how many there are in all. (A purge under way is due already.)"""
+    total, found = 0, list[Dataset]()
+    for which, column, delay in _dated(rules):
+        window = and_(which, column > start - delay, column <= end - delay)
+        total += session.execute(select(func.count()).select_from(Dataset)
+                                 .where(window)).scalar_one()
+        found += session.execute(select(Dataset).where(window)
+                                 .order_by(column, Dataset.id).limit(limit)).scalars()
+    ids = [dataset.id for dataset in found]
+    records = {record.dataset_id: record for start_at in range(0, len(ids), _BATCH)
+               for record in session.execute(select(PurgeRecord).where(
+                   PurgeRecord.dataset_id.in_(ids[start_at:start_at + _BATCH]))).scalars()}
+    upcoming = []
+    for dataset in found:
+        cause, due_at = due_given(dataset, records.get(dataset.id), rules)
+        upcoming.append(DueDataset(dataset_id=dataset.id, tenant_id=dataset.tenant_id,
+                                   state=dataset.state, cause=cause, due_at=due_at,
+                                   held=dataset.legal_hold))
+    return sorted(upcoming, key=lambda d: (d.due_at, d.dataset_id))[:limit], total
 

@@ -6,9 +6,16 @@ from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 
 from airlock.console.headers import ConsoleHeaders
-from airlock.console.routes import audit_page, dataset_page, home, sign_in, upload_page
+from airlock.console.routes import (
+    audit_page,
+    dataset_page,
+    home,
+    retention_page,
+    sign_in,
+    upload_page,
+)
 
-PAGES = (sign_in, home, dataset_page, upload_page, audit_page)
+PAGES = (sign_in, home, dataset_page, upload_page, audit_page, retention_page)
 
 
 def install_console(app: FastAPI) -> None:

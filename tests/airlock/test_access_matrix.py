@@ -106,6 +106,7 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, int]]] = [
      _hidden({**_allowed("compliance"), "compliance": 404}, "client")),
     ("POST", "/v1/pii/analyze", {"texts": ["张三"]}, _allowed("client", *OPERATORS)),
     ("POST", "/v1/pii/anonymize", {"texts": ["张三"]}, _allowed("client", *OPERATORS)),
+    ("GET", "/v1/retention/calendar", None, _allowed("compliance")),
     ("GET", "/v1/audit/events", None, _allowed("compliance")),
     ("GET", "/v1/audit/verify", None, _allowed("compliance")),
     ("GET", "/v1/audit/checkpoints", None, _allowed("compliance")),
