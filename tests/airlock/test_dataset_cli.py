@@ -90,9 +90,10 @@ def test_people_read_a_table_or_blocks_and_the_next_page(instance: Instance,
     # A narrow terminal: one block of `field value` lines per dataset.
     code, out, _ = _run("--state", "trained", "--tenant", "own", "--after", cursor[1])
     assert code == 0 and "next page" not in out
-    blocks = [dict(line.split(maxsplit=1) if " " in line.strip() else (line, "")
-                   for line in block.splitlines()) for block in out.strip().split("\n\n")]
-    assert [b["id"] for b in blocks] == [listing.due["later"], listing.due["overdue"]]
+    blocks = [block.splitlines() for block in out.strip().split("\n\n")]
+    assert [b[0].split() for b in blocks] == [["id", listing.due["later"]],
+                                              ["id", listing.due["overdue"]]]
+    assert [b[1].split() for b in blocks] == [["state", "trained"]] * 2
     code, out, _ = _run("--state", "rejected")
     assert code == 0 and out.strip() == "no datasets"
 
