@@ -6,9 +6,9 @@ from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 
 from airlock.console.headers import ConsoleHeaders
-from airlock.console.routes import home, sign_in
+from airlock.console.routes import datasets_list, home, sign_in
 
-PAGES = (sign_in, home)
+PAGES = (sign_in, home, datasets_list)
 
 
 def install_console(app: FastAPI) -> None:
