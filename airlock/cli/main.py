@@ -22,6 +22,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "pii": ("airlock.cli.pii_commands", "pii_app"),
     "image": ("airlock.cli.image_commands", "image_app"),
     "upload": ("airlock.cli.intake_commands", "upload"),
+    "datasets": ("airlock.cli.dataset_commands", "datasets_app"),
     "status": ("airlock.cli.intake_commands", "status"),
     "report": ("airlock.cli.intake_commands", "report"),
     "validate": ("airlock.cli.intake_commands", "validate"),

@@ -9,13 +9,14 @@ from airlock.console.headers import ConsoleHeaders
 from airlock.console.routes import (
     audit_page,
     dataset_page,
+    datasets_list,
     home,
     retention_page,
     sign_in,
     upload_page,
 )
 
-PAGES = (sign_in, home, dataset_page, upload_page, audit_page, retention_page)
+PAGES = (sign_in, home, datasets_list, dataset_page, upload_page, audit_page, retention_page)
 
 
 def install_console(app: FastAPI) -> None:

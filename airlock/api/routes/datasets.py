@@ -9,13 +9,19 @@ from typing import Annotated, BinaryIO, cast
 import anyio.to_thread
 from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request, status
 from fastapi.responses import Response, StreamingResponse
-from sqlalchemy import select
 from starlette.requests import ClientDisconnect
 
 from airlock.anonymisation import contact_sheet
 from airlock.api import dataset_views
 from airlock.api.body import AsyncBodyReader, BodyTooSlowError
-from airlock.api.deps import DatasetAccess, InstanceDep, PipelineDep, Requires, tenant_scope
+from airlock.api.dataset_list import (
+    MAX_DUE_DAYS,
+    DatasetListed,
+    DatasetQuery,
+    list_for,
+    next_link,
+)
+from airlock.api.deps import DatasetAccess, InstanceDep, PipelineDep, Requires
 from airlock.api.gates import GatesDep
 from airlock.api.problems import Problem
 from airlock.api.schemas import DatasetOut
@@ -27,13 +33,12 @@ from audit import Actor
 from catalog import (
     Contract,
     CopyKind,
-    Dataset,
     DatasetState,
     get_dataset,
     live_copies,
     resolve_contract,
-    step_runs_of,
 )
+from catalog.dataset_list import MAX_LIMIT
 from intake import UploadTooLargeError, ValidationReport
 
 router = APIRouter(prefix="/v1/datasets", tags=["datasets"])
@@ -89,20 +94,38 @@ async def upload(request: Request, background: BackgroundTasks, instance: Instan
     return DatasetOut.model_validate(dataset)
 
 
-@router.get("")
-def index(instance: InstanceDep, actor: Reader,
+@router.get("", responses={
+    400: {"description": "`after` is not a cursor this list handed out."},
+    404: {"description": "`tenant` is unknown, or another tenant's for a tenant-bound token "
+                         "(the same answer)."}})
+def index(request: Request, response: Response, instance: InstanceDep, actor: Reader,
           state: DatasetState | None = None,
-          limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[DatasetOut]:
-    """Newest first; a tenant-bound token sees its own tenant's only."""
-    stmt = select(Dataset).order_by(Dataset.created_at.desc()).limit(limit)
-    if (scope := tenant_scope(actor)) is not None:
-        stmt = stmt.where(Dataset.tenant_id == scope)
-    if state is not None:
-        stmt = stmt.where(Dataset.state == state)
-    with instance.reading() as session:
-        found = list(session.execute(stmt).scalars())
-        running = step_runs_of(session, (d.id for d in found))
-        return [DatasetOut.model_validate(d).with_progress(running.get(d.id)) for d in found]
+          tenant: Annotated[str | None, Query(
+              max_length=64, description="Tenant id or name. A tenant-bound token lists its "
+                                         "own tenant's only, whatever it names.")] = None,
+          due_within_days: Annotated[int | None, Query(
+              ge=0, le=MAX_DUE_DAYS, description="Only datasets whose purge is due within "
+                                                 "this many days (overdue ones included), "
+                                                 "not purged yet.")] = None,
+          overdue: Annotated[bool, Query(
+              description="Only datasets whose purge date has passed, not purged yet.")
+          ] = False,
+          after: Annotated[str | None, Query(
+              description="The opaque cursor of the previous page's "
+                                          "`X-Next-Cursor` (or `Link: rel=\"next\"`).")
+          ] = None,
+          limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100) -> list[DatasetListed]:
+    """Newest first (`created_at`, then `id`, descending), paged by cursor: while a next page
+    exists the answer carries `Link: <...&after=CURSOR>; rel="next"` and `X-Next-Cursor`;
+    the last page has neither. A tenant-bound token sees its own tenant's only; the hold's
+    reason is shown to compliance only."""
+    query = DatasetQuery(state=state, tenant=tenant, due_within_days=due_within_days,
+                         overdue=overdue, after=after, limit=limit)
+    page = list_for(instance, request, actor, query)
+    if page.next_cursor is not None:
+        response.headers["Link"] = f'<{next_link(request, page.next_cursor)}>; rel="next"'
+        response.headers["X-Next-Cursor"] = page.next_cursor
+    return page.items
 
 
 @router.get("/{dataset_id}")
