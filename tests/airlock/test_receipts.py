@@ -9,6 +9,7 @@ import base64
 import copy
 import io
 import json
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -71,9 +72,9 @@ def purged_certificate(instance: Instance, dataset_id: str) -> dict[str, Any]:
 
 
 @pytest.fixture
-def api(instance: Instance) -> TestClient:
+def api(instance: Instance) -> Iterator[TestClient]:
     with TestClient(create_app(instance)) as test_client:
-        yield test_client  # type: ignore[misc]
+        yield test_client
 
 
 def _tokens(instance: Instance) -> dict[str, dict[str, str]]:
@@ -148,7 +149,8 @@ def test_verify_over_http_valid_and_tampered(instance: Instance, api: TestClient
             body["public_key"] = key
         answer = api.post("/v1/certificates/verify", json=body)  # no token: it is public
         assert answer.status_code == 200, answer.text
-        return answer.json()
+        found: dict[str, Any] = answer.json()
+        return found
 
     signer = instance.signer
     for kind, document in (("receipt", receipt), ("certificate", certificate)):
