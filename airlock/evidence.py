@@ -13,7 +13,7 @@ import base64
 import binascii
 import json
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
@@ -25,7 +25,10 @@ from intake.receipt import FORMAT as RECEIPT_FORMAT
 from intake.receipt import IntakeReceipt
 from retention.certificate_document import FORMAT as CERTIFICATE_FORMAT
 from retention.certificate_document import DeletionCertificate
-from retention.signing import key_id_of
+from retention.signing import key_id_of, stored_public_key
+
+if TYPE_CHECKING:
+    from airlock.instance import Instance
 
 Kind = Literal["certificate", "receipt"]
 KINDS: dict[str, tuple[Kind, type[BaseModel]]] = {
@@ -49,6 +52,9 @@ class Verdict(BaseModel):
     document_id: str
     """The certificate's or receipt's id."""
     dataset_id: str
+    finding: Literal["intact", "altered", "other_key"]
+    """intact; altered (the signature does not match: content changed, or another key
+    signed it); other_key (intact, but it names another key than the one checked with)."""
     reason: str
 
 
@@ -71,7 +77,9 @@ def load_json(text: str | bytes) -> Any:
     try:
         return json.loads(text, object_pairs_hook=_no_duplicates,
                           parse_constant=_no_constants)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except MalformedError:
+        raise
+    except ValueError as exc:  # bad JSON, bad UTF-8, an integer over Python's 4300 digits
         raise MalformedError(f"the document is not JSON ({type(exc).__name__})") from None
     except RecursionError:
         raise MalformedError("the document is nested too deeply") from None
@@ -127,7 +135,7 @@ def verify_document(document: Any, public_key: Ed25519PublicKey | None) -> Verdi
     document_id = parsed.certificate_id if kind == "certificate" else parsed.receipt_id
     dataset_id = parsed.subject.dataset_id if kind == "certificate" else parsed.dataset_id
     verdict = Verdict(valid=False, kind=kind, key_id=key_id, document_id=document_id,
-                      dataset_id=dataset_id, reason="")
+                      dataset_id=dataset_id, finding="altered", reason="")
     try:
         key.verify(base64.b64decode(parsed.signature, validate=True), payload)
     except (InvalidSignature, ValueError, binascii.Error):
@@ -136,9 +144,25 @@ def verify_document(document: Any, public_key: Ed25519PublicKey | None) -> Verdi
                       "altered, or signed with another key"})
     if parsed.issuer.key_id != key_id:
         return verdict.model_copy(update={
+            "finding": "other_key",
             "reason": f"the {kind} names key {parsed.issuer.key_id}, not key {key_id}"})
     reason = f"the {kind} is intact and signed with key {key_id}"
     if embedded:
         reason += (" (the key it carries: compare that id with the instance's published "
                    "key id)")
-    return verdict.model_copy(update={"valid": True, "reason": reason})
+    return verdict.model_copy(update={"valid": True, "finding": "intact", "reason": reason})
+
+
+def verify_with(instance: Instance, document: Any, public_key: str | None) -> Verdict:
+    """The shared verifier with the given key, else this instance's (the API and the
+    console's no-script form)."""
+    if public_key is not None and public_key.strip():
+        key = parse_public_key(public_key)
+    else:
+        with instance.reading() as session:
+            stored = stored_public_key(session)
+        if stored is None:
+            raise MalformedError("this instance has signed nothing yet: give the public key "
+                                 "to check with")
+        key = stored
+    return verify_document(document, key)

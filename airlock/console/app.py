@@ -6,9 +6,9 @@ from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 
 from airlock.console.headers import ConsoleHeaders
-from airlock.console.routes import home, sign_in
+from airlock.console.routes import home, sign_in, verify
 
-PAGES = (sign_in, home)
+PAGES = (sign_in, home, verify)
 
 
 def install_console(app: FastAPI) -> None:

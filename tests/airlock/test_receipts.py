@@ -157,7 +157,7 @@ def test_verify_over_http_valid_and_tampered(instance: Instance, api: TestClient
         good = verify(document)
         assert good == {"valid": True, "kind": kind, "key_id": signer.key_id,
                         "document_id": good["document_id"], "dataset_id": dataset_id,
-                        "reason": f"the {kind} is intact and signed with key "
+                        "finding": "intact", "reason": f"the {kind} is intact and signed with key "
                                   f"{signer.key_id}"}
         raw_key = base64.b64encode(signer.public_key.public_bytes(
             serialization.Encoding.Raw, serialization.PublicFormat.Raw)).decode()
@@ -167,8 +167,8 @@ def test_verify_over_http_valid_and_tampered(instance: Instance, api: TestClient
             changed_id["dataset_id"] = "0" * 32
         else:
             changed_id["subject"]["dataset_id"] = "0" * 32
-        assert verify(changed_id) | {"reason": ""} == {**good, "valid": False, "reason": "",
-                                                       "dataset_id": "0" * 32}
+        assert verify(changed_id) | {"reason": ""} == {
+            **good, "valid": False, "finding": "altered", "reason": "", "dataset_id": "0" * 32}
         other = Ed25519PrivateKey.generate()
         swapped = resigned(document, other)
         assert not verify(swapped)["valid"]  # this instance's key refuses it

@@ -13,20 +13,11 @@ from starlette.requests import ClientDisconnect
 
 from airlock.api.deps import DatasetAccess, InstanceDep
 from airlock.api.problems import Problem
-from airlock.evidence import (
-    MAX_DOCUMENT_BYTES,
-    MalformedError,
-    Verdict,
-    load_json,
-    parse_public_key,
-    verify_document,
-)
-from airlock.instance import Instance
+from airlock.evidence import MAX_DOCUMENT_BYTES, MalformedError, Verdict, load_json, verify_with
 from airlock.permissions import Permission
 from audit import Actor
 from catalog import receipt_body
 from intake import IntakeReceipt, render_receipt_text
-from retention import stored_public_key
 
 router = APIRouter(tags=["evidence"])
 # A receipt is read like the validation report it summarises: its client and compliance.
@@ -62,21 +53,6 @@ class VerifyRequest(BaseModel):
     public_key: str | None = Field(default=None, max_length=4096, description=(
         "The key to check with: Ed25519 PEM or its 32 raw bytes in base64. Default: this "
         "instance's public key."))
-
-
-def verify_with(instance: Instance, document: Any, public_key: str | None) -> Verdict:
-    """The shared verifier with the given key, else this instance's (the API and the
-    console's no-script form)."""
-    if public_key is not None and public_key.strip():
-        key = parse_public_key(public_key)
-    else:
-        with instance.reading() as session:
-            stored = stored_public_key(session)
-        if stored is None:
-            raise MalformedError("this instance has signed nothing yet: give the public key "
-                                 "to check with")
-        key = stored
-    return verify_document(document, key)
 
 
 @router.post("/v1/certificates/verify", openapi_extra={"requestBody": {
