@@ -37,6 +37,7 @@ from catalog.models import (
     Tenant,
 )
 from catalog.process_owner import owner_is_dead, process_owner
+from catalog.receipts import IntakeReceiptRecord, NoReceiptError, receipt_body
 from catalog.retention_records import InstanceKey, LegalHold, PurgeRecord, SweepLease
 from catalog.step_job import Produce, Progress, StepJob, Tick, run_here, run_step_job
 from catalog.step_runs import (
@@ -71,9 +72,11 @@ __all__ = [
     "DatasetState",
     "IllegalTransitionError",
     "InstanceKey",
+    "IntakeReceiptRecord",
     "Item",
     "LegalHold",
     "LegalHoldError",
+    "NoReceiptError",
     "NoReportError",
     "NotFoundError",
     "Produce",
@@ -110,6 +113,7 @@ __all__ = [
     "new_id",
     "owner_is_dead",
     "process_owner",
+    "receipt_body",
     "register_copy",
     "release_step_run",
     "renew_step_run",

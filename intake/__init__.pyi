@@ -2,6 +2,7 @@ from .contract_format import ContractFileError, ContractRules, parse_contract
 from .contract_store import add_contract, contract_rules
 from .events import INTAKE_EVENTS
 from .problems import Problem, Problems, Severity
+from .receipt import IntakeReceipt, ReceiptSigner, issue_receipt, render_receipt_text
 from .report import ValidationReport
 from .upload import UploadTooLargeError, receive_upload
 from .validation import ValidationJob, ValidationOptions, validate_dataset
@@ -10,8 +11,10 @@ __all__ = [
     "INTAKE_EVENTS",
     "ContractFileError",
     "ContractRules",
+    "IntakeReceipt",
     "Problem",
     "Problems",
+    "ReceiptSigner",
     "Severity",
     "UploadTooLargeError",
     "ValidationJob",
@@ -19,7 +22,9 @@ __all__ = [
     "ValidationReport",
     "add_contract",
     "contract_rules",
+    "issue_receipt",
     "parse_contract",
     "receive_upload",
+    "render_receipt_text",
     "validate_dataset",
 ]

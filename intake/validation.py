@@ -36,6 +36,7 @@ from intake.contract_store import contract_rules
 from intake.events import DatasetRejected, DatasetValidated
 from intake.labels import build_parser
 from intake.problems import Problems
+from intake.receipt import ReceiptSigner, issue_receipt
 from intake.report import ReportSummary, ValidationReport
 from intake.scan import DatasetScan, scan_archive
 from intake.unpack import UnpackLimits
@@ -75,10 +76,12 @@ class ValidationResult:
 
 
 def validate_dataset(transactions: Transactions, vault: VaultService, dataset_id: str,
-                     options: ValidationOptions) -> ValidationReport:
+                     options: ValidationOptions,
+                     signer: ReceiptSigner | None = None) -> ValidationReport:
     """Validate a received dataset (or resume an interrupted validation) here, not through
-    the pipeline (tests, benchmarks)."""
-    return run_step_job(transactions, ValidationJob(vault, dataset_id, options)).report
+    the pipeline (tests, benchmarks); without a signer no receipt is issued."""
+    return run_step_job(transactions, ValidationJob(vault, dataset_id, options,
+                                                    signer=signer)).report
 
 
 class ValidationJob(StepJob[Transaction, _Started, ValidationResult]):
@@ -87,11 +90,14 @@ class ValidationJob(StepJob[Transaction, _Started, ValidationResult]):
 
     what = "validation"
 
-    def __init__(self, vault: VaultService, dataset_id: str,
-                 options: ValidationOptions) -> None:
+    def __init__(self, vault: VaultService, dataset_id: str, options: ValidationOptions,
+                 signer: ReceiptSigner | None = None) -> None:
         super().__init__(dataset_id)
         self.vault = vault
         self.options = options
+        self.signer = signer
+        """Signs the intake receipt, issued with the outcome (the pipeline always passes
+        the instance's signer)."""
 
     def start(self, tx: Transaction) -> _Started:
         dataset_id = self.dataset_id
@@ -127,6 +133,8 @@ class ValidationJob(StepJob[Transaction, _Started, ValidationResult]):
             _reject(tx, dataset, fields, result.report)
         else:
             _accept(tx, dataset, fields, result.checked, result.report)
+        if self.signer is not None:
+            issue_receipt(tx, dataset, result.report, self.signer, utcnow())
 
 
 def _limits_for(limits: UnpackLimits, rules: ContractRules) -> UnpackLimits:

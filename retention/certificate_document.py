@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 from datetime import datetime
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pydantic import BaseModel, ConfigDict, Field
+
+from audit.canonical import canonical_json
 
 FORMAT = "airlock-deletion-certificate/1"
 
@@ -138,8 +139,7 @@ class DeletionCertificate(_Frozen):
 
 
 def canonical(body: dict[str, Any]) -> bytes:
-    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False).encode()
+    return canonical_json(body)
 
 
 def sign(certificate: DeletionCertificate, signature: bytes) -> DeletionCertificate:

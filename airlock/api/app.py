@@ -22,6 +22,7 @@ from airlock.api.routes import (
     certificates,
     contracts,
     datasets,
+    evidence,
     health,
     holds,
     pii,
@@ -60,7 +61,7 @@ def create_app(instance: Instance, pipeline: Pipeline | None = None) -> FastAPI:
     app.state.gates = make_gates(instance.settings)
     install_problem_handlers(app)
     for module in (health, tenants, tokens, contracts, datasets, training, holds, certificates,
-                   pii, audit, retention):
+                   evidence, pii, audit, retention):
         app.include_router(module.router)
     install_console(app)
     # Uploads stream under their own limit (AIRLOCK_MAX_UPLOAD_BYTES).

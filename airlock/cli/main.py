@@ -29,6 +29,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "anonymise": ("airlock.cli.anonymise_commands", "anonymise_command"),
     "retention": ("airlock.cli.retention_commands", "retention_app"),
     "certificate": ("airlock.cli.certificate_commands", "certificate_app"),
+    "receipt": ("airlock.cli.receipt_commands", "receipt_app"),
     "training": ("airlock.cli.training_commands", "training_app"),
     "worker": ("airlock.cli.worker_command", "worker"),
 }

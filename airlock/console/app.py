@@ -14,9 +14,11 @@ from airlock.console.routes import (
     retention_page,
     sign_in,
     upload_page,
+    verify,
 )
 
-PAGES = (sign_in, home, datasets_list, dataset_page, upload_page, audit_page, retention_page)
+PAGES = (sign_in, home, datasets_list, dataset_page, upload_page, audit_page, retention_page,
+         verify)
 
 
 def install_console(app: FastAPI) -> None:

@@ -291,7 +291,8 @@ class Pipeline:
     def _validate(self, actor: Actor, dataset_id: str, progress: Progress) -> ValidationReport:
         from intake import ValidationJob
 
-        job = ValidationJob(self.instance.vault, dataset_id, self.instance.validation_options())
+        job = ValidationJob(self.instance.vault, dataset_id, self.instance.validation_options(),
+                            signer=self.instance.signer)
         return self._run_job(Step.VALIDATE, actor, job, progress).report
 
     def _anonymise(self, actor: Actor, dataset_id: str,

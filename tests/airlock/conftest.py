@@ -70,7 +70,7 @@ def build_world(instance: Instance) -> World:
                 for name in ("own", "other")}
     for dataset in datasets.values():
         validate_dataset(instance.transactions(SYSTEM), instance.vault, dataset.id,
-                         instance.validation_options())
+                         instance.validation_options(), signer=instance.signer)
         anonymise(instance, SYSTEM, dataset.id)
     objects = {"own_contract": contracts["own"].id, "other_contract": contracts["other"].id,
                "own_dataset": datasets["own"].id, "other_dataset": datasets["other"].id}

@@ -104,6 +104,12 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, int]]] = [
      {**_allowed("client", "compliance"), "client": 404, "compliance": 404}),
     ("GET", "/v1/datasets/{other_dataset}/certificate", None,
      _hidden({**_allowed("compliance"), "compliance": 404}, "client")),
+    # The world's datasets were validated with the instance's signer: each has a receipt.
+    ("GET", "/v1/datasets/{own_dataset}/receipt", None, _allowed("client", "compliance")),
+    ("GET", "/v1/datasets/{other_dataset}/receipt", None,
+     _hidden(_allowed("compliance"), "client")),
+    # Anyone may verify (no token); an empty document is no certificate or receipt.
+    ("POST", "/v1/certificates/verify", {"document": {}}, dict.fromkeys(ROLES, 422)),
     ("POST", "/v1/pii/analyze", {"texts": ["张三"]}, _allowed("client", *OPERATORS)),
     ("POST", "/v1/pii/anonymize", {"texts": ["张三"]}, _allowed("client", *OPERATORS)),
     ("GET", "/v1/retention/calendar", None, _allowed("compliance")),

@@ -1,0 +1,84 @@
+"""Signed evidence: a dataset's intake receipt, and verifying a certificate or receipt
+(open to anyone: verifying needs no account, and reveals nothing the document does not)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+import anyio.to_thread
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import PlainTextResponse
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from starlette.requests import ClientDisconnect
+
+from airlock.api.deps import DatasetAccess, InstanceDep
+from airlock.api.problems import Problem
+from airlock.evidence import MAX_DOCUMENT_BYTES, MalformedError, Verdict, load_json, verify_with
+from airlock.permissions import Permission
+from audit import Actor
+from catalog import receipt_body
+from intake import IntakeReceipt, render_receipt_text
+
+router = APIRouter(tags=["evidence"])
+# A receipt is read like the validation report it summarises: its client and compliance.
+ReceiptReader = Annotated[Actor, Depends(DatasetAccess(Permission.REPORTS_READ))]
+MAX_BODY = MAX_DOCUMENT_BYTES + 8 * 1024  # the document and a public key
+
+
+@router.get("/v1/datasets/{dataset_id}/receipt", response_model=IntakeReceipt, responses={
+    200: {"content": {"text/plain": {}},
+          "description": "The signed receipt (JSON), or its rendering for people "
+                         "(`format=text`)."},
+    404: {"description": "No such dataset within reach, or it has no receipt (not validated "
+                         "yet, or validated before receipts were issued)."}})
+def receipt(dataset_id: str, instance: InstanceDep, actor: ReceiptReader,
+            format: Annotated[Literal["json", "text"], Query()] = "json",
+            ) -> IntakeReceipt | PlainTextResponse:
+    """The intake receipt: what was delivered (the upload's SHA-256 and size), against which
+    contract, what validation counted and found per rule, and the outcome, signed with the
+    instance's Ed25519 key. It names no file and is kept after the purge."""
+    with instance.reading() as session:
+        found = IntakeReceipt.model_validate_json(receipt_body(session, dataset_id))
+    if format == "text":
+        return PlainTextResponse(render_receipt_text(found),
+                                 headers={"Cache-Control": "no-store"})
+    return found
+
+
+class VerifyRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    document: dict[str, Any] = Field(description="A deletion certificate or intake receipt, "
+                                                 "as issued (JSON).")
+    public_key: str | None = Field(default=None, max_length=4096, description=(
+        "The key to check with: Ed25519 PEM or its 32 raw bytes in base64. Default: this "
+        "instance's public key."))
+
+
+@router.post("/v1/certificates/verify", openapi_extra={"requestBody": {
+    "required": True, "content": {"application/json": {
+        "schema": VerifyRequest.model_json_schema()}}}},
+    responses={413: {"description": f"The body is over {MAX_BODY} bytes."},
+               422: {"description": "Not a certificate or receipt, or not a public key."}})
+async def verify(request: Request, instance: InstanceDep) -> Verdict:
+    """Verify a deletion certificate or an intake receipt: its Ed25519 signature over the
+    canonical JSON, with the given public key or this instance's. No token needed. A
+    document altered since it was signed answers 200 with `valid: false`."""
+    body = bytearray()
+    try:
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > MAX_BODY:
+                raise Problem(413, f"the body is over {MAX_BODY} bytes")
+    except ClientDisconnect:
+        raise Problem(400, "the client left before the body ended") from None
+    try:
+        asked = VerifyRequest.model_validate(load_json(bytes(body)))
+        return await anyio.to_thread.run_sync(verify_with, instance, asked.document,
+                                              asked.public_key)
+    except MalformedError as exc:
+        raise Problem(422, str(exc)) from None
+    except ValidationError as exc:
+        where = ".".join(str(p) for p in exc.errors()[0]["loc"])
+        raise Problem(422, f"the body is not {{document, public_key}} (at {where or 'top'})"
+                      ) from None
