@@ -4,8 +4,10 @@ certificate once purged, the progress of a running step, and who sees what."""
 from __future__ import annotations
 
 import io
+import json
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from playwright.sync_api import Page, Response, expect
 
@@ -79,6 +81,13 @@ def test_a_client_opens_its_own_dataset(live: LiveServer, console_world: World,
     page.wait_for_function("document.getElementById('contact-sheet').complete")
     assert page.evaluate("document.getElementById('contact-sheet').naturalWidth") > 0
     assert [r.status for r in sheets] == [200]
+    receipt = page.get_by_role("region", name="Intake receipt")
+    expect(receipt).to_contain_text(dataset_id)
+    with page.expect_download() as download:
+        receipt.get_by_role("link", name="Download the signed receipt (JSON)").click()
+    verdict = page.request.post(f"{live.url}/v1/certificates/verify", data={
+        "document": json.loads(Path(download.value.path()).read_text())})
+    assert verdict.json()["valid"] is True
     expect(page.get_by_role("region", name="Deletion certificate")).to_contain_text(
         "issued when the dataset is purged")
     screenshot(page, "dataset-client")

@@ -24,8 +24,8 @@ from airlock.instance import Instance
 from airlock.permissions import Permission, allows
 from anonymize.dataset import AnonymisationReport
 from audit import Actor
-from catalog import DatasetState, NoReportError, NotFoundError
-from intake import ValidationReport
+from catalog import DatasetState, NoReportError, NotFoundError, receipt_body
+from intake import IntakeReceipt, ValidationReport, render_receipt_text
 from intake.problems import Problem
 from retention import render_text, stored_certificate
 
@@ -90,6 +90,15 @@ def _certificate_text(instance: Instance, dataset_id: str) -> str | None:
             return None
 
 
+def _receipt_text(instance: Instance, dataset_id: str) -> str | None:
+    with instance.reading() as session:
+        try:
+            body = receipt_body(session, dataset_id)
+        except NotFoundError:
+            return None
+    return render_receipt_text(IntakeReceipt.model_validate_json(body))
+
+
 @router.get("/datasets/{dataset_id}")
 def dataset_page(dataset_id: str, request: Request, instance: InstanceDep,
                  actor: DatasetReader) -> Response:
@@ -102,6 +111,7 @@ def dataset_page(dataset_id: str, request: Request, instance: InstanceDep,
     reads_reports = allows(actor.role, Permission.REPORTS_READ)
     validation = _validation(instance, dataset_id) if reads_reports else None
     anonymised = _anonymisation(instance, dataset_id) if reads_reports else None
+    receipt = _receipt_text(instance, dataset_id) if reads_reports else None
     reads_certificates = allows(actor.role, Permission.CERTIFICATES_READ)
     certificate = (_certificate_text(instance, dataset_id)
                    if reads_certificates and dataset.state is DatasetState.PURGED else None)
@@ -115,6 +125,7 @@ def dataset_page(dataset_id: str, request: Request, instance: InstanceDep,
         checked_at=_instant(validation.checked_at if validation else None),
         anonymised=anonymised,
         finished_at=_instant(anonymised.finished_at if anonymised else None),
+        receipt=receipt,
         reads_certificates=reads_certificates,
         certificate=certificate,
         live=dataset.state in LIVE_STATES or dataset.progress is not None)
