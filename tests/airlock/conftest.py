@@ -10,8 +10,9 @@ from fastapi.testclient import TestClient
 from airlock.admin import approve, create_token, new_tenant
 from airlock.anonymisation import anonymise
 from airlock.api.app import create_app
+from airlock.auth import IssuedToken
 from airlock.instance import Instance
-from audit import SYSTEM, Actor
+from audit import SYSTEM, Actor, Transaction
 from catalog import Role
 from intake import add_contract, receive_upload, validate_dataset
 from tests.intake.datasets import contract_yaml, dataset_files, image, pack
@@ -44,20 +45,25 @@ def world(instance: Instance) -> World:
     return build_world(instance)
 
 
+def tokens_for_every_role(tx: Transaction) -> dict[str, IssuedToken]:
+    """A token per role, the tenant-bound ones for the tenant named `own`."""
+    return {
+        "admin": create_token(tx, name="a", role=Role.ADMIN, tenant=None),
+        "client": create_token(tx, name="c", role=Role.CLIENT, tenant="own"),
+        "compliance": create_token(tx, name="k", role=Role.COMPLIANCE, tenant=None),
+        "operator": create_token(tx, name="o", role=Role.OPERATOR, tenant=None),
+        # A client's own training pipeline: an operator confined to its tenant.
+        "tenant_operator": create_token(tx, name="t", role=Role.OPERATOR, tenant="own"),
+        "reidentifier": create_token(tx, name="r", role=Role.REIDENTIFIER, tenant="own"),
+    }
+
+
 def build_world(instance: Instance) -> World:
     """Two tenants with a contract and an anonymised dataset each, and a token per role."""
     with instance.transaction(SYSTEM) as tx:
         own = new_tenant(tx, "own")
         other = new_tenant(tx, "other")
-        tokens = {
-            "admin": create_token(tx, name="a", role=Role.ADMIN, tenant=None),
-            "client": create_token(tx, name="c", role=Role.CLIENT, tenant="own"),
-            "compliance": create_token(tx, name="k", role=Role.COMPLIANCE, tenant=None),
-            "operator": create_token(tx, name="o", role=Role.OPERATOR, tenant=None),
-            # A client's own training pipeline: an operator confined to its tenant.
-            "tenant_operator": create_token(tx, name="t", role=Role.OPERATOR, tenant="own"),
-            "reidentifier": create_token(tx, name="r", role=Role.REIDENTIFIER, tenant="own"),
-        }
+        tokens = tokens_for_every_role(tx)
     with instance.transaction(compliance_actor(tokens["compliance"].token_id)) as tx:
         approve(tx, tokens["reidentifier"].token_id)
     with instance.transaction(SYSTEM) as tx:

@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from airlock.admin import approve, create_token, new_tenant
+from airlock.admin import approve, new_tenant
 from airlock.instance import Instance
 from audit import SYSTEM
-from catalog import DatasetState, Role, create_dataset, utcnow
+from catalog import DatasetState, create_dataset, utcnow
 from intake import add_contract
-from tests.airlock.conftest import compliance_actor
+from tests.airlock.conftest import compliance_actor, tokens_for_every_role
 from tests.intake.datasets import contract_yaml
 from vocabulary import Layout
 
@@ -57,14 +57,7 @@ def seed_listing(instance: Instance) -> Listing:
     `other` with 7; some trained with purge dates in the past and the future."""
     with instance.transaction(SYSTEM) as tx:
         tenants = {name: new_tenant(tx, name).id for name in ("own", "other")}
-        issued = {
-            "admin": create_token(tx, name="a", role=Role.ADMIN, tenant=None),
-            "client": create_token(tx, name="c", role=Role.CLIENT, tenant="own"),
-            "compliance": create_token(tx, name="k", role=Role.COMPLIANCE, tenant=None),
-            "operator": create_token(tx, name="o", role=Role.OPERATOR, tenant=None),
-            "tenant_operator": create_token(tx, name="t", role=Role.OPERATOR, tenant="own"),
-            "reidentifier": create_token(tx, name="r", role=Role.REIDENTIFIER, tenant="own"),
-        }
+        issued = tokens_for_every_role(tx)
         contracts = {name: add_contract(tx, name, contract_yaml(Layout.CLASS_FOLDERS))[0].id
                      for name in tenants}
     with instance.transaction(compliance_actor(issued["compliance"].token_id)) as tx:
