@@ -89,10 +89,12 @@ class Contract(Base):
 
 class Dataset(Base):
     __tablename__ = "datasets"
-    # Newest-first lists page by (created_at, id) cursors, over all tenants or one.
+    # Newest-first lists page by (created_at, id) cursors, over all tenants, one tenant or
+    # one state, each page one index range with no sort.
     __table_args__ = (
         Index("ix_datasets_created_at_id", "created_at", "id"),
         Index("ix_datasets_tenant_id_created_at_id", "tenant_id", "created_at", "id"),
+        Index("ix_datasets_state_created_at_id", "state", "created_at", "id"),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
