@@ -147,14 +147,16 @@ def _time(d: DatasetOut, entered: frozenset[DatasetState], *actions: str,
     return d.state_changed_at if d.state in entered else None
 
 
-def build(d: DatasetOut, events: dict[str, ActionSummary] | None) -> list[Step]:
-    """The steps; `events` None for an actor without audit access (no links, row times)."""
+def build(d: DatasetOut, events: dict[str, ActionSummary] | None,
+          checked_at: datetime | None = None) -> list[Step]:
+    """The steps; `events` None for an actor without audit access (no links, row times);
+    `checked_at`: when the validation report says validation ran, for those who read it."""
     known = events or {}
     steps = [
         Step("uploaded", Status.DONE, d.created_at),
         Step("validated", _validated(d), _time(
             d, frozenset({_S.VALIDATING, _S.REJECTED, _S.VALIDATED}), "dataset.rejected",
-            "dataset.validated", events=known)),
+            "dataset.validated", events=known) or checked_at),
         Step("anonymised", _anonymised(d, known), _time(
             d, frozenset({_S.ANONYMISING, _S.READY}), "dataset.anonymised", events=known)),
         Step("training", _training(d), d.training_started_at, d.trained_at),

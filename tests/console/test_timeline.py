@@ -66,6 +66,8 @@ def test_without_audit_access_the_times_are_the_records_and_no_links() -> None:
     assert steps["validated"].at is None  # only the audit trail knows it
     assert steps["anonymised"].at == ready.state_changed_at  # it made the dataset ready
     assert all(not s.links for s in steps.values())
+    checked = T0 + timedelta(seconds=5)  # or the validation report, for its readers
+    assert {s.key: s for s in build(ready, None, checked)}["validated"].at == checked
 
 
 def test_with_audit_access_the_times_and_links_come_from_the_events() -> None:

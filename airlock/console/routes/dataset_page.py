@@ -111,18 +111,20 @@ def dataset_page(dataset_id: str, request: Request, instance: InstanceDep,
     reads_reports = allows(actor.role, Permission.REPORTS_READ)
     validation = _validation(instance, dataset_id) if reads_reports else None
     anonymised = _anonymisation(instance, dataset_id) if reads_reports else None
+    checked = _instant(validation.checked_at if validation else None)
     receipt = _receipt_text(instance, dataset_id) if reads_reports else None
     reads_certificates = allows(actor.role, Permission.CERTIFICATES_READ)
     certificate = (_certificate_text(instance, dataset_id)
                    if reads_certificates and dataset.state is DatasetState.PURGED else None)
     return render(
         request, "dataset_page.html", actor, dataset=dataset,
-        steps=timeline.build(dataset, events), reads_audit=reads_audit,
+        steps=timeline.build(dataset, events, checked),
+        reads_audit=reads_audit,
         audit_all=timeline.audit_href(dataset_id),
         audit_states=timeline.audit_href(dataset_id, timeline.STATE_CHANGED),
         reads_reports=reads_reports, validation=validation,
         groups=group_problems(validation) if validation else [],
-        checked_at=_instant(validation.checked_at if validation else None),
+        checked_at=checked,
         anonymised=anonymised,
         finished_at=_instant(anonymised.finished_at if anonymised else None),
         receipt=receipt,
