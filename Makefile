@@ -20,8 +20,11 @@ run: install
 	$(BIN)/airlock init
 	$(BIN)/airlock serve
 
+# One pytest worker per CPU (TEST_WORKERS=0: none); a test file stays on one worker, so
+# its module fixtures (a served console, a seeded catalog) are made once.
+TEST_WORKERS ?= auto
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 lint: install
 	$(BIN)/ruff check .

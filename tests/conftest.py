@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, create_engine, make_url, text
 
 from airlock.instance import InitResult, Instance, init_instance
 from airlock.pii_engine import PiiEngineLoader
@@ -35,9 +35,32 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def pg_engine() -> Iterator[Engine]:
+def pg_url() -> Iterator[str]:
+    """AIRLOCK_TEST_DATABASE_URL; under pytest-xdist each worker gets a database of its own
+    beside it (`<name>_gw0`, ...), made here and dropped at the end, as tests truncate
+    every table between them."""
     assert PG_URL is not None
-    engine = make_engine(PG_URL)
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker is None:
+        yield PG_URL
+        return
+    base = make_url(PG_URL)
+    name = f"{base.database}_{worker}"
+    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_engine(pg_url: str) -> Iterator[Engine]:
+    engine = make_engine(pg_url)
     with engine.begin() as connection:
         connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
         Base.metadata.drop_all(connection)
@@ -58,8 +81,8 @@ def _reset_postgres(engine: Engine) -> None:
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "postgresql":
         _reset_postgres(request.getfixturevalue("pg_engine"))
-        assert PG_URL is not None
-        return PG_URL
+        url: str = request.getfixturevalue("pg_url")
+        return url
     template: Path = request.getfixturevalue("sqlite_template")
     target = tmp_path / "airlock.db"
     shutil.copyfile(template, target)
