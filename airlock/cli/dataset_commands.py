@@ -9,13 +9,14 @@ from typing import Annotated
 
 import typer
 from rich import box
+from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from airlock.api.dataset_list import MAX_DUE_DAYS, DatasetListed, DatasetQuery, listed
 from airlock.cli.context import open_instance
 from airlock.cli.errors import AirlockGroup
-from airlock.cli.output import JsonOption, console
+from airlock.cli.output import JsonOption, sized_console
 from airlock.instance import Instance
 from catalog import DatasetState, get_tenant
 from catalog.dataset_list import MAX_LIMIT
@@ -101,12 +102,13 @@ WIDE = 120
 
 
 def _print_tables(pages: Iterator[Page]) -> None:
+    console = sized_console()
     shown, next_cursor = 0, None
     for items, cursor in pages:
         next_cursor = cursor
         rows = [_cells(d) for d in items]
         if console.width >= WIDE:
-            _print_table(rows)
+            _print_table(console, rows)
         else:
             for n, row in enumerate(rows, start=shown):
                 if n:
@@ -129,7 +131,7 @@ def _cells(d: DatasetListed) -> tuple[str, ...]:
             f"held: {d.hold_reason}" if d.legal_hold else "")
 
 
-def _print_table(rows: list[tuple[str, ...]]) -> None:
+def _print_table(console: Console, rows: list[tuple[str, ...]]) -> None:
     if not rows:
         return
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)

@@ -17,6 +17,12 @@ console = Console(highlight=False, soft_wrap=True)
 errors = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+def sized_console() -> Console:
+    """A console measured now: rich fixes a console's width when it is made (from COLUMNS),
+    so output whose layout depends on the width makes its own when it runs."""
+    return Console(highlight=False, soft_wrap=True)
+
+
 def _plain(value: Any) -> Any:
     return value.model_dump(mode="json") if isinstance(value, BaseModel) else value
 
