@@ -9,11 +9,11 @@ STAMP := $(VENV)/.installed-stamp
 install: $(STAMP)
 
 # Reinstall only when the dependencies change; the project itself is installed editable.
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml client/pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 		{ echo "error: Python 3.11 or newer is needed (set PYTHON=python3.11)"; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ./client -e '.[test]'
 	@touch $(STAMP)
 
 run: install
@@ -29,6 +29,7 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	cd client && ../$(BIN)/mypy
 
 # One benchmark per pipeline step, the whole chain, the vault and the audit log (about 100 MB
 # of synthetic data; 10 to 20 minutes on 2 cores), then docs/figures.md from their results.

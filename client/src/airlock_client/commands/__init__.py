@@ -1,0 +1,1 @@
+"""One module per family of commands; `airlock_client.cli` registers them."""
