@@ -46,9 +46,12 @@ def credentials_path(environ: Mapping[str, str]) -> Path:
 def resolve(profile: str, url: str | None, environ: Mapping[str, str]) -> Connection:
     """The instance and token to use: `url` (the ``--url`` option) or the environment first,
     then the profile."""
-    stored = _read_profile(credentials_path(environ), profile)
-    chosen_url = url or environ.get(URL_VARIABLE) or stored.get("url")
-    token = environ.get(TOKEN_VARIABLE) or stored.get("token")
+    chosen_url = url or environ.get(URL_VARIABLE)
+    token = environ.get(TOKEN_VARIABLE)
+    if not (chosen_url and token):  # the file is read only when something is missing
+        stored = _read_profile(credentials_path(environ), profile)
+        chosen_url = chosen_url or stored.get("url")
+        token = token or stored.get("token")
     if not chosen_url:
         raise UsageError(f"no instance: set {URL_VARIABLE}, pass --url, or run "
                          "`airlock-client configure`")
