@@ -4,6 +4,7 @@ checks, abort, expiry and the gates."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -328,3 +329,23 @@ def test_an_upload_that_breaks_a_bound_is_refused(
                "part_size": 1000, **body}
     answer = client.post("/v1/uploads", headers=world.auth(), json=request)
     assert answer.status_code == status, answer.text
+
+
+def test_no_part_is_ever_on_disk_in_plaintext(
+        instance: Instance, client: TestClient, world: UploadWorld, tmp_path: Path) -> None:
+    """A marker inside a part appears in no file of the instance (vault, catalog, WAL,
+    logs), while the upload is open and after it completed."""
+    marker = b"AIRLOCK-MULTIPART-PLAINTEXT-MARKER-5be1"
+    data = (b"x" * 700 + marker + b"y" * 700) * 3
+    upload = open_upload(client, world, data)
+    parts = parts_of(data)
+    for number in sorted(parts, reverse=True):
+        assert put_part(client, world, upload["id"], number, parts[number]).status_code == 200
+    assert _files_holding(tmp_path, marker) == []
+    assert client.post(f"/v1/uploads/{upload['id']}/complete",
+                       headers=world.auth()).status_code == 202
+    assert _files_holding(tmp_path, marker) == []
+
+
+def _files_holding(root: Path, marker: bytes) -> list[Path]:
+    return [path for path in root.rglob("*") if path.is_file() and marker in path.read_bytes()]
