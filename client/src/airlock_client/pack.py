@@ -88,8 +88,9 @@ class FolderTar:
                 pieces.append(END_OF_ARCHIVE[position - self._end_start:stop - self._end_start])
                 break
             member = self._members[index]
-            pieces.append(self._member_bytes(member, position, min(stop, member.end)))
-            position = member.end
+            if position < member.end:
+                pieces.append(self._member_bytes(member, position, min(stop, member.end)))
+                position = member.end
             index += 1
         return b"".join(pieces)
 
