@@ -64,6 +64,19 @@ class Settings(BaseSettings):
         description="An upload still unfinished this long after it began (its process was "
                     "killed mid-stream) is recorded as interrupted and purged, with a "
                     "certificate, by the worker or at the next start.")
+    upload_part_size_bytes: int = Field(
+        default=32 * 1024**2, ge=1, le=1024**3,
+        description="Part size of a multipart upload (`POST /v1/uploads`) when the client "
+                    "names none; raised for an archive that would need more than 10,000 "
+                    "parts.")
+    upload_min_part_size_bytes: int = Field(
+        default=1024**2, ge=1, le=1024**3,
+        description="Smallest part size a multipart upload may choose (the last part may "
+                    "be smaller); the largest is 1 GiB.")
+    upload_expiry_hours: float = Field(
+        default=24.0, gt=0, le=720,
+        description="A multipart upload not completed this long after its last activity "
+                    "expires: the worker purges its parts, with a certificate.")
     pii_max_per_token: int = Field(
         default=2, ge=1, le=1000,
         description="`/v1/pii` requests one token may have running; more get 429.")

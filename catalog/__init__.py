@@ -50,6 +50,15 @@ from catalog.step_runs import (
 )
 from catalog.tenants import create_tenant, get_tenant, list_tenants
 from catalog.tokens import add_token, approve_token, find_token, list_tokens, revoke_token
+from catalog.uploads import (
+    Upload,
+    UploadPart,
+    UploadState,
+    find_uploads,
+    get_upload,
+    upload_of_dataset,
+    upload_parts,
+)
 
 __all__ = [
     "TRANSITIONS",
@@ -89,6 +98,9 @@ __all__ = [
     "SweepLease",
     "Tenant",
     "Tick",
+    "Upload",
+    "UploadPart",
+    "UploadState",
     "add_console_session",
     "add_contract_version",
     "add_token",
@@ -99,9 +111,11 @@ __all__ = [
     "create_tenant",
     "end_console_sessions",
     "find_token",
+    "find_uploads",
     "get_copy",
     "get_dataset",
     "get_tenant",
+    "get_upload",
     "is_current",
     "list_contracts",
     "list_tenants",
@@ -123,5 +137,7 @@ __all__ = [
     "run_step_job",
     "step_runs_of",
     "upgrade",
+    "upload_of_dataset",
+    "upload_parts",
     "utcnow",
 ]

@@ -32,7 +32,8 @@ class UploadReceived(AuditEvent):
 
 
 class UploadFailed(AuditEvent):
-    """An upload did not complete (too large, too slow, interrupted); the pipeline then
+    """An upload did not complete (too large, too slow, interrupted, or a multipart upload
+    whose parts do not have the declared SHA-256: `digest_mismatch`); the pipeline then
     purges what of it was written, with a certificate."""
 
     action: ClassVar[str] = "dataset.upload_failed"
@@ -84,6 +85,71 @@ class UploadInterrupted(StepInterrupted):
     action: ClassVar[str] = "dataset.upload_interrupted"
 
 
+class MultipartUploadCreated(AuditEvent):
+    """A multipart upload was opened: its dataset and data key were created; the client
+    declared the archive's size and SHA-256, and the parts follow."""
+
+    action: ClassVar[str] = "upload.created"
+    tenant: Id
+    dataset: Id
+    upload: Id
+    contract_id: Id
+    bytes: Count
+    sha256: Sha256
+    part_size: Count
+    parts: Count
+
+
+class MultipartPartStored(AuditEvent):
+    """A part of a multipart upload was stored (its object is recorded by
+    `vault.object_stored`). `replaced`: the part had been sent before; that earlier copy
+    was marked deleted and its object removed."""
+
+    action: ClassVar[str] = "upload.part_stored"
+    tenant: Id
+    dataset: Id
+    upload: Id
+    number: Count
+    bytes: Count
+    sha256: Sha256
+    replaced_copy: Id | None = None
+
+
+class MultipartUploadCompleted(AuditEvent):
+    """Every part arrived and together they have the declared SHA-256; the dataset's upload
+    is complete (`dataset.uploaded` follows) and its validation starts."""
+
+    action: ClassVar[str] = "upload.completed"
+    tenant: Id
+    dataset: Id
+    upload: Id
+    parts: Count
+    bytes: Count
+
+
+class MultipartUploadAborted(AuditEvent):
+    """The client aborted a multipart upload; the pipeline purges what was stored of it,
+    with a certificate (cause `upload_failed`)."""
+
+    action: ClassVar[str] = "upload.aborted"
+    tenant: Id
+    dataset: Id
+    upload: Id
+    parts: Count
+
+
+class MultipartUploadExpired(AuditEvent):
+    """A multipart upload was still incomplete when it expired (AIRLOCK_UPLOAD_EXPIRY_HOURS
+    after its last activity); the pipeline purges what was stored of it, with a certificate
+    (cause `upload_expired`)."""
+
+    action: ClassVar[str] = "upload.expired"
+    tenant: Id
+    dataset: Id
+    upload: Id
+    parts: Count
+
+
 INTAKE_EVENTS: tuple[type[AuditEvent], ...] = (
     ContractAdded,
     UploadReceived,
@@ -92,4 +158,9 @@ INTAKE_EVENTS: tuple[type[AuditEvent], ...] = (
     DatasetRejected,
     ValidationInterrupted,
     UploadInterrupted,
+    MultipartUploadCreated,
+    MultipartPartStored,
+    MultipartUploadCompleted,
+    MultipartUploadAborted,
+    MultipartUploadExpired,
 )

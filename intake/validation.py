@@ -17,16 +17,13 @@ from audit import Transaction, Transactions, change_state
 from catalog import (
     ConflictError,
     Contract,
-    CopyKind,
     Dataset,
     DatasetReport,
     DatasetState,
     Item,
     StepJob,
-    StoredCopy,
     Tick,
     get_dataset,
-    live_copies,
     run_step_job,
     utcnow,
 )
@@ -47,7 +44,9 @@ from vault import (
     VALIDATION_REPORT,
     DataKey,
     FieldCipher,
+    RawArchive,
     VaultService,
+    raw_archive,
 )
 
 
@@ -62,7 +61,7 @@ class _Started:
     dataset: Dataset
     contract: Contract
     rules: ContractRules
-    raw: StoredCopy
+    raw: RawArchive
     key: DataKey
 
 
@@ -107,21 +106,20 @@ class ValidationJob(StepJob[Transaction, _Started, ValidationResult]):
         elif dataset.state is not DatasetState.VALIDATING:  # VALIDATING: resume after a crash
             raise ConflictError(f"dataset {dataset_id} is {dataset.state.value}; only received "
                                 "datasets are validated")
-        raws = [c for c in live_copies(tx.session, dataset_id) if c.kind is CopyKind.RAW]
+        raw = raw_archive(tx.session, dataset_id, dataset.upload_sha256)
         contract = tx.session.get(Contract, dataset.contract_id) if dataset.contract_id else None
-        if not raws or contract is None:
+        if raw is None or contract is None:
             raise ConflictError(f"dataset {dataset_id} has no raw copy or contract to check")
         key = self.vault.data_key(tx.session, dataset_id)
-        return _Started(dataset, contract, contract_rules(contract), raws[0], key)
+        return _Started(dataset, contract, contract_rules(contract), raw, key)
 
     def produce(self, plan: _Started, tick: Tick) -> ValidationResult:
         problems = Problems()
         limits = _limits_for(self.options.limits, plan.rules)
         parser = build_parser(plan.rules)
         scan = scan_archive(
-            lambda: self.vault.reader(plan.key, self.dataset_id, plan.raw.id),
-            plan.raw.plaintext_size, plan.rules, parser, limits, problems,
-            self.options.workers, lambda _size: tick(1))
+            lambda: plan.raw.open(self.vault, plan.key), plan.raw.size, plan.rules, parser,
+            limits, problems, self.options.workers, lambda _size: tick(1))
         checked = cross_check(scan, plan.rules, problems)
         return ValidationResult(problems, checked,
                         _report(plan, scan, checked, dict(parser.encodings), problems))
@@ -156,8 +154,8 @@ def _report(started: _Started, scan: DatasetScan, checked: CheckedDataset,
         dataset_id=started.dataset.id, contract_id=started.contract.id,
         contract_name=started.contract.name, contract_version=started.contract.version,
         outcome="rejected" if problems.errors else "accepted",
-        checked_at=utcnow().isoformat(), upload_bytes=started.raw.plaintext_size,
-        upload_sha256=started.raw.digest,
+        checked_at=utcnow().isoformat(), upload_bytes=started.raw.size,
+        upload_sha256=started.raw.sha256,
         summary=ReportSummary(
             archive_entries=scan.entries, images=scan.images_seen, items=len(checked.items),
             image_bytes=sum(i.size for i in checked.items), label_files=scan.label_files,

@@ -88,7 +88,7 @@ class CalendarEntry(BaseModel):
     state: DatasetState
     cause: Cause = Field(description="What dates the purge: retention (trained + the "
                                      "contract's retention_days), untrained (the maximum "
-                                     "age), rejected, abandoned or upload_failed.")
+                                     "age), rejected, abandoned, upload_failed or upload_expired.")
     due_at: datetime
     held: bool
 

@@ -31,7 +31,10 @@ class Cause(StrEnum):
     ABANDONED = "abandoned"
     """An upload cut off mid-stream, given up by the pipeline."""
     UPLOAD_FAILED = "upload_failed"
-    """An upload that failed (too large, too slow, the client left): purged at once."""
+    """An upload that failed (too large, too slow, the client left; a multipart upload
+    aborted, or whose parts did not have the declared SHA-256): purged at once."""
+    UPLOAD_EXPIRED = "upload_expired"
+    """A multipart upload not completed before its expiry (AIRLOCK_UPLOAD_EXPIRY_HOURS)."""
 
 
 @dataclass(frozen=True)

@@ -78,7 +78,8 @@ def test_every_route_is_documented() -> None:
 
 
 _MATRIX_NAMES = {"{own}": "{tenant}", "{victim}": "{token_id}", "{own_contract}": "{ref}",
-                 "{own_dataset}": "{dataset_id}"}
+                 "{own_dataset}": "{dataset_id}", "{own_upload}": "{upload_id}",
+                 "/parts/1": "/parts/{number}"}
 
 
 def _allowed_in_matrix(expected: dict[str, int]) -> set[str]:

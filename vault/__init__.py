@@ -26,6 +26,7 @@ from vault.keys import DataKey, MasterKey, unwrap_data_key, wrap_data_key
 from vault.master_kms import KmsMasterKey
 from vault.master_local import LocalMasterKey
 from vault.object_store import ObjectStore, StoredObject
+from vault.raw_archive import RawArchive, raw_archive
 from vault.service import VaultService
 from vault.streaming import EncryptedWrite, associated_data, decrypt_stream, encrypt_stream
 
@@ -48,6 +49,7 @@ __all__ = [
     "MasterKey",
     "ObjectNotFoundError",
     "ObjectStore",
+    "RawArchive",
     "S3Backend",
     "StoredObject",
     "VaultError",
@@ -55,6 +57,7 @@ __all__ = [
     "associated_data",
     "decrypt_stream",
     "encrypt_stream",
+    "raw_archive",
     "unwrap_data_key",
     "validate_locator",
     "wrap_data_key",

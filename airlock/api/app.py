@@ -30,6 +30,7 @@ from airlock.api.routes import (
     tenants,
     tokens,
     training,
+    uploads,
 )
 from airlock.console.app import install_console
 from airlock.instance import Instance
@@ -61,10 +62,10 @@ def create_app(instance: Instance, pipeline: Pipeline | None = None) -> FastAPI:
     app.state.gates = make_gates(instance.settings)
     install_problem_handlers(app)
     for module in (health, tenants, tokens, contracts, datasets, training, holds, certificates,
-                   evidence, pii, audit, retention):
+                   evidence, pii, audit, retention, uploads):
         app.include_router(module.router)
     install_console(app)
     # Uploads stream under their own limit (AIRLOCK_MAX_UPLOAD_BYTES).
     app.add_middleware(BodySizeLimit, limit=instance.settings.max_request_bytes,
-                       exempt=("/v1/datasets",))
+                       exempt=("/v1/datasets",), exempt_pattern=uploads.PART_PATH)
     return app

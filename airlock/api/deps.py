@@ -17,7 +17,14 @@ from airlock.permissions import Permission, allows
 from airlock.pipeline import Pipeline
 from audit import Actor, Outcome
 from audit.events import AccessDenied
-from catalog import Contract, NotFoundError, get_dataset, get_tenant, resolve_contract
+from catalog import (
+    Contract,
+    NotFoundError,
+    get_dataset,
+    get_tenant,
+    get_upload,
+    resolve_contract,
+)
 
 _bearer = HTTPBearer(auto_error=False, description="An Airlock API token (`alk_...`).")
 
@@ -147,6 +154,22 @@ class DatasetAccess:
         with instance.reading() as session:
             tenant_id = get_dataset(session, dataset_id).tenant_id
         _ensure_tenant(instance, request, actor, tenant_id, "dataset", dataset_id)
+        return actor
+
+
+class UploadAccess:
+    """Dependency for routes with an `{upload_id}`: as `DatasetAccess`, for the upload's
+    tenant."""
+
+    def __init__(self, permission: Permission) -> None:
+        self.requires = Requires(permission)
+
+    def __call__(self, upload_id: str, request: Request, instance: InstanceDep,
+                 actor: ActorDep) -> Actor:
+        self.requires(request, instance, actor)
+        with instance.reading() as session:
+            tenant_id = get_upload(session, upload_id).tenant_id
+        _ensure_tenant(instance, request, actor, tenant_id, "upload", upload_id)
         return actor
 
 

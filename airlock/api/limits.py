@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -12,15 +13,20 @@ from catalog.errors import shown
 
 
 class BodySizeLimit:
-    """Refuses bodies over `limit` bytes with 413; `exempt` paths stream under their own."""
+    """Refuses bodies over `limit` bytes with 413; `exempt` paths, and paths matching
+    `exempt_pattern`, stream under their own."""
 
-    def __init__(self, app: ASGIApp, limit: int, exempt: Iterable[str] = ()) -> None:
+    def __init__(self, app: ASGIApp, limit: int, exempt: Iterable[str] = (),
+                 exempt_pattern: str | None = None) -> None:
         self.app = app
         self.limit = limit
         self.exempt = tuple(exempt)
+        self.exempt_pattern = re.compile(exempt_pattern) if exempt_pattern else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in self.exempt:
+        if scope["type"] != "http" or scope["path"] in self.exempt or (
+                self.exempt_pattern is not None
+                and self.exempt_pattern.fullmatch(scope["path"])):
             await self.app(scope, receive, send)
             return
         declared = dict(scope["headers"]).get(b"content-length")

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, BinaryIO, TypeVar
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from airlock.instance import Instance
@@ -30,13 +30,24 @@ from catalog import (
     StepJob,
     StoredCopy,
     Tick,
+    Upload,
+    UploadState,
     get_dataset,
     live_copies,
     process_owner,
     run_step_job,
+    upload_of_dataset,
     utcnow,
 )
-from intake import receive_upload
+from intake import (
+    ArchiveDigestMismatchError,
+    MultipartRules,
+    abort_upload,
+    complete_upload,
+    expire_upload,
+    given_up,
+    receive_upload,
+)
 from intake.events import UploadInterrupted, ValidationInterrupted
 from retention import Cause, due_of, rejected_due
 
@@ -120,6 +131,30 @@ class Pipeline:
                               source, self.instance.settings.max_upload_bytes, on_progress,
                               on_failed=self._upload_failed)
 
+    def multipart_rules(self) -> MultipartRules:
+        settings = self.instance.settings
+        return MultipartRules(max_bytes=settings.max_upload_bytes,
+                              default_part_size=settings.upload_part_size_bytes,
+                              min_part_size=settings.upload_min_part_size_bytes,
+                              expiry=timedelta(hours=settings.upload_expiry_hours))
+
+    def complete_upload(self, actor: Actor, upload_id: str) -> Dataset:
+        """Complete a multipart upload (its dataset then waits for validation); one whose
+        parts do not have the declared SHA-256 is purged at once, with a certificate, and
+        ArchiveDigestMismatchError raised."""
+        try:
+            return complete_upload(self.instance.transactions(actor), self.instance.vault,
+                                   upload_id, self.clock)
+        except ArchiveDigestMismatchError as exc:
+            self._upload_failed(exc.dataset_id)
+            raise
+
+    def abort_upload(self, actor: Actor, upload_id: str) -> str:
+        """Abort a multipart upload and purge it, with a certificate; its dataset id."""
+        dataset_id = abort_upload(self.instance.transactions(actor), upload_id, self.clock)
+        self._upload_failed(dataset_id)
+        return dataset_id
+
     def _upload_failed(self, dataset_id: str) -> None:
         """Its failure is recorded; a purge that fails here is logged and left to the
         abandon step (the upload has no digest, so it is abandoned once stale)."""
@@ -139,7 +174,8 @@ class Pipeline:
     def pending(self) -> list[str]:
         """Datasets with a step to run, oldest first: complete uploads (they have a digest;
         one still streaming has none), datasets a step was cut off in, uploads cut off
-        longer ago than AIRLOCK_UPLOAD_ABANDON_SECONDS, and rejected datasets not held with
+        longer ago than AIRLOCK_UPLOAD_ABANDON_SECONDS, multipart uploads expired or closed
+        without completing (their purge failed the first time), and rejected datasets not held with
         copies left or whose report was kept AIRLOCK_REJECTED_REPORT_SECONDS."""
         from airlock.retention_jobs import due_rules
 
@@ -152,13 +188,26 @@ class Pipeline:
                 .where(Dataset.state.in_(states), Dataset.contract_id.is_not(None),
                        or_(Dataset.state != DatasetState.RECEIVED,
                            Dataset.upload_sha256.is_not(None),
-                           and_(Dataset.upload_sha256.is_(None),
-                                Dataset.created_at <= self._abandon_before())),
+                           self._stale_upload()),
                        or_(Dataset.state != DatasetState.REJECTED,
                            and_(Dataset.legal_hold.is_(False),
                                 or_(copies_left, rejected_due(self.clock(),
                                                               due_rules(self.instance))))))
                 .order_by(Dataset.created_at)))
+
+    def _stale_upload(self) -> ColumnElement[bool]:
+        """An unfinished upload to give up: a multipart one by its own expiry or state, a
+        single-request one AIRLOCK_UPLOAD_ABANDON_SECONDS after it began."""
+        multipart = select(Upload.id).where(Upload.dataset_id == Dataset.id)
+        return or_(and_(~multipart.exists(), Dataset.created_at <= self._abandon_before()),
+                   multipart.where(or_(Upload.state != UploadState.OPEN.value,
+                                       Upload.expires_at <= self.clock())).exists())
+
+    def _stale(self, session: Session, dataset: Dataset) -> bool:
+        upload = upload_of_dataset(session, dataset.id)
+        if upload is None:
+            return dataset.created_at <= self._abandon_before()
+        return given_up(upload, self.clock())
 
     def _abandon_before(self) -> datetime:
         return self.clock() - timedelta(seconds=self.instance.settings.upload_abandon_seconds)
@@ -247,7 +296,7 @@ class Pipeline:
             state = dataset.state
             rejected = state is DatasetState.REJECTED and not dataset.legal_hold
             step = next_step(state, dataset.upload_sha256 is not None,
-                             dataset.created_at <= self._abandon_before(),
+                             self._stale(session, dataset),
                              copies=rejected and bool(live_copies(session, dataset_id)),
                              due=rejected and self._purge_due(session, dataset)[1]
                              <= self.clock())
@@ -319,7 +368,7 @@ class Pipeline:
         """Abandon: the whole purge at once. A rejected dataset: its copies now, the rest
         (its key, then the certificate) once due."""
         if step is Step.ABANDON:
-            self._purger(actor).purge(dataset_id, Cause.ABANDONED, self._abandon_before())
+            self._purger(actor).purge(dataset_id, *self._abandon_cause(dataset_id))
             return
         with self.instance.reading() as session:
             cause, due_at = self._purge_due(session, get_dataset(session, dataset_id))
@@ -327,6 +376,17 @@ class Pipeline:
             self._purger(actor).purge_copies(dataset_id, cause, due_at)
         else:
             self._purger(actor).purge(dataset_id, cause, due_at)
+
+    def _abandon_cause(self, dataset_id: str) -> tuple[Cause, datetime]:
+        """A multipart upload expired at its expiry, or failed when it was closed; a
+        single-request one was abandoned once stale."""
+        with self.instance.reading() as session:
+            upload = upload_of_dataset(session, dataset_id)
+        if upload is None:
+            return Cause.ABANDONED, self._abandon_before()
+        if upload.state in (UploadState.EXPIRED.value, UploadState.OPEN.value):
+            return Cause.UPLOAD_EXPIRED, upload.expires_at
+        return Cause.UPLOAD_FAILED, upload.expires_at
 
     def _uploader(self, dataset_id: str) -> str | None:
         """Who uploaded the dataset: the actor of its first audit event (the upload's)."""
@@ -337,7 +397,14 @@ class Pipeline:
 
     def _record_interruption(self, dataset_id: str, step: Step, actor: Actor) -> bool:
         """A step's own state found with no run of it live here: it was cut off (a stop, a
-        crash). Recorded once, in the dataset's locked row, before the step runs again."""
+        crash). Recorded once, in the dataset's locked row, before the step runs again. A
+        multipart upload given up is no interruption: its expiry is recorded instead."""
+        if step is Step.ABANDON:
+            with self.instance.reading() as session:
+                multipart = upload_of_dataset(session, dataset_id) is not None
+            if multipart:
+                expire_upload(self.instance.transactions(actor), dataset_id, self.clock())
+                return False
         with self.instance.transaction(actor) as tx:
             dataset = get_dataset(tx.session, dataset_id, for_update=True)
             event: AuditEvent

@@ -47,14 +47,22 @@ from catalog import (
     DatasetState,
     Item,
     StepJob,
-    StoredCopy,
     Tick,
     get_dataset,
     live_copies,
     new_id,
     utcnow,
 )
-from vault import ANONYMISATION_REPORT, ITEM_PATH, DataKey, FieldCipher, StoredObject, VaultService
+from vault import (
+    ANONYMISATION_REPORT,
+    ITEM_PATH,
+    DataKey,
+    FieldCipher,
+    RawArchive,
+    StoredObject,
+    VaultService,
+    raw_archive,
+)
 from vocabulary import AnonymisationMode
 
 OpenRaw = Callable[[], AbstractContextManager[BinaryIO]]
@@ -110,7 +118,7 @@ class _Outcome:
 @dataclass(frozen=True)
 class _Started:
     tenant_id: str
-    raw: StoredCopy
+    raw: RawArchive
     key: DataKey
     fields: FieldCipher
     items: dict[str, int]  # archive path -> item id
@@ -146,8 +154,8 @@ class AnonymisationJob(StepJob[Transaction, _Started, AnonymisationReport]):
         elif not resumed:
             raise ConflictError(f"dataset {dataset_id} is {dataset.state.value}; only "
                                 "validated datasets are anonymised")
-        raws = [c for c in live_copies(tx.session, dataset_id) if c.kind is CopyKind.RAW]
-        if not raws:
+        raw = raw_archive(tx.session, dataset_id, dataset.upload_sha256)
+        if raw is None:
             raise ConflictError(f"dataset {dataset_id} has no raw copy to anonymise")
         key = self.vault.data_key(tx.session, dataset_id)
         fields = FieldCipher(key, dataset_id)
@@ -156,7 +164,7 @@ class AnonymisationJob(StepJob[Transaction, _Started, AnonymisationReport]):
         if not resumed:
             tx.record(AnonymisationStarted(tenant=dataset.tenant_id, dataset=dataset_id,
                                            mode=self.plan.mode.value))
-        return _Started(dataset.tenant_id, raws[0], key, fields, items, began)
+        return _Started(dataset.tenant_id, raw, key, fields, items, began)
 
     def total(self, plan: _Started) -> int:
         return len(plan.items)
@@ -230,8 +238,7 @@ def _produce(vault: VaultService, dataset_id: str, plan: DatasetPlan, unpack: Un
                              stage, options, on_item)
         copy_id = new_id()
         reader = io.BufferedReader(ChunkReader(producer.chunks(
-            lambda: vault.reader(started.key, dataset_id, started.raw.id),
-            started.raw.plaintext_size, unpack)), _WRITE_BUFFER)
+            lambda: started.raw.open(vault, started.key), started.raw.size, unpack)), _WRITE_BUFFER)
         stored = vault.write(started.key, dataset_id, copy_id, reader)
         outcome.written.append((CopyKind.ANONYMISED, copy_id, stored))
     mapping.close()

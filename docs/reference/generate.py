@@ -257,6 +257,7 @@ def route_access(route: APIRoute) -> tuple[list[str], bool]:
         ContractAccess,
         DatasetAccess,
         Requires,
+        UploadAccess,
         current_actor,
         tenant_in_reach,
     )
@@ -266,7 +267,7 @@ def route_access(route: APIRoute) -> tuple[list[str], bool]:
     permissions: set[Permission] = set()
     guarded = False
     for call in calls:
-        if isinstance(call, DatasetAccess | ContractAccess):
+        if isinstance(call, DatasetAccess | ContractAccess | UploadAccess):
             permissions.add(call.requires.permission)
             guarded = True
         elif isinstance(call, Requires):

@@ -10,7 +10,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from airlock.instance import Instance
-from catalog import AuditEventRecord
+from airlock.pipeline import Pipeline
+from audit import SYSTEM
+from catalog import AuditEventRecord, Contract, utcnow
+from intake import create_upload
 from tests.airlock.conftest import World
 
 ROLES = ("anonymous", "admin", "client", "compliance", "operator", "tenant_operator",
@@ -119,7 +122,35 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, int]]] = [
     ("GET", "/v1/audit/events?format=csv", None, _allowed("compliance")),
     ("GET", "/v1/audit/events.csv", None, _allowed("compliance")),
     ("GET", "/v1/audit/bundle", None, _allowed("compliance")),
+    # Multipart uploads: a client's own tenant's only. The contract is named within the
+    # client's tenant; a part sent as JSON has no Content-Digest (400); completing with no
+    # part is a 409.
+    ("POST", "/v1/uploads", {"contract": "class-folders", "size": 10, "sha256": "a" * 64},
+     _created_by("client")),
+    ("GET", "/v1/uploads", None, _allowed("client")),
+    ("GET", "/v1/uploads/{own_upload}", None, _allowed("client")),
+    ("GET", "/v1/uploads/{other_upload}", None, _hidden(_allowed(), "client")),
+    ("PUT", "/v1/uploads/{own_upload}/parts/1", None, {**_allowed("client"), "client": 400}),
+    ("PUT", "/v1/uploads/{other_upload}/parts/1", None, _hidden(_allowed(), "client")),
+    ("POST", "/v1/uploads/{own_upload}/complete", None, {**_allowed("client"), "client": 409}),
+    ("POST", "/v1/uploads/{other_upload}/complete", None, _hidden(_allowed(), "client")),
+    ("DELETE", "/v1/uploads/{own_upload}", None, {**_allowed("client"), "client": 204}),
+    ("DELETE", "/v1/uploads/{other_upload}", None, _hidden(_allowed(), "client")),
 ]
+
+
+def _uploads(instance: Instance, world: World) -> dict[str, str]:
+    """An open multipart upload of each tenant."""
+    rules = Pipeline(instance).multipart_rules()
+    found = {}
+    for name in ("own", "other"):
+        with instance.reading() as session:
+            contract = session.get(Contract, world.objects[f"{name}_contract"])
+        assert contract is not None
+        found[f"{name}_upload"] = create_upload(
+            instance.transactions(SYSTEM), instance.vault, contract, 10, "a" * 64, None, rules,
+            utcnow()).id
+    return found
 
 
 def _denials(instance: Instance) -> int:
@@ -133,11 +164,12 @@ def _denials(instance: Instance) -> int:
 def test_access_matrix(client: TestClient, world: World, instance: Instance, method: str,
                        template: str, body: dict[str, Any] | None,
                        expected: dict[str, int]) -> None:
+    objects = {**world.objects, **(_uploads(instance, world) if "upload" in template else {})}
     for role in ROLES:
         victim = client.post("/v1/tokens", headers=world.auth("admin"), json={
             "name": "victim", "role": "reidentifier", "tenant": "own"}).json()["id"]
         path = template.format(own=world.own_tenant, other=world.other_tenant, victim=victim,
-                               **world.objects)
+                               **objects)
         before = _denials(instance)
         if path.startswith("/v1/datasets?"):
             response = client.request(method, path, headers=world.auth(role),
@@ -158,7 +190,8 @@ def test_access_matrix(client: TestClient, world: World, instance: Instance, met
 
 def test_every_route_is_in_the_matrix(client: TestClient) -> None:
     renamed = {"{tenant}": "{own}", "{token_id}": "{victim}", "{ref}": "{own_contract}",
-               "{dataset_id}": "{own_dataset}"}
+               "{dataset_id}": "{own_dataset}", "{upload_id}": "{own_upload}",
+               "{number}": "1"}
     served = set()
     for path, operations in client.get("/openapi.json").json()["paths"].items():
         for old, new in renamed.items():
@@ -175,18 +208,20 @@ OTHER_TENANT_ROWS = [(m, t, b) for m, t, b, _ in MATRIX if "{other" in t]
 @pytest.mark.parametrize(("method", "template", "body"), OTHER_TENANT_ROWS,
                          ids=[f"{m} {t}" for m, t, _ in OTHER_TENANT_ROWS])
 def test_another_tenants_id_answers_as_an_unknown_one(
-        client: TestClient, world: World, method: str, template: str,
+        client: TestClient, world: World, instance: Instance, method: str, template: str,
         body: dict[str, Any] | None) -> None:
     """A tenant-bound token cannot tell another tenant's id from one that does not exist:
     same status, same body (but for the id itself), on every route with a path id."""
     unknown = uuid.uuid4().hex
+    objects = {**world.objects, **(_uploads(instance, world) if "upload" in template else {})}
     for role in ("anonymous", *TENANT_BOUND):
         answers = []
-        for ident in (world.objects["other_dataset"] if "dataset" in template
+        for ident in (objects["other_upload"] if "upload" in template
+                      else objects["other_dataset"] if "dataset" in template
                       else world.objects["other_contract"] if "contract" in template
                       else world.other_tenant, unknown):
             path = template.format(own=world.own_tenant, other=ident, other_dataset=ident,
-                                   other_contract=ident)
+                                   other_contract=ident, other_upload=ident)
             response = client.request(method, path, headers=world.auth(role), json=body)
             answers.append((response.status_code, response.text.replace(ident, "ID")))
         assert answers[0] == answers[1], role
