@@ -4,19 +4,21 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.e2e.conftest import env, server
+from tests.e2e.conftest import AIRLOCK, airlock, env, free_port, wait_for_health
 from tests.intake.datasets import contract_yaml, dataset_files, pack
 from vocabulary import Layout
 
-__all__ = ["env", "server"]
+__all__ = ["env"]
 
 CLIENT = str(Path(sys.executable).parent / "airlock-client")
 SOURCES = [str(Path(__file__).resolve().parents[2]),
@@ -68,9 +70,56 @@ def make_world(url: str, admin: str, home: Path) -> World:
     return World(url, admin, issued.json()["token"], home)
 
 
+class Served:
+    """`airlock serve` on a loopback port, which a test may kill and start again (on a new
+    port: the old one may linger in TIME_WAIT)."""
+
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        self.env = env
+        self.log = log
+        self.process: subprocess.Popen[str] | None = None
+        self.port = 0
+
+    def start(self) -> str:
+        self.port = free_port()
+        with self.log.open("a") as sink:  # a file, not a pipe: a full pipe blocks the server
+            self.process = subprocess.Popen([AIRLOCK, "serve", "--port", str(self.port)],
+                                            env=self.env, stdout=sink,
+                                            stderr=subprocess.STDOUT, text=True)
+        url = f"http://127.0.0.1:{self.port}"
+        wait_for_health(url)
+        return url
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=30)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=30)
+
+
 @pytest.fixture
-def world(server: tuple[str, str], tmp_path: Path) -> World:
-    return make_world(*server, tmp_path)
+def served(env: dict[str, str], tmp_path: Path) -> Iterator[tuple[Served, str]]:
+    """A started server and the admin token `airlock init` printed."""
+    init = airlock(env, "init")
+    assert init.returncode == 0, init.stderr
+    token = re.search(r"alk_\S+", init.stdout)
+    assert token is not None
+    server = Served(env, tmp_path / "server.log")
+    try:
+        server.start()
+        yield server, token.group(0)
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def world(served: tuple[Served, str], tmp_path: Path) -> World:
+    server, admin = served
+    return make_world(f"http://127.0.0.1:{server.port}", admin, tmp_path)
 
 
 def accepted_body() -> bytes:

@@ -25,7 +25,8 @@ from airlock.api.app import create_app
 from airlock.instance import Instance
 from airlock.settings import Settings
 from airlock_client.pack import FolderTar
-from tests.client.conftest import CLIENT, World
+from tests.client.conftest import CLIENT, Served, World
+from tests.client.relay import relay
 from tests.intake.datasets import dataset_files
 from vocabulary import Layout
 
@@ -67,9 +68,13 @@ def _digest(root: Path) -> str:
     return hashlib.sha256(packed.read(0, packed.size)).hexdigest()
 
 
-def _uploads(world: World, sha256: str) -> list[dict[str, object]]:
+def _port(url: str) -> int:
+    return int(url.rsplit(":", 1)[1])
+
+
+def _uploads(world: World, sha256: str, url: str | None = None) -> list[dict[str, object]]:
     found: list[dict[str, object]] = httpx.get(
-        f"{world.url}/v1/uploads", params={"sha256": sha256, "state": "open"},
+        f"{url or world.url}/v1/uploads", params={"sha256": sha256, "state": "open"},
         headers=world.auth, timeout=30).json()
     return found
 
@@ -91,41 +96,75 @@ def test_a_folder_is_uploaded_in_parallel_parts_and_accepted(world: World,
     assert world.token not in done.stdout + done.stderr
 
 
+def _wait_for_parts(world: World, sha256: str, count: int, running: subprocess.Popen[str],
+                    url: str | None = None) -> None:
+    """Until the open upload of `sha256` holds `count` parts; fails if the client ends."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        assert running.poll() is None, "the upload ended before it could be cut"
+        found = _uploads(world, sha256, url)
+        if found and int(found[0]["received_bytes"]) >= count * MIB:  # type: ignore[call-overload]
+            return
+        time.sleep(0.01)
+    pytest.fail(f"the server never held {count} parts")
+
+
+def _start(world: World, root: Path, *options: str, url: str | None = None,
+           ) -> subprocess.Popen[str]:
+    return subprocess.Popen([CLIENT, "upload", str(root), "--contract", "voc", "--part-size",
+                             "1MiB", "--no-wait", "--json", *options],
+                            env=world.client_env(url=url), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
 def test_a_client_killed_mid_upload_resumes_where_it_stopped(world: World,
                                                              tmp_path: Path) -> None:
     root = _folder(tmp_path / "dataset", 24)
     sha256 = _digest(root)
-    args = [CLIENT, "upload", str(root), "--contract", "voc", "--part-size", "1MiB",
-            "--parallel", "1", "--no-wait", "--json"]
-    killed = subprocess.Popen(args, env=world.client_env(), stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
-    received: list[dict[str, object]] = []
-    while time.monotonic() < deadline and killed.poll() is None:
-        found = _uploads(world, sha256)
-        received = found[0]["parts"] if found else []  # type: ignore[assignment]
-        if len(received) >= 2:
-            killed.send_signal(signal.SIGKILL)
-            break
-        time.sleep(0.01)
-    killed.wait(timeout=30)
-    assert killed.returncode == -signal.SIGKILL, "the upload ended before it could be cut"
-    left = _uploads(world, sha256)
-    assert len(left) == 1 and left[0]["state"] == "open"
-    total = int(left[0]["parts_total"])  # type: ignore[call-overload]
-    kept = len(left[0]["parts"])  # type: ignore[arg-type]
+    with relay(_port(world.url), bytes_per_second=4 * MIB) as slow:
+        killed = _start(world, root, "--parallel", "1", url=slow.url)
+        _wait_for_parts(world, sha256, 2, killed)
+        killed.send_signal(signal.SIGKILL)
+        killed.communicate(timeout=30)
+    listed = _uploads(world, sha256)
+    assert len(listed) == 1 and listed[0]["state"] == "open"
+    left = httpx.get(f"{world.url}/v1/uploads/{listed[0]['id']}", headers=world.auth).json()
+    total, kept = left["parts_total"], len(left["parts"])
     assert 2 <= kept < total
 
     resumed = world.client("upload", str(root), "--contract", "voc", "--part-size", "1MiB",
                            "--no-wait", "--json")
     assert resumed.returncode == 0, resumed.stderr
     result = json.loads(resumed.stdout)
-    assert result["upload"]["id"] == left[0]["id"] and result["upload"]["resumed"] is True
+    assert result["upload"]["id"] == left["id"] and result["upload"]["resumed"] is True
     assert result["upload"]["parts_sent"] == total - kept
     assert result["dataset"]["upload_sha256"] == sha256
     waited = world.client("status", result["dataset"]["id"], "--wait", "--json")
     assert waited.returncode == 0, waited.stderr
     assert json.loads(waited.stdout)["state"] == "ready"
+
+
+def test_dropped_connections_and_a_server_restart_are_ridden_out(
+        world: World, served: tuple[Served, str], tmp_path: Path) -> None:
+    server, _ = served
+    root = _folder(tmp_path / "dataset", 24)
+    sha256 = _digest(root)
+    with relay(server.port, bytes_per_second=4 * MIB) as network:
+        running = _start(world, root, "--parallel", "2", url=network.url)
+        for parts in (2, 4):
+            _wait_for_parts(world, sha256, parts, running, f"http://127.0.0.1:{server.port}")
+            network.cut()
+        _wait_for_parts(world, sha256, 6, running, f"http://127.0.0.1:{server.port}")
+        server.kill()
+        network.cut()
+        network.target_port = _port(server.start())
+        stdout, stderr = running.communicate(timeout=300)
+    assert running.returncode == 0, stderr
+    result = json.loads(stdout)
+    total = result["upload"]["parts_total"]
+    assert result["upload"]["resumed"] is False and total <= result["upload"]["parts_sent"]
+    assert result["dataset"]["upload_sha256"] == sha256
+    assert world.token not in stdout + stderr
 
 
 def test_a_corrupted_part_is_refused_and_sent_again_whole(world: World,
@@ -160,15 +199,11 @@ def test_a_folder_changed_during_its_upload_is_refused(world: World, tmp_path: P
     root = _folder(tmp_path / "dataset", 16)
     last = max((p for p in root.rglob("*.jpg")), key=lambda p: p.as_posix())
     sha256 = _digest(root)
-    upload = subprocess.Popen(
-        [CLIENT, "upload", str(root), "--contract", "voc", "--part-size", "1MiB",
-         "--parallel", "1", "--no-wait"], env=world.client_env(), stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and upload.poll() is None and not _uploads(world, sha256):
-        time.sleep(0.01)
-    last.write_bytes(last.read_bytes()[::-1])
-    os.utime(last, ns=(0, last.stat().st_mtime_ns + 10**9))
-    _, stderr = upload.communicate(timeout=120)
+    with relay(_port(world.url), bytes_per_second=4 * MIB) as slow:
+        upload = _start(world, root, "--parallel", "1", url=slow.url)
+        _wait_for_parts(world, sha256, 1, upload)
+        last.write_bytes(last.read_bytes()[::-1])
+        os.utime(last, ns=(0, last.stat().st_mtime_ns + 10**9))
+        _, stderr = upload.communicate(timeout=120)
     assert upload.returncode == 1, stderr
     assert "changed during the upload" in stderr

@@ -124,7 +124,8 @@ class Transfer:
         return self.retrying.run("starting the upload", create)
 
     def _find(self, contract: str, sha256: str) -> UploadState | None:
-        """The open upload of this archive with the most bytes received, if any."""
+        """The open upload of this archive with the most bytes received, if any, with its
+        parts (a listing leaves them out)."""
         listed = self.api.get("/v1/uploads", params={"sha256": sha256, "contract": contract,
                                                      "state": OPEN})
         if not isinstance(listed, list):
@@ -132,7 +133,8 @@ class Transfer:
         uploads = [UploadState.from_json(item) for item in listed]
         matching = [u for u in uploads if u.state == OPEN and u.sha256 == sha256
                     and u.size == self.source.size]
-        return max(matching, key=lambda u: u.received_bytes, default=None)
+        best = max(matching, key=lambda u: u.reported_bytes, default=None)
+        return None if best is None else self._state(best.id)
 
     def _state(self, upload_id: str) -> UploadState:
         return UploadState.from_json(self.api.get(f"/v1/uploads/{upload_id}"))

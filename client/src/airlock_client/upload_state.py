@@ -27,6 +27,8 @@ class UploadState:
     sha256: str
     part_size: int
     state: str
+    reported_bytes: int
+    """The server's `received_bytes`: the one count a listing gives (it omits the parts)."""
     parts: tuple[tuple[int, int], ...]
     """(number, size) of each part received."""
 
@@ -39,6 +41,7 @@ class UploadState:
             raise MalformedAnswerError("the server's upload object has no part list")
         upload = cls(_text(body, "id"), _text(body, "dataset_id"), _count(body, "size"),
                      _text(body, "sha256"), _count(body, "part_size"), _text(body, "state"),
+                     _count(body, "received_bytes"),
                      tuple((_count(p, "number"), _count(p, "size")) for p in parts))
         if upload.part_size < 1 or not SHA256_HEX.match(upload.sha256):
             raise MalformedAnswerError("the server's upload object has a malformed part size "
