@@ -10,11 +10,14 @@ import hashlib
 import io
 import json
 import os
+import pty
 import random
 import signal
 import subprocess
 import tempfile
+import threading
 import time
+from contextlib import suppress
 from pathlib import Path
 
 import httpx
@@ -207,3 +210,30 @@ def test_a_folder_changed_during_its_upload_is_refused(world: World, tmp_path: P
         _, stderr = upload.communicate(timeout=120)
     assert upload.returncode == 1, stderr
     assert "changed during the upload" in stderr
+
+
+def test_progress_bars_are_shown_at_a_terminal_only(world: World, tmp_path: Path) -> None:
+    root = _folder(tmp_path / "dataset", 6)
+    leader, follower = pty.openpty()
+    shown: list[bytes] = []
+
+    def drain() -> None:  # a pty's buffer is small: read while the client writes
+        with suppress(OSError):
+            while chunk := os.read(leader, 65536):
+                shown.append(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    done = subprocess.run([CLIENT, "upload", str(root), "--contract", "voc", "--part-size",
+                           "1MiB"], env=world.client_env(), stdout=subprocess.PIPE,
+                          stderr=follower, text=True, timeout=300, check=False)
+    os.close(follower)
+    reader.join(timeout=10)
+    os.close(leader)
+    terminal = b"".join(shown).decode(errors="replace")
+    assert done.returncode == 0, terminal
+    assert "upload" in terminal and "B/s" in terminal and "100%" in terminal
+    assert "ACCEPTED" in done.stdout and "upload" not in done.stdout.split("\n")[0]
+    assert world.token not in terminal + done.stdout
+    piped = world.client("upload", str(root), "--contract", "voc", "--no-wait")
+    assert piped.returncode == 0 and "B/s" not in piped.stderr
