@@ -14,6 +14,7 @@ from airlock_client.api import Api
 from airlock_client.commands.datasets import outcome_exit
 from airlock_client.errors import ApiError, UsageError
 from airlock_client.ids import path_segment
+from airlock_client.output import Output
 from airlock_client.pack import open_source
 from airlock_client.session import Session, output_options
 from airlock_client.transfer import Outcome, Transfer, source_digest
@@ -72,14 +73,12 @@ def upload(session: Session, source: Path, contract: str, parallel: int,
     parts the server lacks."""
     path_segment(contract)
     output = session.output
+    api = session.api()  # a missing setting stops the command before a long walk or hash
     packed = open_source(source)
     if packed.size == 0:
         raise UsageError(f"{source} is empty")
-    api = session.api()
     sha256 = source_digest(packed, output)
-    wanted = part_size or (planning.DEFAULT_PART_SIZE if planning.parts_total(
-        packed.size, planning.DEFAULT_PART_SIZE) > planning.MAX_PARTS else None)
-    chosen = None if wanted is None else planning.fitting_part_size(packed.size, wanted)
+    chosen = _part_size_for(packed.size, part_size, output)
     done = Transfer(api, packed, output, parallel=parallel).run(contract, sha256, chosen)
     dataset_id = str(done.dataset.get("id"))
     output.note(f"uploaded {packed.size} bytes as dataset {dataset_id} (sha256 {sha256})")
@@ -92,6 +91,18 @@ def upload(session: Session, source: Path, contract: str, parallel: int,
     report = _report(api, dataset_id)
     output.result(_result(done, dataset, report), lambda: _text(dataset, report))
     outcome_exit(dataset)
+
+
+def _part_size_for(size: int, wanted: int | None, output: Output) -> int | None:
+    """The part size to ask for: None leaves the server's default, unless the archive needs
+    larger parts to stay within the server's part count."""
+    if wanted is None and planning.parts_total(size, planning.DEFAULT_PART_SIZE) <= \
+            planning.MAX_PARTS:
+        return None
+    chosen = planning.fitting_part_size(size, wanted or planning.DEFAULT_PART_SIZE)
+    if chosen != wanted:
+        output.note(f"parts of {chosen} bytes: at most {planning.MAX_PARTS} parts are allowed")
+    return chosen
 
 
 def _report(api: Api, dataset_id: str) -> dict[str, Any] | None:
