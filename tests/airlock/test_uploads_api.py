@@ -4,9 +4,9 @@ checks, abort, expiry and the gates."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -123,7 +123,8 @@ def test_a_dropped_part_leaves_nothing_and_the_upload_resumes(
                        headers=world.auth()).json()
     assert [u["id"] for u in found] == [upload["id"]]
     missing = client.post(f"/v1/uploads/{upload['id']}/complete", headers=world.auth())
-    assert missing.status_code == 409 and missing.json()["missing"] == list(range(2, len(parts) + 1))
+    assert missing.status_code == 409
+    assert missing.json()["missing"] == list(range(2, len(parts) + 1))
     for number in range(2, len(parts) + 1):
         assert put_part(client, world, upload["id"], number, parts[number]).status_code == 200
     assert client.post(f"/v1/uploads/{upload['id']}/complete",
@@ -273,7 +274,7 @@ def _unfinished_write(instance: Instance, dataset_id: str, key: object) -> int:
         def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
             raise KeyboardInterrupt
 
-    store = instance.vault._store  # noqa: SLF001
+    store = instance.vault._store
     with pytest.raises(KeyboardInterrupt):
         store.put(key, dataset_id, "0" * 32, Dies())  # type: ignore[arg-type]
     return len(instance.vault.list_partial(dataset_id))

@@ -45,8 +45,8 @@ def build_upload_world(instance: Instance, fmt: str = "tar") -> UploadWorld:
             new_tenant(tx, name)
         tokens = {name: create_token(tx, name=f"c-{name}", role=Role.CLIENT,
                                      tenant=name).plaintext for name in ("own", "other")}
-        contracts = {name: add_contract(tx, name, contract_yaml(Layout.CLASS_FOLDERS, extra=KEEP))[0].id
-                     for name in ("own", "other")}
+        contracts = {name: add_contract(tx, name, contract_yaml(
+            Layout.CLASS_FOLDERS, extra=KEEP))[0].id for name in ("own", "other")}
     return UploadWorld(tokens, contracts, pack(dataset_files(Layout.CLASS_FOLDERS), fmt))
 
 

@@ -80,18 +80,18 @@ def test_completion_succeeds_iff_the_stored_parts_are_the_archive(
             continue
         assert variant != "corrupt"
         stored[number] = data
-    complete = len(stored) == COUNT
+    missing = [n for n in range(1, COUNT + 1) if n not in stored]
     assembled = b"".join(stored[n] for n in sorted(stored))
-    try:
-        dataset = complete_upload(transactions, instance.vault, upload.id, utcnow)
-    except IncompleteUploadError as exc:
-        assert not complete
-        assert exc.missing == [n for n in range(1, COUNT + 1) if n not in stored]
+    if missing:
+        with pytest.raises(IncompleteUploadError) as incomplete:
+            complete_upload(transactions, instance.vault, upload.id, utcnow)
+        assert incomplete.value.missing == missing
         return
-    except ArchiveDigestMismatchError:
-        assert complete and assembled != ARCHIVE
+    if assembled != ARCHIVE:
+        with pytest.raises(ArchiveDigestMismatchError):
+            complete_upload(transactions, instance.vault, upload.id, utcnow)
         return
-    assert complete and assembled == ARCHIVE
+    dataset = complete_upload(transactions, instance.vault, upload.id, utcnow)
     assert dataset.upload_sha256 == hashlib.sha256(ARCHIVE).hexdigest()
     # One live raw copy per part: the replaced ones were discarded.
     assert sorted(instance.vault.list_objects(dataset.id)) == sorted(

@@ -150,19 +150,24 @@ async def put_part(upload_id: str, request: Request, instance: InstanceDep,
 @router.post("/{upload_id}/complete", status_code=status.HTTP_202_ACCEPTED, responses={
     409: {"description": "Parts are missing (listed in `missing`), or the upload is not "
                          "open."},
+    429: {"description": "Too many uploads (parts) in flight; see Retry-After."},
     422: {"description": "The parts do not have the declared SHA-256: the upload failed and "
                          "its dataset (`dataset_id`) is purged, with a certificate."}})
-async def complete(upload_id: str, background: BackgroundTasks, pipeline: PipelineDep,
-                   actor: UploadOwner, gates: GatesDep) -> DatasetOut:
+async def complete(upload_id: str, background: BackgroundTasks, instance: InstanceDep,
+                   pipeline: PipelineDep, actor: UploadOwner, gates: GatesDep) -> DatasetOut:
     """Check that every part arrived and that together they have the declared SHA-256; the
-    dataset's validation then runs in the background (poll `GET /v1/datasets/{id}`)."""
-    try:
-        dataset = await anyio.to_thread.run_sync(pipeline.complete_upload, actor, upload_id,
-                                                  limiter=gates.uploads.threads)
-    except IncompleteUploadError as exc:
-        raise Problem(409, str(exc), missing=exc.missing) from None
-    except ArchiveDigestMismatchError as exc:
-        raise Problem(422, str(exc), dataset_id=exc.dataset_id) from None
+    dataset's validation then runs in the background (poll `GET /v1/datasets/{id}`).
+    Reading the parts back holds an upload slot, as a part does."""
+    with instance.reading() as session:
+        tenant_id = get_upload(session, upload_id).tenant_id
+    with gates.uploads.admit(actor, tenant_id):
+        try:
+            dataset = await anyio.to_thread.run_sync(pipeline.complete_upload, actor,
+                                                      upload_id, limiter=gates.uploads.threads)
+        except IncompleteUploadError as exc:
+            raise Problem(409, str(exc), missing=exc.missing) from None
+        except ArchiveDigestMismatchError as exc:
+            raise Problem(422, str(exc), dataset_id=exc.dataset_id) from None
     background.add_task(partial(anyio.to_thread.run_sync, limiter=gates.validations),
                         pipeline.drive, dataset.id)
     return DatasetOut.model_validate(dataset)
