@@ -237,3 +237,18 @@ def test_progress_bars_are_shown_at_a_terminal_only(world: World, tmp_path: Path
     assert world.token not in terminal + done.stdout
     piped = world.client("upload", str(root), "--contract", "voc", "--no-wait")
     assert piped.returncode == 0 and "B/s" not in piped.stderr
+
+
+def test_a_rejected_dataset_ends_the_upload_with_status_1_and_its_summary(
+        world: World, tmp_path: Path) -> None:
+    root = tmp_path / "dataset"
+    for name, data in dataset_files(Layout.VOC, count=1).items():  # one class of two
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(data)
+    done = world.client("upload", str(root), "--contract", "voc")
+    assert done.returncode == 1, done.stderr
+    first, *rest = done.stdout.splitlines()
+    assert first.startswith("dataset ") and "REJECTED against contract voc v1" in first
+    assert rest[-2].endswith(": rejected") and "airlock-client report " in rest[-1]
+    quiet = world.client("upload", str(root), "--contract", "voc", "--quiet")
+    assert (quiet.returncode, quiet.stdout, quiet.stderr) == (1, "", "")
