@@ -81,7 +81,7 @@ def check(response: httpx.Response) -> None:
     detail = problem_detail(response)
     if response.status_code in (401, 403):
         raise AuthError(f"{response.status_code}: {detail}")
-    raise ApiError(response.status_code, detail)
+    raise ApiError(response.status_code, detail, response.headers.get("retry-after"))
 
 
 def problem_detail(response: httpx.Response) -> str:

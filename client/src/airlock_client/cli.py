@@ -11,6 +11,9 @@ import click
 
 from airlock_client import __version__
 from airlock_client.commands.configure import configure
+from airlock_client.commands.contracts import contracts
+from airlock_client.commands.datasets import datasets, report, status
+from airlock_client.commands.upload import upload
 from airlock_client.errors import ClientError, ExitCode
 from airlock_client.session import Session
 
@@ -28,6 +31,11 @@ def cli(session: Session, profile: str, url: str | None) -> None:
 
 
 cli.add_command(configure)
+cli.add_command(upload)
+cli.add_command(status)
+cli.add_command(report)
+cli.add_command(datasets)
+cli.add_command(contracts)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -38,7 +46,11 @@ def main(argv: list[str] | None = None) -> None:
 def run(argv: list[str] | None = None) -> int:
     session = Session()
     try:
-        cli.main(args=argv, prog_name="airlock-client", standalone_mode=False, obj=session)
+        # Without standalone mode click returns a command's `Exit` status instead of raising.
+        status = cli.main(args=argv, prog_name="airlock-client", standalone_mode=False,
+                          obj=session)
+        if isinstance(status, int):
+            return status
     except click.exceptions.Exit as done:
         return int(done.exit_code)
     except click.ClickException as exc:

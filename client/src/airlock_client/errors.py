@@ -40,7 +40,9 @@ class AuthError(ClientError):
 class ApiError(ClientError):
     """The server answered with an error (RFC 9457 problem details when it can)."""
 
-    def __init__(self, status: int, detail: str) -> None:
+    def __init__(self, status: int, detail: str, retry_after: str | None = None) -> None:
         super().__init__(f"{status}: {detail}")
         self.status = status
         self.detail = detail
+        self.retry_after = retry_after
+        """The answer's Retry-After header (429, 503), as sent."""

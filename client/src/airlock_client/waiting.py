@@ -1,0 +1,58 @@
+"""Following a dataset through the server's steps (validate, anonymise) by polling
+`GET /v1/datasets/{id}` until it reaches a state where no step will run, with a bar per
+step from its `progress` counts."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from airlock_client.api import Api
+from airlock_client.errors import ClientError
+from airlock_client.output import Output
+from airlock_client.progress import Bar
+from airlock_client.retry import Retrying
+
+SETTLED = frozenset({"rejected", "ready", "training", "trained", "purging", "purged"})
+"""States the pipeline moves no further by itself (it validates `received`, anonymises
+`validated`)."""
+ACCEPTED = frozenset({"ready", "training", "trained"})
+POLL_SECONDS = 1.0
+
+
+def settled(dataset: dict[str, Any]) -> bool:
+    return dataset.get("state") in SETTLED
+
+
+def follow(api: Api, dataset_id: str, output: Output, retrying: Retrying | None = None,
+           sleep: Callable[[float], None] = time.sleep) -> dict[str, Any]:
+    """The dataset once settled; a server that restarts meanwhile is waited for."""
+    retrying = retrying or Retrying()
+    bar: Bar | None = None
+    step: str | None = None
+    try:
+        while True:
+            dataset = retrying.run("following the dataset",
+                                   lambda _: api.get(f"/v1/datasets/{dataset_id}"))
+            if not isinstance(dataset, dict):
+                raise ClientError("the server's dataset is not a JSON object")
+            if settled(dataset):
+                return dataset
+            progress = dataset.get("progress")
+            if isinstance(progress, dict) and isinstance(progress.get("step"), str):
+                if progress["step"] != step:
+                    if bar is not None:
+                        bar.close()
+                    step = progress["step"]
+                    bar = Bar(output, step, _count(progress.get("total")), unit="item")
+                if bar is not None:
+                    bar.show(_count(progress.get("done")) or 0, _count(progress.get("total")))
+            sleep(POLL_SECONDS)
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+def _count(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
