@@ -1,22 +1,29 @@
-"""A TCP relay between the client and the server, for tests of an unreliable network: it
-can slow the client's bytes down, cut every connection at once, and be pointed at another
-server port (a restarted server)."""
+"""A TCP relay between the client and the server, for tests and benchmarks of an unreliable
+network: it can slow the client's bytes down, cut every connection at once, cut a
+connection once the client has sent it a byte budget (`budget()` gives each new connection
+its own; None lets it through whole), and be pointed at another server port (a restarted
+server). A cut resets both sides (SO_LINGER 0), as a dropped network looks to the peers."""
 
 from __future__ import annotations
 
 import socket
+import struct
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 
 CHUNK = 16 * 1024
+RESET = struct.pack("ii", 1, 0)
+Budget = Callable[[], int | None]
 
 
 class Relay:
-    def __init__(self, target_port: int, bytes_per_second: float | None = None) -> None:
+    def __init__(self, target_port: int, bytes_per_second: float | None = None,
+                 budget: Budget | None = None) -> None:
         self.target_port = target_port
         self.bytes_per_second = bytes_per_second
+        self._budget = budget
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port = int(self._listener.getsockname()[1])
         self._open: set[socket.socket] = set()
@@ -34,10 +41,7 @@ class Relay:
         with self._lock:
             sockets, self._open = list(self._open), set()
             self.cuts += 1
-        for each in sockets:
-            with suppress(OSError):
-                each.shutdown(socket.SHUT_RDWR)
-            each.close()
+        _reset(*sockets)
 
     def close(self) -> None:
         self._closed.set()
@@ -58,25 +62,59 @@ class Relay:
             outgoing.settimeout(None)
             with self._lock:
                 self._open |= {incoming, outgoing}
-            threading.Thread(target=self._pipe, args=(incoming, outgoing, True),
+            budget = self._budget() if self._budget is not None else None
+            threading.Thread(target=self._upstream, args=(incoming, outgoing, budget),
                              daemon=True).start()
-            threading.Thread(target=self._pipe, args=(outgoing, incoming, False),
+            threading.Thread(target=self._downstream, args=(outgoing, incoming),
                              daemon=True).start()
 
-    def _pipe(self, source: socket.socket, sink: socket.socket, upstream: bool) -> None:
+    def _upstream(self, source: socket.socket, sink: socket.socket, budget: int | None) -> None:
+        """The client's bytes to the server, slowed and counted against the budget."""
+        sent = 0
         with suppress(OSError):
             while data := source.recv(CHUNK):
-                if upstream and self.bytes_per_second:
+                if self.bytes_per_second:
                     time.sleep(len(data) / self.bytes_per_second)
+                if budget is not None and sent + len(data) >= budget:
+                    sink.sendall(data[:budget - sent])
+                    self._cut_pair(source, sink)
+                    return
+                sent += len(data)
                 sink.sendall(data)
-        for each in (source, sink):
-            with suppress(OSError):
-                each.shutdown(socket.SHUT_RDWR)
+        _half_close(source, sink)
+
+    def _downstream(self, source: socket.socket, sink: socket.socket) -> None:
+        with suppress(OSError):
+            while data := source.recv(CHUNK):
+                sink.sendall(data)
+        _half_close(source, sink)
+
+    def _cut_pair(self, *pair: socket.socket) -> None:
+        with self._lock:
+            self._open -= set(pair)
+            self.cuts += 1
+        _reset(*pair)
+
+
+def _half_close(source: socket.socket, sink: socket.socket) -> None:
+    """An end of stream passed on: the other direction may still have an answer to carry."""
+    with suppress(OSError):
+        sink.shutdown(socket.SHUT_WR)
+    with suppress(OSError):
+        source.shutdown(socket.SHUT_RD)
+
+
+def _reset(*sockets: socket.socket) -> None:
+    for each in sockets:
+        with suppress(OSError):
+            each.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, RESET)
+        each.close()
 
 
 @contextmanager
-def relay(target_port: int, bytes_per_second: float | None = None) -> Iterator[Relay]:
-    running = Relay(target_port, bytes_per_second)
+def relay(target_port: int, bytes_per_second: float | None = None,
+          budget: Budget | None = None) -> Iterator[Relay]:
+    running = Relay(target_port, bytes_per_second, budget)
     try:
         yield running
     finally:
