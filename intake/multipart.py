@@ -15,7 +15,7 @@ abort serialise on it.
 
 from __future__ import annotations
 
-import hashlib
+import io
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -39,6 +39,7 @@ from catalog import (
     upload_of_dataset,
     upload_parts,
 )
+from intake.archive_digest import FOLLOWER, Hasher
 from intake.events import (
     MultipartPartStored,
     MultipartUploadAborted,
@@ -49,13 +50,12 @@ from intake.events import (
     UploadReceived,
 )
 from intake.upload import LimitedReader
-from vault import VaultService, raw_archive
+from vault import DataKey, VaultService, raw_archive
 
 log = logging.getLogger("intake.multipart")
 
 MAX_PART_SIZE = 1024**3
 MAX_PARTS = 10_000
-_READ = 1024**2
 
 
 @dataclass(frozen=True)
@@ -151,9 +151,11 @@ def store_part(transactions: Transactions, vault: VaultService, upload_id: str, 
         dataset_id = upload.dataset_id
         key = vault.data_key(tx.session, dataset_id)
     copy_id = new_id()
+    teed = FOLLOWER.tee(upload_id, number)
+    limited = LimitedReader(source, length)
+    reader = limited if teed is None else _Teed(limited, teed)
     try:
-        written = vault.write(key, dataset_id, copy_id,
-                              LimitedReader(source, length))  # type: ignore[arg-type]
+        written = vault.write(key, dataset_id, copy_id, reader)  # type: ignore[arg-type]
     except BaseException:
         _discard(vault, dataset_id, copy_id)
         raise
@@ -194,6 +196,8 @@ def store_part(transactions: Transactions, vault: VaultService, upload_id: str, 
         raise
     if replaced is not None:
         _discard(vault, dataset_id, replaced)
+    FOLLOWER.stored(upload_id, number, copy_id, teed, replaced is not None)
+    _follow(transactions, vault, upload_id, dataset_id, key)
     return part
 
 
@@ -214,10 +218,8 @@ def complete_upload(transactions: Transactions, vault: VaultService, upload_id: 
         if archive is None:
             raise ConflictError(f"upload {upload_id} has a part without a stored copy")
         key = vault.data_key(tx.session, upload.dataset_id)
-    digest = hashlib.sha256()
-    with archive.open(vault, key) as stream:
-        while chunk := stream.read(_READ):
-            digest.update(chunk)
+    digest = FOLLOWER.digest(upload_id, archive.copy_ids,
+                             lambda copy_id: vault.chunks(key, archive.dataset_id, copy_id))
     with transactions() as tx:
         upload = get_upload(tx.session, upload_id, for_update=True)
         _check_open(upload, clock())
@@ -226,7 +228,8 @@ def complete_upload(transactions: Transactions, vault: VaultService, upload_id: 
             raise ConflictError(f"a part of upload {upload_id} was sent again while it was "
                                 "being completed; complete it again")
         dataset = get_dataset(tx.session, upload.dataset_id, for_update=True)
-        if digest.hexdigest() != upload.sha256:
+        FOLLOWER.forget(upload_id)
+        if digest != upload.sha256:
             upload.state = UploadState.FAILED.value
             tx.record(UploadFailed(tenant=dataset.tenant_id, dataset=dataset.id,
                                    reason="digest_mismatch", bytes=upload.size))
@@ -253,6 +256,7 @@ def abort_upload(transactions: Transactions, upload_id: str, clock: Clock) -> st
         upload = get_upload(tx.session, upload_id, for_update=True)
         _check_open(upload, clock())
         upload.state = UploadState.ABORTED.value
+        FOLLOWER.forget(upload_id)
         tx.record(MultipartUploadAborted(tenant=upload.tenant_id, dataset=upload.dataset_id,
                                          upload=upload_id,
                                          parts=len(upload_parts(tx.session, upload_id))))
@@ -270,6 +274,7 @@ def expire_upload(transactions: Transactions, dataset_id: str, now: datetime) ->
         if upload.state != UploadState.OPEN.value or not _expired(upload, now):
             return False
         upload.state = UploadState.EXPIRED.value
+        FOLLOWER.forget(upload.id)
         tx.record(MultipartUploadExpired(tenant=upload.tenant_id, dataset=dataset_id,
                                          upload=upload.id,
                                          parts=len(upload_parts(tx.session, upload.id))))
@@ -289,6 +294,41 @@ def _expired(upload: Upload, now: datetime) -> bool:
 def _check_open(upload: Upload, now: datetime) -> None:
     if upload.state != UploadState.OPEN.value or _expired(upload, now):
         raise UploadNotOpenError(upload, now)
+
+
+class _Teed(io.RawIOBase):
+    """Feeds what is read into the followed digest on its way into the vault."""
+
+    def __init__(self, source: LimitedReader, hasher: Hasher) -> None:
+        super().__init__()
+        self._source = source
+        self._hasher = hasher
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1, /) -> bytes:
+        data = self._source.read(size)
+        self._hasher.update(data)
+        return data
+
+
+def _follow(transactions: Transactions, vault: VaultService, upload_id: str,
+            dataset_id: str, key: DataKey) -> None:
+    """Absorb the parts that came early into the followed digest, now that the gap before
+    them may have closed. A failure costs only the saving: completion reads them back."""
+
+    def stored() -> dict[int, str]:
+        with transactions() as tx:
+            return {part.number: part.copy_id for part in upload_parts(tx.session, upload_id)}
+
+    try:
+        FOLLOWER.catch_up(upload_id, stored,
+                          lambda copy_id: vault.chunks(key, dataset_id, copy_id))
+    except Exception as error:
+        FOLLOWER.forget(upload_id)
+        log.warning("following the digest of upload %s failed: %s", upload_id,
+                    type(error).__name__)
 
 
 def _discard(vault: VaultService, dataset_id: str, copy_id: str) -> None:
