@@ -96,9 +96,13 @@ class Served:
             self.process.wait(timeout=30)
 
     def stop(self) -> None:
+        """Terminate; kill what is still busy after 30 s (a step under way)."""
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
-            self.process.wait(timeout=30)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.kill()
 
 
 @pytest.fixture

@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import io
 import json
 import os
 import pty
-import random
 import signal
 import subprocess
 import tempfile
@@ -22,13 +20,13 @@ from pathlib import Path
 
 import httpx
 import pytest
-from PIL import Image
 
 from airlock.api.app import create_app
 from airlock.instance import Instance
 from airlock.settings import Settings
 from airlock_client.pack import FolderTar
 from tests.client.conftest import CLIENT, Served, World
+from tests.client.datasets import folder_digest, noisy_folder, open_uploads, port_of
 from tests.client.relay import relay
 from tests.intake.datasets import dataset_files
 from vocabulary import Layout
@@ -36,61 +34,26 @@ from vocabulary import Layout
 MIB = 1024 * 1024
 
 
-def _server_has_uploads() -> bool:
+def _server_hasopen_uploads() -> bool:
     with tempfile.TemporaryDirectory() as home:
         settings = Settings(home=Path(home), database_url=f"sqlite:///{home}/airlock.db",
                             storage="local")
         return "/v1/uploads" in create_app(Instance(settings)).openapi()["paths"]
 
 
-pytestmark = pytest.mark.skipif(not _server_has_uploads(),
+pytestmark = pytest.mark.skipif(not _server_hasopen_uploads(),
                                 reason="the server has no resumable upload API yet")
-
-
-def _noise_jpeg(seed: int, width: int = 640, height: int = 480) -> bytes:
-    """A JPEG of noise: it does not compress, so a few of them make many parts."""
-    pixels = random.Random(seed).randbytes(width * height * 3)
-    buffer = io.BytesIO()
-    Image.frombytes("RGB", (width, height), pixels).save(buffer, "JPEG", quality=95)
-    return buffer.getvalue()
-
-
-def _folder(root: Path, images: int) -> Path:
-    """A VOC dataset the contract accepts, of about `images` x 0.5 MiB."""
-    files = dataset_files(Layout.VOC, count=images)
-    for n, name in enumerate(sorted(n for n in files if n.endswith(".jpg"))):
-        files[name] = _noise_jpeg(n)
-    for name, data in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_bytes(data)
-    return root
-
-
-def _digest(root: Path) -> str:
-    packed = FolderTar(root)
-    return hashlib.sha256(packed.read(0, packed.size)).hexdigest()
-
-
-def _port(url: str) -> int:
-    return int(url.rsplit(":", 1)[1])
-
-
-def _uploads(world: World, sha256: str, url: str | None = None) -> list[dict[str, object]]:
-    found: list[dict[str, object]] = httpx.get(
-        f"{url or world.url}/v1/uploads", params={"sha256": sha256, "state": "open"},
-        headers=world.auth, timeout=30).json()
-    return found
 
 
 def test_a_folder_is_uploaded_in_parallel_parts_and_accepted(world: World,
                                                              tmp_path: Path) -> None:
-    root = _folder(tmp_path / "dataset", 8)
+    root = noisy_folder(tmp_path / "dataset", 8)
     done = world.client("upload", str(root), "--contract", "voc", "--part-size", "1MiB",
                         "--parallel", "4", "--json")
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     upload = result["upload"]
-    assert upload["sha256"] == _digest(root) == result["dataset"]["upload_sha256"]
+    assert upload["sha256"] == folder_digest(root) == result["dataset"]["upload_sha256"]
     assert upload["parts_total"] == -(-FolderTar(root).size // MIB) >= 3
     assert (upload["parts_sent"], upload["resumed"]) == (upload["parts_total"], False)
     assert result["dataset"]["state"] == "ready"
@@ -105,7 +68,7 @@ def _wait_for_parts(world: World, sha256: str, count: int, running: subprocess.P
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         assert running.poll() is None, "the upload ended before it could be cut"
-        found = _uploads(world, sha256, url)
+        found = open_uploads(world, sha256, url)
         if found and int(found[0]["received_bytes"]) >= count * MIB:  # type: ignore[call-overload]
             return
         time.sleep(0.01)
@@ -122,14 +85,14 @@ def _start(world: World, root: Path, *options: str, url: str | None = None,
 
 def test_a_client_killed_mid_upload_resumes_where_it_stopped(world: World,
                                                              tmp_path: Path) -> None:
-    root = _folder(tmp_path / "dataset", 24)
-    sha256 = _digest(root)
-    with relay(_port(world.url), bytes_per_second=4 * MIB) as slow:
+    root = noisy_folder(tmp_path / "dataset", 24)
+    sha256 = folder_digest(root)
+    with relay(port_of(world.url), bytes_per_second=4 * MIB) as slow:
         killed = _start(world, root, "--parallel", "1", url=slow.url)
         _wait_for_parts(world, sha256, 2, killed)
         killed.send_signal(signal.SIGKILL)
         killed.communicate(timeout=30)
-    listed = _uploads(world, sha256)
+    listed = open_uploads(world, sha256)
     assert len(listed) == 1 and listed[0]["state"] == "open"
     left = httpx.get(f"{world.url}/v1/uploads/{listed[0]['id']}", headers=world.auth).json()
     total, kept = left["parts_total"], len(left["parts"])
@@ -150,8 +113,8 @@ def test_a_client_killed_mid_upload_resumes_where_it_stopped(world: World,
 def test_dropped_connections_and_a_server_restart_are_ridden_out(
         world: World, served: tuple[Served, str], tmp_path: Path) -> None:
     server, _ = served
-    root = _folder(tmp_path / "dataset", 24)
-    sha256 = _digest(root)
+    root = noisy_folder(tmp_path / "dataset", 24)
+    sha256 = folder_digest(root)
     with relay(server.port, bytes_per_second=4 * MIB) as network:
         running = _start(world, root, "--parallel", "2", url=network.url)
         for parts in (2, 4):
@@ -160,7 +123,7 @@ def test_dropped_connections_and_a_server_restart_are_ridden_out(
         _wait_for_parts(world, sha256, 6, running, f"http://127.0.0.1:{server.port}")
         server.kill()
         network.cut()
-        network.target_port = _port(server.start())
+        network.target_port = port_of(server.start())
         stdout, stderr = running.communicate(timeout=300)
     assert running.returncode == 0, stderr
     result = json.loads(stdout)
@@ -172,7 +135,7 @@ def test_dropped_connections_and_a_server_restart_are_ridden_out(
 
 def test_a_corrupted_part_is_refused_and_sent_again_whole(world: World,
                                                           tmp_path: Path) -> None:
-    root = _folder(tmp_path / "dataset", 6)
+    root = noisy_folder(tmp_path / "dataset", 6)
     packed = FolderTar(root)
     whole = packed.read(0, packed.size)
     sha256 = hashlib.sha256(whole).hexdigest()
@@ -199,10 +162,10 @@ def test_a_corrupted_part_is_refused_and_sent_again_whole(world: World,
 
 
 def test_a_folder_changed_during_its_upload_is_refused(world: World, tmp_path: Path) -> None:
-    root = _folder(tmp_path / "dataset", 16)
+    root = noisy_folder(tmp_path / "dataset", 16)
     last = max((p for p in root.rglob("*.jpg")), key=lambda p: p.as_posix())
-    sha256 = _digest(root)
-    with relay(_port(world.url), bytes_per_second=4 * MIB) as slow:
+    sha256 = folder_digest(root)
+    with relay(port_of(world.url), bytes_per_second=4 * MIB) as slow:
         upload = _start(world, root, "--parallel", "1", url=slow.url)
         _wait_for_parts(world, sha256, 1, upload)
         last.write_bytes(last.read_bytes()[::-1])
@@ -213,7 +176,7 @@ def test_a_folder_changed_during_its_upload_is_refused(world: World, tmp_path: P
 
 
 def test_progress_bars_are_shown_at_a_terminal_only(world: World, tmp_path: Path) -> None:
-    root = _folder(tmp_path / "dataset", 6)
+    root = noisy_folder(tmp_path / "dataset", 6)
     leader, follower = pty.openpty()
     shown: list[bytes] = []
 

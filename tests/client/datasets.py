@@ -1,0 +1,52 @@
+"""Datasets and lookups the client's upload tests share: folders of incompressible images
+a contract accepts, their digest as the client packs them, and the server's open uploads."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import random
+from pathlib import Path
+
+import httpx
+from PIL import Image
+
+from airlock_client.pack import FolderTar
+from tests.client.conftest import World
+from tests.intake.datasets import dataset_files
+from vocabulary import Layout
+
+
+def noise_jpeg(seed: int, width: int = 640, height: int = 480) -> bytes:
+    """A JPEG of noise: it does not compress, so a few of them make many parts."""
+    pixels = random.Random(seed).randbytes(width * height * 3)
+    buffer = io.BytesIO()
+    Image.frombytes("RGB", (width, height), pixels).save(buffer, "JPEG", quality=95)
+    return buffer.getvalue()
+
+
+def noisy_folder(root: Path, images: int) -> Path:
+    """A VOC dataset the contract accepts, of about `images` x 0.5 MiB."""
+    files = dataset_files(Layout.VOC, count=images)
+    for n, name in enumerate(sorted(n for n in files if n.endswith(".jpg"))):
+        files[name] = noise_jpeg(n)
+    for name, data in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(data)
+    return root
+
+
+def folder_digest(root: Path) -> str:
+    packed = FolderTar(root)
+    return hashlib.sha256(packed.read(0, packed.size)).hexdigest()
+
+
+def port_of(url: str) -> int:
+    return int(url.rsplit(":", 1)[1])
+
+
+def open_uploads(world: World, sha256: str, url: str | None = None) -> list[dict[str, object]]:
+    found: list[dict[str, object]] = httpx.get(
+        f"{url or world.url}/v1/uploads", params={"sha256": sha256, "state": "open"},
+        headers=world.auth, timeout=30).json()
+    return found
