@@ -1,6 +1,7 @@
 from .contract_format import ContractFileError, ContractRules, parse_contract
 from .contract_store import add_contract, contract_rules
 from .events import INTAKE_EVENTS
+from .preflight import ManifestBounds, ManifestError, PreflightOptions, preflight
 from .problems import Problem, Problems, Severity
 from .receipt import IntakeReceipt, ReceiptSigner, issue_receipt, render_receipt_text
 from .report import ValidationReport
@@ -12,6 +13,9 @@ __all__ = [
     "ContractFileError",
     "ContractRules",
     "IntakeReceipt",
+    "ManifestBounds",
+    "ManifestError",
+    "PreflightOptions",
     "Problem",
     "Problems",
     "ReceiptSigner",
@@ -24,6 +28,7 @@ __all__ = [
     "contract_rules",
     "issue_receipt",
     "parse_contract",
+    "preflight",
     "receive_upload",
     "render_receipt_text",
     "validate_dataset",

@@ -84,6 +84,20 @@ class UploadInterrupted(StepInterrupted):
     action: ClassVar[str] = "dataset.upload_interrupted"
 
 
+class PreflightChecked(AuditEvent):
+    """A pre-flight manifest was judged before an upload (nothing of it is kept): how many
+    files, images and label files it listed, and what the report found, as counts."""
+
+    action: ClassVar[str] = "dataset.preflight_checked"
+    tenant: Id
+    contract_id: Id
+    entries: Count
+    images: Count
+    label_files: Count
+    errors: Count
+    warnings: Count
+
+
 INTAKE_EVENTS: tuple[type[AuditEvent], ...] = (
     ContractAdded,
     UploadReceived,
@@ -92,4 +106,5 @@ INTAKE_EVENTS: tuple[type[AuditEvent], ...] = (
     DatasetRejected,
     ValidationInterrupted,
     UploadInterrupted,
+    PreflightChecked,
 )

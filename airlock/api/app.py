@@ -26,6 +26,7 @@ from airlock.api.routes import (
     health,
     holds,
     pii,
+    preflight,
     retention,
     tenants,
     tokens,
@@ -61,10 +62,11 @@ def create_app(instance: Instance, pipeline: Pipeline | None = None) -> FastAPI:
     app.state.gates = make_gates(instance.settings)
     install_problem_handlers(app)
     for module in (health, tenants, tokens, contracts, datasets, training, holds, certificates,
-                   evidence, pii, audit, retention):
+                   evidence, pii, audit, retention, preflight):
         app.include_router(module.router)
     install_console(app)
-    # Uploads stream under their own limit (AIRLOCK_MAX_UPLOAD_BYTES).
+    # Uploads and pre-flight manifests stream under their own limits
+    # (AIRLOCK_MAX_UPLOAD_BYTES, AIRLOCK_PREFLIGHT_MAX_BYTES).
     app.add_middleware(BodySizeLimit, limit=instance.settings.max_request_bytes,
-                       exempt=("/v1/datasets",))
+                       exempt=("/v1/datasets", "/v1/preflight"))
     return app
