@@ -11,6 +11,7 @@ import click
 
 from airlock_client import __version__
 from airlock_client.commands.configure import configure
+from airlock_client.commands.preflight import preflight
 from airlock_client.errors import ClientError, ExitCode
 from airlock_client.session import Session
 
@@ -28,6 +29,7 @@ def cli(session: Session, profile: str, url: str | None) -> None:
 
 
 cli.add_command(configure)
+cli.add_command(preflight)
 
 
 def main(argv: list[str] | None = None) -> None:
