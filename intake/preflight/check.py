@@ -15,7 +15,7 @@ from intake.contract_format import ContractRules
 from intake.contract_store import contract_rules
 from intake.images import IMAGE_RULES
 from intake.labels import build_parser
-from intake.preflight.entries import LABEL_NOT_SENT, ManifestEntry, manifest_entries
+from intake.preflight.entries import ManifestEntry, PreflightProblems, manifest_entries
 from intake.preflight.ndjson import ManifestBounds, ManifestRecord, read_manifest
 from intake.problems import Problems
 from intake.report import ValidationReport
@@ -77,13 +77,13 @@ def preflight(stream: IO[bytes], contract: Contract, options: PreflightOptions,
     without the pixels. Raises ManifestError (nothing kept) if the manifest is malformed or
     over a bound. Label content stays in memory, for the parsers only."""
     rules = contract_rules(contract)
-    problems = Problems()
+    problems = PreflightProblems()
     parser = build_parser(rules)
     hashing = _Hashing(stream)
     declared = _Declared(read_manifest(io.BufferedReader(hashing), options.bounds))
     scan = scan_entries(manifest_entries(declared, limits_for(options.limits, rules), problems),
                         rules, parser, DeclaredImages(rules, problems), problems)
-    unjudged = NEEDS_EVERY_LABEL if problems.counts.get(LABEL_NOT_SENT) else frozenset()
+    unjudged = NEEDS_EVERY_LABEL if problems.unsent else frozenset()
     checked = cross_check(scan, rules, problems, unjudged)
     what = Checked(contract, rules, "", declared.total, hashing.digest.hexdigest(),
                    kind="preflight", not_checked=NOT_IN_PREFLIGHT | unjudged)

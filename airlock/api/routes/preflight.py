@@ -9,13 +9,13 @@ from fastapi import APIRouter, Depends, Query, Request
 from starlette.requests import ClientDisconnect
 
 from airlock.api.body import AsyncBodyReader, BodyTooSlowError
-from airlock.api.deps import InstanceDep, Requires
+from airlock.api.deps import InstanceDep, Requires, conceal
 from airlock.api.gates import GatesDep
 from airlock.api.problems import Problem
 from airlock.instance import Instance
 from airlock.permissions import Permission
 from audit import Actor
-from catalog import Contract, resolve_contract
+from catalog import Contract, NotFoundError, resolve_contract
 from intake import ManifestBounds, ManifestError, PreflightOptions, ValidationReport, preflight
 from intake.contract_store import contract_rules
 from intake.events import PreflightChecked
@@ -52,11 +52,7 @@ async def check_manifest(request: Request, instance: InstanceDep, actor: Uploade
     if declared.isdigit() and int(declared) > limit:
         raise Problem(413, f"the manifest declares {declared} bytes; the maximum is {limit}")
 
-    def resolve() -> Contract:
-        with instance.reading() as session:
-            return resolve_contract(session, contract, actor.tenant_id)
-
-    found = await anyio.to_thread.run_sync(resolve)
+    found = await anyio.to_thread.run_sync(_resolve, instance, request, actor, contract)
     settings = instance.settings
     body = AsyncBodyReader(request.stream(), settings.upload_read_timeout_seconds,
                            settings.upload_min_bytes_per_second)
@@ -76,6 +72,19 @@ async def check_manifest(request: Request, instance: InstanceDep, actor: Uploade
                           headers={"Connection": "close"}) from None
     await anyio.to_thread.run_sync(_record, instance, actor, found, report)
     return report
+
+
+def _resolve(instance: Instance, request: Request, actor: Actor, ref: str) -> Contract:
+    """As an upload resolves it; another tenant's contract id answers as an unknown one, and
+    the reach is audited."""
+    with instance.reading() as session:
+        try:
+            return resolve_contract(session, ref, actor.tenant_id)
+        except NotFoundError:
+            elsewhere = session.get(Contract, ref)
+    if elsewhere is not None:
+        raise conceal(instance, request, actor, "contract", ref)
+    raise NotFoundError("contract", ref)
 
 
 def _options(instance: Instance, contract: Contract) -> PreflightOptions:
