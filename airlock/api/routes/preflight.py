@@ -50,7 +50,8 @@ async def check_manifest(request: Request, instance: InstanceDep, actor: Uploade
     limit = instance.settings.preflight_max_bytes
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
-        raise Problem(413, f"the manifest declares {declared} bytes; the maximum is {limit}")
+        raise Problem(413, f"the manifest declares {declared} bytes; the maximum is {limit}; "
+                           "nothing was kept")
 
     found = await anyio.to_thread.run_sync(_resolve, instance, request, actor, contract)
     settings = instance.settings
