@@ -40,7 +40,11 @@ def main(argv: list[str] | None = None) -> None:
 def run(argv: list[str] | None = None) -> int:
     session = Session()
     try:
-        cli.main(args=argv, prog_name="airlock-client", standalone_mode=False, obj=session)
+        # Without standalone mode click returns a command's `Exit` status instead of raising.
+        status = cli.main(args=argv, prog_name="airlock-client", standalone_mode=False,
+                          obj=session)
+        if isinstance(status, int):
+            return status
     except click.exceptions.Exit as done:
         return int(done.exit_code)
     except click.ClickException as exc:
