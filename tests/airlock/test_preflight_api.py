@@ -118,7 +118,7 @@ def _chunks(data: bytes) -> Iterator[bytes]:
 def test_bounds_are_refused_with_nothing_kept(api: TestClient, instance: Instance, name: str,
                                               status: int) -> None:
     auth = _setup(instance)
-    bodies = {
+    bodies: dict[str, bytes | Iterator[bytes]] = {
         "declared too large": _lines(50, 6000),
         "streamed too large": _chunks(_lines(50, 6000)),
         "line too long": _lines(1, 9000),

@@ -45,8 +45,7 @@ def _archive(path: Path) -> Path:
             for name in names:
                 archive.writestr(name, FILES[name])
         return path
-    mode = "w:gz" if path.name.endswith(("gz", ".tgz")) else "w"
-    with tarfile.open(path, mode) as archive:
+    with tarfile.open(path, "w:gz" if path.name.endswith(("gz", ".tgz")) else "w") as archive:
         folder = tarfile.TarInfo("images")
         folder.type = tarfile.DIRTYPE
         archive.addfile(folder)
