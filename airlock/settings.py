@@ -77,6 +77,14 @@ class Settings(BaseSettings):
         default=24.0, gt=0, le=720,
         description="A multipart upload not completed this long after its last activity "
                     "expires: the worker purges its parts, with a certificate.")
+    preflight_max_bytes: int = Field(
+        default=256 * 1024**2, ge=1024,
+        description="Largest pre-flight manifest (`POST /v1/preflight`: the file list and the "
+                    "label files); larger is refused with 413, nothing kept.")
+    preflight_max_line_bytes: int = Field(
+        default=96 * 1024**2, ge=1024,
+        description="Longest line of a pre-flight manifest (one label file, base64); longer "
+                    "is refused with 413, nothing kept.")
     pii_max_per_token: int = Field(
         default=2, ge=1, le=1000,
         description="`/v1/pii` requests one token may have running; more get 429.")

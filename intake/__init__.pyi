@@ -15,6 +15,7 @@ from .multipart import (
     given_up,
     store_part,
 )
+from .preflight import ManifestBounds, ManifestError, PreflightOptions, preflight
 from .problems import Problem, Problems, Severity
 from .receipt import IntakeReceipt, ReceiptSigner, issue_receipt, render_receipt_text
 from .report import ValidationReport
@@ -28,9 +29,12 @@ __all__ = [
     "ContractRules",
     "IncompleteUploadError",
     "IntakeReceipt",
+    "ManifestBounds",
+    "ManifestError",
     "MultipartRules",
     "PartDigestMismatchError",
     "PartRefusedError",
+    "PreflightOptions",
     "Problem",
     "Problems",
     "ReceiptSigner",
@@ -49,6 +53,7 @@ __all__ = [
     "given_up",
     "issue_receipt",
     "parse_contract",
+    "preflight",
     "receive_upload",
     "render_receipt_text",
     "store_part",

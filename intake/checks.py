@@ -1,5 +1,6 @@
 """Cross-checks after the pass: labels against images, classes and volume against the
-contract. Produces the items to register."""
+contract. Produces the items to register (a full validation) or only counts (a pre-flight,
+whose images were declared, not inspected)."""
 
 from __future__ import annotations
 
@@ -18,9 +19,9 @@ class ItemRow:
     path: str
     sha256: str
     size: int
-    format: str
-    width: int
-    height: int
+    format: str | None  # None: declared in a pre-flight manifest, never registered
+    width: int | None
+    height: int | None
     class_name: str | None
     label_ref: str | None
 
@@ -31,14 +32,22 @@ class CheckedDataset:
     per_class: Counter[str]
 
 
-def cross_check(scan: DatasetScan, rules: ContractRules, problems: Problems) -> CheckedDataset:
+UNLABELLED = "label.unlabelled_image"
+TOO_FEW_PER_CLASS = "volume.too_few_per_class"
+NEEDS_EVERY_LABEL = frozenset({UNLABELLED, TOO_FEW_PER_CLASS})
+"""Rules that can only be judged once every label file was read."""
+
+
+def cross_check(scan: DatasetScan, rules: ContractRules, problems: Problems,
+                unjudged: frozenset[str] = frozenset()) -> CheckedDataset:
+    """`unjudged`: rules (of NEEDS_EVERY_LABEL) not to apply, when some labels are unread."""
     labels = _labels_by_image(scan, problems)
-    if rules.layout.kind is not Layout.CLASS_FOLDERS:
+    if rules.layout.kind is not Layout.CLASS_FOLDERS and UNLABELLED not in unjudged:
         _unlabelled(scan, labels, rules, problems)
     _duplicates(scan.images, rules, problems)
     items = [_item(image, labels.get(path)) for path, image in sorted(scan.images.items())]
     per_class = _class_counts(items, labels)
-    _classes(per_class, labels, rules, problems)
+    _classes(per_class, labels, rules, problems, TOO_FEW_PER_CLASS not in unjudged)
     _volume(items, rules, problems)
     return CheckedDataset(items, per_class)
 
@@ -59,7 +68,7 @@ def _unlabelled(scan: DatasetScan, labels: dict[str, list[LabelRecord]], rules: 
                 problems: Problems) -> None:
     severity = Severity.ERROR if rules.labels.require_labels else Severity.WARNING
     for path in sorted(scan.images.keys() - labels.keys()):
-        problems.add("label.unlabelled_image", severity, "no label refers to this image",
+        problems.add(UNLABELLED, severity, "no label refers to this image",
                      file=path)
 
 
@@ -82,9 +91,10 @@ def _item(image: ScannedImage, records: list[LabelRecord] | None) -> ItemRow:
         head = records[0]
         ref = head.file + (f":{head.line}" if head.line else "") + \
             (f"#{head.json_path}" if head.json_path else "")
+    info = image.info
     return ItemRow(path=image.path, sha256=image.sha256, size=image.size,
-                   format=image.info.format.value, width=image.info.width,
-                   height=image.info.height, class_name=classes[0] if classes else None,
+                   format=info.format.value if info else None, width=info.width if info else None,
+                   height=info.height if info else None, class_name=classes[0] if classes else None,
                    label_ref=ref)
 
 
@@ -107,7 +117,7 @@ def _first_use(labels: dict[str, list[LabelRecord]]) -> dict[str, LabelRecord]:
 
 
 def _classes(per_class: Counter[str], labels: dict[str, list[LabelRecord]],
-             rules: ContractRules, problems: Problems) -> None:
+             rules: ContractRules, problems: Problems, per_class_minimum: bool) -> None:
     """Class names read from labels are label values: problems point at where a class is
     used, and only the contract's own class names are written out."""
     allowed = rules.volume.classes
@@ -118,16 +128,16 @@ def _classes(per_class: Counter[str], labels: dict[str, list[LabelRecord]],
             problems.error("label.unknown_class", "a class that is not in the contract's "
                            f"class list ({per_class[name]} items use it)", file=where.file,
                            line=where.line, json_path=where.json_path)
-        for name in allowed:
+        for name in allowed if per_class_minimum else ():
             if per_class[name] < rules.volume.min_items_per_class:
-                problems.error("volume.too_few_per_class",
+                problems.error(TOO_FEW_PER_CLASS,
                                f"class '{name}' has {per_class[name]} items, the contract asks "
                                f"for at least {rules.volume.min_items_per_class}")
         return
-    for name, count in sorted(per_class.items()):
+    for name, count in sorted(per_class.items()) if per_class_minimum else ():
         if count < rules.volume.min_items_per_class:
             where = first[name]
-            problems.error("volume.too_few_per_class",
+            problems.error(TOO_FEW_PER_CLASS,
                            f"the class used here has {count} items, the contract asks for at "
                            f"least {rules.volume.min_items_per_class}", file=where.file,
                            line=where.line, json_path=where.json_path)

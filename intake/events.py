@@ -150,6 +150,20 @@ class MultipartUploadExpired(AuditEvent):
     parts: Count
 
 
+class PreflightChecked(AuditEvent):
+    """A pre-flight manifest was judged before an upload (nothing of it is kept): how many
+    files, images and label files it listed, and what the report found, as counts."""
+
+    action: ClassVar[str] = "dataset.preflight_checked"
+    tenant: Id
+    contract_id: Id
+    entries: Count
+    images: Count
+    label_files: Count
+    errors: Count
+    warnings: Count
+
+
 INTAKE_EVENTS: tuple[type[AuditEvent], ...] = (
     ContractAdded,
     UploadReceived,
@@ -163,4 +177,5 @@ INTAKE_EVENTS: tuple[type[AuditEvent], ...] = (
     MultipartUploadCompleted,
     MultipartUploadAborted,
     MultipartUploadExpired,
+    PreflightChecked,
 )

@@ -29,6 +29,13 @@ _PILLOW_FORMAT = {
 }
 IMAGE_EXTENSIONS = frozenset({".jpg", ".jpeg", ".jpe", ".png", ".gif", ".webp", ".bmp",
                               ".tif", ".tiff"})
+"""Names taken for images even when their bytes are not (the light client's pre-flight keeps
+the same list)."""
+IMAGE_RULES = frozenset({
+    "image.unknown_type", "image.format_not_allowed", "image.corrupt_header",
+    "image.too_many_pixels", "image.too_small", "image.too_large", "image.corrupt",
+})
+"""Every rule `inspect_image` reports: all need the pixels."""
 
 
 @dataclass(frozen=True)

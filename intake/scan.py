@@ -1,24 +1,40 @@
-"""One streamed pass over the archive: every entry checked, images inspected in parallel."""
+"""One streamed pass over a dataset's entries: every entry checked, the same way whether it
+comes from an uploaded archive (images inspected in parallel) or from a pre-flight manifest
+(images declared by size and SHA-256, their pixels not seen)."""
 
 from __future__ import annotations
 
 import hashlib
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import BinaryIO
+from typing import BinaryIO, Protocol, TypeVar
 
 from intake.contract_format import ContractRules
 from intake.images import IMAGE_EXTENSIONS, ImageInfo, inspect_image, sniff_format
 from intake.labels import LabelParser, LabelRecord
 from intake.problems import Problems
-from intake.unpack import ArchiveEntry, UnpackLimits, iter_entries
+from intake.unpack import UnpackLimits, iter_entries
 
 LABEL_FILE_LIMIT = 512 * 1024 * 1024
 Source = Callable[[], AbstractContextManager[BinaryIO]]
+
+
+class ScanEntry(Protocol):
+    """A file of the dataset: an archive's entry, or a manifest's line."""
+
+    @property
+    def path(self) -> str: ...
+
+    @property
+    def size(self) -> int: ...
+
+    def read(self, limit: int) -> bytes | None:
+        """The content, at most `limit` bytes; None (the problem recorded) otherwise."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -26,7 +42,8 @@ class ScannedImage:
     path: str
     sha256: str
     size: int
-    info: ImageInfo
+    info: ImageInfo | None
+    """None when only declared (pre-flight): no pixel was seen."""
 
 
 @dataclass
@@ -38,44 +55,89 @@ class DatasetScan:
     records: list[LabelRecord] = field(default_factory=list)
 
 
-def scan_archive(open_source: Source, size: int, rules: ContractRules, parser: LabelParser,
-                 limits: UnpackLimits, problems: Problems, workers: int,
+E = TypeVar("E", bound=ScanEntry)
+E_contra = TypeVar("E_contra", bound=ScanEntry, contravariant=True)
+
+
+class ImageCheck(Protocol[E_contra]):
+    """What becomes of an entry that is not a label file."""
+
+    def take(self, entry: E_contra, scan: DatasetScan) -> None: ...
+
+    def finish(self, scan: DatasetScan) -> None: ...
+
+
+def scan_entries(entries: Iterable[E], rules: ContractRules, parser: LabelParser,
+                 images: ImageCheck[E], problems: Problems,
                  on_entry: Callable[[int], None] | None = None) -> DatasetScan:
-    """Check every entry; images are decoded on `workers` threads (Pillow and hashlib release
-    the GIL), with a bounded number in flight so memory stays flat."""
+    """The pass itself: the layout's root, label files to the parser, the rest to `images`."""
     scan = DatasetScan()
-    in_flight: deque[Future[ScannedImage | None]] = deque()
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="intake") as pool:
-        for entry in _dataset_entries(open_source, size, rules, limits, problems):
-            scan.entries += 1
-            if on_entry is not None:
-                on_entry(entry.size)
-            if parser.wants(entry.path):
-                _feed_label(entry, parser, problems, scan)
-                continue
-            data = entry.read(rules.images.max_file_bytes)
-            if data is None:
-                continue
-            if sniff_format(data[:16]) is None and \
-                    PurePosixPath(entry.path).suffix.lower() not in IMAGE_EXTENSIONS:
-                problems.warning("layout.unexpected_file",
-                                 "neither an image nor a label file of this layout; ignored",
-                                 file=entry.path)
-                continue
-            scan.images_seen += 1
-            in_flight.append(pool.submit(_check_image, data, entry.path, rules, problems))
-            while len(in_flight) > workers * 4:
-                _collect(in_flight.popleft(), scan)
-        while in_flight:
-            _collect(in_flight.popleft(), scan)
+    for entry in _within_root(entries, rules, problems):
+        scan.entries += 1
+        if on_entry is not None:
+            on_entry(entry.size)
+        if parser.wants(entry.path):
+            _feed_label(entry, parser, problems, scan)
+        else:
+            images.take(entry, scan)
+    images.finish(scan)
     scan.records = list(parser.finish(scan.images.keys(), problems))
     return scan
 
 
-def _dataset_entries(open_source: Source, size: int, rules: ContractRules,
-                     limits: UnpackLimits, problems: Problems) -> Iterator[ArchiveEntry]:
+def scan_archive(open_source: Source, size: int, rules: ContractRules, parser: LabelParser,
+                 limits: UnpackLimits, problems: Problems, workers: int,
+                 on_entry: Callable[[int], None] | None = None) -> DatasetScan:
+    """Check every entry of an archive; images are decoded on `workers` threads."""
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="intake") as pool:
+        return scan_entries(iter_entries(open_source, size, limits, problems), rules, parser,
+                            DecodedImages(pool, workers, rules, problems), problems, on_entry)
+
+
+def is_image_name(path: str) -> bool:
+    return PurePosixPath(path).suffix.lower() in IMAGE_EXTENSIONS
+
+
+def unexpected_file(path: str, problems: Problems) -> None:
+    problems.warning("layout.unexpected_file",
+                     "neither an image nor a label file of this layout; ignored", file=path)
+
+
+class DecodedImages:
+    """An archive's images: read, recognised by magic bytes or name, decoded on the pool's
+    threads (Pillow and hashlib release the GIL) with a bounded number in flight, so memory
+    stays flat."""
+
+    def __init__(self, pool: ThreadPoolExecutor, workers: int, rules: ContractRules,
+                 problems: Problems) -> None:
+        self._pool = pool
+        self._workers = workers
+        self._rules = rules
+        self._problems = problems
+        self._in_flight: deque[Future[ScannedImage | None]] = deque()
+
+    def take(self, entry: ScanEntry, scan: DatasetScan) -> None:
+        data = entry.read(self._rules.images.max_file_bytes)
+        if data is None:
+            return
+        if sniff_format(data[:16]) is None and not is_image_name(entry.path):
+            unexpected_file(entry.path, self._problems)
+            return
+        scan.images_seen += 1
+        self._in_flight.append(self._pool.submit(_check_image, data, entry.path, self._rules,
+                                                 self._problems))
+        while len(self._in_flight) > self._workers * 4:
+            _collect(self._in_flight.popleft(), scan)
+
+    def finish(self, scan: DatasetScan) -> None:
+        while self._in_flight:
+            _collect(self._in_flight.popleft(), scan)
+
+
+def _within_root(entries: Iterable[E], rules: ContractRules,
+                 problems: Problems) -> Iterator[E]:
     root = rules.layout.root.strip("/")
-    for entry in iter_entries(open_source, size, limits, problems):
+    for entry in entries:
         if root and not entry.path.startswith(root + "/"):
             problems.warning("layout.outside_root",
                              f"outside the contract's dataset folder '{root}'; ignored",
@@ -84,7 +146,7 @@ def _dataset_entries(open_source: Source, size: int, rules: ContractRules,
         yield entry
 
 
-def _feed_label(entry: ArchiveEntry, parser: LabelParser, problems: Problems,
+def _feed_label(entry: ScanEntry, parser: LabelParser, problems: Problems,
                 scan: DatasetScan) -> None:
     data = entry.read(LABEL_FILE_LIMIT)
     if data is not None:

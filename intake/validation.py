@@ -34,8 +34,9 @@ from intake.events import DatasetRejected, DatasetValidated
 from intake.labels import build_parser
 from intake.problems import Problems
 from intake.receipt import ReceiptSigner, issue_receipt
-from intake.report import ReportSummary, ValidationReport
-from intake.scan import DatasetScan, scan_archive
+from intake.report import ValidationReport
+from intake.reporting import Checked, build_report
+from intake.scan import scan_archive
 from intake.unpack import UnpackLimits
 from vault import (
     ITEM_CLASS_NAME,
@@ -115,14 +116,16 @@ class ValidationJob(StepJob[Transaction, _Started, ValidationResult]):
 
     def produce(self, plan: _Started, tick: Tick) -> ValidationResult:
         problems = Problems()
-        limits = _limits_for(self.options.limits, plan.rules)
+        limits = limits_for(self.options.limits, plan.rules)
         parser = build_parser(plan.rules)
         scan = scan_archive(
             lambda: plan.raw.open(self.vault, plan.key), plan.raw.size, plan.rules, parser,
             limits, problems, self.options.workers, lambda _size: tick(1))
         checked = cross_check(scan, plan.rules, problems)
+        what = Checked(plan.contract, plan.rules, self.dataset_id, plan.raw.size,
+                       plan.raw.sha256)
         return ValidationResult(problems, checked,
-                        _report(plan, scan, checked, dict(parser.encodings), problems))
+                                build_report(what, scan, checked, parser.encodings, problems))
 
     def finish(self, tx: Transaction, plan: _Started, result: ValidationResult) -> None:
         fields = FieldCipher(plan.key, self.dataset_id)
@@ -135,7 +138,7 @@ class ValidationJob(StepJob[Transaction, _Started, ValidationResult]):
             issue_receipt(tx, dataset, result.report, self.signer, utcnow())
 
 
-def _limits_for(limits: UnpackLimits, rules: ContractRules) -> UnpackLimits:
+def limits_for(limits: UnpackLimits, rules: ContractRules) -> UnpackLimits:
     """The instance's safety limits, tightened by what the contract allows."""
     return UnpackLimits(
         max_entries=limits.max_entries,
@@ -145,26 +148,6 @@ def _limits_for(limits: UnpackLimits, rules: ContractRules) -> UnpackLimits:
         max_name_bytes=limits.max_name_bytes,
         max_path_depth=limits.max_path_depth,
     )
-
-
-def _report(started: _Started, scan: DatasetScan, checked: CheckedDataset,
-            encodings: dict[str, int], problems: Problems) -> ValidationReport:
-    listed = started.rules.volume.classes
-    return ValidationReport(
-        dataset_id=started.dataset.id, contract_id=started.contract.id,
-        contract_name=started.contract.name, contract_version=started.contract.version,
-        outcome="rejected" if problems.errors else "accepted",
-        checked_at=utcnow().isoformat(), upload_bytes=started.raw.size,
-        upload_sha256=started.raw.sha256,
-        summary=ReportSummary(
-            archive_entries=scan.entries, images=scan.images_seen, items=len(checked.items),
-            image_bytes=sum(i.size for i in checked.items), label_files=scan.label_files,
-            labels=len(scan.records), label_encodings=encodings,
-            distinct_classes=len(checked.per_class),
-            classes={name: checked.per_class[name] for name in listed} if listed else {}),
-        errors=problems.errors, warnings=problems.warnings,
-        rules=dict(sorted(problems.counts.items())), problems=problems.kept,
-        problems_not_listed=problems.truncated)
 
 
 def _save_report(tx: Transaction, dataset: Dataset, fields: FieldCipher,

@@ -26,6 +26,7 @@ from airlock.api.routes import (
     health,
     holds,
     pii,
+    preflight,
     retention,
     tenants,
     tokens,
@@ -62,10 +63,11 @@ def create_app(instance: Instance, pipeline: Pipeline | None = None) -> FastAPI:
     app.state.gates = make_gates(instance.settings)
     install_problem_handlers(app)
     for module in (health, tenants, tokens, contracts, datasets, training, holds, certificates,
-                   evidence, pii, audit, retention, uploads):
+                   evidence, pii, audit, retention, uploads, preflight):
         app.include_router(module.router)
     install_console(app)
-    # Uploads stream under their own limit (AIRLOCK_MAX_UPLOAD_BYTES).
+    # Uploads and pre-flight manifests stream under their own limits
+    # (AIRLOCK_MAX_UPLOAD_BYTES, AIRLOCK_PREFLIGHT_MAX_BYTES).
     app.add_middleware(BodySizeLimit, limit=instance.settings.max_request_bytes,
-                       exempt=("/v1/datasets",), exempt_pattern=uploads.PART_PATH)
+                       exempt=("/v1/datasets", "/v1/preflight"), exempt_pattern=uploads.PART_PATH)
     return app

@@ -18,6 +18,7 @@ from intake.unpack.rules import (
     CORRUPT_ENTRY,
     ENTRY_TOO_LARGE,
     NESTED_ARCHIVE,
+    Finding,
 )
 
 READ_CHUNK = 1 * MiB
@@ -30,6 +31,13 @@ class EntrySource:
     open: Callable[[], IO[bytes]]
     # In a tar the entry's bytes are the archive's stream: if they are damaged, so is the rest.
     damage_ends_archive: bool
+
+
+def over_cap(size: int, cap: int) -> Finding | None:
+    """A file whose (declared) size is over what may be read of it."""
+    if size > cap:
+        return Finding(ENTRY_TOO_LARGE, f"{size} bytes, over the {cap}-byte limit")
+    return None
 
 
 class ArchiveEntry:
@@ -58,8 +66,9 @@ class ArchiveEntry:
             raise RuntimeError("ArchiveEntry.read() called twice")
         self._used = True
         cap = min(limit, self._budget.limits.max_entry_bytes)
-        if self.size > cap:
-            self._error(ENTRY_TOO_LARGE, f"{self.size} bytes, over the {cap}-byte limit")
+        too_large = over_cap(self.size, cap)
+        if too_large is not None:
+            self._error(*too_large)
             return None
         try:
             with self._source.open() as stream:

@@ -59,6 +59,9 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, int]]] = [
     ("GET", "/v1/contracts/{other_contract}", None, _hidden(_allowed("admin"), "client")),
     ("POST", "/v1/datasets?contract={own_contract}", None,
      {**_allowed("client"), "client": 202}),
+    # An empty manifest: judged (a report saying the dataset is empty), nothing kept.
+    ("POST", "/v1/preflight?contract={own_contract}", None, _allowed("client")),
+    ("POST", "/v1/preflight?contract={other_contract}", None, _hidden(_allowed(), "client")),
     ("GET", "/v1/datasets", None, _allowed("admin", "client", "compliance", *OPERATORS)),
     ("GET", "/v1/datasets/{own_dataset}", None,
      _allowed("admin", "client", "compliance", *OPERATORS)),

@@ -13,6 +13,7 @@ from airlock_client import __version__
 from airlock_client.commands.configure import configure
 from airlock_client.commands.contracts import contracts
 from airlock_client.commands.datasets import datasets, report, status
+from airlock_client.commands.preflight import preflight
 from airlock_client.commands.upload import upload
 from airlock_client.errors import ClientError, ExitCode
 from airlock_client.session import Session
@@ -36,6 +37,7 @@ cli.add_command(status)
 cli.add_command(report)
 cli.add_command(datasets)
 cli.add_command(contracts)
+cli.add_command(preflight)
 
 
 def main(argv: list[str] | None = None) -> None:
