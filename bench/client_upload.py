@@ -88,7 +88,7 @@ def curl_upload(url: str, env: dict[str, str], archive: Path) -> None:
 def client_upload(url: str, env: dict[str, str], archive: Path, part_mib: int = 32,
                   parallel: int = 4) -> None:
     run([CLIENT, "--url", url, "upload", str(archive), "--contract", "bench", "--no-wait",
-         "--quiet", "--part-size", f"{part_mib}MiB", "--parallel",
+         "--no-preflight", "--quiet", "--part-size", f"{part_mib}MiB", "--parallel",
          str(parallel)], env)
 
 

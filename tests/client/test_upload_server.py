@@ -208,10 +208,30 @@ def test_a_rejected_dataset_ends_the_upload_with_status_1_and_its_summary(
     for name, data in dataset_files(Layout.VOC, count=1).items():  # one class of two
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_bytes(data)
-    done = world.client("upload", str(root), "--contract", "voc")
+    done = world.client("upload", str(root), "--contract", "voc", "--no-preflight")
     assert done.returncode == 1, done.stderr
     first, *rest = done.stdout.splitlines()
     assert first.startswith("dataset ") and "REJECTED against contract voc v1" in first
     assert rest[-2].endswith(": rejected") and "airlock-client report " in rest[-1]
-    quiet = world.client("upload", str(root), "--contract", "voc", "--quiet")
+    quiet = world.client("upload", str(root), "--contract", "voc", "--quiet",
+                         "--no-preflight")
     assert (quiet.returncode, quiet.stdout, quiet.stderr) == (1, "", "")
+
+
+def test_pre_flight_stops_a_dataset_it_would_refuse_before_an_upload_begins(
+        world: World, tmp_path: Path) -> None:
+    root = tmp_path / "dataset"
+    for name, data in dataset_files(Layout.VOC, count=1).items():  # one class of two
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(data)
+    done = world.client("upload", str(root), "--contract", "voc")
+    assert done.returncode == 1, done.stderr
+    assert done.stdout.startswith("pre-flight: would be REJECTED by contract voc v1")
+    assert "volume.too_few_per_class" in done.stdout or "volume." in done.stdout
+    as_json = world.client("upload", str(root), "--contract", "voc", "--json")
+    assert as_json.returncode == 1, as_json.stderr
+    result = json.loads(as_json.stdout)
+    assert (result["preflight"]["kind"], result["upload"]) == ("preflight", None)
+    assert open_uploads(world, folder_digest(root)) == []
+    listed = httpx.get(f"{world.url}/v1/datasets", headers=world.auth, timeout=30).json()
+    assert listed == []

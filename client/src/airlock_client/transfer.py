@@ -16,7 +16,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any
@@ -75,8 +75,11 @@ def content_digest(data: bytes) -> str:
 
 class Transfer:
     def __init__(self, api: Api, source: Source, output: Output, *, parallel: int,
-                 retrying: Retrying | None = None) -> None:
+                 retrying: Retrying | None = None,
+                 before_create: Callable[[], None] | None = None) -> None:
         self.api = api
+        self.before_create = before_create
+        """Runs before a new upload is made (pre-flight), never before a resumed one."""
         self.source = source
         self.output = output
         self.parallel = parallel
@@ -109,6 +112,8 @@ class Transfer:
             self.output.note(f"resuming upload {found.id}: {found.received_bytes} of "
                              f"{found.size} bytes already received")
             return found, True
+        if self.before_create is not None:
+            self.before_create()
 
         def create(after_network: bool) -> tuple[UploadState, bool]:
             # An answer lost on the way back may have made the upload: look first.

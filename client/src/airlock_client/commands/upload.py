@@ -12,10 +12,12 @@ import click
 from airlock_client import planning, views
 from airlock_client.api import Api
 from airlock_client.commands.datasets import outcome_exit
-from airlock_client.errors import ApiError, UsageError
+from airlock_client.commands.preflight import render_report
+from airlock_client.errors import ApiError, ExitCode, UsageError
 from airlock_client.ids import path_segment
 from airlock_client.output import Output
 from airlock_client.pack import open_source
+from airlock_client.preflight import run_preflight
 from airlock_client.session import Session, output_options
 from airlock_client.transfer import Outcome, Transfer, source_digest
 from airlock_client.waiting import follow
@@ -58,15 +60,21 @@ def _part_size(ctx: click.Context, param: click.Parameter, value: str | None) ->
                    "resumed upload keeps the part size it began with.")
 @click.option("--no-wait", is_flag=True,
               help="Stop once the upload is complete; do not follow validation.")
+@click.option("--no-preflight", is_flag=True,
+              help="Skip the pre-flight check of the manifest before a new upload.")
 @output_options
 def upload(session: Session, source: Path, contract: str, parallel: int,
-           part_size: int | None, no_wait: bool) -> None:
+           part_size: int | None, no_wait: bool, no_preflight: bool) -> None:
     """Upload SOURCE (a folder, or a .zip, .tar, .tar.gz or .tgz archive) against a
     contract, then follow validation and anonymisation; exit 1 if rejected.
 
     A folder is packed on the fly as a deterministic tar: nothing is written to disk, and
     the same folder always gives the same archive. The archive's SHA-256 is computed first;
     the server checks it at the end and refuses a mismatch.
+
+    Before a new upload, the manifest (names, sizes, SHA-256s and the label files, no
+    images) is checked first, as `airlock-client preflight` does: with errors, nothing is
+    uploaded and the command exits 1 with the report (--no-preflight skips it).
 
     Interrupted (a dropped connection, a killed client, a restarted server)? Run the same
     command again: it finds the open upload by the archive's digest and sends only the
@@ -79,7 +87,9 @@ def upload(session: Session, source: Path, contract: str, parallel: int,
         raise UsageError(f"{source} is empty")
     sha256 = source_digest(packed, output)
     chosen = _part_size_for(packed.size, part_size, output)
-    done = Transfer(api, packed, output, parallel=parallel).run(contract, sha256, chosen)
+    check = None if no_preflight else lambda: _preflight(api, contract, source, output)
+    done = Transfer(api, packed, output, parallel=parallel,
+                    before_create=check).run(contract, sha256, chosen)
     dataset_id = str(done.dataset.get("id"))
     output.note(f"uploaded {packed.size} bytes as dataset {dataset_id} (sha256 {sha256})")
     if no_wait:
@@ -91,6 +101,17 @@ def upload(session: Session, source: Path, contract: str, parallel: int,
     report = _report(api, dataset_id)
     output.result(_result(done, dataset, report), lambda: _text(dataset, report))
     outcome_exit(dataset)
+
+
+def _preflight(api: Api, contract: str, source: Path, output: Output) -> None:
+    """Stop before a byte is sent if the manifest alone shows the dataset would be refused."""
+    output.note("pre-flight: checking the manifest before the upload")
+    report = run_preflight(api, contract, source)
+    if report.get("errors"):
+        output.result({"preflight": report, "dataset": None, "upload": None},
+                      lambda: render_report(report))
+        raise click.exceptions.Exit(int(ExitCode.FAILED))
+    output.note(f"pre-flight: no errors in {report.get('summary', {}).get('items', 0)} items")
 
 
 def _part_size_for(size: int, wanted: int | None, output: Output) -> int | None:
