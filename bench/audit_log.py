@@ -39,8 +39,8 @@ from synthetic import contract
 
 from airlock.instance import Instance, init_instance
 from airlock.settings import Settings
+from airlock_client.bundle_verifier import verify_bundle
 from audit import SYSTEM, AuditEvent, verify_chain
-from audit.bundle_verifier import verify_bundle
 from audit.chain import canonical_bytes, link_hash
 from audit.checkpoints import root_at, write_checkpoint
 from audit.events import DatasetStateChanged, ObjectStored, TenantCreated
