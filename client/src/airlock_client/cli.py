@@ -10,7 +10,9 @@ import sys
 import click
 
 from airlock_client import __version__
+from airlock_client.commands.audit import audit
 from airlock_client.commands.configure import configure
+from airlock_client.commands.evidence import certificate, receipt
 from airlock_client.errors import ClientError, ExitCode
 from airlock_client.session import Session
 
@@ -28,6 +30,9 @@ def cli(session: Session, profile: str, url: str | None) -> None:
 
 
 cli.add_command(configure)
+cli.add_command(certificate)
+cli.add_command(receipt)
+cli.add_command(audit)
 
 
 def main(argv: list[str] | None = None) -> None:
