@@ -43,7 +43,11 @@ def main(argv: list[str] | None = None) -> None:
 def run(argv: list[str] | None = None) -> int:
     session = Session()
     try:
-        cli.main(args=argv, prog_name="airlock-client", standalone_mode=False, obj=session)
+        # Not standalone, click returns (rather than raises) the status of `Exit(n)`.
+        status = cli.main(args=argv, prog_name="airlock-client", standalone_mode=False,
+                          obj=session)
+        if isinstance(status, int):
+            return status
     except click.exceptions.Exit as done:
         return int(done.exit_code)
     except click.ClickException as exc:
