@@ -82,7 +82,7 @@ def _flipped(document: dict[str, Any], position: int) -> dict[str, Any] | None:
 @given(position=st.integers(min_value=0, max_value=10_000), which=st.sampled_from([0, 1]))
 def test_one_flipped_byte_fails(signed: tuple[dict[str, Any], dict[str, Any], PublicKey],
                                 position: int, which: int) -> None:
-    document = signed[which]
+    document = (signed[0], signed[1])[which]
     changed = _flipped(document, position)
     if changed is None:
         return
