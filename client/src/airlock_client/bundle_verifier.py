@@ -84,7 +84,7 @@ import json
 import re
 import sys
 from collections import deque
-from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from contextlib import closing
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -245,13 +245,9 @@ def verify_consistency(old_size: int, new_size: int, old_root: bytes, new_root: 
             and hmac.compare_digest(new_node, new_root))
 
 
-def _pairwise(items: Iterable[_T]) -> Iterator[tuple[_T, _T]]:
+def _pairwise(items: Sequence[_T]) -> Iterator[tuple[_T, _T]]:
     """itertools.pairwise, which Python 3.9 lacks."""
-    iterator = iter(items)
-    previous = next(iterator, None)
-    for item in iterator:
-        yield previous, item  # type: ignore[misc]
-        previous = item
+    return zip(items, items[1:])
 
 
 # --- Canonical JSON and keys -----------------------------------------------------------
