@@ -18,8 +18,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from airlock_client.bundle_verifier import RootBuilder, checkpoint_note, leaf_hash
 from audit.actor import SYSTEM
-from audit.bundle_verifier import RootBuilder, checkpoint_note, leaf_hash
 from audit.chain import canonical_bytes, format_time
 from audit.events import CheckpointSigned
 from audit.transaction import Transaction

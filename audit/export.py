@@ -1,5 +1,6 @@
 """The audit bundle: events, signed checkpoints, proofs and the public key, in the format
-`audit/bundle_verifier.py` checks offline (its docstring is the format's reference).
+the light client's `airlock_client/bundle_verifier.py` checks offline (`airlock-client audit
+verify`; its docstring is the format's reference).
 
 A bundle of the whole log lets the verifier recompute every hash and every checkpoint's
 root; a filtered one (a dataset, a period) carries, for each event, its inclusion proof
@@ -23,7 +24,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from audit.bundle_verifier import FORMAT, leaf_hash
+from airlock_client.bundle_verifier import FORMAT, leaf_hash
 from audit.chain import canonical_body, canonical_bytes, format_time
 from audit.checkpoints import origin_of
 from audit.events import AuditExported

@@ -1,15 +1,15 @@
 """Proof generation for the audit log's RFC 6962 Merkle tree (RFC 6962 sections 2.1.1-2.1.2).
 
-Hashing and verification live in `audit.bundle_verifier`, which has to stay one
-self-contained file for offline use; building on it here keeps writer and verifier
-hashing alike. Leaves are leaf hashes (`leaf_hash` of an event's canonical bytes).
+Hashing and verification live in the light client's `airlock_client.bundle_verifier`,
+which has to stay one self-contained file for offline use; building on it here keeps writer
+and verifier hashing alike. Leaves are leaf hashes (`leaf_hash` of an event's canonical bytes).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from audit.bundle_verifier import EMPTY_ROOT, HASH_SIZE, node_hash
+from airlock_client.bundle_verifier import EMPTY_ROOT, HASH_SIZE, node_hash
 
 
 def _split(width: int) -> int:

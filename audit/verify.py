@@ -23,7 +23,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from audit.bundle_verifier import RootBuilder, leaf_hash
+from airlock_client.bundle_verifier import RootBuilder, leaf_hash
 from audit.chain import GENESIS_HASH, canonical_bytes
 from audit.checkpoints import checkpoint_signature_valid
 from audit.events import CheckpointSigned

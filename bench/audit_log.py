@@ -6,7 +6,7 @@ from the registered event classes, hashed and chained exactly as `audit.chain` d
 bulk-inserted with executemany in a few transactions) and one signed checkpoint over them.
 Timed: `verify_chain` (links, hashes, Merkle root against the checkpoint, its signature),
 `root_at` (the Merkle root over all events), and the offline verifier
-(`audit/bundle_verifier.py`'s `verify_bundle`) over the whole log exported as
+(`airlock_client/bundle_verifier.py`'s `verify_bundle`) over the whole log exported as
 `airlock audit export` does. The floor is reading the same rows (SQLAlchemy Core, no ORM)
 and SHA-256 of their canonical bytes once, run before and after the verifications (the
 faster counts); the offline verifier is also compared with its own floor, reading,
@@ -39,8 +39,8 @@ from synthetic import contract
 
 from airlock.instance import Instance, init_instance
 from airlock.settings import Settings
+from airlock_client.bundle_verifier import verify_bundle
 from audit import SYSTEM, AuditEvent, verify_chain
-from audit.bundle_verifier import verify_bundle
 from audit.chain import canonical_bytes, link_hash
 from audit.checkpoints import root_at, write_checkpoint
 from audit.events import DatasetStateChanged, ObjectStored, TenantCreated

@@ -14,13 +14,12 @@ from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from airlock_client.bundle_verifier import canonical_json
+from airlock_client.evidence_verifier import RECEIPT_FORMAT as FORMAT
 from audit import Transaction
-from audit.canonical import canonical_json
 from audit.checkpoints import origin_of
 from catalog import Dataset, IntakeReceiptRecord, new_id
 from intake.report import ValidationReport
-
-FORMAT = "airlock-intake-receipt/1"
 
 
 class ReceiptSigner(Protocol):

@@ -20,9 +20,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pydantic import BaseModel, ConfigDict, Field
 
-from audit.canonical import canonical_json
-
-FORMAT = "airlock-deletion-certificate/1"
+from airlock_client.bundle_verifier import canonical_json
+from airlock_client.evidence_verifier import CERTIFICATE_FORMAT as FORMAT
 
 
 class _Frozen(BaseModel):

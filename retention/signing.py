@@ -6,7 +6,6 @@ published in every certificate and audit bundle."""
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any, NoReturn
 
 from cryptography.hazmat.primitives import serialization
@@ -17,6 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from airlock_client.bundle_verifier import key_id
 from catalog import InstanceKey
 from vault import MasterKey
 
@@ -25,10 +25,9 @@ _CONTEXT = "airlock:instance-signing-key"
 
 
 def key_id_of(public_key: Ed25519PublicKey) -> str:
-    """The first 16 hex digits of the SHA-256 of the raw public key (as the bundle
-    verifier computes it)."""
-    raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return hashlib.sha256(raw).hexdigest()[:16]
+    """The first 16 hex digits of the SHA-256 of the raw public key: the verifiers' one
+    definition (`airlock_client.bundle_verifier.key_id`)."""
+    return key_id(public_key.public_bytes_raw())
 
 
 def public_pem(public_key: Ed25519PublicKey) -> str:

@@ -72,7 +72,7 @@ def export(
     as_json: JsonOption = False,
 ) -> None:
     """Write a bundle (events, signed checkpoints, proofs, public key) that
-    `python audit/bundle_verifier.py BUNDLE [--previous EARLIER]` checks offline. The log
+    `airlock-client audit verify BUNDLE [--previous EARLIER]` checks offline. The log
     is verified (refused if it does not) and checkpointed first, so every exported event
     is under a signature; the bundle proves the log extends the previous export's."""
     if since is not None and since.tzinfo is None:
@@ -90,7 +90,7 @@ def export(
     kind = "the whole log" if summary.complete else "a filtered bundle with inclusion proofs"
     console.print(f"wrote {summary.events} events and {summary.checkpoints} signed "
                   f"checkpoints to {summary.path} ({kind}); check it with "
-                  f"`python audit/bundle_verifier.py {summary.path}`")
+                  f"`airlock-client audit verify {summary.path}`")
 
 
 @audit_app.command("event-types")

@@ -11,7 +11,8 @@ import typer
 from airlock.cli.context import open_instance
 from airlock.cli.errors import AirlockGroup
 from airlock.cli.output import JsonOption, console, errors, print_json
-from airlock.evidence import MalformedError, Verdict, load_json, parse_public_key, verify_document
+from airlock.evidence import Verdict, verify_document
+from airlock_client.evidence_verifier import MalformedError, load_json, parse_public_key
 from retention import CertificateCheck, check_certificate, render_text, stored_certificate
 
 certificate_app = typer.Typer(cls=AirlockGroup, no_args_is_help=True,

@@ -116,6 +116,8 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, int]]] = [
      _hidden(_allowed("compliance"), "client")),
     # Anyone may verify (no token); an empty document is no certificate or receipt.
     ("POST", "/v1/certificates/verify", {"document": {}}, dict.fromkeys(ROLES, 422)),
+    # The key that signed them is public: the world's receipts made it.
+    ("GET", "/v1/public-key", None, dict.fromkeys(ROLES, 200)),
     ("POST", "/v1/pii/analyze", {"texts": ["张三"]}, _allowed("client", *OPERATORS)),
     ("POST", "/v1/pii/anonymize", {"texts": ["张三"]}, _allowed("client", *OPERATORS)),
     ("GET", "/v1/retention/calendar", None, _allowed("compliance")),

@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 
 from airlock.instance import Instance
+from airlock_client.bundle_verifier import verify_bundle
 from audit import Actor
-from audit.bundle_verifier import verify_bundle
 from audit.csv_export import CSV_COLUMNS
 from audit.events import TenantCreated
 from catalog import AuditEventRecord

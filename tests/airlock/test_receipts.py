@@ -26,12 +26,12 @@ from typer.testing import CliRunner
 from airlock.admin import create_token
 from airlock.api.app import create_app
 from airlock.cli.main import app as cli
-from airlock.evidence import signed_payload
 from airlock.instance import Instance
 from airlock.pipeline import Pipeline, Step
 from airlock.retention_jobs import purger
+from airlock_client.bundle_verifier import canonical_json
+from airlock_client.evidence_verifier import signed_payload
 from audit import SYSTEM, Actor
-from audit.canonical import canonical_json
 from catalog import Contract, DatasetState, IntakeReceiptRecord, Role, Tenant, get_dataset
 from intake import receive_upload
 from retention import Cause

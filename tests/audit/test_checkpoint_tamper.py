@@ -19,13 +19,14 @@ from typer.testing import CliRunner
 
 from airlock.cli.main import app
 from airlock.instance import Instance
+from airlock_client import bundle_verifier
 from audit import GENESIS_HASH, Actor, verify_chain
 from audit.chain import link_hash
 from audit.events import TenantCreated
 from catalog import AuditCheckpoint, AuditEventRecord, AuditHead
 
 ACTOR = Actor(id="tester", role="admin")
-VERIFIER = Path(__file__).parents[2] / "audit" / "bundle_verifier.py"
+VERIFIER = Path(bundle_verifier.__file__)
 runner = CliRunner()
 Tamper = Callable[[Session], None]
 

@@ -21,8 +21,9 @@ from typer.testing import CliRunner
 
 from airlock.cli.main import app
 from airlock.instance import Instance
+from airlock_client import bundle_verifier
+from airlock_client.bundle_verifier import verify_bundle
 from audit import Actor, verify_chain
-from audit.bundle_verifier import verify_bundle
 from audit.chain import link_hash
 from audit.checkpoints import write_checkpoint
 from audit.events import TenantCreated
@@ -32,7 +33,7 @@ from retention.signing import stored_public_key
 ACTOR = Actor(id="tester", role="admin")
 EVENTS, CHECKPOINTS = 60, (20, 40)
 ROUNDS = 12
-VERIFIER = Path(__file__).parents[2] / "audit" / "bundle_verifier.py"
+VERIFIER = Path(bundle_verifier.__file__)
 Tamper = Callable[[Session, int], None]
 
 

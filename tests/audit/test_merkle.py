@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from audit.bundle_verifier import (
+from airlock_client.bundle_verifier import (
     EMPTY_ROOT,
     RootBuilder,
     leaf_hash,

@@ -13,8 +13,8 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import func, select, update
 
 from airlock.instance import Instance
+from airlock_client.bundle_verifier import verify_bundle
 from audit import Actor
-from audit.bundle_verifier import verify_bundle
 from audit.events import TenantCreated
 from catalog import AuditEventRecord
 from tests.airlock.conftest import World

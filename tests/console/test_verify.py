@@ -21,8 +21,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from airlock.instance import Instance
 from airlock.retention_jobs import purger
+from airlock_client.bundle_verifier import canonical_json
 from audit import SYSTEM
-from audit.canonical import canonical_json
 from catalog import Contract, receipt_body
 from intake import receive_upload
 from retention import Cause

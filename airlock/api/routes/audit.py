@@ -114,7 +114,7 @@ def bundle(
         description="Only events from this time (ISO 8601 with a UTC offset).")] = None,
 ) -> FileResponse:
     """A verifiable bundle (events, signed checkpoints, proofs, public key: what
-    `airlock audit export` writes) as a zip download, for `audit/bundle_verifier.py`. The
+    `airlock audit export` writes) as a zip download, for `airlock-client audit verify`. The
     log is verified and checkpointed first; audited as `audit.exported`."""
     try:
         archive = export_audit_zip(instance, actor, ExportFilter(since=since,
@@ -134,7 +134,8 @@ def checkpoints(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[CheckpointOut]:
     """The log's signed checkpoints (RFC 6962 tree size and root, Ed25519 signature over
-    the note documented in audit/bundle_verifier.py), oldest first."""
+    the note documented in the light client's airlock_client/bundle_verifier.py), oldest
+    first."""
     stmt = (select(AuditCheckpoint).where(AuditCheckpoint.tree_size > after)
             .order_by(AuditCheckpoint.tree_size).limit(limit))
     with instance.reading() as session:

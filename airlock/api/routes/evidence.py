@@ -13,11 +13,14 @@ from starlette.requests import ClientDisconnect
 
 from airlock.api.deps import DatasetAccess, InstanceDep
 from airlock.api.problems import Problem
-from airlock.evidence import MAX_DOCUMENT_BYTES, MalformedError, Verdict, load_json, verify_with
+from airlock.evidence import Verdict, verify_with
 from airlock.permissions import Permission
+from airlock_client.evidence_verifier import MAX_DOCUMENT_BYTES, MalformedError, load_json
 from audit import Actor
 from catalog import receipt_body
 from intake import IntakeReceipt, render_receipt_text
+from retention import stored_public_key
+from retention.signing import key_id_of, public_pem
 
 router = APIRouter(tags=["evidence"])
 # A receipt is read like the validation report it summarises: its client and compliance.
@@ -43,6 +46,27 @@ def receipt(dataset_id: str, instance: InstanceDep, actor: ReceiptReader,
         return PlainTextResponse(render_receipt_text(found),
                                  headers={"Cache-Control": "no-store"})
     return found
+
+
+class PublicKeyOut(BaseModel):
+    key_id: str
+    """The first 16 hex digits of the SHA-256 of the raw key, as every document names it."""
+    public_key: str
+    """Ed25519, SubjectPublicKeyInfo PEM."""
+
+
+@router.get("/v1/public-key", responses={
+    404: {"description": "This instance has signed nothing yet, so it has no key."}})
+def public_key(instance: InstanceDep) -> PublicKeyOut:
+    """The instance's Ed25519 public key, which signs certificates, receipts and audit
+    checkpoints (what `airlock-client certificate verify --instance` checks with). No token
+    needed: the console's /verify page shows it to anyone. Compare its id with the one the
+    instance's operator publishes out of band."""
+    with instance.reading() as session:
+        key = stored_public_key(session)
+    if key is None:
+        raise Problem(404, "this instance has signed nothing yet")
+    return PublicKeyOut(key_id=key_id_of(key), public_key=public_pem(key))
 
 
 class VerifyRequest(BaseModel):

@@ -14,15 +14,9 @@ from airlock.api.deps import InstanceDep
 from airlock.console.render import render
 from airlock.console.routing import ConsoleRoute
 from airlock.console.sessions import COOKIE, SessionEnded, session_actor
-from airlock.evidence import (
-    KINDS,
-    MAX_DOCUMENT_BYTES,
-    MalformedError,
-    Verdict,
-    load_json,
-    verify_with,
-)
+from airlock.evidence import KINDS, Verdict, verify_with
 from airlock.instance import Instance
+from airlock_client.evidence_verifier import MAX_DOCUMENT_BYTES, MalformedError, load_json
 from audit import Actor
 from intake import IntakeReceipt, render_receipt_text
 from retention import DeletionCertificate, render_text, stored_public_key

@@ -1,7 +1,8 @@
 // Verifying a certificate or receipt in the browser: the Ed25519 signature is checked with
-// WebCrypto over the same canonical JSON the instance signed (audit/canonical.py), so the
-// server's word is not needed. Without this script (or without Ed25519 in WebCrypto) the
-// form posts to the server, which answers with the same rules (airlock/evidence.py).
+// WebCrypto over the same canonical JSON the instance signed
+// (airlock_client/bundle_verifier.py), so the server's word is not needed. Without this
+// script (or without Ed25519 in WebCrypto) the form posts to the server, which answers with
+// the same rules (airlock/evidence.py).
 "use strict";
 (function () {
   const FORMATS = {

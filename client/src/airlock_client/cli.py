@@ -10,9 +10,11 @@ import sys
 import click
 
 from airlock_client import __version__
+from airlock_client.commands.audit import audit
 from airlock_client.commands.configure import configure
 from airlock_client.commands.contracts import contracts
 from airlock_client.commands.datasets import datasets, report, status
+from airlock_client.commands.evidence import certificate, receipt
 from airlock_client.commands.preflight import preflight
 from airlock_client.commands.upload import upload
 from airlock_client.errors import ClientError, ExitCode
@@ -38,6 +40,9 @@ cli.add_command(report)
 cli.add_command(datasets)
 cli.add_command(contracts)
 cli.add_command(preflight)
+cli.add_command(certificate)
+cli.add_command(receipt)
+cli.add_command(audit)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -2,9 +2,12 @@
 """Offline verifier for an exported Airlock audit bundle.
 
 This one file is all a compliance officer needs: it imports only the Python standard
-library (3.10+) and `cryptography`, so it can be copied anywhere and run as
+library (3.9+) and PyNaCl (libsodium's Ed25519), so it can be copied anywhere and run as
 
     python bundle_verifier.py BUNDLE_DIR [--json] [--key-id KEY_ID] [--previous EARLIER]
+
+It ships in the light client (`airlock-client audit verify` runs it) and the server imports
+its hashing, canonical JSON and key handling, so writer and verifier share one definition.
 
 Exit status: 0 the bundle is intact, 1 it is not (tampering found), 2 it cannot be
 verified (missing files, bad JSON, malformed records, lines over 1 MiB).
@@ -24,7 +27,9 @@ Bundle format "airlock-audit-bundle/1" (a directory):
   object (informational), "events": int (lines in events.jsonl), "previous": null or
   {"tree_size": int, "root_hash": 64 hex} (the latest checkpoint of the export before this
   one; optional)}.
-- ``public_key.pem``: the instance's Ed25519 public key, SubjectPublicKeyInfo PEM.
+- ``public_key.pem``: the instance's Ed25519 public key, SubjectPublicKeyInfo PEM: one
+  "PUBLIC KEY" block whose DER is exactly ``30 2a 30 05 06 03 2b 65 70 03 21 00`` and the
+  32 raw key bytes (RFC 8410); anything else is refused.
 - ``events.jsonl``: one JSON object per line, sorted by seq, with exactly the keys
   seq (int, from 1), at, actor, role, tenant_id (str|null), action, dataset_id
   (str|null), object_ids (object), outcome, details (object), prev_hash (64 hex),
@@ -40,8 +45,9 @@ Bundle format "airlock-audit-bundle/1" (a directory):
 
 Definitions:
 
-- Canonical bytes of an event: ``json.dumps(body, sort_keys=True, separators=(",", ":"),
-  ensure_ascii=False, allow_nan=False).encode()``, body being the event without "hash".
+- Canonical bytes of an event: `canonical_json` of the event without "hash", that is
+  ``json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+  allow_nan=False).encode()``.
   hash == sha256(canonical).hexdigest(); event 1's prev_hash is "0" * 64 and event k's
   prev_hash is event k-1's hash.
 - The Merkle tree is RFC 6962's (RFC 9162 section 2.1): the leaf of event seq is
@@ -81,13 +87,11 @@ from collections import deque
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from contextlib import closing
 from dataclasses import asdict, dataclass
-from itertools import pairwise
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Optional, TypeVar
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from nacl.exceptions import CryptoError
+from nacl.signing import VerifyKey
 
 FORMAT = "airlock-audit-bundle/1"
 GENESIS_HASH = "0" * 64
@@ -112,6 +116,14 @@ BUNDLE_FILES = ("manifest.json", "public_key.pem", "events.jsonl", "checkpoints.
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _HEX16 = re.compile(r"[0-9a-f]{16}")
 _SEQ_KEY = re.compile(r"[1-9][0-9]{0,18}")
+
+ED25519_SPKI_PREFIX = bytes.fromhex("302a300506032b6570032100")
+"""SubjectPublicKeyInfo DER of an Ed25519 key (RFC 8410), up to the 32 raw key bytes."""
+ED25519_KEY_SIZE = 32
+PEM_BEGIN, PEM_END = "-----BEGIN PUBLIC KEY-----", "-----END PUBLIC KEY-----"
+MAX_PEM_CHARS = 4096
+_PEM_LINE = re.compile(r"[A-Za-z0-9+/=]{1,64}")
+_T = TypeVar("_T")
 
 
 class BundleError(ValueError):
@@ -145,7 +157,7 @@ class RootBuilder:
     @classmethod
     def from_frontier(cls, size: int, frontier: Sequence[bytes]) -> RootBuilder:
         """Resume from a stored `frontier()`, so a new checkpoint hashes only the new leaves."""
-        if size < 0 or len(frontier) != size.bit_count():
+        if size < 0 or len(frontier) != bin(size).count("1"):
             raise ValueError("a frontier holds one hash per set bit of the tree size")
         if any(len(peak) != HASH_SIZE for peak in frontier):
             raise ValueError("frontier hashes are 32 bytes")
@@ -233,13 +245,94 @@ def verify_consistency(old_size: int, new_size: int, old_root: bytes, new_root: 
             and hmac.compare_digest(new_node, new_root))
 
 
+def _pairwise(items: Sequence[_T]) -> Iterator[tuple[_T, _T]]:
+    """itertools.pairwise, which Python 3.9 lacks."""
+    return zip(items, items[1:])
+
+
+# --- Canonical JSON and keys -----------------------------------------------------------
+
+def canonical_json(body: Any) -> bytes:
+    """The canonical JSON Airlock hashes and signs (audit events, certificates, receipts):
+    the one definition, which the console's script rebuilds byte for byte.
+
+    UTF-8 of ``json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+    allow_nan=False)``: keys sorted by code point, no whitespace, non-ASCII as itself, only
+    ``"``, ``\\`` and control characters escaped, integers in full. ValueError for NaN or
+    infinity, and for a lone surrogate (which UTF-8 cannot carry)."""
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      allow_nan=False).encode()
+
+
+def key_id(raw_public_key: bytes) -> str:
+    """A short fingerprint of a signing key (the first 16 hex digits of the SHA-256 of its
+    32 raw bytes), printed so it can be compared out of band."""
+    return hashlib.sha256(raw_public_key).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class PublicKey:
+    """An Ed25519 public key, by its 32 raw bytes."""
+
+    raw: bytes
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.raw, bytes) or len(self.raw) != ED25519_KEY_SIZE:
+            raise ValueError("an Ed25519 public key is 32 bytes")
+
+    @property
+    def key_id(self) -> str:
+        return key_id(self.raw)
+
+    def verifies(self, signature: bytes, message: bytes) -> bool:
+        """Whether this key signed `message` (libsodium's check, which also refuses
+        non-canonical signatures and small-order keys)."""
+        try:
+            VerifyKey(self.raw).verify(message, signature)
+        except (CryptoError, ValueError, TypeError):
+            return False
+        return True
+
+
+def pem_der(text: str) -> bytes:
+    """The DER inside one PEM "PUBLIC KEY" block (RFC 7468's strict form: nothing around the
+    block but whitespace, base64 lines of at most 64 characters); ValueError otherwise."""
+    lines = text.strip().splitlines() if len(text) <= MAX_PEM_CHARS else []
+    if len(lines) < 3 or lines[0] != PEM_BEGIN or lines[-1] != PEM_END:
+        raise ValueError("not a PEM public key")
+    body = [line.rstrip() for line in lines[1:-1]]
+    if not all(_PEM_LINE.fullmatch(line) for line in body):
+        raise ValueError("not a PEM public key")
+    try:
+        return base64.b64decode("".join(body), validate=True)
+    except ValueError:
+        raise ValueError("not a PEM public key") from None
+
+
+def ed25519_from_der(der: bytes) -> PublicKey:
+    """The key in a SubjectPublicKeyInfo DER, which must be Ed25519's fixed 44 bytes."""
+    if len(der) != len(ED25519_SPKI_PREFIX) + ED25519_KEY_SIZE or \
+            not der.startswith(ED25519_SPKI_PREFIX):
+        raise ValueError("not an Ed25519 key")
+    return PublicKey(der[len(ED25519_SPKI_PREFIX):])
+
+
+def public_key_from_pem(text: str) -> PublicKey:
+    """An Ed25519 public key from its SubjectPublicKeyInfo PEM; ValueError for anything else."""
+    return ed25519_from_der(pem_der(text))
+
+
+def public_key_pem(key: PublicKey) -> str:
+    """The key as SubjectPublicKeyInfo PEM, as the instance publishes it."""
+    encoded = base64.b64encode(ED25519_SPKI_PREFIX + key.raw).decode()
+    return f"{PEM_BEGIN}\n{encoded}\n{PEM_END}\n"
+
+
 # --- Events and checkpoints ------------------------------------------------------------
 
 def canonical_event_bytes(event: Mapping[str, Any]) -> bytes:
-    """Sorted keys, no whitespace, UTF-8, without "hash": the same bytes on every machine."""
-    body = {key: value for key, value in event.items() if key != "hash"}
-    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False).encode()
+    """The event without "hash", canonical: the same bytes on every machine."""
+    return canonical_json({key: value for key, value in event.items() if key != "hash"})
 
 
 def event_hash(event: Mapping[str, Any]) -> str:
@@ -254,12 +347,6 @@ def checkpoint_note(origin: str, tree_size: int, root_hash: str, at: str) -> byt
     if tree_size < 0 or not _HEX64.fullmatch(root_hash):
         raise ValueError("tree_size must be >= 0 and root_hash 64 lowercase hex digits")
     return f"{NOTE_HEADER}\n{origin}\n{tree_size}\n{root_hash}\n{at}\n".encode()
-
-
-def key_id(public_key: Ed25519PublicKey) -> str:
-    """A short fingerprint of the signing key, printed so it can be compared out of band."""
-    raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return hashlib.sha256(raw).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -277,14 +364,10 @@ class Checkpoint:
         return bytes.fromhex(self.root_hash)
 
 
-def verify_checkpoint(public_key: Ed25519PublicKey, origin: str, checkpoint: Checkpoint) -> bool:
+def verify_checkpoint(public_key: PublicKey, origin: str, checkpoint: Checkpoint) -> bool:
     """Whether `public_key` signed this checkpoint's note for this log."""
     note = checkpoint_note(origin, checkpoint.tree_size, checkpoint.root_hash, checkpoint.at)
-    try:
-        public_key.verify(checkpoint.signature, note)
-    except (InvalidSignature, ValueError):
-        return False
-    return True
+    return public_key.verifies(checkpoint.signature, note)
 
 
 # --- Reading a bundle ------------------------------------------------------------------
@@ -318,7 +401,7 @@ class _Event:
 class _Bundle:
     root: Path
     manifest: Manifest
-    public_key: Ed25519PublicKey
+    public_key: PublicKey
     checkpoints: list[Checkpoint]
     consistency: dict[tuple[int, int], list[bytes]]
     inclusion: dict[int, list[bytes]]
@@ -428,15 +511,14 @@ def _tree_head(value: Any, where: str) -> TreeHead | None:
                     root_hash=_hex(value.get("root_hash"), _HEX64, where, "root_hash"))
 
 
-def _load_public_key(root: Path) -> Ed25519PublicKey:
+def _load_public_key(root: Path) -> PublicKey:
     pem = _read_bounded(root / "public_key.pem", MAX_SMALL_FILE_BYTES)
     try:
-        key = serialization.load_pem_public_key(pem)
-    except (ValueError, TypeError) as exc:
-        raise BundleError("public_key.pem is not a PEM public key") from exc
-    if not isinstance(key, Ed25519PublicKey):
-        raise BundleError("public_key.pem is not an Ed25519 key")
-    return key
+        return public_key_from_pem(pem.decode("ascii"))
+    except UnicodeDecodeError:
+        raise BundleError("public_key.pem is not a PEM public key") from None
+    except ValueError as exc:
+        raise BundleError(f"public_key.pem is {exc}") from None
 
 
 def _base64(value: Any, where: str, name: str) -> bytes:
@@ -466,8 +548,9 @@ def _load_checkpoints(root: Path) -> list[Checkpoint]:
     return checkpoints
 
 
+# Evaluated at run time: Python 3.9 has no "X | None" there.
 _Proofs = tuple[dict[tuple[int, int], list[bytes]], dict[int, list[bytes]],
-                tuple[int, int, list[bytes]] | None]
+                Optional[tuple[int, int, list[bytes]]]]
 
 
 def _load_proofs(root: Path) -> _Proofs:
@@ -594,7 +677,7 @@ def _altered(seq: int) -> _Failure:
 
 
 def _check_signatures(bundle: _Bundle, expected_key_id: str | None) -> _Failure | None:
-    own = key_id(bundle.public_key)
+    own = bundle.public_key.key_id
     if expected_key_id is not None and not hmac.compare_digest(own, expected_key_id.lower()):
         return _Failure(f"the bundle's public key has key id {own}, not the expected "
                         f"{expected_key_id.lower()}: it is not this instance's key")
@@ -722,7 +805,7 @@ def _walk_chain(bundle: _Bundle, tally: _Tally) -> _Failure | None:
 
 
 def _check_consistency(bundle: _Bundle) -> _Failure | None:
-    for old, new in pairwise(bundle.checkpoints):
+    for old, new in _pairwise(bundle.checkpoints):
         sizes = (old.tree_size, new.tree_size)
         trivial = old.tree_size in (0, new.tree_size)
         proof = bundle.consistency.get(sizes, [] if trivial else None)
@@ -842,7 +925,7 @@ def _check_previous(bundle: _Bundle, earlier: _Bundle | None) -> _Failure | None
                                                    "the previous export's checkpoint")
     if failure is not None or earlier is None:
         return failure
-    if key_id(earlier.public_key) != key_id(bundle.public_key):
+    if earlier.public_key != bundle.public_key:
         return _Failure("the earlier bundle was signed by another key than this one")
     if not earlier.checkpoints or _check_signatures(earlier, None) is not None:
         return _Failure("the earlier bundle's checkpoints are not validly signed")
@@ -867,7 +950,7 @@ def verify_bundle(path: str | Path, expected_key_id: str | None = None,
         checkpoints_checked=tally.checkpoints,
         first_bad_seq=failure.seq if failure else None,
         problem=failure.problem if failure else None,
-        complete=bundle.manifest.complete, key_id=key_id(bundle.public_key),
+        complete=bundle.manifest.complete, key_id=bundle.public_key.key_id,
         signed_tree_size=bundle.checkpoints[-1].tree_size if bundle.checkpoints else 0,
         previous_tree_size=(earlier.checkpoints[-1].tree_size
                             if earlier and earlier.checkpoints and failure is None else None))

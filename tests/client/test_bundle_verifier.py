@@ -1,7 +1,8 @@
 """The offline verifier passes an intact bundle and names the first bad event of a tampered one.
 
-Bundles are built here from `audit.merkle` and Ed25519 keys in temporary directories, the
-way the exporting side writes them; no database is involved.
+Bundles are built here from `audit.merkle` and Ed25519 keys (signed with `cryptography`, as
+the server signs) in temporary directories, the way the exporting side writes them; no
+database is involved. The verifier checks them with PyNaCl.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from audit import bundle_verifier
-from audit.bundle_verifier import (
+from airlock_client import bundle_verifier
+from airlock_client.bundle_verifier import (
     FORMAT,
     GENESIS_HASH,
     BundleError,
@@ -82,8 +83,13 @@ def sign(key: Ed25519PrivateKey, size: int, root: bytes, number: int) -> dict[st
     at = f"2025-03-02T00:00:{number:02d}Z"
     note = checkpoint_note(ORIGIN, size, root.hex(), at)
     return {"tree_size": size, "root_hash": root.hex(), "at": at,
-            "key_id": key_id(key.public_key()),
+            "key_id": raw_key_id(key),
             "signature": base64.b64encode(key.sign(note)).decode()}
+
+
+def raw_key_id(key: Ed25519PrivateKey) -> str:
+    """The key id as the verifier computes it, from the key's 32 raw bytes."""
+    return key_id(key.public_key().public_bytes_raw())
 
 
 def pem(key: Ed25519PrivateKey) -> bytes:
@@ -167,11 +173,11 @@ def written(tmp_path: Path) -> Path:
 def test_an_intact_bundle_passes(written: Path, capsys: pytest.CaptureFixture[str]) -> None:
     result = verify_bundle(written)
     assert result == BundleVerification(intact=True, events_checked=34, checkpoints_checked=3,
-                                        complete=True, key_id=key_id(KEY.public_key()),
+                                        complete=True, key_id=raw_key_id(KEY),
                                         signed_tree_size=30)
     assert main([str(written)]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("INTACT: all 34 events") and key_id(KEY.public_key()) in out
+    assert out.startswith("INTACT: all 34 events") and raw_key_id(KEY) in out
     assert "The last 4 events, after the latest checkpoint, are protected by the hash chain" in out
 
 
@@ -180,7 +186,7 @@ def test_the_json_result_carries_every_field(written: Path,
     assert main([str(written), "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == {
         "intact": True, "events_checked": 34, "checkpoints_checked": 3, "first_bad_seq": None,
-        "problem": None, "complete": True, "key_id": key_id(KEY.public_key()),
+        "problem": None, "complete": True, "key_id": raw_key_id(KEY),
         "signed_tree_size": 30, "previous_tree_size": None}
 
 
@@ -361,18 +367,18 @@ def test_another_key_posing_as_this_one_is_detected() -> None:
     events = make_events(20)
     bundle = build(events, [20])
     bundle.checkpoints[0] = {**build(events, [20], key=OTHER_KEY).checkpoints[0],
-                             "key_id": key_id(KEY.public_key())}
+                             "key_id": raw_key_id(KEY)}
     assert "invalid signature" in (check(bundle).problem or "")
 
 
 def test_a_bundle_re_signed_end_to_end_fails_only_the_pinned_key_id(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = build(make_events(20), [10, 20], key=OTHER_KEY).write(tmp_path / "bundle")
-    assert verify_bundle(path).key_id == key_id(OTHER_KEY.public_key())
-    pinned = verify_bundle(path, key_id(KEY.public_key()))
+    assert verify_bundle(path).key_id == raw_key_id(OTHER_KEY)
+    pinned = verify_bundle(path, raw_key_id(KEY))
     assert not pinned.intact and "not this instance's key" in (pinned.problem or "")
-    assert main([str(path), "--key-id", key_id(KEY.public_key())]) == 1
-    assert main([str(path), "--key-id", key_id(OTHER_KEY.public_key()).upper()]) == 0
+    assert main([str(path), "--key-id", raw_key_id(KEY)]) == 1
+    assert main([str(path), "--key-id", raw_key_id(OTHER_KEY).upper()]) == 0
     capsys.readouterr()
 
 
@@ -578,7 +584,8 @@ def test_the_copied_file_runs_alone_as_a_script(written: Path, tmp_path: Path) -
     report = json.loads(probe.stderr)
     assert report["exit"] == 0 and json.loads(probe.stdout)["events_checked"] == 34
     foreign = [name for name in report["modules"]
-               if name.split(".")[0] in {"sqlalchemy", "pydantic", "audit", "catalog"}]
+               if name.split(".")[0] in {"sqlalchemy", "pydantic", "audit", "catalog",
+                                         "cryptography", "airlock", "airlock_client"}]
     assert foreign == []
 
 
