@@ -31,8 +31,9 @@ lint: install
 	$(BIN)/mypy
 	cd client && ../$(BIN)/mypy
 
-# One benchmark per pipeline step, the whole chain, the vault and the audit log (about 100 MB
-# of synthetic data; 10 to 20 minutes on 2 cores), then docs/figures.md from their results.
+# One benchmark per pipeline step, the whole chain, the vault, the audit log (about 100 MB
+# of synthetic data) and client uploads (512 MiB): 15 to 25 minutes on 2 cores; then
+# docs/figures.md from their results.
 bench: install
 	$(BIN)/python bench/upload.py
 	$(BIN)/python bench/validation.py
@@ -42,6 +43,7 @@ bench: install
 	$(BIN)/python bench/chain.py
 	$(BIN)/python bench/vault_stream.py
 	$(BIN)/python bench/audit_log.py
+	$(BIN)/python bench/client_upload.py
 	$(BIN)/python bench/figures.py
 
 # Detector evaluations on the shared corpora (../shared/data).

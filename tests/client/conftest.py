@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -103,6 +104,15 @@ class Served:
                 self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+@pytest.fixture
+def database_url(sqlite_template: Path, tmp_path: Path) -> str:
+    """SQLite only: the client meets the server over HTTP, so which database the server
+    keeps is for the server's own tests, which run on both."""
+    target = tmp_path / "airlock.db"
+    shutil.copyfile(sqlite_template, target)
+    return f"sqlite:///{target}"
 
 
 @pytest.fixture
