@@ -1,5 +1,6 @@
 """A TCP relay between the client and the server, for tests and benchmarks of an unreliable
-network: it can slow the client's bytes down, cut every connection at once, cut a
+network: it can hold the client's bytes to one link's rate (shared by every connection, as a
+real link is), cut every connection at once, cut a
 connection once the client has sent it a byte budget (`budget()` gives each new connection
 its own; None lets it through whole), and be pointed at another server port (a restarted
 server). A cut resets both sides (SO_LINGER 0), as a dropped network looks to the peers."""
@@ -29,6 +30,7 @@ class Relay:
         self._open: set[socket.socket] = set()
         self._lock = threading.Lock()
         self._closed = threading.Event()
+        self._link_free_at = 0.0
         self.cuts = 0
         threading.Thread(target=self._accept, daemon=True).start()
 
@@ -74,7 +76,7 @@ class Relay:
         with suppress(OSError):
             while data := source.recv(CHUNK):
                 if self.bytes_per_second:
-                    time.sleep(len(data) / self.bytes_per_second)
+                    self._through_link(len(data), self.bytes_per_second)
                 if budget is not None and sent + len(data) >= budget:
                     sink.sendall(data[:budget - sent])
                     self._cut_pair(source, sink)
@@ -82,6 +84,14 @@ class Relay:
                 sent += len(data)
                 sink.sendall(data)
         _half_close(source, sink)
+
+    def _through_link(self, size: int, rate: float) -> None:
+        """Wait for `size` bytes' turn on the link: each takes the next slot of the one
+        clock every connection shares, so parallel connections split the rate."""
+        with self._lock:
+            end = max(time.monotonic(), self._link_free_at) + size / rate
+            self._link_free_at = end
+        time.sleep(max(0.0, end - time.monotonic()))
 
     def _downstream(self, source: socket.socket, sink: socket.socket) -> None:
         with suppress(OSError):
