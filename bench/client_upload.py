@@ -19,19 +19,17 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
 from measure import Result, Row, clean_environment, parser, report, run, timed, workspace
 
 sys.path[:0] = [str(Path(__file__).resolve().parents[1])]
 from tests.client.relay import relay  # noqa: E402
+from tests.e2e.conftest import free_port, wait_for_health  # noqa: E402
 
 BIN = Path(sys.executable).parent
 AIRLOCK, CLIENT = str(BIN / "airlock"), str(BIN / "airlock-client")
@@ -65,13 +63,13 @@ def served(work: Path) -> Iterator[tuple[str, dict[str, str]]]:
                            "--name", "bench", "--json"], env=env, capture_output=True,
                           text=True, check=True)
     token = json.loads(made.stdout)["token"]
-    port = _free_port()
+    port = free_port()
     with (work / "serve.log").open("w") as log:
         server = subprocess.Popen([AIRLOCK, "serve", "--port", str(port)], env=env,
                                   stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_for(url)
+        wait_for_health(url)
         yield url, clean_environment() | {"AIRLOCK_TOKEN": token}
     finally:
         server.terminate()
@@ -85,11 +83,14 @@ def curl_upload(url: str, env: dict[str, str], archive: Path) -> None:
          f"{url}/v1/datasets?contract=bench"])
 
 
+def upload_args(archive: Path, part_mib: int = 32, parallel: int = 4) -> list[str]:
+    return ["upload", str(archive), "--contract", "bench", "--no-wait", "--no-preflight",
+            "--quiet", "--part-size", f"{part_mib}MiB", "--parallel", str(parallel)]
+
+
 def client_upload(url: str, env: dict[str, str], archive: Path, part_mib: int = 32,
                   parallel: int = 4) -> None:
-    run([CLIENT, "--url", url, "upload", str(archive), "--contract", "bench", "--no-wait",
-         "--no-preflight", "--quiet", "--part-size", f"{part_mib}MiB", "--parallel",
-         str(parallel)], env)
+    run([CLIENT, "--url", url, *upload_args(archive, part_mib, parallel)], env)
 
 
 def main() -> None:
@@ -107,7 +108,7 @@ def main() -> None:
             linked_client_s = timed(lambda: client_upload(link.url, env, archive))[0]
             linked_curl_s = timed(lambda: curl_upload(link.url, env, archive))[0]
         parts = [Row(f"part size {size} MiB, {parallel} in flight",
-                     timed(lambda s=size, p=parallel: client_upload(url, env, archive, s, p))[0],
+                     run([CLIENT, "--url", url, *upload_args(archive, size, parallel)], env),
                      0, megabytes)
                  for size in PART_SIZES_MIB for parallel in (1, 4)]
         clean_s = timed(lambda: client_upload(url, env, archive, 16, 1))[0]
@@ -140,23 +141,6 @@ def main() -> None:
 
 def _port(url: str) -> int:
     return int(url.rsplit(":", 1)[1])
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_for(url: str) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/v1/health", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            time.sleep(0.2)
-    raise SystemExit("the server did not come up")
 
 
 if __name__ == "__main__":
