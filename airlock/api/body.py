@@ -8,6 +8,9 @@ from collections.abc import AsyncIterator
 
 import anyio
 import anyio.from_thread
+from starlette.requests import Request
+
+from airlock.settings import Settings
 
 
 class BodyTooSlowError(TimeoutError):
@@ -62,3 +65,9 @@ class AsyncBodyReader(io.RawIOBase):
         buffer[:count] = self._buffer[:count]
         self._buffer = self._buffer[count:]
         return count
+
+
+def upload_body(request: Request, settings: Settings) -> AsyncBodyReader:
+    """A streamed body (an upload, a part, a manifest) under the upload timeouts."""
+    return AsyncBodyReader(request.stream(), settings.upload_read_timeout_seconds,
+                           settings.upload_min_bytes_per_second)

@@ -13,7 +13,7 @@ from starlette.requests import ClientDisconnect
 
 from airlock.anonymisation import contact_sheet
 from airlock.api import dataset_views
-from airlock.api.body import AsyncBodyReader, BodyTooSlowError
+from airlock.api.body import BodyTooSlowError, upload_body
 from airlock.api.dataset_list import (
     MAX_DUE_DAYS,
     DatasetListed,
@@ -73,9 +73,7 @@ async def upload(request: Request, background: BackgroundTasks, instance: Instan
             return resolve_contract(session, contract, actor.tenant_id)
 
     found = await anyio.to_thread.run_sync(resolve)
-    settings = instance.settings
-    body = AsyncBodyReader(request.stream(), settings.upload_read_timeout_seconds,
-                           settings.upload_min_bytes_per_second)
+    body = upload_body(request, instance.settings)
     with gates.uploads.admit(actor, found.tenant_id):
         try:
             dataset = await anyio.to_thread.run_sync(

@@ -8,7 +8,7 @@ import anyio.to_thread
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.requests import ClientDisconnect
 
-from airlock.api.body import AsyncBodyReader, BodyTooSlowError
+from airlock.api.body import BodyTooSlowError, upload_body
 from airlock.api.deps import InstanceDep, Requires, conceal
 from airlock.api.gates import GatesDep
 from airlock.api.problems import Problem
@@ -54,9 +54,7 @@ async def check_manifest(request: Request, instance: InstanceDep, actor: Uploade
                            "nothing was kept")
 
     found = await anyio.to_thread.run_sync(_resolve, instance, request, actor, contract)
-    settings = instance.settings
-    body = AsyncBodyReader(request.stream(), settings.upload_read_timeout_seconds,
-                           settings.upload_min_bytes_per_second)
+    body = upload_body(request, instance.settings)
     with gates.uploads.admit(actor, found.tenant_id):
         try:
             report = await anyio.to_thread.run_sync(

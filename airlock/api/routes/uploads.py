@@ -11,7 +11,7 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Path, Query, Request, s
 from fastapi.responses import Response
 from starlette.requests import ClientDisconnect
 
-from airlock.api.body import AsyncBodyReader, BodyTooSlowError
+from airlock.api.body import BodyTooSlowError, upload_body
 from airlock.api.deps import InstanceDep, PipelineDep, Requires, UploadAccess, tenant_scope
 from airlock.api.gates import GatesDep
 from airlock.api.problems import Problem
@@ -126,9 +126,7 @@ async def put_part(upload_id: str, request: Request, instance: InstanceDep,
     sha256 = content_sha256(request.headers.get("content-digest"))
     with instance.reading() as session:
         tenant_id = get_upload(session, upload_id).tenant_id
-    settings = instance.settings
-    body = AsyncBodyReader(request.stream(), settings.upload_read_timeout_seconds,
-                           settings.upload_min_bytes_per_second)
+    body = upload_body(request, instance.settings)
     with gates.uploads.admit(actor, tenant_id):
         try:
             part = await anyio.to_thread.run_sync(
