@@ -1,10 +1,12 @@
 """A resumable, verified upload through the server's multipart API (`/v1/uploads`).
 
-1. The source's SHA-256 and size, in one streamed pass.
+1. The source's SHA-256 and each part's, in one streamed pass (the parts' on a second
+   thread, so the pass costs the time of one hash).
 2. An open upload of the same digest and contract is resumed (a client restarted finds it
    by the digest: no local state file); else a new one is made.
 3. The parts the server lacks are sent `parallel` at a time, each with its
-   `Content-Digest`. Each is read from the source only when its turn comes, so memory holds
+   `Content-Digest` (from step 1, or hashed on the way for an upload resumed with another
+   part size). Each is read from the source only when its turn comes, so memory holds
    at most `parallel` parts. A failure that may pass is retried (`airlock_client.retry`);
    after a broken connection the upload's state is read again before anything more is
    sent (the server may have stored the part, or restarted).
@@ -55,29 +57,52 @@ class Outcome:
     dataset: dict[str, Any]
 
 
-def source_digest(source: Source, output: Output) -> str:
-    """The SHA-256 (hex) of every byte of `source`."""
-    digest = hashlib.sha256()
+@dataclass(frozen=True)
+class Digests:
+    """A source's SHA-256 (hex) and its parts' `Content-Digest` values at `part_size`."""
+
+    sha256: str
+    part_size: int
+    parts: tuple[str, ...]
+
+
+def source_digests(source: Source, part_size: int, output: Output, *,
+                   block: int = HASH_BLOCK) -> Digests:
+    """Hash every byte of `source` once: the whole on this thread, each part of `part_size`
+    bytes on another (hashlib lets go of the GIL), so the parts' digests cost no time of
+    their own and none later, while the parts are sent."""
+    whole, parts = hashlib.sha256(), []
     shown = output if source.size >= SHOW_HASHING_FROM else Output(quiet=True)
-    with Bar(shown, "sha-256", source.size) as bar:
-        for offset in range(0, source.size, HASH_BLOCK):
-            block = source.read(offset, HASH_BLOCK)
-            digest.update(block)
-            bar.advance(len(block))
-    return digest.hexdigest()
+    with Bar(shown, "sha-256", source.size) as bar, \
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="part-hash") as pool:
+        for number in range(1, planning.parts_total(source.size, part_size) + 1):
+            part = hashlib.sha256()
+            offset, length = planning.part_range(number, source.size, part_size)
+            for start in range(offset, offset + length, block):
+                data = source.read(start, min(block, offset + length - start))
+                hashing = pool.submit(part.update, data)
+                whole.update(data)
+                hashing.result()
+                bar.advance(len(data))
+            parts.append(_digest_field(part.digest()))
+    return Digests(whole.hexdigest(), part_size, tuple(parts))
 
 
 def content_digest(data: bytes) -> str:
     """RFC 9530's `Content-Digest` value for `data`."""
-    encoded = base64.b64encode(hashlib.sha256(data).digest()).decode("ascii")
-    return f"sha-256=:{encoded}:"
+    return _digest_field(hashlib.sha256(data).digest())
+
+
+def _digest_field(sha256: bytes) -> str:
+    return f"sha-256=:{base64.b64encode(sha256).decode('ascii')}:"
 
 
 class Transfer:
-    def __init__(self, api: Api, source: Source, output: Output, *, parallel: int,
-                 retrying: Retrying | None = None,
+    def __init__(self, api: Api, source: Source, digests: Digests, output: Output, *,
+                 parallel: int, retrying: Retrying | None = None,
                  before_create: Callable[[], None] | None = None) -> None:
         self.api = api
+        self.digests = digests
         self.before_create = before_create
         """Runs before a new upload is made (pre-flight), never before a resumed one."""
         self.source = source
@@ -87,9 +112,9 @@ class Transfer:
         self._sent = 0
         self._lock = threading.Lock()
 
-    def run(self, contract: str, sha256: str, part_size: int | None) -> Outcome:
+    def run(self, contract: str) -> Outcome:
         """Resume or begin the upload of the source, send what is missing, complete it."""
-        upload, resumed = self._open(contract, sha256, part_size)
+        upload, resumed = self._open(contract, self.digests.sha256, self.digests.part_size)
         for _ in range(ROUNDS):
             missing = upload.missing
             if missing:
@@ -101,12 +126,11 @@ class Transfer:
         raise ClientError(f"upload {upload.id}: the server still lacks parts after "
                           f"{ROUNDS} rounds; run the command again to resume")
 
-    def _open(self, contract: str, sha256: str, part_size: int | None,
-              ) -> tuple[UploadState, bool]:
+    def _open(self, contract: str, sha256: str, part_size: int) -> tuple[UploadState, bool]:
         found = self.retrying.run("finding an interrupted upload",
                                   lambda _: self._find(contract, sha256))
         if found is not None:
-            if part_size is not None and part_size != found.part_size:
+            if part_size != found.part_size:
                 self.output.note(f"resuming with the upload's part size, {found.part_size} "
                                  "bytes")
             self.output.note(f"resuming upload {found.id}: {found.received_bytes} of "
@@ -120,10 +144,8 @@ class Transfer:
             made = self._find(contract, sha256) if after_network else None
             if made is not None:
                 return made, False
-            body: dict[str, Any] = {"contract": contract, "size": self.source.size,
-                                    "sha256": sha256}
-            if part_size is not None:
-                body["part_size"] = part_size
+            body = {"contract": contract, "size": self.source.size, "sha256": sha256,
+                    "part_size": part_size}
             return UploadState.from_json(self.api.post("/v1/uploads", json=body)), False
 
         return self.retrying.run("starting the upload", create)
@@ -166,7 +188,8 @@ class Transfer:
             return
         offset, length = planning.part_range(number, upload.size, upload.part_size)
         data = self.source.read(offset, length)
-        headers = {"Content-Length": str(length), "Content-Digest": content_digest(data),
+        headers = {"Content-Length": str(length), "Content-Digest": self._part_digest(
+                       number, upload.part_size, data),
                    "Content-Type": "application/octet-stream"}
 
         def attempt(after_network: bool) -> None:
@@ -190,6 +213,11 @@ class Transfer:
                 self._sent += 1
 
         self.retrying.run(f"part {number}", attempt)
+
+    def _part_digest(self, number: int, part_size: int, data: bytes) -> str:
+        if part_size == self.digests.part_size:
+            return self.digests.parts[number - 1]
+        return content_digest(data)
 
     def _complete(self, upload: UploadState) -> dict[str, Any] | None:
         """The dataset, or None when the server still lacks parts."""

@@ -25,11 +25,12 @@ def test_other_sizes_are_refused(text: str) -> None:
         parse_size(text)
 
 
-def test_the_servers_default_is_left_unless_the_archive_needs_larger_parts() -> None:
-    assert _part_size_for(10 * 2**30, None, QUIET) is None
+def test_the_default_part_size_is_raised_only_when_the_archive_needs_larger_parts() -> None:
+    assert _part_size_for(10 * 2**30, None, QUIET) == planning.DEFAULT_PART_SIZE
     huge = 2 * planning.DEFAULT_PART_SIZE * planning.MAX_PARTS
     chosen = _part_size_for(huge, None, QUIET)
-    assert chosen is not None and planning.parts_total(huge, chosen) <= planning.MAX_PARTS
+    assert chosen > planning.DEFAULT_PART_SIZE
+    assert planning.parts_total(huge, chosen) <= planning.MAX_PARTS
     assert _part_size_for(10 * 2**30, 8 * 2**20, QUIET) == 8 * 2**20
     raised = _part_size_for(huge, 8 * 2**20, QUIET)
-    assert raised is not None and planning.parts_total(huge, raised) <= planning.MAX_PARTS
+    assert planning.parts_total(huge, raised) <= planning.MAX_PARTS

@@ -19,7 +19,7 @@ from airlock_client.output import Output
 from airlock_client.pack import open_source
 from airlock_client.preflight import run_preflight
 from airlock_client.session import Session, output_options
-from airlock_client.transfer import Outcome, Transfer, source_digest
+from airlock_client.transfer import Outcome, Transfer, source_digests
 from airlock_client.waiting import follow
 
 MAX_PARALLEL = 32
@@ -56,8 +56,9 @@ def _part_size(ctx: click.Context, param: click.Parameter, value: str | None) ->
               help="Parts sent at once. Memory holds at most PARALLEL x part size bytes of "
                    "the archive (4 x 32 MiB = 128 MiB by default).")
 @click.option("--part-size", metavar="SIZE", callback=_part_size,
-              help="Bytes per part, 1MiB to 1GiB (default: the server's, 32 MiB). A "
-                   "resumed upload keeps the part size it began with.")
+              help="Bytes per part, 1MiB to 1GiB (default 32 MiB, raised when the archive "
+                   "would need over 10,000 parts). A resumed upload keeps the part size it "
+                   "began with.")
 @click.option("--no-wait", is_flag=True,
               help="Stop once the upload is complete; do not follow validation.")
 @click.option("--no-preflight", is_flag=True,
@@ -85,11 +86,11 @@ def upload(session: Session, source: Path, contract: str, parallel: int,
     packed = open_source(source)
     if packed.size == 0:
         raise UsageError(f"{source} is empty")
-    sha256 = source_digest(packed, output)
-    chosen = _part_size_for(packed.size, part_size, output)
+    digests = source_digests(packed, _part_size_for(packed.size, part_size, output), output)
+    sha256 = digests.sha256
     check = None if no_preflight else lambda: _preflight(api, contract, source, output)
-    done = Transfer(api, packed, output, parallel=parallel,
-                    before_create=check).run(contract, sha256, chosen)
+    done = Transfer(api, packed, digests, output, parallel=parallel,
+                    before_create=check).run(contract)
     dataset_id = str(done.dataset.get("id"))
     output.note(f"uploaded {packed.size} bytes as dataset {dataset_id} (sha256 {sha256})")
     if no_wait:
@@ -114,14 +115,12 @@ def _preflight(api: Api, contract: str, source: Path, output: Output) -> None:
     output.note(f"pre-flight: no errors in {report.get('summary', {}).get('items', 0)} items")
 
 
-def _part_size_for(size: int, wanted: int | None, output: Output) -> int | None:
-    """The part size to ask for: None leaves the server's default, unless the archive needs
-    larger parts to stay within the server's part count."""
-    if wanted is None and planning.parts_total(size, planning.DEFAULT_PART_SIZE) <= \
-            planning.MAX_PARTS:
-        return None
+def _part_size_for(size: int, wanted: int | None, output: Output) -> int:
+    """The part size to ask for (as `aws s3` does, the client chooses it, so the parts'
+    digests come out of the pass that hashes the whole): the wanted or default size, raised
+    if the archive would need more parts than the server takes."""
     chosen = planning.fitting_part_size(size, wanted or planning.DEFAULT_PART_SIZE)
-    if chosen != wanted:
+    if chosen != (wanted or planning.DEFAULT_PART_SIZE):
         output.note(f"parts of {chosen} bytes: at most {planning.MAX_PARTS} parts are allowed")
     return chosen
 
