@@ -20,13 +20,15 @@ ratio is printed beside the ratio.
 The archive is random bytes: validation rejects it at once, so the server's background work
 does not weigh on the next run; the upload path never looks inside.
 
-Usage: .venv/bin/python bench/client_upload.py [--megabytes 512] [--no-links]
+Usage: .venv/bin/python bench/client_upload.py [--megabytes 512] [--links [RATE ...]]
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -120,13 +122,14 @@ def client_upload(url: str, env: dict[str, str], archive: Path, part_mib: int = 
 def main() -> None:
     options = parser(__doc__, items=0)
     options.add_argument("--megabytes", type=int, default=512, help="archive size (MiB)")
-    options.add_argument("--no-links", action="store_true",
-                         help="leave out the rows on links of fixed rates")
+    options.add_argument("--links", nargs="*", type=_rate, default=list(LINKS),
+                         metavar="RATE", help="link rates such as 1gbit or 400mbit (default: "
+                                              "%(default)s); `--links` alone leaves them out")
     args = options.parse_args()
     inside = os.environ.get(NAMESPACE_VARIABLE) is not None
-    if not args.no_links and not inside and _can_shape_links():
+    if args.links and not inside and _can_shape_links():
         sys.exit(_in_namespace())
-    links = inside and not args.no_links
+    links: list[str] = args.links if inside else []
     megabytes = args.megabytes * MIB / 1e6
     with workspace(args.dir) as work, served(work) as (url, env):
         archive = random_archive(work / "random.tar", args.megabytes)
@@ -135,8 +138,7 @@ def main() -> None:
             client_s = min(client_s, timed(lambda: client_upload(url, env, archive))[0])
             curl_s = min(curl_s, timed(lambda: curl_upload(url, env, archive))[0])
         hashing_s = fastest(lambda: _hash(archive), RUNS)
-        linked = [_on_link(url, env, archive, rate, megabytes) for rate in LINKS] \
-            if links else []
+        linked = [_on_link(url, env, archive, rate, megabytes) for rate in links]
         parts = [Row(f"part size {size} MiB, {parallel} in flight",
                      run([CLIENT, "--url", url, *upload_args(archive, size, parallel)], env),
                      0, megabytes)
@@ -166,12 +168,18 @@ def main() -> None:
                f"{curl_s / (curl_s + hashing_s):.2f}x even if the parts went as fast as "
                "curl's one request.",
                *[f"On a {rate} link the client does {curl.seconds / client.seconds:.2f}x "
-                 "curl's rate." for rate, (client, curl) in zip(LINKS, linked, strict=True)],
+                 "curl's rate." for rate, (client, curl) in zip(links, linked, strict=True)],
                *([] if links else ["Links of fixed rates left out: they need root, `ip` and "
                                    "`tc` for a network namespace."]),
                f"A drop cost {dropped_s - clean_s:.2f} s: the retry's wait, the new "
                "connection, the upload's state read back and the cut part sent again."]),
         args.results)
+
+
+def _rate(text: str) -> str:
+    if re.fullmatch(r"[1-9][0-9]{0,5}[kmg]bit", text) is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a rate such as 1gbit or 400mbit")
+    return text
 
 
 def _can_shape_links() -> bool:

@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import Engine, create_engine, make_url, text
 
 from airlock.instance import InitResult, Instance, init_instance
@@ -18,6 +20,12 @@ from audit import GENESIS_HASH
 from catalog import Base, make_engine, upgrade
 
 pytest_plugins = ["tests.s3server"]
+
+# Property tests check what is computed, not how fast: on a shared two-core machine under a
+# parallel suite, per-example deadlines and the slow-generation check fail at random.
+hypothesis_settings.register_profile("shared-machine", deadline=None,
+                                     suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("shared-machine")
 
 PG_URL = os.environ.get("AIRLOCK_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)] if PG_URL \
