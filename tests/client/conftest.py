@@ -39,7 +39,8 @@ class World:
         base = {k: v for k, v in os.environ.items() if not k.startswith("AIRLOCK_")}
         return {**base, "AIRLOCK_URL": url or self.url, "AIRLOCK_TOKEN": token or self.token,
                 "AIRLOCK_CREDENTIALS_FILE": str(self.home / "no-credentials"),
-                "PYTHONPATH": os.pathsep.join(SOURCES), "COLUMNS": "200"}
+                "PYTHONPATH": os.pathsep.join(SOURCES), "COLUMNS": "200",
+                "PYTHONFAULTHANDLER": "1"}  # a client aborted for hanging prints its stacks
 
     def client(self, *args: str, token: str | None = None, url: str | None = None,
                timeout: float = 180) -> subprocess.CompletedProcess[str]:

@@ -1,14 +1,18 @@
 """Datasets and lookups the client's upload tests share: folders of incompressible images
-a contract accepts, their digest as the client packs them, and the server's open uploads."""
+a contract accepts, their digest as the client packs them, the server's open uploads, and a
+client's end awaited."""
 
 from __future__ import annotations
 
 import hashlib
 import io
 import random
+import signal
+import subprocess
 from pathlib import Path
 
 import httpx
+import pytest
 from PIL import Image
 
 from airlock_client.pack import FolderTar
@@ -50,3 +54,14 @@ def open_uploads(world: World, sha256: str, url: str | None = None) -> list[dict
         f"{url or world.url}/v1/uploads", params={"sha256": sha256, "state": "open"},
         headers=world.auth, timeout=30).json()
     return found
+
+
+def finished(process: subprocess.Popen[str], timeout: float) -> tuple[str, str]:
+    """The stdout and stderr of a client that must end within `timeout` seconds; one that
+    hangs is aborted and the test fails with the stacks of its threads (PYTHONFAULTHANDLER)."""
+    try:
+        return process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGABRT)
+        _, stderr = process.communicate(timeout=30)
+        pytest.fail(f"the client still ran after {timeout:g} s:\n{stderr[-6000:]}")

@@ -26,7 +26,13 @@ from airlock.instance import Instance
 from airlock.settings import Settings
 from airlock_client.pack import FolderTar
 from tests.client.conftest import CLIENT, Served, World
-from tests.client.datasets import folder_digest, noisy_folder, open_uploads, port_of
+from tests.client.datasets import (
+    finished,
+    folder_digest,
+    noisy_folder,
+    open_uploads,
+    port_of,
+)
 from tests.client.relay import relay
 from tests.intake.datasets import dataset_files
 from vocabulary import Layout
@@ -124,7 +130,7 @@ def test_dropped_connections_and_a_server_restart_are_ridden_out(
         server.kill()
         network.cut()
         network.target_port = port_of(server.start())
-        stdout, stderr = running.communicate(timeout=300)
+        stdout, stderr = finished(running, timeout=200)
     assert running.returncode == 0, stderr
     result = json.loads(stdout)
     # A part stored just before a cut is not sent again: the client reads the upload back.
