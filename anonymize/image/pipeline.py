@@ -34,6 +34,12 @@ _FILLED_SHARE = 0.5
 MIN_FACE_MARGIN = 4.0
 """Pixels added at least on each side of a face, whatever its size."""
 _READ_KINDS = (RegionKind.TEXT, RegionKind.PLATE)
+_TEXT_CONTEXT = 1.0
+"""The residual text windows grow each painted text or plate box by its own size on every
+side: a line painted short (a margin below zero) still lies whole in its window, and DB sees
+its ends."""
+_FACE_CONTEXT = 0.5
+"""... and each painted face by half its size, as the face check's windows do."""
 
 PersonalFilter = Callable[[Sequence[str]], list[bool]]
 """Which of these recognised texts hold personal information."""
@@ -130,7 +136,9 @@ class ImageRedactor:
             # Escalate: what survived the contract's method is filled solid, box and all.
             paint_over(pixels, residual, RedactionMethod.FILL, FaceShape.RECTANGLE)
             filled = residual
-            residual = [r for r in self._residual(pixels, faces + text + plates + filled)
+            # Only the filled boxes changed since the last check: only they are searched.
+            residual = [r for r in self._residual(pixels, faces + text + plates + filled,
+                                                  changed=filled)
                         if not _inside(r, filled, pixels.shape[1], pixels.shape[0])]
             passes = 2
         height, width = pixels.shape[:2]
@@ -205,25 +213,35 @@ class ImageRedactor:
         paint_over(pixels, plates, plan.plate_method, FaceShape.RECTANGLE)
         paint_over(pixels, faces, plan.face_method, plan.face_shape)
 
-    def _residual(self, pixels: Pixels, painted: list[Region]) -> list[Region]:
+    def _residual(self, pixels: Pixels, painted: list[Region],
+                  changed: list[Region] | None = None) -> list[Region]:
         """What an outsider's detectors would still find on the output: faces at the
         confident threshold; text (when not all text is redacted, only where text or a
-        plate was painted). Nothing painted: the output is the input, searched already. Faces are
-        searched only in windows around what was painted when those are a small part of
-        the image (elsewhere the output is the input); text on the whole output, because
-        the text detector sizes its input by the image's, not the window's, sides."""
-        if not painted:
+        plate was painted). Nothing painted: the output is the input, searched already.
+        Both are searched only in windows around what was painted when those are a small
+        part of the image (elsewhere the output is the input, and the first pass found
+        nothing there that was left unpainted); text windows are seen at the whole image's
+        inference scale, so a line is as tall to the detector as in the first pass.
+        `changed` (default: `painted`) is what was painted since the image was last
+        searched: the windows are drawn around it alone."""
+        changed = painted if changed is None else changed
+        if not changed:
             return []
         height, width = pixels.shape[:2]
         found: list[Region] = []
-        faces = [p for p in painted if p.kind is RegionKind.FACE]
+        faces = [p for p in changed if p.kind is RegionKind.FACE]
         if self._plan.faces and faces:  # painting text cannot make a face appear
             windows = residual_windows(faces, width, height)
             for x0, y0, x1, y1 in windows or [(0, 0, width, height)]:
                 found += [_shifted(r, x0, y0) for r in
                           self._models.faces.find_confident(pixels[y0:y1, x0:x1])]
         if self._models.text is not None:
-            text = [line.region for line in self._models.text.find(pixels)]
+            text_windows = residual_windows(
+                [r.expanded(_TEXT_CONTEXT) if r.kind in _READ_KINDS else r.expanded(_FACE_CONTEXT)
+                 for r in changed], width, height, context=0.0)
+            lines = (self._models.text.find(pixels) if text_windows is None
+                     else self._models.text.find_in(pixels, text_windows))
+            text = [line.region for line in lines]
             if self._plan.text is not TextScope.ALL:
                 text = [r for r in text if any(iou(r, p) > 0.1 for p in painted
                                                if p.kind in _READ_KINDS)]
