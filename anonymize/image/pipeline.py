@@ -38,8 +38,6 @@ _TEXT_CONTEXT = 1.0
 """The residual text windows grow each painted text or plate box by its own size on every
 side: a line painted short (a margin below zero) still lies whole in its window, and DB sees
 its ends."""
-_FACE_CONTEXT = 0.5
-"""... and each painted face by half its size, as the face check's windows do."""
 
 PersonalFilter = Callable[[Sequence[str]], list[bool]]
 """Which of these recognised texts hold personal information."""
@@ -218,10 +216,12 @@ class ImageRedactor:
         """What an outsider's detectors would still find on the output: faces at the
         confident threshold; text (when not all text is redacted, only where text or a
         plate was painted). Nothing painted: the output is the input, searched already.
-        Both are searched only in windows around what was painted when those are a small
-        part of the image (elsewhere the output is the input, and the first pass found
-        nothing there that was left unpainted); text windows are seen at the whole image's
-        inference scale, so a line is as tall to the detector as in the first pass.
+        Faces are searched only in windows around painted faces, text around painted text
+        and plates, when those are a small part of the image (elsewhere the output is the
+        input, and the first pass found nothing there that was left unpainted; painting
+        text cannot make a face appear, nor blurring a face text); text windows are seen at
+        the whole image's inference scale, so a line is as tall to the detector as in the
+        first pass.
         `changed` (default: `painted`) is what was painted since the image was last
         searched: the windows are drawn around it alone."""
         changed = painted if changed is None else changed
@@ -235,10 +235,9 @@ class ImageRedactor:
             for x0, y0, x1, y1 in windows or [(0, 0, width, height)]:
                 found += [_shifted(r, x0, y0) for r in
                           self._models.faces.find_confident(pixels[y0:y1, x0:x1])]
-        if self._models.text is not None:
-            text_windows = residual_windows(
-                [r.expanded(_TEXT_CONTEXT) if r.kind in _READ_KINDS else r.expanded(_FACE_CONTEXT)
-                 for r in changed], width, height, context=0.0)
+        read = [p.expanded(_TEXT_CONTEXT) for p in changed if p.kind in _READ_KINDS]
+        if self._models.text is not None and read:  # blurring a face cannot make text
+            text_windows = residual_windows(read, width, height, context=0.0)
             lines = (self._models.text.find(pixels) if text_windows is None
                      else self._models.text.find_in(pixels, text_windows))
             text = [line.region for line in lines]
