@@ -34,10 +34,6 @@ _FILLED_SHARE = 0.5
 MIN_FACE_MARGIN = 4.0
 """Pixels added at least on each side of a face, whatever its size."""
 _READ_KINDS = (RegionKind.TEXT, RegionKind.PLATE)
-_TEXT_CONTEXT = 1.0
-"""The residual text windows grow each painted text or plate box by its own size on every
-side: a line painted short (a margin below zero) still lies whole in its window, and DB sees
-its ends."""
 
 PersonalFilter = Callable[[Sequence[str]], list[bool]]
 """Which of these recognised texts hold personal information."""
@@ -69,7 +65,7 @@ class RedactedImage:
     """Faces the detectors still found on the output after the last pass."""
     residual_text: int
     """Text (plates included) the detectors still found where text or plates were painted,
-    or anywhere when all text is redacted."""
+    or anywhere when all text is redacted (searched when text or plates were painted)."""
     passes: int
     """Painting passes: 1, plus one per residual redo."""
 
@@ -134,9 +130,7 @@ class ImageRedactor:
             # Escalate: what survived the contract's method is filled solid, box and all.
             paint_over(pixels, residual, RedactionMethod.FILL, FaceShape.RECTANGLE)
             filled = residual
-            # Only the filled boxes changed since the last check: only they are searched.
-            residual = [r for r in self._residual(pixels, faces + text + plates + filled,
-                                                  changed=filled)
+            residual = [r for r in self._residual(pixels, faces + text + plates + filled)
                         if not _inside(r, filled, pixels.shape[1], pixels.shape[0])]
             passes = 2
         height, width = pixels.shape[:2]
@@ -211,36 +205,29 @@ class ImageRedactor:
         paint_over(pixels, plates, plan.plate_method, FaceShape.RECTANGLE)
         paint_over(pixels, faces, plan.face_method, plan.face_shape)
 
-    def _residual(self, pixels: Pixels, painted: list[Region],
-                  changed: list[Region] | None = None) -> list[Region]:
+    def _residual(self, pixels: Pixels, painted: list[Region]) -> list[Region]:
         """What an outsider's detectors would still find on the output: faces at the
         confident threshold; text (when not all text is redacted, only where text or a
-        plate was painted). Nothing painted: the output is the input, searched already.
-        Faces are searched only in windows around painted faces, text around painted text
-        and plates, when those are a small part of the image (elsewhere the output is the
-        input, and the first pass found nothing there that was left unpainted; painting
-        text cannot make a face appear, nor blurring a face text); text windows are seen at
-        the whole image's inference scale, so a line is as tall to the detector as in the
-        first pass.
-        `changed` (default: `painted`) is what was painted since the image was last
-        searched: the windows are drawn around it alone."""
-        changed = painted if changed is None else changed
-        if not changed:
+        plate was painted). Nothing painted: the output is the input, searched already. Faces are
+        searched only in windows around what was painted when those are a small part of
+        the image (elsewhere the output is the input); text on the whole output, because
+        the text detector sizes its input by the image's, not the window's, sides, and only
+        when text or a plate was painted: elsewhere the output differs from the input only
+        in blurred faces, and blurring a face cannot make text (as painting text cannot make
+        a face). Searched in windows at the whole image's scale, a redo's check found
+        other residues than the whole search, on receipts and plates of both parts."""
+        if not painted:
             return []
         height, width = pixels.shape[:2]
         found: list[Region] = []
-        faces = [p for p in changed if p.kind is RegionKind.FACE]
+        faces = [p for p in painted if p.kind is RegionKind.FACE]
         if self._plan.faces and faces:  # painting text cannot make a face appear
             windows = residual_windows(faces, width, height)
             for x0, y0, x1, y1 in windows or [(0, 0, width, height)]:
                 found += [_shifted(r, x0, y0) for r in
                           self._models.faces.find_confident(pixels[y0:y1, x0:x1])]
-        read = [p.expanded(_TEXT_CONTEXT) for p in changed if p.kind in _READ_KINDS]
-        if self._models.text is not None and read:  # blurring a face cannot make text
-            text_windows = residual_windows(read, width, height, context=0.0)
-            lines = (self._models.text.find(pixels) if text_windows is None
-                     else self._models.text.find_in(pixels, text_windows))
-            text = [line.region for line in lines]
+        if self._models.text is not None and any(p.kind in _READ_KINDS for p in painted):
+            text = [line.region for line in self._models.text.find(pixels)]
             if self._plan.text is not TextScope.ALL:
                 text = [r for r in text if any(iou(r, p) > 0.1 for p in painted
                                                if p.kind in _READ_KINDS)]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from importlib.resources import files
 from pathlib import Path
@@ -24,7 +23,6 @@ from rapidocr_onnxruntime.ch_ppocr_det.utils import DBPostProcess
 
 from anonymize.image.regions import Pixels, Region, RegionKind
 from anonymize.image.sessions import cpu_session
-from anonymize.image.windows import Window
 
 Polygon = npt.NDArray[np.float32]
 """Four corners (x, y) in pixels of the input image: top-left, top-right, bottom-right,
@@ -113,29 +111,6 @@ class TextFinder:
         if height == 0 or width == 0:
             return []
         net_h, net_w = inference_size(height, width, self.settings)
-        return self._find_at(pixels, net_h, net_w)
-
-    def find_in(self, pixels: Pixels, windows: Sequence[Window]) -> list[TextLine]:
-        """Text lines inside `windows` (x0, y0, x1, y1) of `pixels`, each window searched at
-        the scale the whole image would be: the lines are as tall to the network as in a
-        whole-image search, so what `find` would see there is seen, for the windows' cost."""
-        height, width = pixels.shape[:2]
-        if height == 0 or width == 0:
-            return []
-        net_h, net_w = inference_size(height, width, self.settings)
-        found: list[TextLine] = []
-        for x0, y0, x1, y1 in windows:
-            view = pixels[y0:y1, x0:x1]
-            if view.size == 0:
-                continue
-            lines = self._find_at(view, _stride_multiple((y1 - y0) * net_h / height),
-                                  _stride_multiple((x1 - x0) * net_w / width))
-            found += [_shifted(line, x0, y0) for line in lines]
-        return sorted(found, key=lambda line: line.region.score, reverse=True)
-
-    def _find_at(self, pixels: Pixels, net_h: int, net_w: int) -> list[TextLine]:
-        """Lines DB finds in `pixels` seen at net_h x net_w, with the second look."""
-        height, width = pixels.shape[:2]
         resized = _resized(pixels, net_h, net_w)
         lines = self._look(resized, height, width)
         if len(lines) >= 3:
@@ -161,12 +136,6 @@ class TextFinder:
         lines = (_line(box, float(score), width, height)
                  for box, score in zip(boxes, scores, strict=True))
         return [line for line in lines if line is not None]
-
-
-def _shifted(line: TextLine, dx: int, dy: int) -> TextLine:
-    polygon = line.polygon + np.array([dx, dy], dtype=np.float32)
-    polygon.setflags(write=False)
-    return TextLine(replace(line.region, x=line.region.x + dx, y=line.region.y + dy), polygon)
 
 
 def _stride_multiple(size: float) -> int:

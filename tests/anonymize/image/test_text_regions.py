@@ -207,26 +207,3 @@ def test_a_second_look_at_tall_print_only_adds_lines(finder: TextFinder) -> None
     assert all(region in both for region in first)
     for box in drawn:
         assert covered(box, with_line_height(both, finder.find(image)), image.shape) >= 0.7, box
-
-
-def test_windows_are_searched_at_the_whole_image_scale(finder: TextFinder) -> None:
-    """A window holds what a whole-image search finds there, in the image's pixels; small
-    print in a small image is enlarged in its window as the whole image would be; nothing
-    outside the windows is returned."""
-    image = blank(300, 420)  # enlarged for the network: short side below `min_side`
-    inside = draw(image, "ID 4471 0932", 30, 80, 0.45)
-    outside = draw(image, "REF 5530", 250, 260, 0.45)
-    window = (10, 40, 200, 110)
-    whole = [line.region for line in finder.find(image)]
-    found = finder.find_in(image, [window])
-    regions = [line.region for line in found]
-    assert covered(inside, whole, image.shape) >= 0.7
-    assert covered(inside, regions, image.shape) >= 0.7
-    assert covered(outside, regions, image.shape) == 0.0
-    for line in found:
-        (x0, y0), (x1, y1) = line.polygon.min(axis=0), line.polygon.max(axis=0)
-        assert (line.region.x, line.region.y) == pytest.approx((x0, y0))
-        assert (line.region.x + line.region.w, line.region.y + line.region.h) == \
-            pytest.approx((x1, y1))
-        assert window[0] <= x0 and x1 <= window[2] and window[1] <= y0 and y1 <= window[3]
-    assert finder.find_in(image, []) == []
