@@ -65,7 +65,7 @@ class RedactedImage:
     """Faces the detectors still found on the output after the last pass."""
     residual_text: int
     """Text (plates included) the detectors still found where text or plates were painted,
-    or anywhere when all text is redacted."""
+    or anywhere when all text is redacted (searched when text or plates were painted)."""
     passes: int
     """Painting passes: 1, plus one per residual redo."""
 
@@ -211,7 +211,11 @@ class ImageRedactor:
         plate was painted). Nothing painted: the output is the input, searched already. Faces are
         searched only in windows around what was painted when those are a small part of
         the image (elsewhere the output is the input); text on the whole output, because
-        the text detector sizes its input by the image's, not the window's, sides."""
+        the text detector sizes its input by the image's, not the window's, sides, and only
+        when text or a plate was painted: elsewhere the output differs from the input only
+        in blurred faces, and blurring a face cannot make text (as painting text cannot make
+        a face). Searched in windows at the whole image's scale, a redo's check found
+        other residues than the whole search, on receipts and plates of both parts."""
         if not painted:
             return []
         height, width = pixels.shape[:2]
@@ -222,7 +226,7 @@ class ImageRedactor:
             for x0, y0, x1, y1 in windows or [(0, 0, width, height)]:
                 found += [_shifted(r, x0, y0) for r in
                           self._models.faces.find_confident(pixels[y0:y1, x0:x1])]
-        if self._models.text is not None:
+        if self._models.text is not None and any(p.kind in _READ_KINDS for p in painted):
             text = [line.region for line in self._models.text.find(pixels)]
             if self._plan.text is not TextScope.ALL:
                 text = [r for r in text if any(iou(r, p) > 0.1 for p in painted

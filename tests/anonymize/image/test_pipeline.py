@@ -25,9 +25,16 @@ from airlock.image_models import ImageModels
 from airlock.pii_engine import PiiEngineLoader
 from anonymize.image.codec import decode
 from anonymize.image.painting import FILL_COLOUR, enclosing
-from anonymize.image.pipeline import ImageRedactor, ImageRejected, RedactedImage, _inside
+from anonymize.image.pipeline import (
+    ImageRedactor,
+    ImageRejected,
+    Models,
+    RedactedImage,
+    _inside,
+)
 from anonymize.image.plan import ImagePlan
 from anonymize.image.regions import Pixels, Region, RegionKind
+from anonymize.image.text_regions import TextFinder, TextLine
 from tests.anonymize.image.detail import correlation, high_pass
 from tests.anonymize.image.pictures import sample
 from tests.anonymize.image.test_faces import lfw, matched, mosaic
@@ -398,6 +405,43 @@ def test_text_left_after_filling_is_flagged_or_redone(page: Pixels) -> None:
     second = redo.redact(data)
     assert second.passes == 2 and second.residual_text == 0 and not second.flagged
     assert second.text == first.text > 0
+
+
+class CountingFinder(TextFinder):
+    """The pipeline's text finder, recording each search."""
+
+    def __init__(self, inner: TextFinder) -> None:
+        super().__init__(inner._session, inner.settings)
+        self.calls: list[str] = []
+
+    def find(self, pixels: Pixels) -> list[TextLine]:
+        self.calls.append("whole")
+        return super().find(pixels)
+
+
+def counting_redactor(plan: ImagePlan) -> tuple[ImageRedactor, CountingFinder]:
+    models = MODELS.models(plan)
+    assert models.text is not None
+    finder = CountingFinder(models.text)
+    return ImageRedactor(plan, Models(models.faces, finder, models.reader), MAX_PIXELS), finder
+
+
+def test_blurred_faces_alone_are_not_searched_for_text_again(astronaut_jpeg: bytes) -> None:
+    """Only faces painted: the output differs from the input only where they were, and
+    blurring a face cannot make text; the text detector ran once, on the input."""
+    engine, finder = counting_redactor(ImagePlan())
+    result = engine.redact(astronaut_jpeg)
+    assert result.faces >= 1 and result.text == result.plates == 0
+    assert finder.calls == ["whole"]
+
+
+def test_painted_text_is_searched_again(page: Pixels) -> None:
+    """A page of print painted over is searched again, whole, and again after a redo."""
+    shrunk = ImagePlan(text_method=RedactionMethod.FILL, text_margin=-0.3)
+    engine, finder = counting_redactor(shrunk)
+    result = engine.redact(png(page))
+    assert result.text > 0 and result.passes == 2
+    assert finder.calls == ["whole", "whole", "whole"]
 
 
 # ---------------------------------------------------------------------------- refused
