@@ -122,6 +122,11 @@ def client_upload(url: str, env: dict[str, str], archive: Path, part_mib: int = 
 def main() -> None:
     options = parser(__doc__, items=0)
     options.add_argument("--megabytes", type=int, default=512, help="archive size (MiB)")
+    options.add_argument("--runs", type=int, default=RUNS,
+                         help="runs of each loopback measurement, the fastest kept "
+                              "(default: %(default)s)")
+    options.add_argument("--part-sizes", nargs="+", type=int, default=list(PART_SIZES_MIB),
+                         metavar="MIB", help="part sizes to time (default: %(default)s)")
     options.add_argument("--links", nargs="*", type=_rate, default=list(LINKS),
                          metavar="RATE", help="link rates such as 1gbit or 400mbit (default: "
                                               "%(default)s); `--links` alone leaves them out")
@@ -134,15 +139,16 @@ def main() -> None:
     with workspace(args.dir) as work, served(work) as (url, env):
         archive = random_archive(work / "random.tar", args.megabytes)
         client_s, curl_s = float("inf"), float("inf")
-        for _ in range(RUNS):
+        for _ in range(args.runs):
             client_s = min(client_s, timed(lambda: client_upload(url, env, archive))[0])
             curl_s = min(curl_s, timed(lambda: curl_upload(url, env, archive))[0])
-        hashing_s = fastest(lambda: _hash(archive), RUNS)
-        linked = [_on_link(url, env, archive, rate, megabytes) for rate in links]
+        hashing_s = fastest(lambda: _hash(archive), args.runs)
+        linked = [_on_link(url, env, archive, rate, megabytes, min(args.runs, 2))
+                  for rate in links]
         parts = [Row(f"part size {size} MiB, {parallel} in flight",
                      run([CLIENT, "--url", url, *upload_args(archive, size, parallel)], env),
                      0, megabytes)
-                 for size in PART_SIZES_MIB for parallel in (1, 4)]
+                 for size in args.part_sizes for parallel in (1, 4)]
         clean_s = timed(lambda: client_upload(url, env, archive, 16, 1))[0]
         cuts = iter([args.megabytes * MIB // 2])
         with relay(_port(url), budget=lambda: next(cuts, None)) as proxy:
@@ -201,14 +207,15 @@ def _in_namespace() -> int:
         subprocess.run(["ip", "netns", "del", namespace], check=False)
 
 
-def _on_link(url: str, env: dict[str, str], archive: Path, rate: str,
-             megabytes: float) -> tuple[Row, Row]:
-    """The client and curl (best of two each) with the namespace's loopback held to `rate`."""
+def _on_link(url: str, env: dict[str, str], archive: Path, rate: str, megabytes: float,
+             runs: int) -> tuple[Row, Row]:
+    """The client and curl (best of `runs` each) with the namespace's loopback held to
+    `rate`."""
     subprocess.run(["tc", "qdisc", "replace", "dev", "lo", "root", "tbf", "rate", rate,
                     "burst", "1mb", "latency", "100ms"], check=True)
     try:
-        client_s = fastest(lambda: client_upload(url, env, archive), 2)
-        curl_s = fastest(lambda: curl_upload(url, env, archive), 2)
+        client_s = fastest(lambda: client_upload(url, env, archive), runs)
+        curl_s = fastest(lambda: curl_upload(url, env, archive), runs)
     finally:
         subprocess.run(["tc", "qdisc", "del", "dev", "lo", "root"], check=True)
     return (Row(f"airlock-client upload, {rate} link", client_s, 0, megabytes),

@@ -121,7 +121,8 @@ SMOKE = [
     ("chain", ["bench/chain.py", "--items", "2"]),
     ("vault_stream", ["bench/vault_stream.py", "--size-mib", "2", "--raw-mib", "2"]),
     ("audit_log", ["bench/audit_log.py", "--items", "50", "--appends", "5"]),
-    ("client_upload", ["bench/client_upload.py", "--megabytes", "2", "--links", "1gbit"]),
+    ("client_upload", ["bench/client_upload.py", "--megabytes", "2", "--runs", "1",
+                       "--part-sizes", "8", "--links", "1gbit"]),
 ]
 
 

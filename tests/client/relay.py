@@ -118,6 +118,11 @@ def _reset(*sockets: socket.socket) -> None:
     for each in sockets:
         with suppress(OSError):
             each.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, RESET)
+        # A socket another thread is reading is only closed, and reset, once that read
+        # returns: without waking it, a peer waiting for an answer would never hear of the
+        # cut (a client until its read timeout, a server until its body timeout).
+        with suppress(OSError):
+            each.shutdown(socket.SHUT_RD)
         each.close()
 
 
