@@ -49,6 +49,7 @@ from measure import (
 )
 
 sys.path[:0] = [str(Path(__file__).resolve().parents[1])]
+from airlock_client import planning  # noqa: E402
 from airlock_client.output import Output  # noqa: E402
 from airlock_client.pack import ArchiveFile  # noqa: E402
 from airlock_client.transfer import source_digests  # noqa: E402
@@ -224,7 +225,7 @@ def _on_link(url: str, env: dict[str, str], archive: Path, rate: str, megabytes:
 
 def _hash(archive: Path) -> None:
     source = ArchiveFile(archive)
-    source_digests(source, 32 * MIB, Output(quiet=True))
+    source_digests(source, planning.DEFAULT_PART_SIZE, Output(quiet=True))
 
 
 def _port(url: str) -> int:

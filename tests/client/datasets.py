@@ -17,6 +17,7 @@ from PIL import Image
 
 from airlock_client.pack import FolderTar
 from tests.client.conftest import World
+from tests.client.folders import write_folder
 from tests.intake.datasets import dataset_files
 from vocabulary import Layout
 
@@ -34,10 +35,7 @@ def noisy_folder(root: Path, images: int) -> Path:
     files = dataset_files(Layout.VOC, count=images)
     for n, name in enumerate(sorted(n for n in files if n.endswith(".jpg"))):
         files[name] = noise_jpeg(n)
-    for name, data in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_bytes(data)
-    return root
+    return write_folder(root, files)
 
 
 def folder_digest(root: Path) -> str:

@@ -16,6 +16,7 @@ import pytest
 
 from airlock_client.errors import UsageError
 from airlock_client.manifest import ManifestEntry, manifest_entries, manifest_lines
+from tests.client.folders import write_folder
 
 FILES = {
     "labels.csv": b"image,label,caption\nimages/a.jpg,cat,\xe5\xbc\xa0\xe4\xb8\x89\n",
@@ -31,10 +32,7 @@ BOUND = 4096  # big.json is over it
 
 
 def _folder(root: Path) -> Path:
-    for name, data in FILES.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_bytes(data)
-    return root
+    return write_folder(root, FILES)
 
 
 def _archive(path: Path) -> Path:

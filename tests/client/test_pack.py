@@ -15,17 +15,11 @@ from hypothesis import strategies as st
 from airlock_client.errors import UsageError
 from airlock_client.pack import ArchiveFile, FolderTar, SourceChangedError, open_source
 from airlock_client.tar_format import MAX_USTAR_SIZE, member_header, padding
+from tests.client.folders import write_folder
 
 FILES = {"b/z.jpg": b"z" * 700, "a.txt": b"hello", "empty.txt": b"",
          "图/名前.csv": b"x,y\n" * 300, "deep/" + "n" * 120 + ".txt": b"long name",
          "exact.bin": b"\x01" * 512}
-
-
-def _write(root: Path, files: dict[str, bytes]) -> Path:
-    for name, data in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_bytes(data)
-    return root
 
 
 def _whole(source: FolderTar) -> bytes:
@@ -33,7 +27,7 @@ def _whole(source: FolderTar) -> bytes:
 
 
 def test_tarfile_reads_back_every_file_with_fixed_metadata(tmp_path: Path) -> None:
-    packed = FolderTar(_write(tmp_path, FILES))
+    packed = FolderTar(write_folder(tmp_path, FILES))
     data = _whole(packed)
     assert len(data) == packed.size and packed.files == len(FILES)
     with tarfile.open(fileobj=io.BytesIO(data)) as tar:
@@ -48,8 +42,8 @@ def test_tarfile_reads_back_every_file_with_fixed_metadata(tmp_path: Path) -> No
 
 def test_the_same_folder_gives_the_same_bytes_whatever_its_times_and_order(
         tmp_path: Path) -> None:
-    first = _write(tmp_path / "one", FILES)
-    second = _write(tmp_path / "two", dict(reversed(list(FILES.items()))))
+    first = write_folder(tmp_path / "one", FILES)
+    second = write_folder(tmp_path / "two", dict(reversed(list(FILES.items()))))
     for path in second.rglob("*"):
         os.utime(path, (1_000_000, 2_000_000))
     os.chmod(second / "a.txt", 0o600)
@@ -58,7 +52,7 @@ def test_the_same_folder_gives_the_same_bytes_whatever_its_times_and_order(
 
 def test_a_known_folder_has_a_fixed_digest(tmp_path: Path) -> None:
     # The digest is the format's contract: a change to any header field changes it.
-    packed = FolderTar(_write(tmp_path, {"a.txt": b"hello", "b/c.txt": b""}))
+    packed = FolderTar(write_folder(tmp_path, {"a.txt": b"hello", "b/c.txt": b""}))
     assert packed.size == 3 * 512 + 1024
     assert hashlib.sha256(_whole(packed)).hexdigest() == hashlib.sha256(
         member_header("a.txt", 5) + b"hello" + padding(5) + member_header("b/c.txt", 0)
@@ -73,7 +67,7 @@ def test_any_range_is_the_slice_of_the_whole_stream(
         tmp_path: Path, ranges: list[tuple[int, int]]) -> None:
     root = tmp_path / "folder"
     if not root.exists():
-        _write(root, FILES)
+        write_folder(root, FILES)
     packed = FolderTar(root)
     whole = _whole(packed)
     for offset, length in ranges:
@@ -103,7 +97,7 @@ def test_a_size_beyond_ustar_goes_in_a_pax_record() -> None:
 
 
 def test_a_file_changed_during_the_upload_is_refused(tmp_path: Path) -> None:
-    root = _write(tmp_path / "folder", FILES)
+    root = write_folder(tmp_path / "folder", FILES)
     packed = FolderTar(root)
     (root / "a.txt").write_bytes(b"HELLO, changed")
     with pytest.raises(SourceChangedError, match="changed during the upload"):
@@ -114,7 +108,7 @@ def test_a_file_changed_during_the_upload_is_refused(tmp_path: Path) -> None:
 
 
 def test_a_file_rewritten_with_the_same_size_is_seen_by_its_time(tmp_path: Path) -> None:
-    root = _write(tmp_path / "folder", FILES)
+    root = write_folder(tmp_path / "folder", FILES)
     packed = FolderTar(root)
     status = (root / "a.txt").stat()
     (root / "a.txt").write_bytes(b"HELLO")

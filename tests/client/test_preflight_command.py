@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.client.folders import write_folder
 from tests.e2e.conftest import env, server  # noqa: F401  (fixtures)
 from tests.intake.datasets import contract_yaml, dataset_files, image, pack
 from vocabulary import Layout
@@ -37,13 +38,6 @@ def _run(url: str, token: str, *args: str) -> subprocess.CompletedProcess[str]:
                           text=True, timeout=120, check=False)
 
 
-def _write(root: Path, files: dict[str, bytes]) -> Path:
-    for name, data in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_bytes(data)
-    return root
-
-
 @pytest.fixture
 def client_token(server: tuple[str, str]) -> tuple[str, str]:  # noqa: F811
     url, admin = server
@@ -54,7 +48,7 @@ def test_a_good_folder_and_its_archive_pass(client_token: tuple[str, str],
                                             tmp_path: Path) -> None:
     url, token = client_token
     files = dataset_files(Layout.CSV_MANIFEST)
-    folder = _write(tmp_path / "dataset", files)
+    folder = write_folder(tmp_path / "dataset", files)
     archive = tmp_path / "dataset.tar.gz"
     with tarfile.open(archive, "w:gz") as tar:
         tar.add(folder, arcname=".")
@@ -96,7 +90,7 @@ def test_a_broken_dataset_exits_1_with_the_problems_by_rule(client_token: tuple[
 def test_a_refusal_is_an_error_with_its_exit_status(client_token: tuple[str, str],
                                                     tmp_path: Path) -> None:
     url, token = client_token
-    folder = _write(tmp_path / "d", {"images/a.jpg": image(1)})
+    folder = write_folder(tmp_path / "d", {"images/a.jpg": image(1)})
     unknown = _run(url, token, str(folder), "--contract", "no-such-contract")
     assert unknown.returncode == 1 and "404" in unknown.stderr
     refused = _run(url, "alk_not_a_real_token", str(folder), "--contract", "csv-manifest")

@@ -33,6 +33,7 @@ from tests.client.datasets import (
     open_uploads,
     port_of,
 )
+from tests.client.folders import write_folder
 from tests.client.relay import relay
 from tests.intake.datasets import dataset_files
 from vocabulary import Layout
@@ -211,10 +212,7 @@ def test_progress_bars_are_shown_at_a_terminal_only(world: World, tmp_path: Path
 
 def test_a_rejected_dataset_ends_the_upload_with_status_1_and_its_summary(
         world: World, tmp_path: Path) -> None:
-    root = tmp_path / "dataset"
-    for name, data in dataset_files(Layout.VOC, count=1).items():  # one class of two
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_bytes(data)
+    root = write_folder(tmp_path / "dataset", dataset_files(Layout.VOC, count=1))  # 1 class of 2
     done = world.client("upload", str(root), "--contract", "voc", "--no-preflight")
     assert done.returncode == 1, done.stderr
     first, *rest = done.stdout.splitlines()
@@ -227,10 +225,7 @@ def test_a_rejected_dataset_ends_the_upload_with_status_1_and_its_summary(
 
 def test_pre_flight_stops_a_dataset_it_would_refuse_before_an_upload_begins(
         world: World, tmp_path: Path) -> None:
-    root = tmp_path / "dataset"
-    for name, data in dataset_files(Layout.VOC, count=1).items():  # one class of two
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_bytes(data)
+    root = write_folder(tmp_path / "dataset", dataset_files(Layout.VOC, count=1))  # 1 class of 2
     done = world.client("upload", str(root), "--contract", "voc")
     assert done.returncode == 1, done.stderr
     assert done.stdout.startswith("pre-flight: would be REJECTED by contract voc v1")
