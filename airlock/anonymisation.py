@@ -1,25 +1,23 @@
 """Anonymisation work: from a contract to a plan, and the job the pipeline's step runs.
 
 A validated dataset is anonymised right after validation. The pieces meet here, in the
-composition root: intake's unpacker reads the raw copy, anonymize rewrites labels and
-redacts images with this process's models.
+composition root: the contract gives the plan, anonymize rewrites the labels here and
+redacts the image shards on the executor (this process's models, or a cluster's).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-
 from airlock.image_models import image_plan
 from airlock.instance import Instance
+from airlock.pipeline.executor import Executor, LocalExecutor
+from airlock.shard_parts import InstanceShardParts
 from anonymize.dataset import (
     AnonymisationJob,
     AnonymisationOptions,
     AnonymisationReport,
     DatasetPlan,
     LabelPlan,
-    SourceEntry,
 )
-from anonymize.dataset.job import OpenRaw
 from audit import Actor
 from catalog import (
     ConflictError,
@@ -29,10 +27,9 @@ from catalog import (
     live_copies,
     run_step_job,
 )
-from intake import ContractRules, Problems, contract_rules
+from intake import ContractRules, contract_rules
 from intake.contract_format import ImageHandling
 from intake.labels.paths import join
-from intake.unpack import UnpackLimits, iter_entries
 
 
 def plan_for(rules: ContractRules) -> DatasetPlan:
@@ -60,15 +57,6 @@ def plan_for(rules: ContractRules) -> DatasetPlan:
             kept=frozenset(f.name for f in labels.fields if not f.free_text)))
 
 
-def _unpacker(limits: UnpackLimits) -> Callable[[OpenRaw, int], Iterator[SourceEntry]]:
-    def unpack(open_raw: OpenRaw, size: int) -> Iterator[SourceEntry]:
-        problems = Problems()
-        yield from iter_entries(open_raw, size, limits, problems)
-        if problems.errors:
-            raise ConflictError("the raw copy no longer unpacks as it did at validation")
-    return unpack
-
-
 def _rules(instance: Instance, dataset_id: str) -> ContractRules:
     with instance.reading() as session:
         dataset = get_dataset(session, dataset_id)
@@ -78,24 +66,27 @@ def _rules(instance: Instance, dataset_id: str) -> ContractRules:
         return contract_rules(contract)
 
 
-def anonymisation_job(instance: Instance, dataset_id: str) -> AnonymisationJob:
-    """The job of the pipeline's anonymise step: this process's models, the contract's plan."""
+def anonymisation_job(instance: Instance, dataset_id: str,
+                      executor: Executor | None = None) -> AnonymisationJob:
+    """The job of the pipeline's anonymise step: the contract's plan, its shard tasks on
+    `executor` (default: this process, with this process's models)."""
     rules = _rules(instance, dataset_id)
-    max_pixels, models = rules.images.max_pixels, instance.image_models
+    runs_on, parts = executor or LocalExecutor(), InstanceShardParts(instance)
     options = AnonymisationOptions(engine=instance.pii_engine,
+                                   shards=lambda tasks: runs_on.map_shards(tasks, parts),
                                    workers=instance.settings.anonymise_workers,
                                    pool_min_items=instance.settings.anonymise_pool_min_items,
                                    max_item_bytes=rules.images.max_file_bytes,
-                                   redactor=lambda plan: models.redactor(plan, max_pixels),
-                                   image_threads=instance.settings.image_workers)
-    return AnonymisationJob(instance.vault, dataset_id, plan_for(rules),
-                            _unpacker(instance.validation_options().limits), options)
+                                   max_pixels=rules.images.max_pixels)
+    return AnonymisationJob(instance.vault, dataset_id, plan_for(rules), options)
 
 
-def anonymise(instance: Instance, actor: Actor, dataset_id: str) -> AnonymisationReport:
+def anonymise(instance: Instance, actor: Actor, dataset_id: str,
+              executor: Executor | None = None) -> AnonymisationReport:
     """Anonymise a validated dataset (or resume an interrupted run) here, not through the
     pipeline (tests, benchmarks)."""
-    return run_step_job(instance.transactions(actor), anonymisation_job(instance, dataset_id))
+    return run_step_job(instance.transactions(actor),
+                        anonymisation_job(instance, dataset_id, executor))
 
 
 PREVIEW_LIMIT = 16 * 1024 * 1024

@@ -46,7 +46,14 @@ from catalog.private_files import make_private_dirs
 from intake import INTAKE_EVENTS, ValidationOptions
 from intake.unpack import UnpackLimits
 from retention import RETENTION_EVENTS, InstanceSigner, instance_signer, stored_public_key
-from vault import Backend, LocalBackend, LocalMasterKey, MasterKey, VaultService
+from vault import (
+    Backend,
+    LocalBackend,
+    LocalMasterKey,
+    MasterKey,
+    ShardBounds,
+    VaultService,
+)
 
 if TYPE_CHECKING:
     from airlock.image_models import ImageModels
@@ -249,7 +256,8 @@ class Instance:
             limits=UnpackLimits(max_entries=settings.unpack_max_entries,
                                 max_ratio=settings.unpack_max_ratio,
                                 max_total_bytes=settings.unpack_max_total_bytes),
-            workers=settings.validation_workers)
+            workers=settings.validation_workers,
+            shards=ShardBounds(settings.shard_max_bytes, settings.shard_max_files))
 
     def transactions(self, actor: Actor) -> Transactions:
         """A factory of units of work for services that need several short transactions."""

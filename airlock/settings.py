@@ -32,6 +32,19 @@ class Settings(BaseSettings):
                     "`$AIRLOCK_HOME/master-key.json` (mode 0600) is used.")
     kms_endpoint_url: str | None = Field(default=None,
                                          description="KMS endpoint (VPC endpoint, tests).")
+    dask_scheduler: str | None = Field(
+        default=None, pattern=r"^(tcp|tls)://[^\s/]+:[0-9]{1,5}$",
+        description="Dask scheduler (`tcp://host:8786`, or `tls://host:8786` with the "
+                    "three files below) that runs the anonymisation's shard tasks; unset, "
+                    "they run in the process that runs the step. Workers need Airlock "
+                    "installed and the same storage and master key settings.")
+    dask_tls_ca_file: Path | None = Field(
+        default=None, description="CA certificate the scheduler's certificate is checked "
+                                  "against (a `tls://` scheduler).")
+    dask_tls_cert_file: Path | None = Field(
+        default=None, description="This client's certificate for a `tls://` scheduler.")
+    dask_tls_key_file: Path | None = Field(
+        default=None, description="This client's private key for a `tls://` scheduler.")
     host: str = Field(default="127.0.0.1", description="Address `airlock serve` binds.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `airlock serve` binds.")
     max_request_bytes: int = Field(
@@ -112,6 +125,15 @@ class Settings(BaseSettings):
         default=5000, ge=0,
         description="Datasets with fewer items are rewritten in the calling process: "
                     "starting worker processes costs seconds of model loading.")
+    shard_max_bytes: int = Field(
+        default=64 * 1024 * 1024, ge=1024 * 1024, le=4 * 1024**3,
+        description="Validation re-cuts each upload into shards of at most this many bytes "
+                    "of files (a larger file gets a shard of its own); each image shard is one "
+                    "task of the anonymisation.")
+    shard_max_files: int = Field(
+        default=512, ge=1, le=100_000,
+        description="... and at most this many files, so that a dataset of small images "
+                    "still spreads over many tasks.")
     image_workers: int = Field(
         default_factory=lambda: os.cpu_count() or 1, ge=1, le=64,
         description="Threads redacting images in parallel during anonymisation (default: "
@@ -179,6 +201,14 @@ class Settings(BaseSettings):
     def _storage_needs_bucket(self) -> Settings:
         if self.storage == "s3" and not self.s3_bucket:
             raise ValueError("AIRLOCK_STORAGE=s3 needs AIRLOCK_S3_BUCKET")
+        return self
+
+    @model_validator(mode="after")
+    def _tls_scheduler_needs_certificates(self) -> Settings:
+        files = (self.dask_tls_ca_file, self.dask_tls_cert_file, self.dask_tls_key_file)
+        if (self.dask_scheduler or "").startswith("tls://") and None in files:
+            raise ValueError("a tls:// AIRLOCK_DASK_SCHEDULER needs AIRLOCK_DASK_TLS_CA_FILE, "
+                             "AIRLOCK_DASK_TLS_CERT_FILE and AIRLOCK_DASK_TLS_KEY_FILE")
         return self
 
     @property

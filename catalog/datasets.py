@@ -28,9 +28,10 @@ def get_dataset(session: Session, dataset_id: str, *, for_update: bool = False) 
 
 def register_copy(session: Session, *, dataset_id: str, kind: CopyKind, backend: str,
                   locator: str, size: int, plaintext_size: int, digest: str,
-                  copy_id: str) -> StoredCopy:
+                  copy_id: str, shard: int | None = None) -> StoredCopy:
     copy = StoredCopy(id=copy_id, dataset_id=dataset_id, kind=kind, backend=backend,
-                      locator=locator, size=size, plaintext_size=plaintext_size, digest=digest)
+                      locator=locator, size=size, plaintext_size=plaintext_size, digest=digest,
+                      shard=shard)
     session.add(copy)
     session.flush()
     return copy

@@ -34,6 +34,8 @@ class Role(StrEnum):
 
 class CopyKind(StrEnum):
     RAW = "raw"
+    RAW_SHARD = "raw_shard"
+    """The upload re-cut by validation into bounded shards, one task's input each."""
     ANONYMISED = "anonymised"
     MAPPING = "mapping"
     REPORT = "report"
@@ -183,6 +185,8 @@ class Item(Base):
     text_regions: Mapped[int | None] = mapped_column(Integer)
     redaction_flagged: Mapped[bool | None] = mapped_column(Boolean)
     """The residual check still found a face or text on the output."""
+    shard: Mapped[int | None] = mapped_column(Integer)
+    """The raw shard validation wrote it to (None: validated before shards)."""
 
 
 class DataKeyRecord(Base):
@@ -213,6 +217,8 @@ class StoredCopy(Base):
     size: Mapped[int] = mapped_column(BigInteger)
     plaintext_size: Mapped[int] = mapped_column(BigInteger)
     digest: Mapped[str] = mapped_column(String(64))
+    shard: Mapped[int | None] = mapped_column(Integer)
+    """Its place among the dataset's shards of its kind (None: not a shard)."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

@@ -21,6 +21,9 @@ from intake.unpack import UnpackLimits, iter_entries
 
 LABEL_FILE_LIMIT = 512 * 1024 * 1024
 Source = Callable[[], AbstractContextManager[BinaryIO]]
+Keep = Callable[[str, bytes], None]
+"""Given each file's path and content as it is read (validation re-cuts the upload into
+shards as it goes)."""
 
 
 class ScanEntry(Protocol):
@@ -87,11 +90,38 @@ def scan_entries(entries: Iterable[E], rules: ContractRules, parser: LabelParser
 
 def scan_archive(open_source: Source, size: int, rules: ContractRules, parser: LabelParser,
                  limits: UnpackLimits, problems: Problems, workers: int,
-                 on_entry: Callable[[int], None] | None = None) -> DatasetScan:
-    """Check every entry of an archive; images are decoded on `workers` threads."""
+                 on_entry: Callable[[int], None] | None = None,
+                 keep: Keep | None = None) -> DatasetScan:
+    """Check every entry of an archive; images are decoded on `workers` threads. Every file
+    read is also given to `keep`."""
+    entries: Iterable[ScanEntry] = iter_entries(open_source, size, limits, problems)
+    if keep is not None:
+        entries = (_Kept(entry, keep) for entry in entries)
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="intake") as pool:
-        return scan_entries(iter_entries(open_source, size, limits, problems), rules, parser,
+        return scan_entries(entries, rules, parser,
                             DecodedImages(pool, workers, rules, problems), problems, on_entry)
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """An entry whose content, once read, also goes to `keep`."""
+
+    entry: ScanEntry
+    keep: Keep
+
+    @property
+    def path(self) -> str:
+        return self.entry.path
+
+    @property
+    def size(self) -> int:
+        return self.entry.size
+
+    def read(self, limit: int) -> bytes | None:
+        data = self.entry.read(limit)
+        if data is not None:
+            self.keep(self.entry.path, data)
+        return data
 
 
 def is_image_name(path: str) -> bool:

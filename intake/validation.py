@@ -1,15 +1,20 @@
 """Validating an uploaded dataset from its encrypted raw copy, and acting on the outcome.
 
 A step job (`catalog.StepJob`), each database step short: mark the dataset `validating`;
-stream and check the archive (no transaction held); then in one transaction either register
+stream and check the archive (no transaction held), re-cutting it into bounded shards as it
+goes (label files and images in shards of their own, so that anonymisation can hand each
+image shard to a worker); then in one transaction register the shards and either register
 every item and mark it `validated`, or mark it `rejected` (the pipeline then deletes its
-copies through the purge). The report is stored in both cases, sealed under the dataset's
-key like the items' paths, classes and label references.
+copies, shards included, through the purge). The report is stored in both cases, sealed
+under the dataset's key like the items' paths, classes and label references.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
+from itertools import count
+from typing import BinaryIO
 
 from sqlalchemy import insert
 
@@ -17,6 +22,7 @@ from audit import Transaction, Transactions, change_state
 from catalog import (
     ConflictError,
     Contract,
+    CopyKind,
     Dataset,
     DatasetReport,
     DatasetState,
@@ -24,6 +30,7 @@ from catalog import (
     StepJob,
     Tick,
     get_dataset,
+    new_id,
     run_step_job,
     utcnow,
 )
@@ -46,15 +53,24 @@ from vault import (
     DataKey,
     FieldCipher,
     RawArchive,
+    ShardBounds,
+    ShardWriter,
+    StoredObject,
     VaultService,
+    WrittenShard,
     raw_archive,
 )
+
+log = logging.getLogger("airlock.intake")
+
+DEFAULT_SHARDS = ShardBounds(max_bytes=64 * 1024 * 1024, max_files=512)
 
 
 @dataclass(frozen=True)
 class ValidationOptions:
     limits: UnpackLimits
     workers: int
+    shards: ShardBounds = DEFAULT_SHARDS
 
 
 @dataclass(frozen=True)
@@ -64,15 +80,19 @@ class _Started:
     rules: ContractRules
     raw: RawArchive
     key: DataKey
+    written: list[WrittenShard] = field(default_factory=list)
+    """The shards written so far: deleted if the run fails."""
 
 
 @dataclass(frozen=True)
 class ValidationResult:
-    """What checking the archive found: the report, and the items to register if accepted."""
+    """What checking the archive found: the report, the items to register if accepted, and
+    the shard each file went to."""
 
     problems: Problems
     checked: CheckedDataset
     report: ValidationReport
+    shard_of: dict[str, int]
 
 
 def validate_dataset(transactions: Transactions, vault: VaultService, dataset_id: str,
@@ -118,24 +138,53 @@ class ValidationJob(StepJob[Transaction, _Started, ValidationResult]):
         problems = Problems()
         limits = limits_for(self.options.limits, plan.rules)
         parser = build_parser(plan.rules)
-        scan = scan_archive(
-            lambda: plan.raw.open(self.vault, plan.key), plan.raw.size, plan.rules, parser,
-            limits, problems, self.options.workers, lambda _size: tick(1))
+        run_id, numbers = new_id(), count()
+
+        def write(copy_id: str, source: BinaryIO) -> StoredObject:
+            return self.vault.write(plan.key, self.dataset_id, copy_id, source)
+
+        labels, images = (ShardWriter(write, run_id, self.options.shards, numbers)
+                          for _ in range(2))
+        shard_of: dict[str, int] = {}
+
+        def keep(path: str, data: bytes) -> None:
+            shard_of[path] = (labels if parser.wants(path) else images).add(path, data)
+
+        try:
+            scan = scan_archive(
+                lambda: plan.raw.open(self.vault, plan.key), plan.raw.size, plan.rules, parser,
+                limits, problems, self.options.workers, lambda _size: tick(1), keep)
+            labels.close()
+            images.close()
+        finally:
+            plan.written.extend(labels.written + images.written)
         checked = cross_check(scan, plan.rules, problems)
         what = Checked(plan.contract, plan.rules, self.dataset_id, plan.raw.size,
                        plan.raw.sha256)
         return ValidationResult(problems, checked,
-                                build_report(what, scan, checked, parser.encodings, problems))
+                                build_report(what, scan, checked, parser.encodings, problems),
+                                shard_of)
 
     def finish(self, tx: Transaction, plan: _Started, result: ValidationResult) -> None:
         fields = FieldCipher(plan.key, self.dataset_id)
         dataset = get_dataset(tx.session, self.dataset_id, for_update=True)
+        for shard in plan.written:
+            self.vault.register(tx, dataset, CopyKind.RAW_SHARD, shard.copy_id, shard.stored,
+                                shard=shard.index)
         if result.problems.errors:
             _reject(tx, dataset, fields, result.report)
         else:
-            _accept(tx, dataset, fields, result.checked, result.report)
+            _accept(tx, dataset, fields, result.checked, result.report, result.shard_of)
         if self.signer is not None:
             issue_receipt(tx, dataset, result.report, self.signer, utcnow())
+
+    def discard(self, plan: _Started) -> None:
+        for shard in plan.written:
+            try:
+                self.vault.discard(self.dataset_id, shard.copy_id)
+            except Exception as error:  # the purge's prefix listing removes what is left over
+                log.error("removing a shard of dataset %s failed: %s", self.dataset_id,
+                          type(error).__name__)
 
 
 def limits_for(limits: UnpackLimits, rules: ContractRules) -> UnpackLimits:
@@ -159,12 +208,12 @@ def _save_report(tx: Transaction, dataset: Dataset, fields: FieldCipher,
 
 
 def _accept(tx: Transaction, dataset: Dataset, fields: FieldCipher, checked: CheckedDataset,
-            report: ValidationReport) -> None:
+            report: ValidationReport, shard_of: dict[str, int]) -> None:
     if checked.items:
         tx.session.execute(insert(Item), [
             {"dataset_id": dataset.id, "sealed_path": fields.seal(ITEM_PATH, i.path),
              "sha256": i.sha256, "size": i.size, "format": i.format, "width": i.width,
-             "height": i.height,
+             "height": i.height, "shard": shard_of.get(i.path),
              "sealed_class_name": fields.seal_optional(ITEM_CLASS_NAME, i.class_name),
              "sealed_label_ref": fields.seal_optional(ITEM_LABEL_REF, i.label_ref)}
             for i in checked.items])

@@ -33,6 +33,7 @@ from retention.training import (
     complete_training,
     open_for_training,
     start_training,
+    training_shards,
 )
 
 __all__ = [
@@ -75,4 +76,5 @@ __all__ = [
     "start_training",
     "stored_certificate",
     "stored_public_key",
+    "training_shards",
 ]

@@ -27,6 +27,7 @@ from catalog import (
     CopyKind,
     Dataset,
     DatasetState,
+    NotFoundError,
     StoredCopy,
     get_dataset,
     live_copies,
@@ -111,17 +112,35 @@ def complete_training(tx: Transaction, dataset_id: str, now: datetime) -> Datase
     return dataset
 
 
-def open_for_training(tx: Transaction, dataset_id: str, purpose: str) -> StoredCopy:
-    """The anonymised copy to stream for training, the read audited with the purpose's
-    digest. Only the anonymised copy is ever returned: the raw one has no way out here."""
+def open_for_training(tx: Transaction, dataset_id: str, purpose: str,
+                      shard: int | None = None) -> list[StoredCopy]:
+    """The anonymised copy's shards to stream for training, in order (or the one at index
+    `shard`), the read audited with the purpose's digest (the event names the first shard
+    read). Only anonymised shards are ever returned: the raw ones have no way out here."""
+    dataset, declared = _readable(tx, dataset_id, purpose)
+    shards = _anonymised_shards(tx, dataset)
+    if shard is not None:
+        shards = [copy for copy in shards if copy.shard == shard]
+        if not shards:
+            raise NotFoundError("shard", str(shard))
+    tx.record(AnonymisedCopyRead(tenant=dataset.tenant_id, dataset=dataset.id,
+                                 copy_id=shards[0].id, purpose_sha256=declared))
+    return shards
+
+
+def training_shards(tx: Transaction, dataset_id: str, purpose: str) -> list[StoredCopy]:
+    """The anonymised copy's shards, in order, under the same rules as a read; listing them
+    reads nothing, so it is not recorded (a refusal is)."""
+    dataset, _ = _readable(tx, dataset_id, purpose)
+    return _anonymised_shards(tx, dataset)
+
+
+def _readable(tx: Transaction, dataset_id: str, purpose: str) -> tuple[Dataset, str]:
     dataset = get_dataset(tx.session, dataset_id)
     declared = _authorised(dataset, _contract(tx, dataset), purpose)
     _require_state(dataset, declared, {DatasetState.READY, DatasetState.TRAINING},
                    "its anonymised copy is read for training while ready or in training only")
-    copy = _anonymised_copy(tx, dataset)
-    tx.record(AnonymisedCopyRead(tenant=dataset.tenant_id, dataset=dataset.id,
-                                 copy_id=copy.id, purpose_sha256=declared))
-    return copy
+    return dataset, declared
 
 
 def _contract(tx: Transaction, dataset: Dataset) -> Contract:
@@ -156,8 +175,9 @@ def _refusal(dataset: Dataset, declared: str, reason: RefusalReason,
         reason=reason.value))
 
 
-def _anonymised_copy(tx: Transaction, dataset: Dataset) -> StoredCopy:
-    for copy in live_copies(tx.session, dataset.id):
-        if copy.kind is CopyKind.ANONYMISED:
-            return copy
-    raise ConflictError(f"dataset {dataset.id} has no anonymised copy")
+def _anonymised_shards(tx: Transaction, dataset: Dataset) -> list[StoredCopy]:
+    shards = sorted((c for c in live_copies(tx.session, dataset.id)
+                     if c.kind is CopyKind.ANONYMISED), key=lambda c: c.shard or 0)
+    if not shards:
+        raise ConflictError(f"dataset {dataset.id} has no anonymised copy")
+    return shards

@@ -19,6 +19,7 @@ from vault.fields import (
     ITEM_CLASS_NAME,
     ITEM_LABEL_REF,
     ITEM_PATH,
+    SHARD_NAMES,
     VALIDATION_REPORT,
     FieldCipher,
 )
@@ -28,6 +29,18 @@ from vault.master_local import LocalMasterKey
 from vault.object_store import ObjectStore, StoredObject
 from vault.raw_archive import RawArchive, raw_archive
 from vault.service import VaultService
+from vault.shards import (
+    ChunkReader,
+    ShardBounds,
+    ShardWriter,
+    WrittenShard,
+    joined,
+    joined_size,
+    shard_copy_id,
+    shard_files,
+    tar_end,
+    tar_member,
+)
 from vault.streaming import EncryptedWrite, associated_data, decrypt_stream, encrypt_stream
 
 __all__ = [
@@ -35,8 +48,10 @@ __all__ = [
     "ITEM_CLASS_NAME",
     "ITEM_LABEL_REF",
     "ITEM_PATH",
+    "SHARD_NAMES",
     "VALIDATION_REPORT",
     "Backend",
+    "ChunkReader",
     "DataKey",
     "EncryptedWrite",
     "FieldCipher",
@@ -51,13 +66,22 @@ __all__ = [
     "ObjectStore",
     "RawArchive",
     "S3Backend",
+    "ShardBounds",
+    "ShardWriter",
     "StoredObject",
     "VaultError",
     "VaultService",
+    "WrittenShard",
     "associated_data",
     "decrypt_stream",
     "encrypt_stream",
+    "joined",
+    "joined_size",
     "raw_archive",
+    "shard_copy_id",
+    "shard_files",
+    "tar_end",
+    "tar_member",
     "unwrap_data_key",
     "validate_locator",
     "wrap_data_key",

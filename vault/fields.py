@@ -25,6 +25,8 @@ ITEM_CLASS_NAME = "items.class_name"
 ITEM_LABEL_REF = "items.label_ref"
 VALIDATION_REPORT = "dataset_reports.body"
 ANONYMISATION_REPORT = "anonymisation_reports.body"
+SHARD_NAMES = "shard_tasks.names"
+"""Not a column: the names of a shard's items, sealed for the worker that redacts them."""
 
 _SUBKEY_INFO = b"airlock.catalog-fields.v1"
 _AD_VERSION = b"airlock-catalog-ad-v1"

@@ -34,6 +34,7 @@ from vault.errors import KeyUnavailableError
 from vault.fields import FieldCipher
 from vault.keys import DataKey, MasterKey, unwrap_data_key, wrap_data_key
 from vault.object_store import ObjectStore, StoredObject
+from vault.shards import joined
 from vault.streaming import read_chunks
 
 
@@ -77,12 +78,20 @@ class VaultService:
         return key
 
     def data_key(self, session: Session, dataset_id: str) -> DataKey:
+        return self.unwrap(dataset_id, self.wrapped_key(session, dataset_id))
+
+    def wrapped_key(self, session: Session, dataset_id: str) -> bytes:
+        """The dataset's data key as stored, wrapped by the master key: what a worker is
+        given, to unwrap itself (`unwrap`), so that no plaintext key travels."""
         record = session.get(DataKeyRecord, dataset_id)
         if record is None or record.wrapped is None:
             raise KeyUnavailableError(
                 f"dataset {dataset_id} has no data key (never created or destroyed)"
             )
-        return unwrap_data_key(self.master, record.wrapped, key_context(dataset_id))
+        return record.wrapped
+
+    def unwrap(self, dataset_id: str, wrapped: bytes) -> DataKey:
+        return unwrap_data_key(self.master, wrapped, key_context(dataset_id))
 
     def field_cipher(self, session: Session, dataset_id: str) -> FieldCipher:
         """Seals and opens the dataset's file names, class names and reports in the catalog."""
@@ -90,8 +99,7 @@ class VaultService:
 
     def field_cipher_of(self, dataset_id: str, wrapped: bytes) -> FieldCipher:
         """The same from a wrapped key read directly (the migration that seals old rows)."""
-        key = unwrap_data_key(self.master, wrapped, key_context(dataset_id))
-        return FieldCipher(key, dataset_id)
+        return FieldCipher(self.unwrap(dataset_id, wrapped), dataset_id)
 
     def write(self, key: DataKey, dataset_id: str, copy_id: str,
               source: BinaryIO) -> StoredObject:
@@ -109,6 +117,11 @@ class VaultService:
         object opens at the first piece and closes after the last."""
         with self.reader(key, dataset_id, copy_id) as stream:
             yield from read_chunks(stream)
+
+    def joined_chunks(self, key: DataKey, dataset_id: str,
+                      shard_ids: list[str]) -> Iterator[bytes]:
+        """Shards' plaintexts as one tar, each shard opened in turn (`vault.shards.joined`)."""
+        return joined(self.chunks(key, dataset_id, copy_id) for copy_id in shard_ids)
 
     def discard(self, dataset_id: str, copy_id: str) -> int:
         """Remove an object that was never registered (a failed step's partial copy)."""
@@ -132,11 +145,11 @@ class VaultService:
         return self._store.delete_partial(dataset_id)
 
     def register(self, tx: Transaction, dataset: Dataset, kind: CopyKind, copy_id: str,
-                 written: StoredObject) -> StoredCopy:
+                 written: StoredObject, shard: int | None = None) -> StoredCopy:
         copy = register_copy(
             tx.session, copy_id=copy_id, dataset_id=dataset.id, kind=kind,
             backend=written.backend, locator=written.locator, size=written.ciphertext_size,
-            plaintext_size=written.plaintext_size, digest=written.plaintext_sha256)
+            plaintext_size=written.plaintext_size, digest=written.plaintext_sha256, shard=shard)
         tx.record(ObjectStored(tenant=dataset.tenant_id, dataset=dataset.id, copy_id=copy.id,
                                kind=kind.value, backend=written.backend,
                                size=written.plaintext_size, sha256=written.plaintext_sha256))

@@ -153,6 +153,15 @@ class TrainingRead(TrainingStart):
     access logs and proxies record."""
 
 
+class ShardOut(BaseModel):
+    """One shard of the anonymised copy: a tar of whole files."""
+
+    index: int = Field(description="Its place in the copy, from 0 (label files and images "
+                                   "are in shards of their own).")
+    size: int = Field(description="Bytes of the tar.")
+    sha256: str = Field(description="SHA-256 of the tar, to check what was read.")
+
+
 class HoldRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     reason: Reason = Field(description="Why, for the record: one line, no personal data.")

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Annotated, BinaryIO
 
@@ -17,7 +19,13 @@ from airlock.cli.errors import AirlockGroup
 from airlock.cli.output import JsonOption, console, emit
 from airlock.instance import Instance
 from audit import Actor
-from retention import audited_refusals, complete_training, open_for_training, start_training
+from retention import (
+    audited_refusals,
+    complete_training,
+    open_for_training,
+    start_training,
+    training_shards,
+)
 
 training_app = typer.Typer(cls=AirlockGroup, no_args_is_help=True,
                            help="Mark training started and completed; read the anonymised "
@@ -57,27 +65,45 @@ def completed(dataset_id: DatasetArgument, as_json: JsonOption = False) -> None:
 
 @training_app.command("read")
 def read(dataset_id: DatasetArgument, purpose: PurposeOption,
-         output: Annotated[Path, typer.Option(
-             "--output", dir_okay=False, help="File to write the anonymised copy (a tar) to.")],
+         output: Annotated[Path | None, typer.Option(
+             "--output", dir_okay=False,
+             help="File to write the anonymised copy (one tar) to.")] = None,
+         shards_dir: Annotated[Path | None, typer.Option(
+             "--shards-dir", file_okay=False,
+             help="Folder to write the copy's shards to instead, one tar each "
+                  "(DATASET-00000.tar, ...), as a WebDataset loader reads them.")] = None,
          force: Annotated[bool, typer.Option(
-             "--force", help="Overwrite OUTPUT if it exists.")] = False) -> None:
-    """Write the anonymised copy of a ready (or training) dataset to a file; audited."""
-    if output.exists() and not force:
-        raise FileExistsError(f"{output} exists; pass --force to overwrite it")
+             "--force", help="Overwrite files that exist.")] = False) -> None:
+    """Write the anonymised copy of a ready (or training) dataset to a file, or its shards
+    to a folder; audited."""
+    if (output is None) == (shards_dir is None):
+        raise typer.BadParameter("give either --output or --shards-dir")
     with open_instance() as instance:
-        size = _write_copy(instance, dataset_id, purpose, output)
-    console.print(f"wrote the anonymised copy of dataset {dataset_id} to {output} "
+        if output is not None:
+            _refuse_existing(output, force)
+            size = _write_file(output, partial(_copy_out, instance, dataset_id, purpose))
+            console.print(f"wrote the anonymised copy of dataset {dataset_id} to {output} "
+                          f"({size} bytes)")
+            return
+        assert shards_dir is not None
+        count, size = _write_shards(instance, dataset_id, purpose, shards_dir, force)
+    console.print(f"wrote the {count} shards of dataset {dataset_id} to {shards_dir} "
                   f"({size} bytes)")
 
 
-def _write_copy(instance: Instance, dataset_id: str, purpose: str, output: Path) -> int:
+def _refuse_existing(path: Path, force: bool) -> None:
+    if path.exists() and not force:
+        raise FileExistsError(f"{path} exists; pass --force to overwrite it")
+
+
+def _write_file(output: Path, write: Callable[[BinaryIO], int]) -> int:
     # Written beside the target and renamed into place: an error leaves no partial file.
     # The temporary file comes first, so an unwritable folder fails before the audited read.
     handle, partial = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.",
                                        suffix=".partial")
     try:
         with os.fdopen(handle, "wb") as target:
-            size = _copy_out(instance, dataset_id, purpose, target)
+            size = write(target)
         os.replace(partial, output)
     except BaseException:
         Path(partial).unlink(missing_ok=True)
@@ -85,12 +111,29 @@ def _write_copy(instance: Instance, dataset_id: str, purpose: str, output: Path)
     return size
 
 
-def _copy_out(instance: Instance, dataset_id: str, purpose: str, target: BinaryIO) -> int:
+def _write_shards(instance: Instance, dataset_id: str, purpose: str, folder: Path,
+                  force: bool) -> tuple[int, int]:
+    """Each shard read (and audited) on its own, as a training job's loader would."""
+    folder.mkdir(parents=True, exist_ok=True)
     with audited_refusals(instance.transactions(_operator())) as tx:
-        copy = open_for_training(tx, dataset_id, purpose)
+        indexes = [c.shard or 0 for c in training_shards(tx, dataset_id, purpose)]
+    paths = {index: folder / f"{dataset_id}-{index:05d}.tar" for index in indexes}
+    for path in paths.values():
+        _refuse_existing(path, force)
+    size = 0
+    for index, path in paths.items():
+        size += _write_file(path, partial(_copy_out, instance, dataset_id, purpose,
+                                          shard=index))
+    return len(paths), size
+
+
+def _copy_out(instance: Instance, dataset_id: str, purpose: str, target: BinaryIO,
+              *, shard: int | None = None) -> int:
+    with audited_refusals(instance.transactions(_operator())) as tx:
+        shards = open_for_training(tx, dataset_id, purpose, shard)
         key = instance.vault.data_key(tx.session, dataset_id)
     size = 0
-    for chunk in instance.vault.chunks(key, dataset_id, copy.id):
+    for chunk in instance.vault.joined_chunks(key, dataset_id, [c.id for c in shards]):
         target.write(chunk)
         size += len(chunk)
     return size

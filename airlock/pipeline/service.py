@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from airlock.instance import Instance
-from airlock.pipeline.executor import Executor, LocalExecutor
+from airlock.pipeline.executor import Executor
 from airlock.pipeline.lease import StepLease
 from airlock.pipeline.policy import Retries, acting_for, log_failure
 from airlock.pipeline.steps import INTERRUPTED, NEXT_STEP, Step, next_step
@@ -116,11 +116,18 @@ class Advanced:
 @dataclass
 class Pipeline:
     instance: Instance
-    executor: Executor = field(default_factory=LocalExecutor)
+    executor: Executor | None = None
+    """Where shard tasks run; default: AIRLOCK_DASK_SCHEDULER's cluster, else here."""
     clock: Clock = utcnow
     retries: Retries = field(default_factory=Retries)
     owner: str = field(default_factory=process_owner)
     """Who holds the steps this pipeline runs (`catalog.StepRun`): this process."""
+    runs_on: Executor = field(init=False)
+
+    def __post_init__(self) -> None:
+        from airlock.cluster import executor_for
+
+        self.runs_on = self.executor or executor_for(self.instance.settings)
 
     def receive(self, actor: Actor, contract: Contract, source: BinaryIO,
                 on_progress: Callable[[int], None] | None = None) -> Dataset:
@@ -164,7 +171,7 @@ class Pipeline:
             lease.begin(Step.ABANDON.value)
             actor = acting_for(self._uploader(dataset_id))
             try:
-                self.executor.run(Step.ABANDON, dataset_id, lambda: self._purger(actor).purge(
+                self.runs_on.run(Step.ABANDON, dataset_id, lambda: self._purger(actor).purge(
                     dataset_id, Cause.UPLOAD_FAILED, self.clock()))
             except Exception as exc:
                 log_failure(f"dataset {dataset_id}: purge of a failed upload", exc)
@@ -330,7 +337,7 @@ class Pipeline:
                              done.anonymisation.items)
                 else:
                     log.info("dataset %s: %s started", dataset_id, step.value)
-                    self.executor.run(step, dataset_id,
+                    self.runs_on.run(step, dataset_id,
                                       lambda: self._purge(step, actor, dataset_id))
                     log.info("dataset %s: %s finished", dataset_id, step.value)
         except Exception as exc:
@@ -348,14 +355,14 @@ class Pipeline:
                    progress: Progress) -> AnonymisationReport:
         from airlock.anonymisation import anonymisation_job  # the models load only when needed
 
-        return self._run_job(Step.ANONYMISE, actor, anonymisation_job(self.instance, dataset_id),
-                             progress)
+        return self._run_job(Step.ANONYMISE, actor,
+                             anonymisation_job(self.instance, dataset_id, self.runs_on), progress)
 
     def _run_job(self, step: Step, actor: Actor, job: StepJob[Transaction, Plan, Result],
                  progress: Progress) -> Result:
         """The job's units of work run here, its heavy part on the executor."""
         def produce(work: Callable[[], T]) -> T:
-            return self.executor.run(step, job.dataset_id, work)
+            return self.runs_on.run(step, job.dataset_id, work)
 
         return run_step_job(self.instance.transactions(actor), job, produce, progress)
 

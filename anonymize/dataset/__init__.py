@@ -10,20 +10,22 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from anonymize.dataset.errors import AnonymisationError
     from anonymize.dataset.job import (
-        AnonymisationError,
         AnonymisationJob,
         AnonymisationOptions,
-        SourceEntry,
     )
     from anonymize.dataset.plan import DatasetPlan, LabelPlan
     from anonymize.dataset.report import AnonymisationReport
+    from anonymize.dataset.shard_task import ShardParts, ShardResult, ShardTask
 
 _HOMES = {
-    "AnonymisationError": "job",
+    "AnonymisationError": "errors",
     "AnonymisationJob": "job",
     "AnonymisationOptions": "job",
-    "SourceEntry": "job",
+    "ShardParts": "shard_task",
+    "ShardResult": "shard_task",
+    "ShardTask": "shard_task",
     "DatasetPlan": "plan",
     "LabelPlan": "plan",
     "AnonymisationReport": "report",
@@ -36,7 +38,9 @@ __all__ = [
     "AnonymisationReport",
     "DatasetPlan",
     "LabelPlan",
-    "SourceEntry",
+    "ShardParts",
+    "ShardResult",
+    "ShardTask",
 ]
 
 

@@ -32,6 +32,17 @@ class ImageTally:
     flagged: int = 0
     flagged_items: list[str] = field(default_factory=list)
 
+    def merge(self, other: ImageTally) -> None:
+        """Adds another tally's counts (a shard's, done elsewhere)."""
+        self.images += other.images
+        self.faces += other.faces
+        self.plates += other.plates
+        self.text_regions += other.text_regions
+        self.redone += other.redone
+        self.flagged += other.flagged
+        room = FLAGGED_NAMES_KEPT - len(self.flagged_items)
+        self.flagged_items.extend(other.flagged_items[:max(0, room)])
+
     def add(self, name: str, result: RedactedImage) -> None:
         self.images += 1
         self.faces += result.faces

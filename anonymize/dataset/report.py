@@ -76,3 +76,7 @@ class AnonymisationReport(BaseModel):
     mapping_copies: int
     key_discarded: bool = Field(
         description="The run's pseudonym and tag key was never stored and is gone.")
+    shards: int = Field(default=0, description="Shards of the anonymised copy.")
+    processes: int = Field(
+        default=0, description="Processes that redacted the image shards (this one, or the "
+                               "cluster's workers).")

@@ -50,6 +50,12 @@ class ContactSheet:
         return len(self._thumbs)
 
     @property
+    def thumbnails(self) -> list[Pixels]:
+        """The thumbnails kept, in the order added (a worker's, for the sheet of the whole
+        dataset)."""
+        return list(self._thumbs)
+
+    @property
     def seen(self) -> int:
         """Images offered, including those past the limit."""
         return self._seen

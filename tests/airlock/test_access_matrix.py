@@ -95,6 +95,14 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, int]]] = [
      _allowed(*OPERATORS)),
     ("POST", "/v1/datasets/{other_dataset}/anonymised", {"purpose": WORLD_PURPOSE},
      _hidden(_allowed("operator"), "tenant_operator")),
+    ("POST", "/v1/datasets/{own_dataset}/anonymised/shards", {"purpose": WORLD_PURPOSE},
+     _allowed(*OPERATORS)),
+    ("POST", "/v1/datasets/{other_dataset}/anonymised/shards", {"purpose": WORLD_PURPOSE},
+     _hidden(_allowed("operator"), "tenant_operator")),
+    ("POST", "/v1/datasets/{own_dataset}/anonymised/shards/0", {"purpose": WORLD_PURPOSE},
+     _allowed(*OPERATORS)),
+    ("POST", "/v1/datasets/{other_dataset}/anonymised/shards/0", {"purpose": WORLD_PURPOSE},
+     _hidden(_allowed("operator"), "tenant_operator")),
     ("POST", "/v1/datasets/{own_dataset}/holds", {"reason": "litigation"},
      _created_by("compliance")),
     ("POST", "/v1/datasets/{other_dataset}/holds", {"reason": "litigation"},
@@ -196,7 +204,7 @@ def test_access_matrix(client: TestClient, world: World, instance: Instance, met
 def test_every_route_is_in_the_matrix(client: TestClient) -> None:
     renamed = {"{tenant}": "{own}", "{token_id}": "{victim}", "{ref}": "{own_contract}",
                "{dataset_id}": "{own_dataset}", "{upload_id}": "{own_upload}",
-               "{number}": "1"}
+               "{number}": "1", "{index}": "0"}
     served = set()
     for path, operations in client.get("/openapi.json").json()["paths"].items():
         for old, new in renamed.items():

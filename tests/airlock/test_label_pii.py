@@ -18,9 +18,9 @@ from airlock.admin import create_token, new_tenant
 from airlock.cli.main import app
 from airlock.instance import Instance
 from audit import SYSTEM
-from catalog import CopyKind, Role
+from catalog import Role
 from intake import add_contract
-from tests.anonymize.dataset.copies import copy_bytes, members
+from tests.anonymize.dataset.copies import anonymised_tar, members
 from tests.anonymize.dataset.test_job import _contract
 from tests.intake.datasets import image, pack
 from vocabulary import Layout
@@ -99,7 +99,7 @@ def test_dataset(instance: Instance, tmp_path: Path, column: str) -> None:
                                  "--tenant", "acme"])
     assert result.exit_code == 0, result.output
     dataset_id = result.stdout.split()[1].rstrip(":")
-    out = members(copy_bytes(instance, dataset_id, CopyKind.ANONYMISED)[0])
+    out = members(anonymised_tar(instance, dataset_id))
     rows = list(csv.DictReader(io.StringIO(out["labels.csv"].decode())))
     _check([row[column] for row in rows])
     report = json.loads(runner.invoke(app, ["report", dataset_id, "--anonymisation",

@@ -13,7 +13,15 @@ import pytest
 from sqlalchemy import select
 
 from airlock.instance import Instance
-from airlock.pipeline import INTERRUPTED, NEXT_STEP, PIPELINE_ACTOR, Pipeline, Retries, Step
+from airlock.pipeline import (
+    INTERRUPTED,
+    NEXT_STEP,
+    PIPELINE_ACTOR,
+    LocalExecutor,
+    Pipeline,
+    Retries,
+    Step,
+)
 from airlock.pipeline.steps import next_step
 from airlock.reports import open_report
 from audit import Actor, change_state
@@ -173,7 +181,7 @@ def test_retries_wait_twice_as_long_each_time_up_to_an_hour() -> None:
     assert retries.due("d", now) and not retries.failing("d")
 
 
-class FailingExecutor:
+class FailingExecutor(LocalExecutor):
     """An executor whose work fails with a message quoting a label value, as a parser's or
     a database driver's message can."""
 

@@ -22,7 +22,7 @@ from airlock.admin import create_token
 from airlock.api.app import create_app
 from airlock.cli.main import app
 from airlock.instance import Instance
-from airlock.pipeline import Advanced, Pipeline, Step
+from airlock.pipeline import Advanced, LocalExecutor, Pipeline, Step
 from audit import SYSTEM
 from catalog import ConflictError, DatasetState, Role, StepRun, get_dataset
 from tests.airlock.test_pipeline import actions, cut_off_in, state, upload
@@ -45,7 +45,7 @@ def held(instance: Instance, dataset_id: str) -> StepRun | None:
 
 
 @dataclass
-class Meanwhile:
+class Meanwhile(LocalExecutor):
     """An executor that, before each step's work, lets `during` look at the dataset."""
 
     during: Callable[[Step, str], None]
@@ -146,7 +146,7 @@ def test_progress_shows_in_the_api_and_status_while_a_step_runs(instance: Instan
         shown.append((api, json.loads(as_json),
                       CliRunner().invoke(app, ["status", dataset_id]).stdout))
 
-    class Watching:
+    class Watching(LocalExecutor):
         """Looks before and after the anonymisation's work, once the heartbeat wrote."""
 
         def run(self, step: Step, dataset_id: str, work: Callable[[], T]) -> T:

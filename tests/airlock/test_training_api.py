@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
+import tarfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -14,9 +17,9 @@ from airlock.admin import create_token
 from airlock.api.app import create_app
 from airlock.instance import Instance
 from audit import SYSTEM
-from catalog import AuditEventRecord, CopyKind, Role
+from catalog import AuditEventRecord, Role
 from retention.training import purpose_sha256
-from tests.anonymize.dataset.copies import copy_bytes
+from tests.anonymize.dataset.copies import anonymised_tar
 from tests.retention import datasets
 from tests.retention.datasets import PURPOSE, RETENTION_DAYS
 
@@ -95,7 +98,7 @@ def test_the_anonymised_copy_streams_for_training(setup: Setup, instance: Instan
     response = setup.api.post(path, json={"purpose": PURPOSE.casefold()},
                               headers=setup.operator)
     assert response.status_code == 200
-    assert response.content == copy_bytes(instance, setup.dataset_id, CopyKind.ANONYMISED)[0]
+    assert response.content == anonymised_tar(instance, setup.dataset_id)
     assert response.headers["content-type"] == "application/octet-stream"
     assert response.headers["cache-control"] == "no-store"
     assert response.headers["content-disposition"] == \
@@ -141,3 +144,34 @@ def test_holds_are_placed_listed_and_released(setup: Setup, instance: Instance) 
         "Court order 77", "Second order"]
     assert [e.details["reason"] for e in _events(instance, "retention.hold_released")] == [
         "Order lifted"]
+
+
+def test_the_anonymised_shards_are_listed_and_read_one_by_one(setup: Setup,
+                                                               instance: Instance) -> None:
+    base = f"/v1/datasets/{setup.dataset_id}/anonymised/shards"
+    body = {"purpose": PURPOSE}
+    listed = setup.api.post(base, json=body, headers=setup.operator)
+    assert listed.status_code == 200
+    shards = listed.json()
+    assert [s["index"] for s in shards] == sorted(s["index"] for s in shards)
+    assert shards
+    assert _events(instance, "training.copy_read") == []  # a listing reads no data
+    members: list[str] = []
+    for shard in shards:
+        response = setup.api.post(f"{base}/{shard['index']}", json=body, headers=setup.operator)
+        assert response.status_code == 200
+        assert hashlib.sha256(response.content).hexdigest() == shard["sha256"]
+        assert len(response.content) == shard["size"]
+        with tarfile.open(fileobj=io.BytesIO(response.content)) as tar:
+            members += tar.getnames()
+    with tarfile.open(fileobj=io.BytesIO(anonymised_tar(instance, setup.dataset_id))) as whole:
+        assert sorted(members) == sorted(whole.getnames())
+    assert len(_events(instance, "training.copy_read")) == len(shards)
+    assert setup.api.post(f"{base}/9999", json=body, headers=setup.operator).status_code == 404
+    assert setup.api.post(f"{base}/-1", json=body, headers=setup.operator).status_code == 422
+    refused = setup.api.post(f"{base}/0", json={"purpose": ELSEWHERE}, headers=setup.operator)
+    assert refused.status_code == 403
+    assert setup.api.post(base, json={"purpose": ELSEWHERE},
+                          headers=setup.operator).status_code == 403
+    assert setup.api.post(base, json=body, headers=setup.compliance).status_code == 403
+    assert len(_events(instance, "training.refused")) == 2

@@ -3,8 +3,10 @@ instance: refusals print one `error:` line, exit 1, and are audited."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import tarfile
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -14,9 +16,9 @@ from typer.testing import CliRunner
 
 from airlock.cli.main import app
 from airlock.instance import Instance
-from catalog import AuditEventRecord, CopyKind
+from catalog import AuditEventRecord
 from retention.training import purpose_sha256
-from tests.anonymize.dataset.copies import copy_bytes
+from tests.anonymize.dataset.copies import anonymised_tar
 from tests.retention import datasets
 from tests.retention.datasets import PURPOSE, RETENTION_DAYS
 
@@ -90,7 +92,7 @@ def test_training_read_writes_the_anonymised_copy(instance: Instance, dataset_id
     code, out, err = _run("training", "read", dataset_id, "--purpose", PURPOSE,
                           "--output", str(output))
     assert code == 0, err
-    assert output.read_bytes() == copy_bytes(instance, dataset_id, CopyKind.ANONYMISED)[0]
+    assert output.read_bytes() == anonymised_tar(instance, dataset_id)
     assert f"{output.stat().st_size} bytes" in out
     err = _one_error(*_run("training", "read", dataset_id, "--purpose", PURPOSE,
                            "--output", str(output)))
@@ -98,7 +100,7 @@ def test_training_read_writes_the_anonymised_copy(instance: Instance, dataset_id
     output.write_bytes(b"stale")
     assert _run("training", "read", dataset_id, "--purpose", PURPOSE, "--output",
                 str(output), "--force")[0] == 0
-    assert output.read_bytes() == copy_bytes(instance, dataset_id, CopyKind.ANONYMISED)[0]
+    assert output.read_bytes() == anonymised_tar(instance, dataset_id)
     reads = _events(instance, "training.copy_read")
     assert [e.details["purpose_sha256"] for e in reads] == [purpose_sha256(PURPOSE)] * 2
 
@@ -133,3 +135,26 @@ def test_hold_and_release(instance: Instance, dataset_id: str) -> None:
     assert "no open legal hold" in err
     [event] = _events(instance, "retention.hold_placed")
     assert (event.role, event.details) == ("compliance", {"reason": "Regulator inquiry 12"})
+
+
+def test_training_read_writes_the_shards_to_a_folder(instance: Instance, dataset_id: str,
+                                                     tmp_path: Path) -> None:
+    folder = tmp_path / "shards"
+    code, out, err = _run("training", "read", dataset_id, "--purpose", PURPOSE,
+                          "--shards-dir", str(folder))
+    assert code == 0, err
+    files = sorted(folder.iterdir())
+    assert files and all(f.name.startswith(f"{dataset_id}-") for f in files)
+    assert f"wrote the {len(files)} shards" in out
+    names: list[str] = []
+    for file in files:
+        with tarfile.open(file) as tar:
+            names += tar.getnames()
+    with tarfile.open(fileobj=io.BytesIO(anonymised_tar(instance, dataset_id))) as whole:
+        assert sorted(names) == sorted(whole.getnames())
+    assert len(_events(instance, "training.copy_read")) == len(files)
+    err = _one_error(*_run("training", "read", dataset_id, "--purpose", PURPOSE,
+                           "--shards-dir", str(folder)))
+    assert "exists; pass --force" in err
+    code, _, _ = _run("training", "read", dataset_id, "--purpose", PURPOSE)
+    assert code == 2  # neither --output nor --shards-dir

@@ -17,8 +17,7 @@ from PIL import Image
 
 from airlock.instance import Instance
 from airlock.settings import Settings
-from catalog import CopyKind
-from tests.anonymize.dataset.copies import copy_bytes, members
+from tests.anonymize.dataset.copies import anonymised_tar, members
 from tests.e2e.conftest import AIRLOCK, airlock
 from tests.intake.datasets import image, pack
 
@@ -150,7 +149,7 @@ def test_no_personal_value_leaks(env: dict[str, str], tmp_path: Path) -> None:
     settings = Settings(home=Path(env["AIRLOCK_HOME"]), database_url=env["AIRLOCK_DATABASE_URL"])
     instance = Instance(settings)
     try:
-        [archive] = copy_bytes(instance, str(accepted["id"]), CopyKind.ANONYMISED)
+        archive = anonymised_tar(instance, str(accepted["id"]))
     finally:
         instance.dispose()
     anonymised_files = members(archive)

@@ -22,7 +22,7 @@ from retention.training import (
     purpose_sha256,
     start_training,
 )
-from tests.anonymize.dataset.copies import copy_bytes
+from tests.anonymize.dataset.copies import anonymised_tar, copy_bytes
 from tests.retention import datasets
 from tests.retention.datasets import PURPOSE, RETENTION_DAYS
 
@@ -165,17 +165,19 @@ def test_only_a_dataset_in_training_completes(instance: Instance) -> None:
 
 
 def read(instance: Instance, dataset_id: str, purpose: str = PURPOSE) -> tuple[str, bytes]:
+    """The first shard's id (the audit event's) and the joined tar."""
     with audited_refusals(instance.transactions(PIPELINE)) as tx:
-        copy = open_for_training(tx, dataset_id, purpose)
-        assert copy.kind is CopyKind.ANONYMISED
+        shards = open_for_training(tx, dataset_id, purpose)
+        assert all(copy.kind is CopyKind.ANONYMISED for copy in shards)
+        assert [copy.shard for copy in shards] == sorted(copy.shard or 0 for copy in shards)
         key = instance.vault.data_key(tx.session, dataset_id)
-    with instance.vault.reader(key, dataset_id, copy.id) as plaintext:
-        return copy.id, plaintext.read()
+    data = b"".join(instance.vault.joined_chunks(key, dataset_id, [c.id for c in shards]))
+    return shards[0].id, data
 
 
 def test_the_anonymised_copy_is_read_for_training_and_audited(instance: Instance) -> None:
     dataset_id = datasets.ready(instance)
-    [stored] = copy_bytes(instance, dataset_id, CopyKind.ANONYMISED)
+    stored = anonymised_tar(instance, dataset_id)
     copy_id, data = read(instance, dataset_id, PURPOSE.casefold())
     assert data == stored
     assert data != copy_bytes(instance, dataset_id, CopyKind.RAW)[0]

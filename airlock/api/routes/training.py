@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Path
 from fastapi.responses import StreamingResponse
 
 from airlock.api.deps import DatasetAccess, InstanceDep
 from airlock.api.problems import Problem
-from airlock.api.schemas import DatasetOut, TrainingRead, TrainingStart
+from airlock.api.schemas import DatasetOut, ShardOut, TrainingRead, TrainingStart
 from airlock.permissions import Permission
 from audit import Actor
 from retention import (
@@ -21,7 +21,9 @@ from retention import (
     complete_training,
     open_for_training,
     start_training,
+    training_shards,
 )
+from vault import joined_size
 
 router = APIRouter(prefix="/v1/datasets", tags=["training"])
 Manager = Annotated[Actor, Depends(DatasetAccess(Permission.TRAINING_MANAGE))]
@@ -30,9 +32,10 @@ REFUSAL_STATUS = {RefusalReason.PURPOSE_MISMATCH: 403, RefusalReason.NOT_READY: 
 REFUSALS: dict[int | str, dict[str, Any]] = {
     403: {"description": "The purpose is not the contract's authorised one."},
     409: {"description": "The dataset is not in a state that allows this."}}
-# The anonymised copy is always an uncompressed tar (anonymize.dataset.tar_output), whatever
+# The anonymised copy is always an uncompressed tar (vault.shards), whatever
 # the format of the upload it was made from.
 ANONYMISED_SUFFIX = ".anonymised.tar"
+SHARD_SUFFIX = ".tar"
 
 
 def _refused(exc: TrainingRefusedError) -> Problem:
@@ -71,11 +74,49 @@ def anonymised(dataset_id: str, body: TrainingRead, instance: InstanceDep,
     never served."""
     try:
         with audited_refusals(instance.transactions(actor)) as tx:
-            copy = open_for_training(tx, dataset_id, body.purpose)
+            shards = open_for_training(tx, dataset_id, body.purpose)
+            key = instance.vault.data_key(tx.session, dataset_id)
+    except TrainingRefusedError as exc:
+        raise _refused(exc) from None
+    size = joined_size(c.plaintext_size for c in shards)
+    headers = {"Cache-Control": "no-store", "Content-Length": str(size),
+               "Content-Disposition": f'attachment; filename="{dataset_id}{ANONYMISED_SUFFIX}"'}
+    return StreamingResponse(
+        instance.vault.joined_chunks(key, dataset_id, [c.id for c in shards]),
+        media_type="application/octet-stream", headers=headers)
+
+
+@router.post("/{dataset_id}/anonymised/shards", responses=REFUSALS)
+def shards(dataset_id: str, body: TrainingRead, instance: InstanceDep,
+           actor: DataReader) -> list[ShardOut]:
+    """The anonymised copy's shards, in order: each a plain tar that a WebDataset or PyTorch
+    loader reads as it is (`POST .../anonymised/shards/{index}`). Listing them reads no data
+    and is not audited; a refusal is."""
+    try:
+        with audited_refusals(instance.transactions(actor)) as tx:
+            copies = training_shards(tx, dataset_id, body.purpose)
+    except TrainingRefusedError as exc:
+        raise _refused(exc) from None
+    return [ShardOut(index=c.shard or 0, size=c.plaintext_size, sha256=c.digest)
+            for c in copies]
+
+
+@router.post("/{dataset_id}/anonymised/shards/{index}", response_class=StreamingResponse,
+             responses={200: {"content": {"application/octet-stream": {}},
+                              "description": "One shard of the anonymised copy, a tar."},
+                        404: {"description": "No shard with this index."}, **REFUSALS})
+def shard(dataset_id: str, index: Annotated[int, Path(ge=0, le=10**9)], body: TrainingRead,
+          instance: InstanceDep, actor: DataReader) -> StreamingResponse:
+    """One shard of the anonymised copy, under the contract's authorised purpose (in the
+    body); every read is audited with the purpose's SHA-256."""
+    try:
+        with audited_refusals(instance.transactions(actor)) as tx:
+            [copy] = open_for_training(tx, dataset_id, body.purpose, shard=index)
             key = instance.vault.data_key(tx.session, dataset_id)
     except TrainingRefusedError as exc:
         raise _refused(exc) from None
     headers = {"Cache-Control": "no-store", "Content-Length": str(copy.plaintext_size),
-               "Content-Disposition": f'attachment; filename="{dataset_id}{ANONYMISED_SUFFIX}"'}
+               "Content-Disposition":
+                   f'attachment; filename="{dataset_id}-{index:05d}{SHARD_SUFFIX}"'}
     return StreamingResponse(instance.vault.chunks(key, dataset_id, copy.id),
                              media_type="application/octet-stream", headers=headers)

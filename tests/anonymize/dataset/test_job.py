@@ -29,13 +29,15 @@ from catalog import (
     CopyKind,
     DatasetState,
     Item,
+    StoredCopy,
     get_dataset,
+    live_copies,
     utcnow,
 )
 from catalog.errors import ConflictError
 from intake import add_contract, receive_upload, validate_dataset
 from retention import Cause
-from tests.anonymize.dataset.copies import copy_bytes, members
+from tests.anonymize.dataset.copies import anonymised_tar, copy_bytes, members
 from tests.intake.datasets import CONTRACTS, IMAGES_DIR, image, pack
 from tests.intake.labels import samples
 from vault import KeyUnavailableError
@@ -108,7 +110,7 @@ def test_every_layout(instance: Instance, layout: Layout) -> None:
     original = _files(layout)
     dataset_id = _validated(instance, layout)
     report = anonymise(instance, SYSTEM, dataset_id)
-    [archive] = copy_bytes(instance, dataset_id, CopyKind.ANONYMISED)
+    archive = anonymised_tar(instance, dataset_id)
     out = members(archive)
     everything = "".join(out).encode() + b"".join(out.values())
     for value in PII:
@@ -159,7 +161,7 @@ def test_consistent_pseudonyms_across_files(instance: Instance) -> None:
     """VOC: one label file per image; the same person gets the same pseudonym in each."""
     dataset_id = _validated(instance, Layout.VOC, more=", operators: {PERSON: pseudonym}")
     anonymise(instance, SYSTEM, dataset_id)
-    out = members(copy_bytes(instance, dataset_id, CopyKind.ANONYMISED)[0])
+    out = members(anonymised_tar(instance, dataset_id))
     captions = {re.search(r"<caption>(.*?)的电话", v.decode())[1]  # type: ignore[index]
                 for k, v in out.items() if k.endswith(".xml")}
     assert len(captions) == 1 and "张三" not in captions.pop()
@@ -167,10 +169,12 @@ def test_consistent_pseudonyms_across_files(instance: Instance) -> None:
 
 def test_a_failure_leaves_the_dataset_validated_and_nothing_stored(instance: Instance) -> None:
     dataset_id = _validated(instance, Layout.CSV_MANIFEST, mode="deidentify")
-    with instance.transaction(SYSTEM) as tx:  # an item the raw copy does not hold
+    with instance.transaction(SYSTEM) as tx:  # an item its raw shard does not hold
         ghost = instance.vault.field_cipher(tx.session, dataset_id).seal(ITEM_PATH,
                                                                         "images/ghost.jpg")
-        tx.session.add(Item(dataset_id=dataset_id, sealed_path=ghost, sha256="0" * 64, size=1))
+        shard = tx.session.scalar(select(Item.shard).where(Item.dataset_id == dataset_id))
+        tx.session.add(Item(dataset_id=dataset_id, sealed_path=ghost, sha256="0" * 64, size=1,
+                            shard=shard))
     with pytest.raises(AnonymisationError, match="1 registered items are missing"):
         anonymise(instance, SYSTEM, dataset_id)
     with instance.reading() as session:
@@ -179,8 +183,12 @@ def test_a_failure_leaves_the_dataset_validated_and_nothing_stored(instance: Ins
                                  .where(AuditEventRecord.dataset_id == dataset_id)
                                  .order_by(AuditEventRecord.seq)).all()
         assert tuple(events[-1]) == ("dataset.anonymisation_failed", "failure")
-    stored = instance.vault.list_objects(dataset_id)
-    assert len(stored) == 1  # the raw copy only: the partial outputs were removed
+    with instance.reading() as session:
+        registered = {c.id for c in live_copies(session, dataset_id)}
+        kinds = {c.kind for c in live_copies(session, dataset_id)}
+    assert kinds == {CopyKind.RAW, CopyKind.RAW_SHARD}
+    # the raw copy and its shards only: the partial outputs were removed
+    assert set(instance.vault.list_objects(dataset_id)) == registered
 
 
 def test_only_validated_datasets_and_contracts_that_allow_it(instance: Instance) -> None:
@@ -222,7 +230,7 @@ def test_images_are_redacted_in_the_anonymised_copy(instance: Instance) -> None:
     validate_dataset(instance.transactions(SYSTEM), instance.vault, dataset.id,
                      instance.validation_options())
     report = anonymise(instance, SYSTEM, dataset.id)
-    out = members(copy_bytes(instance, dataset.id, CopyKind.ANONYMISED)[0])
+    out = members(anonymised_tar(instance, dataset.id))
     images = {k: v for k, v in out.items() if k.endswith(".jpg")}
     assert len(images) == 6
     for data in images.values():
@@ -253,7 +261,7 @@ def test_a_pool_of_worker_processes(instance: Instance, tmp_path: Path) -> None:
     dataset_id = _validated(instance, Layout.JSONL_MANIFEST, files=_files(
         Layout.JSONL_MANIFEST, count=40))
     report = anonymise(instance, SYSTEM, dataset_id)
-    out = members(copy_bytes(instance, dataset_id, CopyKind.ANONYMISED)[0])
+    out = members(anonymised_tar(instance, dataset_id))
     assert report.by_field["caption"]["PERSON"] == 40
     assert b"\xe5\xbc\xa0\xe4\xb8\x89" not in out["labels.jsonl"]  # 张三
 
@@ -263,7 +271,11 @@ def test_the_mapping_is_purged_with_the_dataset(instance: Instance) -> None:
     anonymise(instance, SYSTEM, dataset_id)
     assert len(copy_bytes(instance, dataset_id, CopyKind.MAPPING)) == 1
     certificate = purger(instance).purge(dataset_id, Cause.RETENTION, utcnow())
-    assert sum(c.count for c in certificate.subject.copies) == 3  # raw, anonymised, mapping
+    with instance.reading() as session:
+        copies = len(session.scalars(select(StoredCopy.id).where(
+            StoredCopy.dataset_id == dataset_id)).all())
+    # raw, its shards, the anonymised shards, the mapping
+    assert sum(c.count for c in certificate.subject.copies) == copies > 3
     assert instance.vault.list_objects(dataset_id) == []
     with instance.reading() as session, pytest.raises(KeyUnavailableError):
         instance.vault.data_key(session, dataset_id)
