@@ -7,6 +7,7 @@ both runs deleted."""
 from __future__ import annotations
 
 import io
+import json
 import math
 from collections import Counter
 from collections.abc import Iterator
@@ -22,10 +23,23 @@ from sqlalchemy import select
 from airlock.instance import Instance
 from airlock.retention_jobs import purger
 from audit import SYSTEM
-from catalog import CopyKind, DatasetState, StoredCopy, batched, get_dataset, new_id
+from catalog import (
+    CopyKind,
+    DatasetState,
+    PurgeRecord,
+    StoredCopy,
+    batched,
+    get_dataset,
+    new_id,
+)
 from retention import Cause, PurgeError
-from retention.certificate_check import check_certificate
-from retention.certificate_document import DeletionCertificate, copies_digest
+from retention.certificate_check import check_certificate, stored_certificate
+from retention.certificate_document import (
+    DeletionCertificate,
+    canonical,
+    copies_digest,
+    sign,
+)
 from tests.retention import datasets
 from vault import StoredObject
 
@@ -172,3 +186,23 @@ def test_a_purge_cut_off_between_two_deletes_is_finished_by_the_next_run(
     s3_requests.fail_deletes_after = None
     certificate = purger(instance).purge(dataset_id, Cause.UNTRAINED, datetime.now(UTC))
     assert_purged(instance, s3_client_if_any, dataset_id, certificate, versions)
+
+
+def test_a_certificate_issued_before_the_copy_digest_still_verifies(instance: Instance) -> None:
+    """Signed without `ids_sha256`, as certificates were before it: read back, its signed
+    bytes are the same, and the checks pass."""
+    dataset_id = datasets.uploaded(instance, datasets.contract(instance)).id
+    issued = purger(instance).purge(dataset_id, Cause.UNTRAINED, datetime.now(UTC))
+    body = json.loads(issued.model_dump_json(exclude={"signature"}))
+    for group in body["subject"]["copies"]:
+        del group["ids_sha256"]
+    older = DeletionCertificate.model_validate(body)
+    assert older.signed_bytes() == canonical(body)
+    older = sign(older, instance.signer.sign(older.signed_bytes()))
+    with instance.transaction(SYSTEM) as tx:
+        record = tx.session.get(PurgeRecord, dataset_id)
+        assert record is not None
+        record.certificate = older.model_dump_json()
+    with instance.reading() as session:
+        assert check_certificate(session, dataset_id).valid
+        assert "ids_sha256" not in stored_certificate(session, dataset_id).model_dump_json()
