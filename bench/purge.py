@@ -185,7 +185,10 @@ def local_purge(work: Path, archive: Path, objects: int) -> Result:
         peak_rss_mb=peak_rss_mb(),
         notes=[f"versions deleted {certificate.sanitisation.versions_deleted}, verification "
                f"passed {certificate.verification.passed}.",
-               "items/s here: objects purged per second."])
+               "items/s here: objects purged per second.",
+               "The floor's copy is synced to disk first, as the vault's files are: unlinking "
+               "a durable file waits on the filesystem. rm -rf unlinks one file at a time, "
+               "the vault 8 at once."])
 
 
 def s3_purge(work: Path, archive: Path, objects: int) -> Result:
