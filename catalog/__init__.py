@@ -1,6 +1,6 @@
 """The system of record: tenants, tokens, contracts, datasets, items and every stored copy."""
 
-from catalog.base import Base, Clock, new_id, utcnow
+from catalog.base import Base, Clock, batched, new_id, utcnow
 from catalog.console_sessions import (
     ConsoleSession,
     add_console_session,
@@ -105,6 +105,7 @@ __all__ = [
     "add_contract_version",
     "add_token",
     "approve_token",
+    "batched",
     "checkpoint_wal",
     "claim_step_run",
     "create_dataset",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -51,6 +52,10 @@ class CopyDeleted(_Frozen):
     backend: str
     count: int
     bytes: int
+    ids_sha256: str | None = Field(default=None, exclude_if=lambda value: value is None)
+    """`copies_digest` of these copies' ids: every copy named, in 64 characters however
+    many shards there are. Certificates issued before it lack the field, and keep their
+    signed bytes: it is left out of them, not written as null."""
 
 
 class Subject(_Frozen):
@@ -137,6 +142,15 @@ class DeletionCertificate(_Frozen):
         return hashlib.sha256(canonical(self.model_dump(mode="json"))).hexdigest()
 
 
+def copies_digest(copy_ids: Iterable[str]) -> str:
+    """SHA-256 over the ids in code-point order, each followed by a newline; the catalog
+    keeps every copy's row after the purge, so the list can be hashed again and compared."""
+    digest = hashlib.sha256()
+    for copy_id in sorted(copy_ids):
+        digest.update(copy_id.encode() + b"\n")
+    return digest.hexdigest()
+
+
 def canonical(body: dict[str, Any]) -> bytes:
     return canonical_json(body)
 
@@ -162,6 +176,7 @@ def render_text(certificate: DeletionCertificate) -> str:
                 if s.contract.id else "none")
     copies = "\n".join(f"    {x.kind:<11} {x.backend:<6} {x.count:>6} "
                        f"{'object ' if x.count == 1 else 'objects'} {x.bytes:>14,} bytes"
+                       + (f"\n      ids SHA-256 {x.ids_sha256}" if x.ids_sha256 else "")
                        for x in s.copies) or "    none registered"
     lines = [
         "CERTIFICATE OF DATA DELETION (after NIST SP 800-88 Rev. 1, Appendix G)",

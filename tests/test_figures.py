@@ -118,6 +118,7 @@ SMOKE = [
     ("label_anonymisation", ["bench/label_anonymisation.py", "--items", "4"]),
     ("image_redaction", ["bench/image_redaction.py", "--items", "2"]),
     ("purge", ["bench/purge.py", "--items", "10"]),
+    ("purge_s3", ["bench/purge.py", "--items", "10", "--s3"]),
     ("chain", ["bench/chain.py", "--items", "2"]),
     ("vault_stream", ["bench/vault_stream.py", "--size-mib", "2", "--raw-mib", "2"]),
     ("audit_log", ["bench/audit_log.py", "--items", "50", "--appends", "5"]),

@@ -63,12 +63,12 @@ class ObjectStore:
         """Remove every stored version; returns how many were removed (0 if none)."""
         return self._backend.delete(self.locator(dataset_id, object_id))
 
-    def delete_dataset(self, dataset_id: str) -> dict[str, int]:
-        """Every version of every object of the dataset, registered or not; returns the
-        versions removed per object id."""
+    def delete_dataset(self, dataset_id: str) -> Iterator[dict[str, int]]:
+        """Every version of every object of the dataset, registered or not; yields the
+        versions removed per object id, a batch at a time, each once it is deleted."""
         prefix = _dataset_prefix(dataset_id)
-        return {locator.removeprefix(prefix): versions
-                for locator, versions in self._backend.delete_prefix(prefix).items()}
+        for batch in self._backend.delete_prefix(prefix):
+            yield {locator.removeprefix(prefix): versions for locator, versions in batch.items()}
 
     def list_partial(self, dataset_id: str) -> list[str]:
         """Writes of the dataset that never completed (a process killed mid-write)."""

@@ -131,8 +131,9 @@ class VaultService:
         """Object ids stored for the dataset, registered or left over (every S3 page)."""
         return self._store.list_dataset(dataset_id)
 
-    def delete_objects(self, dataset_id: str) -> dict[str, int]:
-        """Every version of every object of the dataset; the versions removed per object id."""
+    def delete_objects(self, dataset_id: str) -> Iterator[dict[str, int]]:
+        """Every version of every object of the dataset; yields the versions removed per
+        object id, a batch at a time (1,000 versions on S3), each once it is deleted."""
         return self._store.delete_dataset(dataset_id)
 
     def list_partial(self, dataset_id: str) -> list[str]:

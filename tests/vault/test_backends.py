@@ -30,6 +30,15 @@ def pseudo_random_chunks(total: int, chunk: int = MIB) -> Iterator[bytes]:
         yield blocks[index % 2][: total - offset]
 
 
+def merged(batches: Iterator[dict[str, int]]) -> dict[str, int]:
+    """What `delete_prefix` removed, its batches added up."""
+    total: dict[str, int] = {}
+    for batch in batches:
+        for locator, versions in batch.items():
+            total[locator] = total.get(locator, 0) + versions
+    return total
+
+
 def test_write_read_round_trip(storage: BackendUnderTest) -> None:
     write(storage, "datasets/d1/raw", b"ciphertext bytes")
     assert storage.backend.exists("datasets/d1/raw")
@@ -111,13 +120,13 @@ def test_delete_prefix_removes_every_version_of_every_object_under_it(
     write(storage, "datasets/d1/nested/part", b"x")
     write(storage, "datasets/d10/raw", b"neighbour with a longer id")
     storage.backend.delete("datasets/d1/gone")  # nothing there: no delete marker either
-    removed = storage.backend.delete_prefix("datasets/d1/")
+    removed = merged(storage.backend.delete_prefix("datasets/d1/"))
     s3 = storage.backend.name == "s3"
     assert removed == {"datasets/d1/raw": 2 if s3 else 1, "datasets/d1/nested/part": 1}
     assert storage.probe.version_count("datasets/d1/raw") == 0
     assert list(storage.backend.list("datasets/d1/")) == []
     assert list(storage.backend.list("datasets/d10/")) == ["datasets/d10/raw"]
-    assert storage.backend.delete_prefix("datasets/d1/") == {}
+    assert list(storage.backend.delete_prefix("datasets/d1/")) == []
 
 
 def test_delete_prefix_goes_past_one_listing_page(s3_client: Any, s3_bucket: str) -> None:
@@ -126,7 +135,9 @@ def test_delete_prefix_goes_past_one_listing_page(s3_client: Any, s3_bucket: str
     for n in range(1030):
         s3_client.put_object(Bucket=s3_bucket, Key=f"airlock/datasets/big/o{n:04d}", Body=b".")
     s3_client.put_object(Bucket=s3_bucket, Key="airlock/datasets/big/o0000", Body=b"v2")
-    removed = backend.delete_prefix("datasets/big/")
+    batches = list(backend.delete_prefix("datasets/big/"))
+    assert [sum(batch.values()) for batch in batches] == [1000, 31]  # one DeleteObjects each
+    removed = merged(iter(batches))
     assert len(removed) == 1030 and sum(removed.values()) == 1031
     assert s3_client.list_object_versions(Bucket=s3_bucket,
                                           Prefix="airlock/datasets/big/").get("Versions") is None

@@ -36,9 +36,10 @@ class Backend(Protocol):
         """Every locator starting with `prefix` (a string prefix), in no guaranteed order."""
         ...
 
-    def delete_prefix(self, prefix: str) -> dict[str, int]:
+    def delete_prefix(self, prefix: str) -> Iterator[dict[str, int]]:
         """Remove every version of every object under `prefix`, in as few requests as the
-        backend allows; returns the versions removed per locator (empty if none)."""
+        backend allows; yields the versions removed per locator, a batch at a time, each
+        once it is deleted (nothing if there is none)."""
         ...
 
     def list_partial(self, prefix: str) -> Iterator[str]:

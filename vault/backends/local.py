@@ -3,6 +3,7 @@
 import os
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, cast
@@ -12,9 +13,19 @@ from vault.backends.background_writer import BackgroundFileWriter
 from vault.backends.base import validate_locator, validate_prefix
 from vault.errors import ObjectNotFoundError, VaultError
 
+_UNLINK_THREADS = 8
 _PARTIAL = ".partial-"
 """A write in progress: a hidden file next to its target, so it belongs to the target's
 dataset and is found (and deleted) with it even when a killed process left it behind."""
+
+
+def _unlink(path: Path) -> bool:
+    """Whether `path` was there to remove."""
+    try:
+        path.unlink()
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    return True
 
 
 class LocalBackend:
@@ -70,8 +81,23 @@ class LocalBackend:
         self._prune_empty_parents(path.parent)
         return 1
 
-    def delete_prefix(self, prefix: str) -> dict[str, int]:
-        return {locator: self.delete(locator) for locator in list(self.list(prefix))}
+    def delete_prefix(self, prefix: str) -> Iterator[dict[str, int]]:
+        """Every file unlinked by a few threads, then each folder synced once, deepest
+        first, and pruned if empty. Unlinking a durable file waits on the filesystem
+        (freeing its blocks; on a `discard` mount, trimming them), and those waits overlap;
+        one fsync per folder rather than per file (a dataset of 10,000 shards in one folder
+        took 10,000 fsyncs of it, half the purge's time). One batch, once all is synced."""
+        locators = list(self.list(prefix))
+        with ThreadPoolExecutor(_UNLINK_THREADS) as pool:
+            unlinked = list(pool.map(_unlink, (self._path(loc) for loc in locators)))
+        removed = [loc for loc, done in zip(locators, unlinked, strict=True) if done]
+        folders = {self._path(locator).parent for locator in removed}
+        for folder in sorted(folders, key=lambda path: len(path.parts), reverse=True):
+            if folder.is_dir():  # else pruned with an emptied subfolder, its parent synced
+                fsync_directory(folder)
+                self._prune_empty_parents(folder)
+        if removed:
+            yield dict.fromkeys(removed, 1)
 
     def list_partial(self, prefix: str) -> Iterator[str]:
         for directory, file_name in self._walk(prefix):

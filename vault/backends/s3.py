@@ -8,6 +8,7 @@ from typing import Any, BinaryIO, cast
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from catalog import batched
 from vault.backends.base import validate_locator, validate_prefix
 from vault.errors import ObjectNotFoundError, VaultError
 
@@ -16,6 +17,7 @@ _DELETE_BATCH = 1000  # the most keys one DeleteObjects call accepts
 _MISSING_CODES = frozenset({"NoSuchKey", "404", "NotFound"})
 
 logger = logging.getLogger(__name__)
+_Page = dict[str, Any]
 
 
 class S3Backend:
@@ -56,9 +58,10 @@ class S3Backend:
 
     def delete(self, locator: str) -> int:
         key = self._key(locator)
+        # listed in full before any is deleted: a listing marker must name a live version
         versions = [{"Key": key, "VersionId": version} for version in self._version_ids(key)]
-        for start in range(0, len(versions), _DELETE_BATCH):
-            self._delete_versions(versions[start : start + _DELETE_BATCH], locator)
+        for batch in batched(versions, _DELETE_BATCH):
+            self._delete_versions(batch, locator)
         return len(versions)
 
     def _delete_versions(self, batch: list[dict[str, str]], what: str) -> None:
@@ -74,28 +77,24 @@ class S3Backend:
                 f"{errors[0].get('Code')}"
             )
 
-    def delete_prefix(self, prefix: str) -> dict[str, int]:
-        """List up to 1,000 versions and delete markers, delete them with one DeleteObjects
-        call, and list again from the start until nothing is left: two requests per 1,000
-        versions. Paging on with a marker is not safe here, because the marker names a
-        version this very loop deleted (moto then ends the listing early)."""
+    def delete_prefix(self, prefix: str) -> Iterator[dict[str, int]]:
+        """One ListObjectVersions page of up to 1,000 versions and delete markers, deleted
+        with one DeleteObjects call once the next page is listed: the next page's marker
+        names the last version of this one, which must still exist (moto ends the listing
+        early at a deleted one). Two pages at most are held, and the requests are the
+        floor, one DeleteObjects per 1,000 versions, plus one listing page each."""
         validate_prefix(prefix)
-        removed: dict[str, int] = {}
-        while batch := self._first_versions(self._prefix + prefix):
-            self._delete_versions(batch, prefix)
-            for entry in batch:
-                locator = entry["Key"].removeprefix(self._prefix)
-                removed[locator] = removed.get(locator, 0) + 1
-        return removed
-
-    def _first_versions(self, key_prefix: str) -> list[dict[str, str]]:
-        try:
-            page = self._client.list_object_versions(Bucket=self._bucket, Prefix=key_prefix,
-                                                     MaxKeys=_DELETE_BATCH)
-        except (BotoCoreError, ClientError) as exc:
-            raise _vault_error("list", key_prefix, exc) from exc
-        entries = page.get("Versions", []) + page.get("DeleteMarkers", [])
-        return [{"Key": e["Key"], "VersionId": e["VersionId"]} for e in entries]
+        for page in _each_once_the_next_is_fetched(self._version_pages(self._prefix + prefix)):
+            entries = page.get("Versions", []) + page.get("DeleteMarkers", [])
+            # a server is free to count versions and delete markers apart: still 1,000 a call
+            for batch in batched(({"Key": e["Key"], "VersionId": e["VersionId"]}
+                                  for e in entries), _DELETE_BATCH):
+                self._delete_versions(batch, prefix)
+                removed: dict[str, int] = {}
+                for entry in batch:
+                    locator = entry["Key"].removeprefix(self._prefix)
+                    removed[locator] = removed.get(locator, 0) + 1
+                yield removed
 
     def list(self, prefix: str) -> Iterator[str]:
         validate_prefix(prefix)
@@ -167,11 +166,23 @@ class S3Backend:
             yield from sorted(entry["Key"] for entry in entries)
 
     def _version_pages(self, key_prefix: str) -> Iterator[dict[str, Any]]:
+        """Pages of at most 1,000 entries, versions and delete markers together, so that a
+        page's entries fit one DeleteObjects call."""
         paginator = self._client.get_paginator("list_object_versions")
         try:
-            yield from paginator.paginate(Bucket=self._bucket, Prefix=key_prefix)
+            yield from paginator.paginate(Bucket=self._bucket, Prefix=key_prefix,
+                                          PaginationConfig={"PageSize": _DELETE_BATCH})
         except (BotoCoreError, ClientError) as exc:
             raise _vault_error("list", key_prefix, exc) from exc
+
+
+def _each_once_the_next_is_fetched(pages: Iterator[_Page]) -> Iterator[_Page]:
+    """Every page of `pages`, each handed out only after the one following it was fetched."""
+    current = next(pages, None)
+    while current is not None:
+        following = next(pages, None)
+        yield current
+        current = following
 
 
 class _StreamingUpload(io.RawIOBase):
