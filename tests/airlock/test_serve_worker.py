@@ -19,6 +19,8 @@ from PIL import Image
 
 from airlock.admin import create_token, new_tenant
 from airlock.instance import Instance
+from airlock.pipeline import Pipeline
+from airlock.serve_worker import API_STEPS
 from audit import SYSTEM
 from catalog import DatasetState, Role
 from intake import add_contract, receive_upload
@@ -119,6 +121,15 @@ def peak_mb(pid: int) -> int:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) // 1024
     raise AssertionError("no VmHWM")
+
+
+def test_the_api_pipeline_validates_then_hands_the_dataset_over(instance: Instance) -> None:
+    handed: list[str] = []
+    dataset = datasets.uploaded(instance, datasets.contract(instance)).id
+    done = Pipeline(instance, steps=API_STEPS, handoff=handed.append).drive(dataset)
+    assert done.validation is not None and done.anonymisation is None
+    assert state(instance, dataset) is DatasetState.VALIDATED and handed == [dataset]
+    assert Pipeline(instance).drive(dataset).anonymisation is not None
 
 
 def test_serve_stays_small_while_its_worker_anonymises_uploads(
