@@ -59,13 +59,13 @@ def worker(once: Annotated[bool, typer.Option(
 
 
 def serve_child(runner: Worker) -> None:
-    """The anonymisations `airlock serve` hands over, until it stops or dies. The text models
-    load first, while serve starts: the first dataset handed over does not wait for them."""
+    """The anonymisations `airlock serve` hands over, until it stops or dies. Their code is
+    imported first, while serve starts, as serve itself did: the first dataset handed over
+    does not wait for it (the models load with that dataset, as they did in serve)."""
     console.print(f"Airlock worker of serve (pid {os.getppid()}): anonymisations when serve "
                   f"hands them over, or every {runner.poll_seconds:g} s")
     follow_serve(runner.wake)
     importlib.import_module("airlock.anonymisation")
-    runner.instance.pii_engine()
     stop = threading.Event()
     with stopping_on_signals(stop):
         runner.run_forever(stop)
