@@ -22,9 +22,7 @@ from audit import Actor
 from catalog import (
     ConflictError,
     Contract,
-    CopyKind,
     get_dataset,
-    live_copies,
     run_step_job,
 )
 from intake import ContractRules, contract_rules
@@ -88,16 +86,3 @@ def anonymise(instance: Instance, actor: Actor, dataset_id: str,
     return run_step_job(instance.transactions(actor),
                         anonymisation_job(instance, dataset_id, executor))
 
-
-PREVIEW_LIMIT = 16 * 1024 * 1024
-
-
-def contact_sheet(instance: Instance, dataset_id: str) -> bytes | None:
-    """The dataset's preview of redacted thumbnails (the `report` copy), if it has one."""
-    with instance.reading() as session:
-        sheets = [c for c in live_copies(session, dataset_id) if c.kind is CopyKind.REPORT]
-        if not sheets:
-            return None
-        key = instance.vault.data_key(session, dataset_id)
-    with instance.vault.reader(key, dataset_id, sheets[-1].id) as plaintext:
-        return plaintext.read(PREVIEW_LIMIT)

@@ -155,6 +155,12 @@ class Settings(BaseSettings):
         default=10.0, ge=0.5, le=3600,
         description="How often the worker looks for uploads to validate and datasets to "
                     "anonymise.")
+    serve_worker: bool = Field(
+        default=True,
+        description="`airlock serve` anonymises in a worker process of its own, started and "
+                    "stopped with it and restarted if it dies, so the API process never loads "
+                    "the models. `false`: run `airlock worker` processes yourself; serve then "
+                    "only validates.")
     step_lease_seconds: float = Field(
         default=60.0, ge=5, le=3600,
         description="A pipeline step (validation, anonymisation) whose process stopped "

@@ -10,7 +10,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from croniter import CroniterError, croniter
 
@@ -23,7 +23,8 @@ from retention import Action
 log = logging.getLogger("airlock.worker")
 
 STEP_SECONDS = 0.5
-"""The longest single sleep: a stop request is seen within this."""
+"""The longest single sleep: a stop request or a wake is seen within this."""
+NEVER = datetime.max.replace(tzinfo=UTC)
 
 
 def first_fire_after(schedule: str, moment: datetime) -> datetime:
@@ -53,20 +54,24 @@ class QueuePass:
 @dataclass
 class Worker:
     instance: Instance
-    schedule: str
-    """Cron expression of the sweep, in UTC; croniter's syntax (a sixth field counts seconds)."""
+    schedule: str | None
+    """Cron expression of the sweep, in UTC; croniter's syntax (a sixth field counts seconds).
+    None: no sweep (`serve`'s own worker, which runs the queue only, as serve always did)."""
     poll_seconds: float
     clock: Clock = utcnow
     sleep: Callable[[float], None] = time.sleep
+    wake: threading.Event = field(default_factory=threading.Event)
+    """Set to look at the queue now, not at the next poll (`serve` hands over a dataset)."""
     pipeline: Pipeline = field(init=False, repr=False)
     """Its retry policy spaces the tries of a dataset that keeps failing."""
 
     def __post_init__(self) -> None:
-        check_schedule(self.schedule, self.clock())
+        if self.schedule is not None:
+            check_schedule(self.schedule, self.clock())
         self.pipeline = Pipeline(self.instance, clock=self.clock)
 
     def next_sweep_after(self, moment: datetime) -> datetime:
-        return first_fire_after(self.schedule, moment)
+        return NEVER if self.schedule is None else first_fire_after(self.schedule, moment)
 
     def run_once(self) -> bool:
         """One sweep, then one pass over the queue; False if anything failed (it is logged)."""
@@ -85,7 +90,8 @@ class Worker:
             if now >= next_sweep:
                 self.sweep()
                 next_sweep = self.next_sweep_after(self.clock())
-            elif now >= next_poll:
+            elif now >= next_poll or self.wake.is_set():
+                self.wake.clear()  # before the pass: a dataset handed over during it gets another
                 self.checkpoint()
                 if self._poll_until(stop, next_sweep):
                     next_poll = self.clock() + timedelta(seconds=self.poll_seconds)

@@ -16,7 +16,7 @@ from airlock.cli.context import open_instance
 from airlock.cli.output import JsonOption, console, print_json
 from airlock.cli.progress import step_progress
 from airlock.instance import Instance
-from airlock.reports import open_report
+from airlock.reports import contact_sheet, open_report
 from catalog import AnonymisationReportRecord, NoReportError, NotFoundError, get_dataset
 
 if TYPE_CHECKING:
@@ -49,8 +49,6 @@ def stored_report(instance: Instance, dataset_id: str) -> AnonymisationReport:
 
 
 def write_preview(instance: Instance, dataset_id: str, path: Path) -> None:
-    from airlock.anonymisation import contact_sheet
-
     with instance.reading() as session:
         get_dataset(session, dataset_id)
     sheet = contact_sheet(instance, dataset_id)

@@ -96,13 +96,14 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Default: AIRLOCK_HOST.")] = None,
     port: Annotated[int | None, typer.Option(help="Default: AIRLOCK_PORT.")] = None,
 ) -> None:
-    """Run the HTTP API (migrations are applied first)."""
+    """Run the HTTP API (migrations are applied first) and, unless AIRLOCK_SERVE_WORKER is
+    false, a worker process of its own that anonymises."""
     import uvicorn
 
     from airlock.api.app import create_app
     from airlock.instance import Instance
     from airlock.logs import configure_logging, server_log_config
-    from airlock.pipeline import Pipeline
+    from airlock.serve_worker import serving_pipeline
     from airlock.settings import Settings
     from catalog import upgrade
 
@@ -111,13 +112,13 @@ def serve(
     instance = Instance(settings)
     upgrade(instance.engine, sealer_for=instance.vault.field_cipher_of)
     instance.check_ready()
-    # Validations and anonymisations interrupted by a stop or crash are recorded as such and
-    # finish in the background, on the pipeline the API's uploads use.
-    pipeline = Pipeline(instance)
-    threading.Thread(target=pipeline.resume, daemon=True, name="resume-work").start()
-    bind_host, bind_port = host or settings.host, port or settings.port
-    console.print(f"Airlock is serving on http://{bind_host}:{bind_port} "
-                  f"(API docs: http://{bind_host}:{bind_port}/docs)")
-    uvicorn.run(create_app(instance, pipeline), host=bind_host, port=bind_port,
-                log_level=settings.log_level, server_header=False,
-                log_config=server_log_config())
+    with serving_pipeline(instance) as pipeline:
+        # Validations interrupted by a stop or crash are recorded as such and finish in the
+        # background, on the pipeline the API's uploads use; anonymisations go to the worker.
+        threading.Thread(target=pipeline.resume, daemon=True, name="resume-work").start()
+        bind_host, bind_port = host or settings.host, port or settings.port
+        console.print(f"Airlock is serving on http://{bind_host}:{bind_port} "
+                      f"(API docs: http://{bind_host}:{bind_port}/docs)")
+        uvicorn.run(create_app(instance, pipeline), host=bind_host, port=bind_port,
+                    log_level=settings.log_level, server_header=False,
+                    log_config=server_log_config())

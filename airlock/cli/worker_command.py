@@ -3,7 +3,9 @@ and datasets to anonymise, in one long-running process."""
 
 from __future__ import annotations
 
+import importlib
 import logging
+import os
 import signal
 import threading
 from collections.abc import Iterator
@@ -16,6 +18,7 @@ import typer
 from airlock.cli.context import open_instance
 from airlock.cli.output import console
 from airlock.logs import configure_logging
+from airlock.serve_worker import follow_serve
 from airlock.worker import Worker
 from catalog import utcnow
 
@@ -25,13 +28,20 @@ STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 def worker(once: Annotated[bool, typer.Option(
         "--once", help="One sweep and one pass over the queue, then exit (1 if anything "
-                       "failed).")] = False) -> None:
+                       "failed).")] = False,
+        for_serve: Annotated[bool, typer.Option(
+            "--for-serve", hidden=True, help="`airlock serve`'s own worker: the queue only, "
+                                             "woken and ended through its stdin.")] = False,
+        ) -> None:
     """Run the retention sweep on AIRLOCK_RETENTION_SCHEDULE and, in between, validate and
     anonymise queued uploads every AIRLOCK_WORKER_POLL_SECONDS, until SIGTERM or Ctrl-C."""
     with open_instance() as instance:
         settings = instance.settings
         # After the readiness check, whose migration context logs its set-up at info level.
         configure_logging(settings.log_level)
+        if for_serve:
+            serve_child(Worker(instance, None, settings.worker_poll_seconds))
+            return
         runner = Worker(instance, settings.retention_schedule, settings.worker_poll_seconds)
         if once:
             console.print("Airlock worker: one retention sweep and one pass over the queue")
@@ -45,6 +55,20 @@ def worker(once: Annotated[bool, typer.Option(
         stop = threading.Event()
         with stopping_on_signals(stop):
             runner.run_forever(stop)
+    log.info("worker stopped")
+
+
+def serve_child(runner: Worker) -> None:
+    """The anonymisations `airlock serve` hands over, until it stops or dies. Their code is
+    imported first, while serve starts, as serve itself did: the first dataset handed over
+    does not wait for it (the models load with that dataset, as they did in serve)."""
+    console.print(f"Airlock worker of serve (pid {os.getppid()}): anonymisations when serve "
+                  f"hands them over, or every {runner.poll_seconds:g} s")
+    follow_serve(runner.wake)
+    importlib.import_module("airlock.anonymisation")
+    stop = threading.Event()
+    with stopping_on_signals(stop):
+        runner.run_forever(stop)
     log.info("worker stopped")
 
 

@@ -96,6 +96,10 @@ def _no_watch(_step: Step, _dataset_id: str) -> AbstractContextManager[Tick]:
     return nullcontext(lambda _n: None)
 
 
+def _no_handoff(_dataset_id: str) -> None:
+    """Nobody to tell: the processes that run the step find the dataset when they poll."""
+
+
 @dataclass
 class Advanced:
     """What one `advance` did."""
@@ -122,6 +126,12 @@ class Pipeline:
     retries: Retries = field(default_factory=Retries)
     owner: str = field(default_factory=process_owner)
     """Who holds the steps this pipeline runs (`catalog.StepRun`): this process."""
+    steps: frozenset[Step] = frozenset(Step)
+    """The steps this process runs; a dataset whose next step is not among them rests here
+    for another process (`serve` leaves anonymisation to a worker: it never loads models)."""
+    handoff: Callable[[str], None] = _no_handoff
+    """Called with the id of a dataset left for another process's step (`serve` wakes its
+    worker with it)."""
     runs_on: Executor = field(init=False)
 
     def __post_init__(self) -> None:
@@ -252,13 +262,13 @@ class Pipeline:
 
     def advance(self, dataset_id: str, watch: Watch = _no_watch,
                 only: Step | None = None) -> Advanced:
-        """Run the dataset's next steps until it reaches a state with none (or, with `only`,
-        that one step, which must be next). A failure is logged, its type only, and raised.
-        Skipped while another process (or thread) holds the dataset's step; with `only`,
-        that is a ConflictError."""
+        """Run the dataset's next steps until it reaches a state with none, or whose step
+        another process runs (or, with `only`, that one step, which must be next). A failure
+        is logged, its type only, and raised. Skipped while another process (or thread)
+        holds the dataset's step; with `only`, that is a ConflictError."""
         done = Advanced(dataset_id)
         first = self._next(dataset_id, only, done)
-        if first is None:
+        if first is None or self._hand_off(first, dataset_id):
             return done
         with self._hold(dataset_id, first, done) as lease:
             if lease is None and only is not None:  # asked for by name: say why not
@@ -267,7 +277,8 @@ class Pipeline:
             if lease is None:
                 return done
             ran: set[Step] = set()
-            while (step := self._next(dataset_id, only, done)) is not None and step not in ran:
+            while (step := self._next(dataset_id, only, done)) is not None and step not in ran \
+                    and step in self.steps:
                 self._run(step, dataset_id, watch, done, lease)
                 ran.add(step)
                 if only is not None:
@@ -275,7 +286,16 @@ class Pipeline:
                     if self._next(dataset_id, None, done) is Step.DELETE_COPIES:
                         self._run(Step.DELETE_COPIES, dataset_id, watch, done, lease)
                     break
+        if step is not None:  # handed off once the hold is released, for the taker to take
+            self._hand_off(step, dataset_id)
         return done
+
+    def _hand_off(self, step: Step, dataset_id: str) -> bool:
+        """True when the step is another process's; it is then handed the dataset."""
+        if step in self.steps:
+            return False
+        self.handoff(dataset_id)
+        return True
 
     @contextmanager
     def _hold(self, dataset_id: str, step: Step, done: Advanced) -> Iterator[StepLease | None]:

@@ -11,7 +11,6 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request, status
 from fastapi.responses import Response, StreamingResponse
 from starlette.requests import ClientDisconnect
 
-from airlock.anonymisation import contact_sheet
 from airlock.api import dataset_views
 from airlock.api.body import BodyTooSlowError, upload_body
 from airlock.api.dataset_list import (
@@ -27,6 +26,7 @@ from airlock.api.problems import Problem
 from airlock.api.schemas import DatasetOut
 from airlock.auth import approver_of
 from airlock.permissions import Permission
+from airlock.reports import contact_sheet
 from anonymize.dataset import AnonymisationReport
 from anonymize.events import MappingRead
 from audit import Actor

@@ -12,9 +12,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from airlock.api.deps import InstanceDep, Requires
 from airlock.api.gates import GatesDep
 from airlock.permissions import Permission
-from anonymize.operators import anonymizer_engine
-from anonymize.policy import build_policy
-from anonymize.text import TextRewriter
 from audit import Actor
 from intake.contract_format import EntityType
 from vocabulary import OperatorName
@@ -87,6 +84,11 @@ async def anonymize(body: AnonymizeIn, instance: InstanceDep, actor: User,
                     gates: GatesDep) -> list[Anonymized]:
     """Each text with its personal data replaced (default policy: 张某 / "S.", masked
     identifiers, addresses to the city, dates to the year, [TYPE] for the rest)."""
+    # Presidio and the text models load with the first text request, not with the server.
+    from anonymize.operators import anonymizer_engine
+    from anonymize.policy import build_policy
+    from anonymize.text import TextRewriter
+
     policy = build_policy(body.operators, os.urandom(32))
 
     def run() -> list[Anonymized]:

@@ -17,9 +17,9 @@ from skimage import data as skimage_data
 from sqlalchemy import select
 
 from airlock.admin import new_tenant
-from airlock.anonymisation import anonymise, contact_sheet
+from airlock.anonymisation import anonymise
 from airlock.instance import Instance
-from airlock.reports import open_report
+from airlock.reports import contact_sheet, open_report
 from airlock.retention_jobs import purger
 from anonymize.dataset import AnonymisationError
 from audit import SYSTEM, verify_chain
