@@ -39,6 +39,7 @@ bench: install
 	$(BIN)/python bench/validation.py
 	$(BIN)/python bench/label_anonymisation.py
 	$(BIN)/python bench/image_redaction.py
+	$(BIN)/python bench/scale.py
 	$(BIN)/python bench/purge.py --s3
 	$(BIN)/python bench/chain.py
 	$(BIN)/python bench/vault_stream.py

@@ -71,7 +71,8 @@ def anonymisation_job(instance: Instance, dataset_id: str,
     rules = _rules(instance, dataset_id)
     runs_on, parts = executor or LocalExecutor(), InstanceShardParts(instance)
     options = AnonymisationOptions(engine=instance.pii_engine,
-                                   shards=lambda tasks: runs_on.map_shards(tasks, parts),
+                                   shards=lambda tasks, on_item: runs_on.map_shards(
+                                       tasks, parts, on_item),
                                    workers=instance.settings.anonymise_workers,
                                    pool_min_items=instance.settings.anonymise_pool_min_items,
                                    max_item_bytes=rules.images.max_file_bytes,

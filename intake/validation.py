@@ -3,9 +3,9 @@
 A step job (`catalog.StepJob`), each database step short: mark the dataset `validating`;
 stream and check the archive (no transaction held), re-cutting it into bounded shards as it
 goes (label files and images in shards of their own, so that anonymisation can hand each
-image shard to a worker); then in one transaction register the shards and either register
-every item and mark it `validated`, or mark it `rejected` (the pipeline then deletes its
-copies, shards included, through the purge). The report is stored in both cases, sealed
+image shard to a worker); then in one transaction either register the shards and every item
+and mark it `validated`, or mark it `rejected` (its shards were deleted unregistered, the
+pipeline then deletes its upload through the purge). The report is stored in both cases, sealed
 under the dataset's key like the items' paths, classes and label references.
 """
 
@@ -159,6 +159,9 @@ class ValidationJob(StepJob[Transaction, _Started, ValidationResult]):
         finally:
             plan.written.extend(labels.written + images.written)
         checked = cross_check(scan, plan.rules, problems)
+        if problems.errors:  # a rejected upload is never anonymised: its shards go now
+            self.discard(plan)
+            plan.written.clear()
         what = Checked(plan.contract, plan.rules, self.dataset_id, plan.raw.size,
                        plan.raw.sha256)
         return ValidationResult(problems, checked,

@@ -29,6 +29,8 @@ NOT_RUN: tuple[tuple[re.Pattern[str], str], ...] = (
      "make builds the environment and runs the tests that run this"),
     (re.compile(_ENV_PREFIX + r"(?:\S*/)?airlock\s+(?:serve|worker(?!.*--once))\b"),
      "runs until stopped; the test starts its own server"),
+    (re.compile(_ENV_PREFIX + r"(?:\S*/)?dask\s+(?:scheduler|worker)\b"),
+     "a Dask cluster runs until stopped; tests/cluster starts its own"),
 )
 _FENCE = re.compile(r"^```sh\n(.*?)^```", re.M | re.S)
 _HEREDOC = re.compile(r"""(?<!<)<<(?!<)-?\s*['"]?(\w+)""")

@@ -108,7 +108,7 @@ def test_every_benchmark_section_of_the_figures_page_is_regenerated() -> None:
     page = FIGURES.read_text()
     generated = set(re.findall(r"<!-- figures:([a-z0-9_]+) -->", page))
     assert generated == set(re.findall(r"<!-- /figures:([a-z0-9_]+) -->", page))
-    assert {"upload", "validation", "label_anonymisation", "image_redaction", "purge",
+    assert {"upload", "validation", "label_anonymisation", "image_redaction", "scale", "purge",
             "chain"} <= generated
 
 
@@ -117,6 +117,7 @@ SMOKE = [
     ("validation", ["bench/validation.py", "--items", "4"]),
     ("label_anonymisation", ["bench/label_anonymisation.py", "--items", "4"]),
     ("image_redaction", ["bench/image_redaction.py", "--items", "2"]),
+    ("scale", ["bench/scale.py", "--items", "4", "--shard-files", "2"]),
     ("purge", ["bench/purge.py", "--items", "10"]),
     ("purge_s3", ["bench/purge.py", "--items", "10", "--s3"]),
     ("chain", ["bench/chain.py", "--items", "2"]),

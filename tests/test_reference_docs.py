@@ -79,7 +79,7 @@ def test_every_route_is_documented() -> None:
 
 _MATRIX_NAMES = {"{own}": "{tenant}", "{victim}": "{token_id}", "{own_contract}": "{ref}",
                  "{own_dataset}": "{dataset_id}", "{own_upload}": "{upload_id}",
-                 "/parts/1": "/parts/{number}"}
+                 "/parts/1": "/parts/{number}", "/shards/0": "/shards/{index}"}
 
 
 def _allowed_in_matrix(expected: dict[str, int]) -> set[str]:

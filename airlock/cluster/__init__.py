@@ -2,6 +2,6 @@
 the task functions the workers import from this package (the scheduler ships only their
 names)."""
 
-from airlock.cluster.dask_executor import DaskExecutor, executor_for
+from airlock.cluster.dask_executor import ClusterUnavailable, DaskExecutor, executor_for
 
-__all__ = ["DaskExecutor", "executor_for"]
+__all__ = ["ClusterUnavailable", "DaskExecutor", "executor_for"]

@@ -8,7 +8,9 @@ scheduler fails the step; the pipeline records it and runs it again later.
 
 from __future__ import annotations
 
+from asyncio import CancelledError
 from collections.abc import Callable, Generator
+from concurrent.futures import CancelledError as FuturesCancelledError
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -21,6 +23,13 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 CONNECT_SECONDS = 30
+_LOST = (CancelledError, FuturesCancelledError, OSError)
+"""What a client raises when its scheduler is gone (distributed's CommClosedError is an
+OSError; a future cancelled for a lost connection, a CancelledError)."""
+
+
+class ClusterUnavailable(Exception):
+    """The Dask scheduler could not be reached, or was lost mid-step."""
 
 
 @dataclass(frozen=True)
@@ -32,21 +41,25 @@ class DaskExecutor:
     def run(self, step: Step, dataset_id: str, work: Callable[[], T]) -> T:
         return work()
 
-    def map_shards(self, tasks: list[ShardTask],
-                   here: ShardParts) -> Generator[ShardResult, None, None]:
+    def map_shards(self, tasks: list[ShardTask], here: ShardParts,
+                   on_item: Callable[[int], None]) -> Generator[ShardResult, None, None]:
         from distributed import Client
 
         from airlock.cluster.tasks import anonymise_shard_task
 
-        client = Client(self.address, security=self._security(), timeout=CONNECT_SECONDS,
-                        set_as_default=False)
+        try:
+            client = Client(self.address, security=self._security(), timeout=CONNECT_SECONDS,
+                            set_as_default=False)
+        except _LOST:
+            raise ClusterUnavailable(f"the Dask scheduler at {self.address} cannot be "
+                                     "reached") from None
         try:
             futures = client.map(anonymise_shard_task, tasks, pure=False,
                                  key=[f"airlock-shard-{task.output_copy}" for task in tasks])
         except BaseException:
             client.close()
             raise
-        return _completed(client, futures)
+        return _completed(client, futures, on_item)
 
     def _security(self) -> Any:
         if self.tls is None:
@@ -58,13 +71,18 @@ class DaskExecutor:
                         require_encryption=True)
 
 
-def _completed(client: Any, futures: list[Any]) -> Generator[ShardResult, None, None]:
+def _completed(client: Any, futures: list[Any],
+               on_item: Callable[[int], None]) -> Generator[ShardResult, None, None]:
     from distributed import as_completed
 
     try:
         with client.as_current():  # as_completed looks the client up
             for future in as_completed(futures):
-                yield future.result()
+                result: ShardResult = future.result()
+                on_item(result.items)
+                yield result
+    except _LOST:
+        raise ClusterUnavailable("the Dask scheduler was lost mid-step") from None
     finally:
         client.cancel(futures)
         client.close()

@@ -19,11 +19,12 @@ class Executor(Protocol):
         """Run one step's work for one dataset and return its result (or raise its error)."""
         ...
 
-    def map_shards(self, tasks: list[ShardTask],
-                   here: ShardParts) -> Generator[ShardResult, None, None]:
+    def map_shards(self, tasks: list[ShardTask], here: ShardParts,
+                   on_item: Callable[[int], None]) -> Generator[ShardResult, None, None]:
         """Start every shard task and yield their results as they complete; `here` is this
-        process's vault and models, for tasks run in this process. Closing the generator
-        early cancels what is left."""
+        process's vault and models, for tasks run in this process; `on_item` is told of the
+        items done as they are known (each item here, each shard's on a cluster). Closing
+        the generator early cancels what is left."""
         ...
 
 
@@ -35,9 +36,9 @@ class LocalExecutor:
     def run(self, step: Step, dataset_id: str, work: Callable[[], T]) -> T:
         return work()
 
-    def map_shards(self, tasks: list[ShardTask],
-                   here: ShardParts) -> Generator[ShardResult, None, None]:
+    def map_shards(self, tasks: list[ShardTask], here: ShardParts,
+                   on_item: Callable[[int], None]) -> Generator[ShardResult, None, None]:
         from anonymize.dataset.shard_task import anonymise_shard
 
         for task in tasks:
-            yield anonymise_shard(task, here)
+            yield anonymise_shard(task, here, on_item)

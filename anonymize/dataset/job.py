@@ -19,6 +19,7 @@ import logging
 import secrets
 import time
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 
 from sqlalchemy import select, update
@@ -242,14 +243,13 @@ def _produce(vault: VaultService, dataset_id: str, plan: DatasetPlan,
         tasks = _tasks(dataset_id, plan, options, started, names, run_id,
                        sheet.limit if sheet is not None else 0)
         outcome.planned.extend(task.output_copy for task in tasks)
-        results = options.shards(tasks)  # a cluster starts on them now
-        for index, copy_id in sorted(started.shards.items()):
-            if index not in started.shard_items:
-                _rewrite_labels(vault, dataset_id, started, names, index, copy_id,
-                                shard_copy_id(run_id, index))
-        for result in results:
-            _record_shard(result, outcome, sheet)
-            on_item(result.items)
+        with closing(options.shards(tasks, on_item)) as results:  # a cluster starts now
+            for index, copy_id in sorted(started.shards.items()):
+                if index not in started.shard_items:
+                    _rewrite_labels(vault, dataset_id, started, names, index, copy_id,
+                                    shard_copy_id(run_id, index))
+            for result in results:
+                _record_shard(result, outcome, sheet)
     mapping.close()
     del key  # never stored; with the pool shut down, no copy of it is left in a worker
     preview = sheet.render() if sheet is not None else None

@@ -14,7 +14,7 @@ import io
 import os
 import socket
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -56,14 +56,15 @@ class ShardParts(Protocol):
 class ShardTask:
     dataset_id: str
     index: int
-    wrapped_key: bytes
+    wrapped_key: bytes = field(repr=False)
     """The dataset's data key, wrapped by the master key."""
     source_copy: str
     """The raw shard."""
     output_copy: str
     """The anonymised shard's copy id: the same for every try of the task."""
-    sealed_names: bytes
-    """{raw path: [item id, anonymised name]} of the shard's items, sealed under the key."""
+    sealed_names: bytes = field(repr=False)
+    """{raw path: [item id, anonymised name]} of the shard's items, sealed under the key.
+    Neither blob is shown in a task's repr, which a cluster's logs may print."""
     images: ImagePlan | None
     """How to redact; None: the images are copied unchanged."""
     max_pixels: int
@@ -89,8 +90,10 @@ class ShardResult:
     seconds: float = 0.0
 
 
-def anonymise_shard(task: ShardTask, parts: ShardParts) -> ShardResult:
-    """Read the raw shard, redact its items, write the anonymised shard."""
+def anonymise_shard(task: ShardTask, parts: ShardParts,
+                    on_item: Callable[[int], None] | None = None) -> ShardResult:
+    """Read the raw shard, redact its items, write the anonymised shard; `on_item` is told
+    of each item written (in this process: the step's progress)."""
     began = time.perf_counter()
     vault = parts.vault
     key = vault.unwrap(task.dataset_id, task.wrapped_key)
@@ -101,7 +104,8 @@ def anonymise_shard(task: ShardTask, parts: ShardParts) -> ShardResult:
     with ExitStack() as stack:
         stage = _stage(task, parts, sheet, stack)
         source = stack.enter_context(vault.reader(key, task.dataset_id, task.source_copy))
-        members = _members(shard_files(source, task.max_item_bytes), names, stage, counts)
+        members = _members(shard_files(source, task.max_item_bytes), names, stage, counts,
+                           on_item or _no_progress)
         stored = vault.write(key, task.dataset_id, task.output_copy,
                              io.BufferedReader(ChunkReader(members), _WRITE_BUFFER))
     if counts.items != len(names):
@@ -135,8 +139,13 @@ def _stage(task: ShardTask, parts: ShardParts, sheet: ContactSheet | None,
                       sheet)
 
 
+def _no_progress(_items: int) -> None:
+    pass
+
+
 def _members(files: Iterator[tuple[str, bytes]], names: dict[str, list[int | str]],
-             stage: ImageStage, counts: _Counts) -> Iterator[bytes]:
+             stage: ImageStage, counts: _Counts,
+             on_item: Callable[[int], None]) -> Iterator[bytes]:
     try:
         for path, data in files:
             entry = names.get(path)
@@ -148,8 +157,10 @@ def _members(files: Iterator[tuple[str, bytes]], names: dict[str, list[int | str
             assert isinstance(name, str)
             for done in stage.put(item_id, name, data):
                 yield from _emit(done, counts)
+                on_item(1)
         for done in stage.drain():
             yield from _emit(done, counts)
+            on_item(1)
         yield tar_end()
     finally:
         stage.cancel()
@@ -162,5 +173,8 @@ def _emit(done: Done, counts: _Counts) -> Iterator[bytes]:
     yield from tar_member(done.name, done.data)
 
 
-ShardRunner = Callable[[list[ShardTask]], Iterator[ShardResult]]
-"""Runs shard tasks (here, or on a cluster) and yields their results as they complete."""
+ShardRunner = Callable[[list[ShardTask], Callable[[int], None]],
+                      Generator[ShardResult, None, None]]
+"""Starts shard tasks (here, or on a cluster) and yields their results as they complete,
+telling the callable of items done as it learns of them; closing it early cancels the
+rest."""

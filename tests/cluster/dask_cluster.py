@@ -27,6 +27,7 @@ class Cluster:
     address: str
     security: Security | None
     tls_files: tuple[str, str, str] | None
+    scheduler: subprocess.Popen[bytes]
     workers: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
     def client(self) -> Client:
@@ -110,7 +111,7 @@ def dask_cluster(folder: Path, workers: int = 2, tls: bool = False) -> Iterator[
     cluster: Cluster | None = None
     try:
         address = _wait_for_file(scheduler_file, scheduler)["address"]
-        cluster = Cluster(address, security, files)
+        cluster = Cluster(address, security, files, scheduler)
         for n in range(workers):
             cluster.workers.append(subprocess.Popen(
                 [DASK, "worker", address, "--nthreads", "1", "--no-nanny", "--no-dashboard",

@@ -4,6 +4,7 @@ PostgreSQL, on the local and S3 backends."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,12 +20,14 @@ from airlock.instance import Instance
 from audit import SYSTEM, verify_chain
 from catalog import (
     AuditEventRecord,
+    CopyKind,
     DataKeyRecord,
     Dataset,
     DatasetState,
     Item,
     Role,
     StoredCopy,
+    live_copies,
 )
 from intake import add_contract
 from tests.intake.datasets import contract_yaml, dataset_files, image, pack
@@ -91,7 +94,14 @@ def test_every_layout_is_accepted_through_the_cli(any_instance: Instance, tmp_pa
                       for i in items) == ["cat"] * 3 + ["dog"] * 3
         assert all(i.width == 64 and i.height == 48 and i.format == "jpeg" for i in items)
         assert verify_chain(session).intact
-    assert len(_vault_objects(any_instance, dataset_id)) == 3  # raw, anonymised, preview
+        copies = live_copies(session, dataset_id)
+    # every object stored is registered: the upload, its shards, the anonymised shards and
+    # the preview (labels and images are in shards of their own, but for class folders)
+    assert sorted(_vault_objects(any_instance, dataset_id)) == sorted(c.id for c in copies)
+    kinds = Counter(c.kind for c in copies)
+    shards = 1 if layout is Layout.CLASS_FOLDERS else 2
+    assert kinds == {CopyKind.RAW: 1, CopyKind.RAW_SHARD: shards, CopyKind.ANONYMISED: shards,
+                     CopyKind.REPORT: 1}
 
 
 def _break(layout: Layout, files: dict[str, bytes]) -> str:
