@@ -106,7 +106,8 @@ class ShardWriter:
         assert self._index is not None
         self._buffer += tar_end()
         copy_id = shard_copy_id(self._run_id, self._index)
-        stored = self._write(copy_id, io.BytesIO(self._buffer))
+        # A view, not a copy: the buffer may be a whole shard (AIRLOCK_SHARD_MAX_BYTES).
+        stored = self._write(copy_id, io.BufferedReader(ChunkReader([memoryview(self._buffer)])))
         self.written.append(WrittenShard(self._index, copy_id, stored, self._files))
         self._buffer, self._files, self._index = bytearray(), 0, None
 
@@ -152,9 +153,9 @@ def joined(shards: Iterable[Iterable[bytes]]) -> Iterator[bytes]:
 
 
 class ChunkReader(io.RawIOBase):
-    """A readable stream over an iterable of byte strings."""
+    """A readable stream over an iterable of byte strings (or views of them)."""
 
-    def __init__(self, chunks: Iterable[bytes]) -> None:
+    def __init__(self, chunks: Iterable[bytes | memoryview]) -> None:
         super().__init__()
         self._chunks = iter(chunks)
         self._pending = memoryview(b"")
