@@ -39,7 +39,15 @@ from catalog.models import (
 from catalog.process_owner import owner_is_dead, process_owner
 from catalog.receipts import IntakeReceiptRecord, NoReceiptError, receipt_body
 from catalog.retention_records import InstanceKey, LegalHold, PurgeRecord, SweepLease
-from catalog.step_job import Produce, Progress, StepJob, Tick, run_here, run_step_job
+from catalog.step_job import (
+    Advance,
+    NoProgress,
+    Produce,
+    Progress,
+    StepJob,
+    run_here,
+    run_step_job,
+)
 from catalog.step_runs import (
     Claim,
     StepRun,
@@ -62,6 +70,7 @@ from catalog.uploads import (
 
 __all__ = [
     "TRANSITIONS",
+    "Advance",
     "AnonymisationReportRecord",
     "ApiToken",
     "AuditCheckpoint",
@@ -85,6 +94,7 @@ __all__ = [
     "Item",
     "LegalHold",
     "LegalHoldError",
+    "NoProgress",
     "NoReceiptError",
     "NoReportError",
     "NotFoundError",
@@ -97,7 +107,6 @@ __all__ = [
     "StoredCopy",
     "SweepLease",
     "Tenant",
-    "Tick",
     "Upload",
     "UploadPart",
     "UploadState",

@@ -21,8 +21,6 @@ Tx = TypeVar("Tx")
 Plan = TypeVar("Plan")
 Result = TypeVar("Result")
 T = TypeVar("T")
-Tick = Callable[[int], None]
-"""Called with how many more entries or items are done."""
 
 
 class Produce(Protocol):
@@ -31,12 +29,20 @@ class Produce(Protocol):
     def __call__(self, work: Callable[[], T]) -> T: ...
 
 
-class Progress(Protocol):
-    def started(self, total: int | None) -> None:
-        """The job started: `total` entries or items to do (None: not known up front)."""
+class Advance(Protocol):
+    """What a job's heavy work reports as it goes."""
 
     def advanced(self, done: int) -> None:
-        """`done` more are done."""
+        """`done` more entries or items are done."""
+
+    def shard_done(self) -> None:
+        """One more of the job's shards is done."""
+
+
+class Progress(Advance, Protocol):
+    def started(self, total: int | None, shards: int | None = None) -> None:
+        """The job started: `total` entries or items to do (None: not known up front), cut
+        into `shards` shards (None: not cut into shards)."""
 
 
 class StepJob(ABC, Generic[Tx, Plan, Result]):
@@ -54,9 +60,13 @@ class StepJob(ABC, Generic[Tx, Plan, Result]):
     def total(self, plan: Plan) -> int | None:
         return None
 
+    def shards(self, plan: Plan) -> int | None:
+        """How many shards producing reports done; None when it is not cut into shards."""
+        return None
+
     @abstractmethod
-    def produce(self, plan: Plan, tick: Tick) -> Result:
-        """The heavy work, with no transaction held."""
+    def produce(self, plan: Plan, progress: Advance) -> Result:
+        """The heavy work, with no transaction held; tells `progress` as it goes."""
 
     @abstractmethod
     def finish(self, tx: Tx, plan: Plan, result: Result) -> None:
@@ -70,11 +80,16 @@ class StepJob(ABC, Generic[Tx, Plan, Result]):
         """After a failure: record it."""
 
 
-class _Silent:
-    def started(self, total: int | None) -> None:
+class NoProgress:
+    """Progress told to no one."""
+
+    def started(self, total: int | None, shards: int | None = None) -> None:
         pass
 
     def advanced(self, done: int) -> None:
+        pass
+
+    def shard_done(self) -> None:
         pass
 
 
@@ -87,12 +102,12 @@ def run_step_job(transactions: Callable[[], AbstractContextManager[Tx]],
                  progress: Progress | None = None) -> Result:
     """Start, produce (through `produce`), finish; on failure discard and record it, then
     raise."""
-    progress = progress or _Silent()
+    progress = progress or NoProgress()
     with transactions() as tx:
         plan = job.start(tx)
-    progress.started(job.total(plan))
+    progress.started(job.total(plan), job.shards(plan))
     try:
-        result = produce(lambda: job.produce(plan, progress.advanced))
+        result = produce(lambda: job.produce(plan, progress))
         with transactions() as tx:
             job.finish(tx, plan, result)
     except BaseException as exc:

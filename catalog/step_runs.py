@@ -13,7 +13,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import BigInteger, CursorResult, ForeignKey, String, delete, select, update
+from sqlalchemy import (
+    BigInteger,
+    CursorResult,
+    ForeignKey,
+    Integer,
+    String,
+    delete,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -34,6 +43,10 @@ class StepRun(Base):
     """Archive entries read (validation) or items written (anonymisation)."""
     items_total: Mapped[int | None] = mapped_column(BigInteger)
     """None while unknown (an archive's entries are counted as it is read)."""
+    shards_done: Mapped[int | None] = mapped_column(Integer)
+    shards_total: Mapped[int | None] = mapped_column(Integer)
+    """The step's shards done and to do; None when its work is not cut into shards
+    (validation reads one archive)."""
 
 
 @dataclass(frozen=True)
@@ -67,17 +80,18 @@ def claim_step_run(session: Session, dataset_id: str, step: str, owner: str, now
     taken = cast(CursorResult[Any], session.execute(
         update(StepRun).where(StepRun.dataset_id == dataset_id, stale)
         .values(step=step, owner=owner, started_at=now, heartbeat_at=now, items_done=0,
-                items_total=None)))
+                items_total=None, shards_done=None, shards_total=None)))
     return Claim(taken.rowcount == 1, holder)
 
 
 def renew_step_run(session: Session, dataset_id: str, owner: str, step: str,
-                   started_at: datetime, now: datetime, done: int, total: int | None) -> bool:
+                   started_at: datetime, now: datetime, done: int, total: int | None,
+                   shards_done: int | None = None, shards_total: int | None = None) -> bool:
     """The holder's heartbeat and progress; False when the lease is no longer its own."""
     renewed = cast(CursorResult[Any], session.execute(
         update(StepRun).where(StepRun.dataset_id == dataset_id, StepRun.owner == owner)
         .values(step=step, started_at=started_at, heartbeat_at=now, items_done=done,
-                items_total=total)))
+                items_total=total, shards_done=shards_done, shards_total=shards_total)))
     return renewed.rowcount == 1
 
 

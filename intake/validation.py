@@ -20,6 +20,7 @@ from sqlalchemy import insert
 
 from audit import Transaction, Transactions, change_state
 from catalog import (
+    Advance,
     ConflictError,
     Contract,
     CopyKind,
@@ -28,7 +29,6 @@ from catalog import (
     DatasetState,
     Item,
     StepJob,
-    Tick,
     get_dataset,
     new_id,
     run_step_job,
@@ -134,7 +134,7 @@ class ValidationJob(StepJob[Transaction, _Started, ValidationResult]):
         key = self.vault.data_key(tx.session, dataset_id)
         return _Started(dataset, contract, contract_rules(contract), raw, key)
 
-    def produce(self, plan: _Started, tick: Tick) -> ValidationResult:
+    def produce(self, plan: _Started, progress: Advance) -> ValidationResult:
         problems = Problems()
         limits = limits_for(self.options.limits, plan.rules)
         parser = build_parser(plan.rules)
@@ -153,7 +153,7 @@ class ValidationJob(StepJob[Transaction, _Started, ValidationResult]):
         try:
             scan = scan_archive(
                 lambda: plan.raw.open(self.vault, plan.key), plan.raw.size, plan.rules, parser,
-                limits, problems, self.options.workers, lambda _size: tick(1), keep)
+                limits, problems, self.options.workers, lambda _size: progress.advanced(1), keep)
             labels.close()
             images.close()
         finally:

@@ -32,7 +32,7 @@ def anonymise_command(dataset_id: Annotated[str, typer.Argument(help="Dataset id
     from airlock.pipeline import Pipeline, Step
 
     with open_instance() as instance:
-        done = Pipeline(instance).advance(dataset_id, step_progress(instance), only=Step.ANONYMISE)
+        done = Pipeline(instance).advance(dataset_id, step_progress(), only=Step.ANONYMISE)
     if done.anonymisation is not None:
         print_report(done.anonymisation, as_json)
 

@@ -108,7 +108,7 @@ def upload(
             task = progress.add_task("upload", total=total)
             dataset = pipeline.receive(local_actor(), found, source,
                                        on_progress=lambda n: progress.advance(task, n))
-        done = pipeline.advance(dataset.id, step_progress(instance))
+        done = pipeline.advance(dataset.id, step_progress())
     if done.validation is not None:
         _print_outcome(done.validation, as_json)
     if done.anonymisation is not None and not as_json:
@@ -119,7 +119,7 @@ def validate(dataset_id: Annotated[str, typer.Argument(help="Dataset id.")],
              as_json: JsonOption = False) -> None:
     """(Re)run validation of a received dataset (after an interruption)."""
     with open_instance() as instance:
-        done = Pipeline(instance).advance(dataset_id, step_progress(instance), only=Step.VALIDATE)
+        done = Pipeline(instance).advance(dataset_id, step_progress(), only=Step.VALIDATE)
     if done.validation is not None:
         _print_outcome(done.validation, as_json)
 

@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.progress import (
@@ -13,15 +14,19 @@ from rich.progress import (
     MofNCompleteColumn,
     Progress,
     ProgressColumn,
+    Task,
+    TaskID,
+    TextColumn,
     TimeRemainingColumn,
     TransferSpeedColumn,
 )
+from rich.text import Text
 
 from airlock.cli.output import errors
 
 if TYPE_CHECKING:
-    from airlock.instance import Instance
     from airlock.pipeline import Step, Watch
+    from catalog import Progress as CatalogProgress
 
 
 def _bars(*columns: ProgressColumn) -> Progress:
@@ -39,30 +44,59 @@ def item_bars() -> Progress:
     return _bars(BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
 
 
-def count_bars() -> Progress:
-    """Items done, the total unknown (archive entries while validating)."""
-    return _bars(MofNCompleteColumn())
+class _Rate(ProgressColumn):
+    """Items a second since the bar started (rich's own speed averages a short window)."""
+
+    def render(self, task: Task) -> Text:
+        elapsed = task.elapsed
+        if not task.completed or not elapsed:
+            return Text("")
+        return Text(f"{task.completed / elapsed:.1f} items/s", style="progress.data.speed")
 
 
-def step_progress(instance: Instance) -> Watch:
-    """The pipeline's steps as bars: validation counts archive entries, anonymisation the
-    dataset's items; the purge steps draw none."""
+def step_bars() -> Progress:
+    """A step's items done of its total, its shards done (when cut into shards), the rate
+    and the time left."""
+    return _bars(BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[shards]}"),
+                 _Rate(), TimeRemainingColumn())
 
-    from catalog import get_dataset  # here: `airlock image` starts without the catalog
+
+@dataclass
+class _StepBar:
+    """A step's progress drawn as a bar: validation counts archive entries (its total
+    unknown), anonymisation the dataset's items and its shards."""
+
+    bars: Progress
+    task: TaskID
+    shards_done: int = 0
+    shards_total: int | None = None
+
+    def started(self, total: int | None, shards: int | None = None) -> None:
+        self.shards_total = shards
+        self.bars.update(self.task, total=total, shards=self._shards())
+
+    def advanced(self, done: int) -> None:
+        self.bars.advance(self.task, done)
+
+    def shard_done(self) -> None:
+        self.shards_done += 1
+        self.bars.update(self.task, shards=self._shards())
+
+    def _shards(self) -> str:
+        if self.shards_total is None:
+            return ""
+        return f"shards {self.shards_done}/{self.shards_total}"
+
+
+def step_progress() -> Watch:
+    """The pipeline's steps as bars; the purge steps draw none."""
+    from catalog import NoProgress  # here: `airlock image` starts without the catalog
 
     @contextmanager
-    def watch(step: Step, dataset_id: str) -> Iterator[Callable[[int], None]]:
+    def watch(step: Step, dataset_id: str) -> Iterator[CatalogProgress]:
         if step.value not in ("validate", "anonymise"):  # the purge steps count nothing
-            yield lambda _n: None
+            yield NoProgress()
             return
-        if step.value == "validate":
-            with count_bars() as progress:
-                task = progress.add_task(step.value)
-                yield lambda _n: progress.advance(task, 1)
-            return
-        with instance.reading() as session:
-            total = get_dataset(session, dataset_id).item_count
-        with item_bars() as progress:
-            task = progress.add_task(step.value, total=total)
-            yield lambda n: progress.advance(task, n)
+        with step_bars() as bars:
+            yield _StepBar(bars, bars.add_task(step.value, total=None, shards=""))
     return watch

@@ -30,6 +30,8 @@ class StepLease:
     started_at: datetime | None = None
     done: int = 0
     total: int | None = None
+    shards_done: int | None = None
+    shards_total: int | None = None
     _changed: bool = field(default=False, init=False)
     _written_at: datetime | None = field(default=None, init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
@@ -54,16 +56,24 @@ class StepLease:
         """A step of the run begins: its name, and counts from zero."""
         with self._lock:
             self.step, self.started_at, self.done, self.total = step, self.clock(), 0, None
+            self.shards_done = self.shards_total = None
         self._write()
 
-    def started(self, total: int | None) -> None:
+    def started(self, total: int | None, shards: int | None = None) -> None:
         with self._lock:
-            self.total, self._changed = total, True
+            self.total, self.shards_total, self._changed = total, shards, True
+            self.shards_done = None if shards is None else 0
 
     def advanced(self, done: int) -> None:
         with self._lock:
             self.done += done
             self._changed = True
+
+    def shard_done(self) -> None:
+        with self._lock:
+            if self.shards_done is not None:
+                self.shards_done += 1
+                self._changed = True
 
     def release(self) -> None:
         """Never raises: a hold that could not be released lapses after `seconds`."""
@@ -87,13 +97,14 @@ class StepLease:
     def _write(self) -> None:
         with self._lock:
             step, started_at, done, total = self.step, self.started_at, self.done, self.total
+            shards_done, shards_total = self.shards_done, self.shards_total
             self._changed = False
         now = self.clock()
         assert started_at is not None
         try:
             with self.sessions() as session, session.begin():
                 held = renew_step_run(session, self.dataset_id, self.owner, step, started_at,
-                                      now, done, total)
+                                      now, done, total, shards_done, shards_total)
         except Exception as exc:  # the type only; the next beat tries again
             log.warning("dataset %s: the heartbeat of the %s step failed: %s", self.dataset_id,
                         step, type(exc).__name__)

@@ -26,10 +26,10 @@ from catalog import (
     Contract,
     Dataset,
     DatasetState,
+    NoProgress,
     Progress,
     StepJob,
     StoredCopy,
-    Tick,
     Upload,
     UploadState,
     get_dataset,
@@ -61,9 +61,10 @@ log = logging.getLogger("airlock.pipeline")
 T = TypeVar("T")
 Plan = TypeVar("Plan")
 Result = TypeVar("Result")
-Watch = Callable[[Step, str], AbstractContextManager[Tick]]
-"""Progress of a step (the CLI's bars): entered per step with the dataset id; the step
-calls the tick it yields with the entries (validation) or items (anonymisation) done."""
+Watch = Callable[[Step, str], AbstractContextManager[Progress]]
+"""Progress of a step (the CLI's bars): entered per step with the dataset id; the step tells
+the progress it yields of its start, the entries (validation) or items (anonymisation) done
+and its shards done."""
 
 _INTERRUPTION = {DatasetState.VALIDATING: ValidationInterrupted,
                  DatasetState.ANONYMISING: AnonymisationInterrupted}
@@ -75,25 +76,33 @@ class _Progress:
     logged with the count to do."""
 
     lease: StepLease
-    tick: Tick
+    watched: Progress
     step: Step
     dataset_id: str
 
-    def started(self, total: int | None) -> None:
-        self.lease.started(total)
+    def started(self, total: int | None, shards: int | None = None) -> None:
+        self.lease.started(total, shards)
+        self.watched.started(total, shards)
         if total is None:
             log.info("dataset %s: %s started", self.dataset_id, self.step.value)
-        else:
+        elif shards is None:
             log.info("dataset %s: %s started, %d items", self.dataset_id, self.step.value,
                      total)
+        else:
+            log.info("dataset %s: %s started, %d items, %d shard(s)", self.dataset_id,
+                     self.step.value, total, shards)
 
     def advanced(self, done: int) -> None:
         self.lease.advanced(done)
-        self.tick(done)
+        self.watched.advanced(done)
+
+    def shard_done(self) -> None:
+        self.lease.shard_done()
+        self.watched.shard_done()
 
 
-def _no_watch(_step: Step, _dataset_id: str) -> AbstractContextManager[Tick]:
-    return nullcontext(lambda _n: None)
+def _no_watch(_step: Step, _dataset_id: str) -> AbstractContextManager[Progress]:
+    return nullcontext(NoProgress())
 
 
 def _no_handoff(_dataset_id: str) -> None:
@@ -344,8 +353,8 @@ class Pipeline:
                         "abandoning it" if step is Step.ABANDON else "resuming it")
         lease.begin(step.value)
         try:
-            with watch(step, dataset_id) as tick:
-                progress = _Progress(lease, tick, step, dataset_id)
+            with watch(step, dataset_id) as watched:
+                progress = _Progress(lease, watched, step, dataset_id)
                 if step is Step.VALIDATE:
                     done.validation = self._validate(actor, dataset_id, progress)
                     log.info("dataset %s: validate finished, %s with %d errors and %d "

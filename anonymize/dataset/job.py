@@ -41,13 +41,13 @@ from anonymize.policy import build_policy, operator_names
 from anonymize.text import Detector
 from audit import Transaction, change_state
 from catalog import (
+    Advance,
     AnonymisationReportRecord,
     ConflictError,
     CopyKind,
     DatasetState,
     Item,
     StepJob,
-    Tick,
     get_dataset,
     live_copies,
     new_id,
@@ -175,8 +175,14 @@ class AnonymisationJob(StepJob[Transaction, _Started, AnonymisationReport]):
     def total(self, plan: _Started) -> int:
         return len(plan.items)
 
-    def produce(self, plan: _Started, tick: Tick) -> AnonymisationReport:
-        return _produce(self.vault, self.dataset_id, self.plan, self.options, plan, tick)
+    def shards(self, plan: _Started) -> int:
+        """Every raw shard of the dataset, as the report's `shards` counts them: the image
+        shards (one task each, done when its result arrives, from this process or a cluster
+        alike) and the label shards (rewritten here, done when written)."""
+        return len(plan.shards)
+
+    def produce(self, plan: _Started, progress: Advance) -> AnonymisationReport:
+        return _produce(self.vault, self.dataset_id, self.plan, self.options, plan, progress)
 
     def finish(self, tx: Transaction, plan: _Started, result: AnonymisationReport) -> None:
         dataset_id = self.dataset_id
@@ -220,7 +226,7 @@ class AnonymisationJob(StepJob[Transaction, _Started, AnonymisationReport]):
 
 def _produce(vault: VaultService, dataset_id: str, plan: DatasetPlan,
              options: AnonymisationOptions, started: _Started,
-             on_item: Tick) -> AnonymisationReport:
+             progress: Advance) -> AnonymisationReport:
     outcome = started.outcome
     key = options.run_key()
     operators = operator_names(build_policy(plan.operators, key))  # checked before any work
@@ -243,13 +249,15 @@ def _produce(vault: VaultService, dataset_id: str, plan: DatasetPlan,
         tasks = _tasks(dataset_id, plan, options, started, names, run_id,
                        sheet.limit if sheet is not None else 0)
         outcome.planned.extend(task.output_copy for task in tasks)
-        with closing(options.shards(tasks, on_item)) as results:  # a cluster starts now
+        with closing(options.shards(tasks, progress.advanced)) as results:  # a cluster starts
             for index, copy_id in sorted(started.shards.items()):
                 if index not in started.shard_items:
                     _rewrite_labels(vault, dataset_id, started, names, index, copy_id,
                                     shard_copy_id(run_id, index))
-            for result in results:
+                    progress.shard_done()
+            for result in results:  # in completion order, whichever executor ran them
                 _record_shard(result, outcome, sheet)
+                progress.shard_done()
     mapping.close()
     del key  # never stored; with the pool shut down, no copy of it is left in a worker
     preview = sheet.render() if sheet is not None else None

@@ -106,7 +106,7 @@ def test_a_live_hold_is_skipped_and_a_lapsed_one_taken_over_as_interrupted_once(
     assert f"dataset {dataset_id}: validate started" in logged
     assert any(m.startswith(f"dataset {dataset_id}: validate finished, accepted with 0 errors")
                for m in logged)
-    assert f"dataset {dataset_id}: anonymise started, {items} items" in logged
+    assert f"dataset {dataset_id}: anonymise started, {items} items, 1 shard(s)" in logged
     assert f"dataset {dataset_id}: anonymise finished, {items} items" in logged
 
 

@@ -1,6 +1,7 @@
 """The command line's progress bars go to standard error, and only when it is a terminal:
 `airlock retention run` draws one over the due datasets on a terminal, and prints its
-report alone when its output is read by a script."""
+report alone when its output is read by a script; `airlock anonymise` draws the dataset's
+items, its shards done and the rate."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ import subprocess
 from datetime import UTC, datetime, timedelta
 
 from airlock.instance import Instance
+from airlock.pipeline import Pipeline, Step
+from catalog import get_dataset
+from tests.airlock.test_pipeline import upload
 from tests.airlock.test_worker import AIRLOCK
 from tests.retention import datasets
 
@@ -20,8 +24,13 @@ def retention_run(stderr_on_a_terminal: bool) -> tuple[str, bytes]:
         done = subprocess.run([AIRLOCK, "retention", "run"], capture_output=True, text=True,
                               timeout=120, check=True)
         return done.stdout, done.stderr.encode()
+    return on_a_terminal([AIRLOCK, "retention", "run"])
+
+
+def on_a_terminal(command: list[str]) -> tuple[str, bytes]:
+    """stdout, and what reached stderr through a pseudo-terminal."""
     leader, follower = pty.openpty()
-    with subprocess.Popen([AIRLOCK, "retention", "run"], stdout=subprocess.PIPE,
+    with subprocess.Popen(command, stdout=subprocess.PIPE,
                           stderr=follower, text=True,
                           env={**os.environ, "COLUMNS": "100"}) as process:
         os.close(follower)
@@ -48,3 +57,16 @@ def test_retention_run_draws_a_bar_on_a_terminal_only(instance: Instance) -> Non
     assert b"purge" in drawn and b"1/1" in drawn  # the bar, cleared once done
     stdout, stderr = retention_run(stderr_on_a_terminal=False)
     assert stdout == "nothing is due\n" and stderr == b""
+
+
+def test_anonymise_draws_items_shards_and_rate_on_a_terminal(instance: Instance) -> None:
+    instance.settings = instance.settings.model_copy(update={"shard_max_files": 2})
+    dataset_id = upload(instance)  # class folders: image shards of two, no label shard
+    Pipeline(instance).advance(dataset_id, only=Step.VALIDATE)
+    with instance.reading() as session:
+        items = get_dataset(session, dataset_id).item_count or 0
+    stdout, drawn = on_a_terminal([AIRLOCK, "anonymise", dataset_id])
+    shards = -(-items // 2)
+    assert f"{items} items" in stdout
+    assert b"anonymise" in drawn and f"{items}/{items}".encode() in drawn
+    assert f"shards {shards}/{shards}".encode() in drawn and b" items/s" in drawn

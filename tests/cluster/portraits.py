@@ -17,7 +17,7 @@ from airlock.instance import Instance
 from airlock.pipeline import Pipeline, Step
 from anonymize.dataset import AnonymisationReport
 from audit import SYSTEM
-from catalog import Contract, live_copies, run_step_job
+from catalog import Contract, Progress, live_copies, run_step_job
 from intake import add_contract, receive_upload
 from tests.intake.datasets import pack
 
@@ -67,12 +67,12 @@ def validated(instance: Instance, contract: Contract) -> str:
     return dataset.id
 
 
-def anonymise(instance: Instance, dataset_id: str,
-               executor: DaskExecutor | None) -> AnonymisationReport:
+def anonymise(instance: Instance, dataset_id: str, executor: DaskExecutor | None,
+              progress: Progress | None = None) -> AnonymisationReport:
     """With a fixed run key, so that two runs name files alike."""
     job = anonymisation_job(instance, dataset_id, executor)
     job.options = replace(job.options, run_key=lambda: RUN_KEY)
-    return run_step_job(instance.transactions(SYSTEM), job)
+    return run_step_job(instance.transactions(SYSTEM), job, progress=progress)
 
 
 def pixels(data: bytes) -> np.ndarray:

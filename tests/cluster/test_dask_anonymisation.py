@@ -13,6 +13,7 @@ from airlock.cluster import DaskExecutor
 from airlock.instance import Instance
 from catalog import Contract
 from tests.anonymize.dataset.copies import anonymised_tar, members
+from tests.anonymize.dataset.recorded import Recorded
 from tests.cluster.dask_cluster import dask_cluster
 from tests.cluster.portraits import (
     FACES,
@@ -33,9 +34,13 @@ def test_two_workers_anonymise_like_this_process(any_instance: Instance, contrac
                                                  tmp_path: Path) -> None:
     here_id, there_id = (validated(any_instance, contract) for _ in range(2))
     here = anonymise(any_instance, here_id, None)
+    progress = Recorded()
     with dask_cluster(tmp_path / "cluster") as cluster:
-        there = anonymise(any_instance, there_id, DaskExecutor(cluster.address))
+        there = anonymise(any_instance, there_id, DaskExecutor(cluster.address), progress)
         executed = cluster.executed()
+    # A shard's items are known when it completes, the label shard once rewritten here.
+    assert progress.calls == [("started", FACES, 5), ("shard",),
+                              *[("advanced", 2), ("shard",)] * 4]
     assert len(executed) == 2 and all(count >= 1 for count in executed.values())
     assert (here.shards, here.processes, there.shards, there.processes) == (5, 1, 5, 2)
     ours, theirs = (members(anonymised_tar(any_instance, i)) for i in (here_id, there_id))
