@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from catalog import DatasetState, LegalHold, Role, StepRun
 from catalog.tokens import TOKEN_NAME
@@ -95,10 +95,27 @@ class StepProgress(BaseModel):
                                   "(anonymise).")
     total: int | None = Field(validation_alias="items_total",
                               description="Items to write (anonymise); null while unknown.")
+    shards_done: int | None = Field(
+        default=None, description="Shards done (anonymise: the dataset's raw shards, image "
+                                  "and label shards alike); null when the step's work is not "
+                                  "cut into shards (validate).")
+    shards_total: int | None = Field(default=None,
+                                     description="Shards to do; null as for shards_done.")
     started_at: datetime
     updated_at: datetime = Field(validation_alias="heartbeat_at",
                                  description="The step's process last reported (about once "
                                              "a second while it makes progress).")
+
+    @computed_field(  # type: ignore[prop-decorator]
+        description="Items written (anonymise) or entries read (validate) a second: the "
+                    "average from started_at to updated_at, when `done` was last reported; "
+                    "null before the first.")
+    @property
+    def items_per_second(self) -> float | None:
+        seconds = (self.updated_at - self.started_at).total_seconds()
+        if self.done == 0 or seconds <= 0:
+            return None
+        return round(self.done / seconds, 2)
 
 
 class DatasetOut(BaseModel):

@@ -137,9 +137,14 @@ def status(dataset_id: Annotated[str, typer.Argument(help="Dataset id.")],
     print_record(dataset, STATUS_FIELDS)
     if (progress := dataset.progress) is not None:
         of = "" if progress.total is None else f" of {progress.total}"
+        shards = ("" if progress.shards_total is None
+                  else f", shards {progress.shards_done} of {progress.shards_total}")
+        rate = ("" if progress.items_per_second is None
+                else f", {progress.items_per_second} items/s")
         console.print(f"{'progress':<{max(map(len, STATUS_FIELDS))}}  {progress.step}: "
-                      f"{progress.done}{of} done, since {progress.started_at.isoformat()}, "
-                      f"last report {progress.updated_at.isoformat()}")
+                      f"{progress.done}{of} done{shards}{rate}, since "
+                      f"{progress.started_at.isoformat()}, last report "
+                      f"{progress.updated_at.isoformat()}")
 
 
 def report(dataset_id: Annotated[str, typer.Argument(help="Dataset id.")],

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -12,7 +13,15 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event, select
 
 from airlock.instance import Instance
-from catalog import AuditEventRecord, Dataset, DatasetState, utcnow
+from audit import SYSTEM
+from catalog import (
+    AuditEventRecord,
+    Dataset,
+    DatasetState,
+    claim_step_run,
+    renew_step_run,
+    utcnow,
+)
 from catalog.dataset_list import Cursor, DatasetFilter, list_datasets
 from retention import place_hold
 from tests.airlock.conftest import compliance_actor
@@ -251,3 +260,31 @@ def test_a_page_reads_the_index_not_the_table(instance: Instance, listing: Listi
     assert plans[4] == "SEARCH datasets USING INDEX ix_datasets_state_created_at_id (state=?)"
     assert plans[5] == ("SEARCH datasets USING INDEX ix_datasets_state_created_at_id "
                         "(state=? AND (created_at,id)<(?,?))")
+
+
+def test_a_running_step_shows_its_shards_and_rate(client: TestClient, listing: Listing,
+                                                  instance: Instance) -> None:
+    validating, anonymising = _newest_first(instance, listing.tenants["own"])[:2]
+    began, owner = utcnow(), "another-host:4242:1"
+    with instance.transaction(SYSTEM) as tx:  # what the steps' heartbeats write
+        for dataset_id, step in ((validating, "validate"), (anonymising, "anonymise")):
+            assert claim_step_run(tx.session, dataset_id, step, owner, began,
+                                  began - timedelta(minutes=5)).taken
+        renew_step_run(tx.session, validating, owner, "validate", began,
+                       began + timedelta(seconds=3), 0, None)
+        renew_step_run(tx.session, anonymising, owner, "anonymise", began,
+                       began + timedelta(seconds=7), 50, 120, 3, 9)
+    headers = listing.auth("client")
+    listed = {d["id"]: d["progress"] for d in client.get("/v1/datasets?tenant=own",
+                                                         headers=headers).json()}
+    for dataset_id in (validating, anonymising):
+        assert client.get(f"/v1/datasets/{dataset_id}", headers=headers).json()[
+            "progress"] == listed[dataset_id]
+    assert {k: listed[validating][k] for k in (
+        "done", "total", "shards_done", "shards_total", "items_per_second")} == {
+        "done": 0, "total": None, "shards_done": None, "shards_total": None,
+        "items_per_second": None}  # no entry read yet, and validation has no shards
+    assert {k: listed[anonymising][k] for k in (
+        "done", "total", "shards_done", "shards_total", "items_per_second")} == {
+        "done": 50, "total": 120, "shards_done": 3, "shards_total": 9,
+        "items_per_second": 7.14}  # 50 items in 7 s

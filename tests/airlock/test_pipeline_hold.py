@@ -133,6 +133,7 @@ def reported(instance: Instance, dataset_id: str, ready: Callable[[StepRun], boo
 
 
 def test_progress_shows_in_the_api_and_status_while_a_step_runs(instance: Instance) -> None:
+    instance.settings = instance.settings.model_copy(update={"shard_max_files": 2})
     dataset_id = upload(instance)
     with instance.transaction(SYSTEM) as tx:
         token = create_token(tx, name="admin2", role=Role.ADMIN, tenant=None).plaintext
@@ -155,22 +156,34 @@ def test_progress_shows_in_the_api_and_status_while_a_step_runs(instance: Instan
             reported(instance, dataset_id, lambda run: run.items_total is not None)
             look()
             result = work()
-            reported(instance, dataset_id, lambda run: run.items_done == run.items_total)
+            reported(instance, dataset_id, lambda run: run.shards_total is not None
+                     and run.shards_done == run.shards_total)
             look()
             return result
 
     Pipeline(instance, executor=Watching()).advance(dataset_id)
     with instance.reading() as session:
         items = get_dataset(session, dataset_id).item_count
+    assert items is not None
     (api, cli, text), (api_after, cli_after, text_after) = shown
     assert api["state"] == "anonymising" and api["progress"]["step"] == "anonymise"
-    assert set(api["progress"]) == {"step", "done", "total", "started_at", "updated_at"}
+    assert set(api["progress"]) == {"step", "done", "total", "shards_done", "shards_total",
+                                    "items_per_second", "started_at", "updated_at"}
     assert api["progress"]["done"] == 0 and api["progress"]["total"] == items
+    shards = -(-items // 2)  # class folders: image shards of two, no label shard
+    assert (api["progress"]["shards_done"], api["progress"]["shards_total"]) == (0, shards)
+    assert api["progress"]["items_per_second"] is None  # no item yet
     assert cli["progress"] == api["progress"]
-    assert f"anonymise: 0 of {items} done" in text
-    assert api_after["progress"]["done"] == items == cli_after["progress"]["done"]
-    assert api_after["progress"]["updated_at"] > api["progress"]["updated_at"]  # heartbeat
-    assert f"anonymise: {items} of {items} done" in text_after
+    assert f"anonymise: 0 of {items} done, shards 0 of {shards}, since" in text
+    after = api_after["progress"]
+    assert after["done"] == items == cli_after["progress"]["done"]
+    assert after["updated_at"] > api["progress"]["updated_at"]  # heartbeat
+    assert (after["shards_done"], after["shards_total"]) == (shards, shards)
+    seconds = (datetime.fromisoformat(after["updated_at"])
+               - datetime.fromisoformat(after["started_at"])).total_seconds()
+    assert after["items_per_second"] == round(items / seconds, 2) > 0
+    assert (f"anonymise: {items} of {items} done, shards {shards} of {shards}, "
+            f"{after['items_per_second']} items/s, since") in text_after
     with TestClient(create_app(instance)) as client:
         after = client.get(f"/v1/datasets/{dataset_id}",
                            headers={"Authorization": f"Bearer {token}"}).json()
