@@ -206,23 +206,59 @@ def test_a_running_step_shows_progress(live: LiveServer, console_world: World,
     with console_instance.transaction(SYSTEM) as tx:  # what the pipeline's step does
         assert claim_step_run(tx.session, dataset.id, "validate", owner, started,
                               started - timedelta(minutes=5)).taken
-        renew_step_run(tx.session, dataset.id, owner, "validate", started, utcnow(), 3, 10)
+        renew_step_run(tx.session, dataset.id, owner, "validate", started,
+                       started + timedelta(seconds=2), 3, 10)
     try:
         _open(page, live, console_world, "client", dataset.id)
         bar = page.get_by_role("progressbar", name="Validating")
         expect(bar).to_have_attribute("value", "3")
         expect(bar).to_have_attribute("max", "10")
         expect(page.locator("#progress-text")).to_have_text("3 of 10 done")
+        expect(page.locator("#progress-rate")).to_have_text(" · 1.5 items/s")
+        expect(page.locator("#progress-shards")).to_have_text("")  # validation has none
         assert_accessible(page)
         with console_instance.transaction(SYSTEM) as tx:
-            renew_step_run(tx.session, dataset.id, owner, "validate", started, utcnow(), 7,
-                           10)
+            renew_step_run(tx.session, dataset.id, owner, "validate", started,
+                           started + timedelta(seconds=4), 7, 10)
         expect(page.locator("#progress-text")).to_have_text("7 of 10 done", timeout=6000)
+        expect(page.locator("#progress-rate")).to_have_text(" · 1.75 items/s")
         assert page.evaluate("document.getElementById('progress-bar').value") == 7
         with console_instance.transaction(SYSTEM) as tx:  # the state moves: the page reloads
             change_state(tx, get_dataset(tx.session, dataset.id, for_update=True),
                          DatasetState.VALIDATING)
         expect(page.locator("#state-now")).to_have_text("Validating", timeout=6000)
+    finally:
+        with console_instance.transaction(SYSTEM) as tx:
+            release_step_run(tx.session, dataset.id, owner)
+
+
+def test_an_anonymisation_shows_its_shards_and_rate_in_chinese(
+        live: LiveServer, console_world: World, console_instance: Instance,
+        page: Page) -> None:
+    dataset = datasets.uploaded(console_instance, _own_contract(console_instance))
+    owner, started = process_owner(), utcnow()
+    with console_instance.transaction(SYSTEM) as tx:  # what the anonymise step does
+        assert claim_step_run(tx.session, dataset.id, "anonymise", owner, started,
+                              started - timedelta(minutes=5)).taken
+        renew_step_run(tx.session, dataset.id, owner, "anonymise", started,
+                       started + timedelta(seconds=8), 20, 50, 2, 5)
+    page.context.add_cookies([{"name": "airlock_lang", "value": "zh", "url": live.url}])
+    try:
+        _open(page, live, console_world, "client", dataset.id)
+        expect(page.get_by_role("progressbar", name="正在匿名化")).to_have_attribute("max", "50")
+        expect(page.locator("#progress-text")).to_have_text("已完成 20 / 50")
+        expect(page.locator("#progress-shards")).to_have_text(" · 分片 2 / 5")
+        expect(page.locator("#progress-rate")).to_have_text(" · 每秒 2.5 项")
+        assert_accessible(page)
+        with console_instance.transaction(SYSTEM) as tx:  # the page follows it
+            renew_step_run(tx.session, dataset.id, owner, "anonymise", started,
+                           started + timedelta(seconds=10), 40, 50, 4, 5)
+        expect(page.locator("#progress-shards")).to_have_text(" · 分片 4 / 5", timeout=6000)
+        expect(page.locator("#progress-rate")).to_have_text(" · 每秒 4 项")
+        page.context.clear_cookies()
+        _open(page, live, console_world, "client", dataset.id)
+        expect(page.locator("#progress-shards")).to_have_text(" · shards 4 of 5")
+        expect(page.locator("#progress-rate")).to_have_text(" · 4 items/s")
     finally:
         with console_instance.transaction(SYSTEM) as tx:
             release_step_run(tx.session, dataset.id, owner)

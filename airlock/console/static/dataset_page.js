@@ -27,6 +27,18 @@
       const template = progress.total ? box.dataset.textOf : box.dataset.textCount;
       text.textContent = fill(template, progress);
     }
+    part("progress-shards", progress.shards_total != null, box.dataset.textShards,
+         { done: progress.shards_done, total: progress.shards_total });
+    part("progress-rate", progress.items_per_second != null, box.dataset.textRate,
+         // As the page's own "%g": six significant digits, no trailing zeros.
+         { rate: Number(Number(progress.items_per_second).toPrecision(6)) });
+  }
+
+  function part(id, known, template, values) {
+    const span = document.getElementById(id);
+    if (span) {
+      span.textContent = known ? " · " + fill(template, values) : "";
+    }
   }
 
   let timer = null;
