@@ -46,11 +46,13 @@ class Bar:
         with self._lock:
             self._bar.update(amount)
 
-    def show(self, done: int, total: int | None) -> None:
-        """Set the bar to `done` of `total` (counts polled from the server)."""
+    def show(self, done: int, total: int | None, note: str = "") -> None:
+        """Set the bar to `done` of `total` (counts polled from the server), `note` after
+        it."""
         with self._lock:
             if total is not None and self._bar.total != total:
                 self._bar.total = total
+            self._bar.set_postfix_str(note, refresh=False)
             self._bar.update(done - self._bar.n)
 
     def close(self) -> None:

@@ -47,11 +47,25 @@ def follow(api: Api, dataset_id: str, output: Output, retrying: Retrying | None 
                     step = progress["step"]
                     bar = Bar(output, step, _count(progress.get("total")), unit="item")
                 if bar is not None:
-                    bar.show(_count(progress.get("done")) or 0, _count(progress.get("total")))
+                    bar.show(_count(progress.get("done")) or 0, _count(progress.get("total")),
+                             step_note(progress))
             sleep(POLL_SECONDS)
     finally:
         if bar is not None:
             bar.close()
+
+
+def step_note(progress: dict[str, Any]) -> str:
+    """"shards N/M, R items/s" from what the server sends; a server that sends neither (older
+    than shard counts) or a step not cut into shards gives less, or nothing."""
+    notes = []
+    done, total = _count(progress.get("shards_done")), _count(progress.get("shards_total"))
+    if done is not None and total is not None:
+        notes.append(f"shards {done}/{total}")
+    rate = progress.get("items_per_second")
+    if isinstance(rate, (int, float)) and not isinstance(rate, bool):
+        notes.append(f"{rate:g} items/s")
+    return ", ".join(notes)
 
 
 def _count(value: Any) -> int | None:
