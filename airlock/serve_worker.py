@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from airlock.instance import Instance
+from airlock.metrics.instruments import SERVE_WORKER_RESTARTS, SERVE_WORKER_UP
 from airlock.pipeline import Pipeline, Step
 
 log = logging.getLogger("airlock.serve")
@@ -81,6 +82,7 @@ class ChildWorker:
         """SIGTERM: the child finishes the dataset in progress, for up to STOP_GRACE_SECONDS,
         then it is killed (the next start resumes what it was doing)."""
         self._stopping.set()
+        SERVE_WORKER_UP.up = None
         with self._lock:
             process = self._process
         if process is None:
@@ -103,6 +105,7 @@ class ChildWorker:
         assert process.stdin is not None
         os.set_blocking(process.stdin.fileno(), False)
         self._process = process
+        SERVE_WORKER_UP.up = True
         log.info("serve's worker started (pid %d)", process.pid)
 
     def _supervise(self) -> None:
@@ -112,6 +115,7 @@ class ChildWorker:
             assert process is not None
             started = time.monotonic()
             code = process.wait()
+            SERVE_WORKER_UP.up = False
             if self._stopping.is_set():
                 return
             if time.monotonic() - started >= LONGEST_RESTART_SECONDS:
@@ -127,6 +131,7 @@ class ChildWorker:
                 if process.stdin is not None:
                     process.stdin.close()
                 self._spawn()
+                SERVE_WORKER_RESTARTS.inc()
 
 
 def _ending(code: int) -> str:

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -200,6 +200,18 @@ class Settings(BaseSettings):
     witness_retention_days: int = Field(
         default=400, ge=1, le=36_500,
         description="How long each witness object is locked against deletion.")
+    metrics_token: SecretStr | None = Field(
+        default=None, min_length=32,
+        description="Bearer token Prometheus scrapes `/metrics` with (at least 32 "
+                    "characters); unset, `/metrics` answers 404.")
+    worker_metrics_port: int | None = Field(
+        default=None, ge=1, le=65535,
+        description="Port on which `airlock worker` (serve's own worker included) serves "
+                    "its metrics, unauthenticated, at `/metrics`; unset, it serves none.")
+    worker_metrics_host: str = Field(
+        default="127.0.0.1",
+        description="Address the worker's metrics port binds (loopback: scrape it from "
+                    "the same host, or through a proxy).")
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         default="info", description="Log level of the service.")
 

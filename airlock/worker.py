@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from croniter import CroniterError, croniter
 
 from airlock.instance import Instance
+from airlock.metrics.instruments import SWEEP_DATASETS, WORKER_HEARTBEAT
 from airlock.pipeline import Pipeline, log_failure
 from airlock.retention_jobs import sweeper
 from catalog import Clock, utcnow
@@ -86,6 +87,7 @@ class Worker:
         next_sweep = self.next_sweep_after(self.clock())
         next_poll = self.clock()
         while not stop.is_set():
+            WORKER_HEARTBEAT.set_to_current_time()
             now = self.clock()
             if now >= next_sweep:
                 self.sweep()
@@ -125,6 +127,8 @@ class Worker:
             log.info("retention sweep skipped: another sweep holds the lock")
             return True
         failed = [e.dataset_id for e in report.entries if e.action is Action.FAILED]
+        for action in (Action.PURGED, Action.HELD, Action.FAILED):
+            SWEEP_DATASETS.labels(action.value).inc(report.count(action))
         log.info("retention sweep at %s: %d due, %d purged, %d held, %d failed",
                  report.ran_at.isoformat(), len(report.entries), report.count(Action.PURGED),
                  report.count(Action.HELD), len(failed))

@@ -25,6 +25,7 @@ from airlock.api.routes import (
     evidence,
     health,
     holds,
+    metrics,
     pii,
     preflight,
     retention,
@@ -35,6 +36,7 @@ from airlock.api.routes import (
 )
 from airlock.console.app import install_console
 from airlock.instance import Instance
+from airlock.metrics import RequestMetrics
 from airlock.pipeline import Pipeline
 
 
@@ -63,11 +65,12 @@ def create_app(instance: Instance, pipeline: Pipeline | None = None) -> FastAPI:
     app.state.gates = make_gates(instance.settings)
     install_problem_handlers(app)
     for module in (health, tenants, tokens, contracts, datasets, training, holds, certificates,
-                   evidence, pii, audit, retention, uploads, preflight):
+                   evidence, pii, audit, retention, uploads, preflight, metrics):
         app.include_router(module.router)
     install_console(app)
     # Uploads and pre-flight manifests stream under their own limits
     # (AIRLOCK_MAX_UPLOAD_BYTES, AIRLOCK_PREFLIGHT_MAX_BYTES).
     app.add_middleware(BodySizeLimit, limit=instance.settings.max_request_bytes,
                        exempt=("/v1/datasets", "/v1/preflight"), exempt_pattern=uploads.PART_PATH)
+    app.add_middleware(RequestMetrics)  # the outermost: it sees every answer, refusals too
     return app

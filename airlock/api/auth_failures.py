@@ -23,6 +23,7 @@ from starlette.concurrency import run_in_threadpool
 
 from airlock.api.problems import Problem
 from airlock.instance import Instance
+from airlock.metrics.instruments import AUTH_FAILURES, AUTH_REFUSED
 from audit import SYSTEM
 from audit.events import AuthenticationFailed
 
@@ -71,6 +72,7 @@ class FailedAuthentications:
             if window is None or self._ended(window, now) or window.failures < self._limit:
                 return None
             window.refused += 1
+            AUTH_REFUSED.inc()
             return max(1, math.ceil(window.started + self.window_seconds - now))
 
     def fail(self, source: str, reason: str) -> None:
@@ -87,6 +89,7 @@ class FailedAuthentications:
                 self._open[source] = window
             window.failures += 1
             window.reasons[reason] += 1
+            AUTH_FAILURES.labels(reason).inc()
 
     def take_closed(self, everything: bool = False) -> list[FailureWindow]:
         """The windows that have ended (or all, at shutdown), removed from memory."""

@@ -10,6 +10,7 @@ import anyio
 import anyio.from_thread
 from starlette.requests import Request
 
+from airlock.metrics.instruments import UPLOAD_BYTES
 from airlock.settings import Settings
 
 
@@ -49,6 +50,7 @@ class AsyncBodyReader(io.RawIOBase):
         if scope.cancelled_caught:
             raise BodyTooSlowError(f"no data arrived for {self._timeout:g} seconds")
         self._received += len(chunk)
+        UPLOAD_BYTES.inc(len(chunk))
         elapsed = time.monotonic() - self._started
         if elapsed > self._timeout and self._received < self._min_rate * elapsed:
             raise BodyTooSlowError(f"the body arrives slower than {self._min_rate} bytes/s")

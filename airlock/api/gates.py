@@ -18,8 +18,10 @@ from typing import Annotated
 
 import anyio
 from fastapi import Depends, Request
+from prometheus_client import Gauge
 
 from airlock.api.problems import Problem
+from airlock.metrics.instruments import UPLOADS_IN_FLIGHT
 from airlock.settings import Settings
 from audit import Actor
 
@@ -33,8 +35,9 @@ class Gate:
     no lock."""
 
     def __init__(self, what: str, per_token: int, per_tenant: int, total: int,
-                 threads: int, retry_after_seconds: float) -> None:
-        """At most `total` in flight, running on `threads` threads (the rest wait)."""
+                 threads: int, retry_after_seconds: float, gauge: Gauge | None = None) -> None:
+        """At most `total` in flight, running on `threads` threads (the rest wait);
+        `gauge` follows how many are in flight."""
         self.what = what
         self.per_token = per_token
         self.per_tenant = per_tenant
@@ -44,6 +47,7 @@ class Gate:
         self._tokens: Counter[str] = Counter()
         self._tenants: Counter[str] = Counter()
         self._in_flight = 0
+        self._gauge = gauge
 
     @contextmanager
     def admit(self, actor: Actor, tenant_id: str | None) -> Iterator[None]:
@@ -58,6 +62,8 @@ class Gate:
         if tenant_id is not None:
             self._tenants[tenant_id] += 1
         self._in_flight += 1
+        if self._gauge is not None:
+            self._gauge.inc()
         try:
             yield
         finally:
@@ -65,6 +71,8 @@ class Gate:
             if tenant_id is not None:
                 _release(self._tenants, tenant_id)
             self._in_flight -= 1
+            if self._gauge is not None:
+                self._gauge.dec()
 
     def _busy(self, why: str) -> Problem:
         return Problem(429, f"{why}; retry when one has finished",
@@ -88,7 +96,7 @@ def make_gates(settings: Settings) -> Gates:
     return Gates(
         uploads=Gate("uploads", settings.upload_max_per_token, settings.upload_max_per_tenant,
                      settings.upload_max_concurrent, settings.upload_max_concurrent,
-                     settings.upload_read_timeout_seconds),
+                     settings.upload_read_timeout_seconds, UPLOADS_IN_FLIGHT),
         # The models are CPU-bound: more threads than cores only queue inside them.
         pii=Gate("text requests", settings.pii_max_per_token, settings.pii_max_per_tenant,
                  settings.pii_max_concurrent, os.cpu_count() or 1, 1),

@@ -18,6 +18,7 @@ import typer
 from airlock.cli.context import open_instance
 from airlock.cli.output import console
 from airlock.logs import configure_logging
+from airlock.metrics import serve_worker_metrics
 from airlock.serve_worker import follow_serve
 from airlock.worker import Worker
 from catalog import utcnow
@@ -39,6 +40,8 @@ def worker(once: Annotated[bool, typer.Option(
         settings = instance.settings
         # After the readiness check, whose migration context logs its set-up at info level.
         configure_logging(settings.log_level)
+        if not once:
+            serve_worker_metrics(settings)
         if for_serve:
             serve_child(Worker(instance, None, settings.worker_poll_seconds))
             return

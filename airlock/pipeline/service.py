@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from airlock.instance import Instance
+from airlock.metrics.instruments import STEP_DURATION, STEP_ITEMS
 from airlock.pipeline.executor import Executor
 from airlock.pipeline.lease import StepLease
 from airlock.pipeline.policy import Retries, acting_for, log_failure
@@ -352,6 +354,7 @@ class Pipeline:
                         "upload" if step is Step.ABANDON else step.value,
                         "abandoning it" if step is Step.ABANDON else "resuming it")
         lease.begin(step.value)
+        started, outcome = time.perf_counter(), "failed"
         try:
             with watch(step, dataset_id) as watched:
                 progress = _Progress(lease, watched, step, dataset_id)
@@ -369,9 +372,14 @@ class Pipeline:
                     self.runs_on.run(step, dataset_id,
                                       lambda: self._purge(step, actor, dataset_id))
                     log.info("dataset %s: %s finished", dataset_id, step.value)
+            outcome = "ok"
         except Exception as exc:
             log_failure(f"dataset {dataset_id}: {step.value}", exc)
             raise
+        finally:
+            STEP_DURATION.labels(step.value, outcome).observe(time.perf_counter() - started)
+            if step in (Step.VALIDATE, Step.ANONYMISE):
+                STEP_ITEMS.labels(step.value).inc(lease.done)
 
     def _validate(self, actor: Actor, dataset_id: str, progress: Progress) -> ValidationReport:
         from intake import ValidationJob

@@ -250,6 +250,10 @@ def _calls(dependant: Dependant) -> Iterator[Any]:
         yield from _calls(sub)
 
 
+SCRAPER = "AIRLOCK_METRICS_TOKEN"
+"""Who may scrape `/metrics`: that token, no role's."""
+
+
 def route_access(route: APIRoute) -> tuple[list[str], bool]:
     """The roles a route lets in (`anyone` without a token) and whether its path object must
     be in the caller's tenant (tenant-bound tokens)."""
@@ -261,9 +265,12 @@ def route_access(route: APIRoute) -> tuple[list[str], bool]:
         current_actor,
         tenant_in_reach,
     )
+    from airlock.api.routes.metrics import scraper
     from airlock.permissions import ROLE_PERMISSIONS, Permission
 
     calls = list(_calls(route.dependant))
+    if scraper in calls:
+        return [SCRAPER], False
     permissions: set[Permission] = set()
     guarded = False
     for call in calls:
@@ -317,10 +324,10 @@ def _parameter(parameter: dict[str, Any]) -> str:
 def _problems(route: APIRoute, operation: dict[str, Any], roles: list[str],
               guarded: bool) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
-    if roles != ["anyone"]:
+    if roles not in (["anyone"], [SCRAPER]):
         found["401"] = ["no valid token (429 instead once its source passed "
                         "`AIRLOCK_AUTH_FAILURE_LIMIT`)"]
-    if roles not in (["anyone"], ["any token"]):
+    if roles not in (["anyone"], ["any token"], [SCRAPER]):
         found["403"] = ["the token's role may not (audited as `access.denied`)"]
     if "{" in route.path:
         found["404"] = ["unknown id" + (", or another tenant's: the same answer" if guarded

@@ -44,6 +44,8 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, int]]] = [
     ("GET", "/v1/health", None, dict.fromkeys(ROLES, 200)),
     ("GET", "/v1/ready", None, dict.fromkeys(ROLES, 200)),
     ("GET", "/v1/whoami", None, {**dict.fromkeys(ROLES, 200), "anonymous": 401}),
+    # Off without AIRLOCK_METRICS_TOKEN; with it, only that token scrapes (test_metrics).
+    ("GET", "/metrics", None, dict.fromkeys(ROLES, 404)),
     ("GET", "/v1/tenants", None, _allowed("admin")),
     ("POST", "/v1/tenants", {"name": "new-one"}, _created_by("admin")),
     ("GET", "/v1/tenants/{own}", None, _allowed("admin", "client")),
