@@ -230,3 +230,10 @@ def test_the_worker_serves_its_metrics_on_its_own_port(instance: Instance,
     finally:
         process.terminate()
         process.wait(timeout=15)
+
+
+def test_every_metric_is_documented_with_its_type_and_labels() -> None:
+    page = (Path(__file__).parents[2] / "docs" / "guides" / "metrics.md").read_text()
+    for metric in ALL:
+        labels = ", ".join(f"`{label}`" for label in metric.labels) or "—"
+        assert f"| `{metric.name}` | {metric.kind} | {labels} |" in page, metric.name
