@@ -115,9 +115,9 @@ class ChildWorker:
             assert process is not None
             started = time.monotonic()
             code = process.wait()
-            SERVE_WORKER_UP.up = False
             if self._stopping.is_set():
                 return
+            SERVE_WORKER_UP.up = False
             if time.monotonic() - started >= LONGEST_RESTART_SECONDS:
                 pause = FIRST_RESTART_SECONDS
             log.error("serve's worker (pid %d) %s; restarted in %g s", process.pid,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -14,6 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from prometheus_client import generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 from pydantic import SecretStr
 
@@ -21,6 +23,7 @@ from airlock.api.app import create_app
 from airlock.instance import Instance
 from airlock.metrics import ALL
 from airlock.pii_engine import PiiEngineLoader
+from airlock.serve_worker import ChildWorker
 from airlock.settings import Settings
 from catalog import DatasetState, utcnow
 from tests.airlock.conftest import World
@@ -237,3 +240,30 @@ def test_every_metric_is_documented_with_its_type_and_labels() -> None:
     for metric in ALL:
         labels = ", ".join(f"`{label}`" for label in metric.labels) or "—"
         assert f"| `{metric.name}` | {metric.kind} | {labels} |" in page, metric.name
+
+
+def _serve_worker(registry_text: str) -> dict[str, float]:
+    return {sample.name: sample.value
+            for family in text_string_to_metric_families(registry_text)
+            for sample in family.samples if sample.name.startswith("airlock_serve_worker")}
+
+
+def test_serve_reports_its_worker_up_down_and_restarted() -> None:
+    child = ChildWorker([sys.executable, "-c", "import time; time.sleep(60)"])
+    assert "airlock_serve_worker_up" not in _serve_worker(generate_latest().decode())
+    restarts = _serve_worker(generate_latest().decode())["airlock_serve_worker_restarts_total"]
+    child.start()
+    try:
+        assert _serve_worker(generate_latest().decode())["airlock_serve_worker_up"] == 1
+        process = child._process
+        assert process is not None
+        process.kill()
+        deadline = time.monotonic() + 10
+        while _serve_worker(generate_latest().decode())[
+                "airlock_serve_worker_restarts_total"] < restarts + 1:
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        assert _serve_worker(generate_latest().decode())["airlock_serve_worker_up"] == 1
+    finally:
+        child.stop()
+    assert "airlock_serve_worker_up" not in _serve_worker(generate_latest().decode())
