@@ -148,3 +148,18 @@ def test_benchmark_runs_at_its_smallest_scale(name: str, command: list[str],
                                  capture_output=True, text=True, timeout=60, check=False)
     assert regenerated.returncode == 0, regenerated.stderr
     assert f"`{result['command']}`" in page.read_text()
+
+
+def test_the_load_benchmark_runs_at_its_smallest_scale() -> None:
+    """bench/load.py prints its own table (a real serve under load, not a timed row)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AIRLOCK_")}
+    done = subprocess.run([sys.executable, "bench/load.py", "--uploads", "2", "--photos", "4",
+                           "--photos-big", "4", "--readers", "1", "--seconds", "1"],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+                          check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    rows = {line.split()[0]: line.split() for line in done.stdout.splitlines()
+            if line.startswith(("read ", "upload "))}
+    assert rows["upload"][1] == "2" and float(rows["upload"][2]) == 1.0
+    assert int(rows["read"][1]) > 0 and float(rows["read"][2]) == 1.0
+    assert re.search(r"peak RSS: serve \d+ MB, worker \d+ MB", done.stdout)
