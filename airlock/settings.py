@@ -202,6 +202,9 @@ class Settings(BaseSettings):
         description="How long each witness object is locked against deletion.")
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         default="info", description="Log level of the service.")
+    log_format: Literal["json", "text"] = Field(
+        default="json", description="`json`: one JSON event per line, for a log collector; "
+                                    "`text`: a readable line, for a terminal.")
 
     @model_validator(mode="after")
     def _storage_needs_bucket(self) -> Settings:

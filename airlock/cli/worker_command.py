@@ -38,7 +38,7 @@ def worker(once: Annotated[bool, typer.Option(
     with open_instance() as instance:
         settings = instance.settings
         # After the readiness check, whose migration context logs its set-up at info level.
-        configure_logging(settings.log_level)
+        configure_logging(settings.log_level, settings.log_format)
         if for_serve:
             serve_child(Worker(instance, None, settings.worker_poll_seconds))
             return
