@@ -22,8 +22,9 @@ LogFormat = Literal["json", "text"]
 _QUIET = ("presidio-analyzer", "presidio-anonymizer", "spacy", "PIL")
 
 _RECORD_FIELDS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
-    "message", "asctime", "taskName"}
-"""What every record has; anything else on a record is an `extra=` the code passed."""
+    "message", "asctime", "taskName", "color_message"}
+"""What every record has (and uvicorn's coloured copy of its message); anything else on a
+record is an `extra=` the code passed."""
 
 
 def _extras(record: logging.LogRecord) -> dict[str, Any]:

@@ -64,7 +64,7 @@ def serve_child(runner: Worker) -> None:
     does not wait for it (the models load with that dataset, as they did in serve)."""
     console.print(f"Airlock worker of serve (pid {os.getppid()}): anonymisations when serve "
                   f"hands them over, or every {runner.poll_seconds:g} s")
-    follow_serve(runner.wake)
+    follow_serve(runner.wake, runner.origins)
     importlib.import_module("airlock.anonymisation")
     stop = threading.Event()
     with stopping_on_signals(stop):

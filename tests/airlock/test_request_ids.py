@@ -12,6 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from airlock.api.request_ids import HEADER, request_id_of
+from airlock.request_origins import RequestOrigins, handover_line
+from audit import current_request_id
 from tests.airlock.conftest import World
 
 PLAIN = re.compile(r"[A-Za-z0-9._-]{1,64}")
@@ -64,3 +66,21 @@ def test_audit_events_name_the_request(client: TestClient, world: World) -> None
                         headers=world.auth("compliance")).json()
     made = [e for e in events if e["tenant_id"] == created.json()["id"]]
     assert [e["details"].get("request_id") for e in made] == ["make-third"]
+
+
+def test_a_handed_over_dataset_runs_under_the_request_that_queued_it() -> None:
+    origins = RequestOrigins()
+    token = current_request_id.set("upload-1")
+    try:
+        queued = handover_line("ds1")
+    finally:
+        current_request_id.reset(token)
+    for line in (queued, handover_line("ds2"), b"ds3 bad\tid\n"):
+        origins.note(line.rstrip(b"\n"))
+    for dataset_id, expected in (("ds1", "upload-1"), ("ds2", None), ("ds3", None)):
+        with origins.restored(dataset_id):
+            assert current_request_id.get() == expected
+    assert current_request_id.get() is None
+    origins.done("ds1")
+    with origins.restored("ds1"):
+        assert current_request_id.get() is None
