@@ -99,6 +99,17 @@ def _log_warning(message: Warning | str, category: type[Warning], filename: str,
                                              lineno)
 
 
+class WebSocketPathDropped(logging.Filter):
+    """uvicorn logs a WebSocket handshake (the API has none, so each is refused) with the
+    client's address and the raw path, query string included: both are dropped."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str) and record.msg.startswith('%s - "WebSocket %s"') \
+                and isinstance(record.args, tuple) and len(record.args) >= 2:
+            record.args = ("-", "-", *record.args[2:])
+        return True
+
+
 def server_log_config(level: str) -> dict[str, Any]:
     """uvicorn's logging: its lines go to the root handler of `configure_logging`, and its
     access log is off (the API's RequestIds middleware logs each request by route template,
@@ -106,8 +117,10 @@ def server_log_config(level: str) -> dict[str, Any]:
     return {
         "version": 1,
         "disable_existing_loggers": False,
+        "filters": {"no_websocket_path": {"()": WebSocketPathDropped}},
         "loggers": {
             "uvicorn": {"level": level.upper(), "handlers": [], "propagate": True},
+            "uvicorn.error": {"filters": ["no_websocket_path"], "propagate": True},
             "uvicorn.access": {"level": "WARNING", "handlers": [], "propagate": False},
         },
     }

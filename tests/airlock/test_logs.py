@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from airlock.logs import JsonFormatter, TextFormatter, _log_warning
+from airlock.logs import JsonFormatter, TextFormatter, WebSocketPathDropped, _log_warning
 from audit import current_request_id
 
 SECRET = "张三丰 canary.li@example.org"
@@ -69,3 +69,11 @@ def test_a_warning_is_logged_without_its_text(caplog: pytest.LogCaptureFixture) 
     with caplog.at_level(logging.WARNING, logger="py.warnings"):
         _log_warning(UserWarning(SECRET), UserWarning, "/x/y.py", 7)
     assert caplog.messages == ["UserWarning at /x/y.py:7"]
+
+
+def test_a_websocket_handshake_is_logged_without_its_path() -> None:
+    record = logging.getLogger("uvicorn.error").makeRecord(
+        "uvicorn.error", logging.INFO, __file__, 1, '%s - "WebSocket %s" 403',
+        ("127.0.0.1:5000", "/v1/datasets/ds1?name=canary"), None)
+    WebSocketPathDropped().filter(record)
+    assert record.getMessage() == '- - "WebSocket -" 403'

@@ -208,7 +208,7 @@ def test_no_planted_value_is_kept_in_the_clear(server: Server, env: dict[str, st
     ids = list(uploaded)
     # An id that is not a plain token is replaced, never logged.
     scan.response("health with a bad request id", client.get(
-        "/v1/health", headers={"X-Request-ID": QUERY.encode()}))
+        "/v1/health", headers={b"X-Request-ID": QUERY.encode()}))
     scan.stage("upload")
 
     _wait(client, ids, "ready")
