@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import threading
 import warnings
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -89,6 +90,17 @@ def configure_logging(level: str, log_format: LogFormat = "json") -> None:
     for name in _QUIET:
         logging.getLogger(name).setLevel(logging.WARNING)
     warnings.showwarning = _log_warning
+    threading.excepthook = _log_thread_death
+
+
+def _log_thread_death(args: threading.ExceptHookArgs) -> None:
+    """A thread ended by an exception, as a log line with its type: Python's own hook would
+    print the message and traceback, which can quote data, across several lines."""
+    if issubclass(args.exc_type, SystemExit):
+        return
+    name = args.thread.name if args.thread is not None else "unknown"
+    logging.getLogger("airlock").error("thread %s ended by an exception", name,
+                                       exc_info=args.exc_value)
 
 
 def _log_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,

@@ -6,10 +6,17 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import threading
 
 import pytest
 
-from airlock.logs import JsonFormatter, TextFormatter, WebSocketPathDropped, _log_warning
+from airlock.logs import (
+    JsonFormatter,
+    TextFormatter,
+    WebSocketPathDropped,
+    _log_thread_death,
+    _log_warning,
+)
 from audit import current_request_id
 
 SECRET = "张三丰 canary.li@example.org"
@@ -77,3 +84,20 @@ def test_a_websocket_handshake_is_logged_without_its_path() -> None:
         ("127.0.0.1:5000", "/v1/datasets/ds1?name=canary"), None)
     WebSocketPathDropped().filter(record)
     assert record.getMessage() == '- - "WebSocket -" 403'
+
+
+def test_a_thread_ended_by_an_exception_is_one_line_of_its_type(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setattr(threading, "excepthook", _log_thread_death)
+
+    def fail() -> None:
+        raise ValueError(SECRET)
+
+    with caplog.at_level(logging.ERROR, logger="airlock"):
+        thread = threading.Thread(target=fail, name="doomed")
+        thread.start()
+        thread.join()
+    [record] = caplog.records
+    line = JsonFormatter().format(record)
+    assert json.loads(line)["exception"] == "builtins.ValueError"
+    assert "doomed" in line and SECRET not in line
