@@ -1,10 +1,12 @@
 """`airlock serve`'s own worker: a child `airlock worker` process anonymises, so that the API
 process never loads the image and text models (they held 0.9 GB in it, idle or not).
 
-One pipe joins the two, the child's stdin. Serve writes a byte to it when it hands over a
-validated dataset, which wakes the child at once rather than at its next poll. Its end (serve
-stopped or died, SIGKILL included) ends the child at once, as if it had been killed with
-serve: the step it was running is resumed at the next start, as any interrupted step is.
+One pipe joins the two, the child's stdin. Serve writes a line to it when it hands over a
+validated dataset (the dataset's id and the id of the request that queued it, see
+`airlock.request_origins`), which wakes the child at once rather than at its next poll.
+Its end (serve stopped or died, SIGKILL included) ends the child at once, as if it had
+been killed with serve: the step it was running is resumed at the next start, as any
+interrupted step is.
 """
 
 from __future__ import annotations
@@ -23,13 +25,13 @@ from dataclasses import dataclass, field
 from airlock.instance import Instance
 from airlock.metrics.instruments import SERVE_WORKER_RESTARTS, SERVE_WORKER_UP
 from airlock.pipeline import Pipeline, Step
+from airlock.request_origins import RequestOrigins, handover_line
 
 log = logging.getLogger("airlock.serve")
 
 API_STEPS = frozenset(Step) - {Step.ANONYMISE}
 """What the API process runs itself: validation and purges stream, they load no model."""
 COMMAND = [sys.executable, "-m", "airlock", "worker", "--for-serve"]
-WAKE = b"w"
 FIRST_RESTART_SECONDS = 1.0
 LONGEST_RESTART_SECONDS = 60.0
 """A child that keeps dying is restarted after 1 s, then 2, 4, ... up to this; one that ran
@@ -67,14 +69,16 @@ class ChildWorker:
         self._spawn()
         threading.Thread(target=self._supervise, daemon=True, name="serve-worker").start()
 
-    def wake(self, _dataset_id: str) -> None:
+    def wake(self, dataset_id: str) -> None:
         """Never blocks or raises: a full pipe means a wake is pending already, and a child
-        that died (or is being restarted) looks at the queue first thing when it starts."""
+        that died (or is being restarted) looks at the queue first thing when it starts.
+        A line is shorter than PIPE_BUF, so it is written whole or not at all."""
+        log.info("dataset %s: handed to serve's worker", dataset_id)
         with self._lock:
             if self._process is None or self._process.stdin is None:
                 return
             try:
-                os.write(self._process.stdin.fileno(), WAKE)
+                os.write(self._process.stdin.fileno(), handover_line(dataset_id))
             except OSError:
                 return
 
@@ -140,11 +144,16 @@ def _ending(code: int) -> str:
     return f"exited with code {code}"
 
 
-def follow_serve(wake: threading.Event) -> None:
-    """In the child: a byte on stdin sets `wake`; its end (serve is gone) ends this process
-    at once, as serve's end would have ended a step run in serve itself."""
+def follow_serve(wake: threading.Event, origins: RequestOrigins) -> None:
+    """In the child: a line on stdin is noted in `origins` and sets `wake`; its end (serve is
+    gone) ends this process at once, as serve's end would have ended a step run in serve
+    itself."""
     def read() -> None:
-        while os.read(sys.stdin.fileno(), 64):
+        pending = b""
+        while chunk := os.read(sys.stdin.fileno(), 4096):
+            *lines, pending = (pending + chunk).split(b"\n")
+            for line in lines:
+                origins.note(line)
             wake.set()
         log.warning("serve is gone: its worker stops now; the next start resumes its step")
         os._exit(1)

@@ -214,6 +214,9 @@ class Settings(BaseSettings):
                     "the same host, or through a proxy).")
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         default="info", description="Log level of the service.")
+    log_format: Literal["json", "text"] = Field(
+        default="json", description="`json`: one JSON event per line, for a log collector; "
+                                    "`text`: a readable line, for a terminal.")
 
     @model_validator(mode="after")
     def _storage_needs_bucket(self) -> Settings:

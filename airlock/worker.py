@@ -17,6 +17,7 @@ from croniter import CroniterError, croniter
 from airlock.instance import Instance
 from airlock.metrics.instruments import SWEEP_DATASETS, WORKER_HEARTBEAT
 from airlock.pipeline import Pipeline, log_failure
+from airlock.request_origins import RequestOrigins
 from airlock.retention_jobs import sweeper
 from catalog import Clock, utcnow
 from retention import Action
@@ -63,6 +64,8 @@ class Worker:
     sleep: Callable[[float], None] = time.sleep
     wake: threading.Event = field(default_factory=threading.Event)
     """Set to look at the queue now, not at the next poll (`serve` hands over a dataset)."""
+    origins: RequestOrigins = field(default_factory=RequestOrigins)
+    """The requests that queued the datasets `serve` handed over: their steps log their ids."""
     pipeline: Pipeline = field(init=False, repr=False)
     """Its retry policy spaces the tries of a dataset that keeps failing."""
 
@@ -150,7 +153,10 @@ class Worker:
             if interrupted():
                 done.interrupted = True
                 break
-            advanced = self.pipeline.drive(dataset_id)
+            with self.origins.restored(dataset_id):
+                advanced = self.pipeline.drive(dataset_id)
+            if not advanced.skipped and not advanced.failed:  # else tried again later
+                self.origins.done(dataset_id)
             done.validated += advanced.validation is not None
             done.anonymised += advanced.anonymisation is not None
             done.failed += advanced.failed is not None

@@ -15,6 +15,7 @@ from audit.events import (
 from audit.log import AuditLog
 from audit.query import EventFilter, EventView, find_events
 from audit.registry import EventRegistry
+from audit.request_ids import current_request_id, valid_request_id
 from audit.transaction import Transaction, Transactions
 from audit.transitions import change_state
 from audit.verify import ChainVerification, verify_chain
@@ -39,6 +40,8 @@ __all__ = [
     "Transaction",
     "Transactions",
     "change_state",
+    "current_request_id",
     "find_events",
+    "valid_request_id",
     "verify_chain",
 ]

@@ -11,6 +11,7 @@ from audit.actor import Actor
 from audit.chain import link_hash
 from audit.events import AuditEvent, Outcome
 from audit.registry import EventRegistry
+from audit.request_ids import current_request_id
 from catalog import AuditEventRecord, AuditHead, utcnow
 
 
@@ -67,4 +68,8 @@ def _details(event: AuditEvent, actor: Actor) -> dict[str, Any]:
     details = event.details()
     if actor.on_behalf_of is not None:
         details["on_behalf_of"] = actor.on_behalf_of
+    # In the details, which the hash already covers as stored: earlier events, without
+    # it, verify as they did.
+    if (request_id := current_request_id.get()) is not None:
+        details["request_id"] = request_id
     return details

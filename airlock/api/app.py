@@ -17,6 +17,7 @@ from airlock.api.auth_failures import (
 from airlock.api.gates import make_gates
 from airlock.api.limits import BodySizeLimit
 from airlock.api.problems import install_problem_handlers
+from airlock.api.request_ids import RequestIds
 from airlock.api.routes import (
     audit,
     certificates,
@@ -72,5 +73,6 @@ def create_app(instance: Instance, pipeline: Pipeline | None = None) -> FastAPI:
     # (AIRLOCK_MAX_UPLOAD_BYTES, AIRLOCK_PREFLIGHT_MAX_BYTES).
     app.add_middleware(BodySizeLimit, limit=instance.settings.max_request_bytes,
                        exempt=("/v1/datasets", "/v1/preflight"), exempt_pattern=uploads.PART_PATH)
-    app.add_middleware(RequestMetrics)  # the outermost: it sees every answer, refusals too
+    app.add_middleware(RequestMetrics)  # it sees every answer, refusals too
+    app.add_middleware(RequestIds)  # outermost: its id covers everything the request does
     return app

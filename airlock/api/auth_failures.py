@@ -24,7 +24,7 @@ from starlette.concurrency import run_in_threadpool
 from airlock.api.problems import Problem
 from airlock.instance import Instance
 from airlock.metrics.instruments import AUTH_FAILURES, AUTH_REFUSED
-from audit import SYSTEM
+from audit import SYSTEM, current_request_id
 from audit.events import AuthenticationFailed
 
 UNKNOWN = "unknown"
@@ -112,12 +112,17 @@ def record_closed(instance: Instance, failures: FailedAuthentications,
     windows = failures.take_closed(everything)
     if not windows:
         return
-    with instance.transaction(SYSTEM) as tx:
-        for window in windows:
-            tx.record(AuthenticationFailed(
-                source=window.source, window_seconds=round(failures.window_seconds),
-                failures=window.failures, refused=window.refused,
-                reasons=dict(window.reasons.most_common(50))))
+    # A window sums many requests: the one that happens to close it is not its request.
+    outside_requests = current_request_id.set(None)
+    try:
+        with instance.transaction(SYSTEM) as tx:
+            for window in windows:
+                tx.record(AuthenticationFailed(
+                    source=window.source, window_seconds=round(failures.window_seconds),
+                    failures=window.failures, refused=window.refused,
+                    reasons=dict(window.reasons.most_common(50))))
+    finally:
+        current_request_id.reset(outside_requests)
 
 
 async def record_periodically(instance: Instance, failures: FailedAuthentications) -> None:

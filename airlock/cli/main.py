@@ -108,7 +108,7 @@ def serve(
     from catalog import upgrade
 
     settings = Settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     instance = Instance(settings)
     upgrade(instance.engine, sealer_for=instance.vault.field_cipher_of)
     instance.check_ready()
@@ -120,5 +120,5 @@ def serve(
         console.print(f"Airlock is serving on http://{bind_host}:{bind_port} "
                       f"(API docs: http://{bind_host}:{bind_port}/docs)")
         uvicorn.run(create_app(instance, pipeline), host=bind_host, port=bind_port,
-                    log_level=settings.log_level, server_header=False,
-                    log_config=server_log_config())
+                    log_level=settings.log_level, server_header=False, access_log=False,
+                    log_config=server_log_config(settings.log_level))

@@ -39,7 +39,7 @@ def worker(once: Annotated[bool, typer.Option(
     with open_instance() as instance:
         settings = instance.settings
         # After the readiness check, whose migration context logs its set-up at info level.
-        configure_logging(settings.log_level)
+        configure_logging(settings.log_level, settings.log_format)
         if not once:
             serve_worker_metrics(settings)
         if for_serve:
@@ -67,7 +67,7 @@ def serve_child(runner: Worker) -> None:
     does not wait for it (the models load with that dataset, as they did in serve)."""
     console.print(f"Airlock worker of serve (pid {os.getppid()}): anonymisations when serve "
                   f"hands them over, or every {runner.poll_seconds:g} s")
-    follow_serve(runner.wake)
+    follow_serve(runner.wake, runner.origins)
     importlib.import_module("airlock.anonymisation")
     stop = threading.Event()
     with stopping_on_signals(stop):

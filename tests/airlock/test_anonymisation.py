@@ -105,7 +105,8 @@ def test_over_http_and_the_mapping_behind_its_own_role(api: TestClient,
             AuditEventRecord.action == "dataset.mapping_read")).scalar_one()
         compliance_id = tokens["compliance"].split("_")[1]  # alk_<id>_<secret>
         assert read.role == "reidentifier"
-        assert read.details == {"copies": 1, "approved_by": f"token:{compliance_id}"}
+        assert read.details == {"copies": 1, "approved_by": f"token:{compliance_id}",
+                                "request_id": mapping.headers["x-request-id"]}
 
 
 def test_anonymised_datasets_have_no_mapping(api: TestClient, instance: Instance) -> None:

@@ -80,7 +80,7 @@ def test_a_client_gets_the_report_and_nothing_is_kept(
     assert CAPTION not in answer.text
     [event] = _events(instance)
     assert event.details == {"entries": 6, "images": 5, "label_files": 1, "errors": 1,
-                             "warnings": 0}
+                             "warnings": 0, "request_id": answer.headers["x-request-id"]}
     with instance.reading() as session:
         assert session.execute(select(func.count()).select_from(Dataset)).scalar_one() == 0
     # The label content is in no file of the instance (database, WAL, vault, log) ...

@@ -79,7 +79,8 @@ def test_refusals_are_problems_and_audited(setup: Setup, instance: Instance) -> 
     assert "pet classifier" not in refused.text.casefold()
     [event] = _events(instance, "training.refused")
     assert event.outcome == "denied" and event.details == {
-        "purpose_sha256": purpose_sha256(ELSEWHERE), "reason": "purpose_mismatch"}
+        "purpose_sha256": purpose_sha256(ELSEWHERE), "reason": "purpose_mismatch",
+        "request_id": refused.headers["x-request-id"]}
     assert setup.post("/training/start", setup.operator, {"purpose": PURPOSE})["status"] == 200
     not_ready = setup.post("/training/start", setup.operator, {"purpose": PURPOSE})
     assert (not_ready["status"], not_ready["reason"]) == (409, "not_ready")
@@ -104,7 +105,8 @@ def test_the_anonymised_copy_streams_for_training(setup: Setup, instance: Instan
     assert response.headers["content-disposition"] == \
         f'attachment; filename="{setup.dataset_id}.anonymised.tar"'
     [read] = _events(instance, "training.copy_read")
-    assert read.details == {"purpose_sha256": purpose_sha256(PURPOSE)}
+    assert read.details == {"purpose_sha256": purpose_sha256(PURPOSE),
+                            "request_id": response.headers["x-request-id"]}
 
     refused = setup.api.post(path, json={"purpose": ELSEWHERE}, headers=setup.operator)
     assert refused.status_code == 403 and refused.json()["reason"] == "purpose_mismatch"

@@ -6,6 +6,11 @@ row of every catalog table (the PostgreSQL variant checks what the tables hold),
 API response and in every line the server logged. None may be found: what Airlock keeps of
 them is ciphertext.
 
+The server's log (its stderr, JSON at debug level, serve's worker's lines included) is one
+JSON event per line with the expected fields; each upload's request id (sent in
+X-Request-ID) is on its validation and anonymisation lines and in its audit events, and no
+token appears in it.
+
 The planted values are not personal data the anonymiser would replace, so the anonymised
 copy keeps them on purpose: only the read of that copy is exempt, and it is checked for the
 purpose and the EXIF fields."""
@@ -89,6 +94,7 @@ def _contract(layout: Layout) -> str:
 class Scan:
     home: Path
     server_log: Path
+    server_output: Path
     catalog: Engine
     responses: list[tuple[str, bytes]] = field(default_factory=list)
     hits: list[str] = field(default_factory=list)
@@ -104,7 +110,11 @@ class Scan:
         response so far and the server's log."""
         files = sorted(p for p in self.home.rglob("*") if p.is_file())
         for path in files:
-            self._check(f"{name}: file {path.relative_to(self.home)}", path.read_bytes())
+            try:
+                data = path.read_bytes()
+            except FileNotFoundError:  # a `.partial-` file renamed since the listing
+                continue
+            self._check(f"{name}: file {path.relative_to(self.home)}", data)
         self.files_seen.update(path.name for path in files)
         for table, rows in self._tables():
             self._check(f"{name}: table {table}", rows)
@@ -112,6 +122,7 @@ class Scan:
             self._check(f"{name}: response {what}", body)
         self.responses.clear()
         self._check(f"{name}: server log", self.server_log.read_bytes())
+        self._check(f"{name}: server output", self.server_output.read_bytes())
 
     def _tables(self) -> Iterator[tuple[str, bytes]]:
         with self.catalog.connect() as connection:
@@ -142,16 +153,17 @@ def server(env: dict[str, str], tmp_path: Path, database_url: str) -> Iterator[S
     init = airlock(env, "init", "--json")
     assert init.returncode == 0, init.stderr
     admin = {"Authorization": f"Bearer {json.loads(init.stdout)['admin_token']}"}
-    log, port = tmp_path / "server.log", free_port()
-    with log.open("w") as sink:
+    log, output, port = tmp_path / "server.log", tmp_path / "server.out", free_port()
+    with log.open("w") as sink, output.open("w") as printed:
         proc = subprocess.Popen([AIRLOCK, "serve", "--port", str(port)],
-                                env={**env, "AIRLOCK_LOG_LEVEL": "debug"}, stdout=sink,
-                                stderr=subprocess.STDOUT)
+                                env={**env, "AIRLOCK_LOG_LEVEL": "debug",
+                                     "AIRLOCK_LOG_FORMAT": "json"},
+                                stdout=printed, stderr=sink)
     catalog = make_engine(database_url, writer=False)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_for_health(url)
-        yield Server(url, admin, Scan(home, log, catalog))
+        yield Server(url, admin, Scan(home, log, output, catalog))
     finally:
         catalog.dispose()
         proc.terminate()
@@ -188,10 +200,15 @@ def test_no_planted_value_is_kept_in_the_clear(server: Server, env: dict[str, st
     # A query string never reaches the access log, whatever its name.
     scan.response("health with a query", client.get("/v1/health", params={"probe": QUERY}))
 
-    ids = [scan.response(f"upload {layout.value}", client.post(
+    uploaded = {scan.response(f"upload {layout.value}", client.post(
         "/v1/datasets", params={"contract": f"leak-{layout.value.replace('_', '-')}"},
-        content=pack(_files(layout, 10 * n), "zip"))).json()["id"]
-        for n, layout in enumerate(Layout)]
+        content=pack(_files(layout, 10 * n), "zip"),
+        headers={"X-Request-ID": f"upload-{layout.value}"})).json()["id"]:
+        f"upload-{layout.value}" for n, layout in enumerate(Layout)}
+    ids = list(uploaded)
+    # An id that is not a plain token is replaced, never logged.
+    scan.response("health with a bad request id", client.get(
+        "/v1/health", headers={b"X-Request-ID": QUERY.encode()}))
     scan.stage("upload")
 
     _wait(client, ids, "ready")
@@ -214,7 +231,12 @@ def test_no_planted_value_is_kept_in_the_clear(server: Server, env: dict[str, st
         for step, body in (("start", {"purpose": DECLARED}), ("complete", None)):
             scan.response(f"training {step}", operator.post(
                 f"/v1/datasets/{dataset_id}/training/{step}", json=body))
-    scan.response("audit", compliance.get("/v1/audit/events", params={"limit": 1000}))
+    events = scan.response("audit", compliance.get("/v1/audit/events",
+                                                   params={"limit": 1000})).json()
+    for dataset_id, request_id in uploaded.items():
+        assert {e["action"] for e in events if e["dataset_id"] == dataset_id
+                and e["details"].get("request_id") == request_id} >= {
+            "dataset.uploaded", "dataset.validated", "dataset.anonymised"}, dataset_id
     scan.stage("training read")
 
     swept = airlock(env, "retention", "run", "--json")
@@ -227,5 +249,31 @@ def test_no_planted_value_is_kept_in_the_clear(server: Server, env: dict[str, st
     for api in (client, operator, compliance):
         api.close()
     assert scan.hits == []
+    _check_log_lines(server.scan.server_log, uploaded, list(tokens.values()))
     if server.scan.catalog.dialect.name == "sqlite":  # scanned while the server ran
         assert {"airlock.db", "airlock.db-wal", "airlock.db-shm"} <= scan.files_seen
+
+
+def _check_log_lines(log: Path, uploaded: dict[str, str], tokens: list[str]) -> None:
+    """Every line one JSON event; access lines by route template; each upload's request id
+    on its own steps, in serve and in serve's worker; no token's secret."""
+    text = log.read_text()
+    events = [json.loads(line) for line in text.splitlines()]
+    assert events and all({"time", "level", "logger", "message"} <= e.keys() for e in events)
+    assert any(e["level"] == "debug" for e in events)
+    access = [e for e in events if e["logger"] == "airlock.access"]
+    assert all({"request_id", "method", "route", "status", "duration_ms"} <= e.keys()
+               for e in access)
+    assert {"/v1/datasets", "/v1/datasets/{dataset_id}", "/v1/health"} <= {
+        e["route"] for e in access}
+    assert not [e for e in access if "?" in e["route"]
+                or any(dataset_id in e["route"] for dataset_id in uploaded)]
+    for dataset_id, request_id in uploaded.items():
+        assert [e["status"] for e in access if e["request_id"] == request_id] == [202]
+        steps = {e["message"].split(": ")[1].split(",")[0]: e.get("request_id")
+                 for e in events if e["message"].startswith(f"dataset {dataset_id}: ")
+                 and "finished" in e["message"]}
+        assert steps["validate finished"] == request_id, (dataset_id, steps)
+        assert steps["anonymise finished"] == request_id, (dataset_id, steps)
+    for token in tokens:
+        assert token.rpartition("_")[2] not in text

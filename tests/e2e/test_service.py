@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
 from pathlib import Path
 
 import httpx
 
-from tests.e2e.conftest import airlock
+from tests.e2e.conftest import AIRLOCK, airlock, free_port, wait_for_health
 
 
 def test_served_api_end_to_end(server: tuple[str, str], env: dict[str, str]) -> None:
@@ -38,3 +40,25 @@ def test_instance_files_are_private(env: dict[str, str]) -> None:
     home = Path(env["AIRLOCK_HOME"])
     for path in [home, *home.rglob("*")]:
         assert path.stat().st_mode & 0o077 == 0, path
+
+
+def test_text_logs_for_a_terminal(env: dict[str, str], tmp_path: Path) -> None:
+    """AIRLOCK_LOG_FORMAT=text: readable lines, the request id in brackets."""
+    assert airlock(env, "init").returncode == 0
+    port, log = free_port(), tmp_path / "text.log"
+    with log.open("w") as sink:
+        proc = subprocess.Popen([AIRLOCK, "serve", "--port", str(port)],
+                                env={**env, "AIRLOCK_LOG_FORMAT": "text"},
+                                stdout=subprocess.DEVNULL, stderr=sink)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_health(url)
+        httpx.get(f"{url}/v1/health", headers={"X-Request-ID": "probe-1"})
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    lines = log.read_text().splitlines()
+    assert not [line for line in lines if line.startswith("{")]
+    assert [line for line in lines if re.fullmatch(
+        r"\S+ \S+ INFO airlock\.access \[probe-1\]: request method=GET route=/v1/health "
+        r"status=200 duration_ms=[0-9.]+", line)]
