@@ -67,6 +67,16 @@ def instance_signer(session: Session, master: MasterKey) -> InstanceSigner:
     return InstanceSigner(Ed25519PrivateKey.from_private_bytes(raw))
 
 
+def load_signer(session: Session, master: MasterKey) -> InstanceSigner | None:
+    """The stored signer, or None when the instance has none yet; never makes one (a
+    backup's copy is checked with it, read-only)."""
+    record = session.get(InstanceKey, PURPOSE)
+    if record is None:
+        return None
+    return InstanceSigner(Ed25519PrivateKey.from_private_bytes(
+        master.unwrap(record.wrapped_private_key, _CONTEXT)))
+
+
 def rewrap_signing_key(session: Session, old: MasterKey, new: MasterKey) -> None:
     """Master key rotation: the signing key is wrapped like a data key, so it is rewrapped
     with them (else retiring the old master key would lose it)."""
