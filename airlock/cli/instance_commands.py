@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import BaseModel
 
 from airlock.backup import BackupError, BackupResult, backup, restore
-from airlock.cli.context import open_instance
+from airlock.cli.context import local_actor, open_instance
 from airlock.cli.errors import AirlockGroup
 from airlock.cli.output import JsonOption, console, errors, print_json
 from airlock.settings import Settings
@@ -42,6 +43,34 @@ def restore_command(
     settings = Settings()
     result = _run(lambda: restore(source, settings))
     _report(result, f"restored into {settings.home.resolve()}", as_json)
+
+
+class SigningKeyRotation(BaseModel):
+    old_key_id: str
+    new_key_id: str
+    public_key: str
+    """The new public key (PEM), to publish beside the old one."""
+
+
+@admin_app.command("rotate-signing-key")
+def rotate_signing_key(as_json: JsonOption = False) -> None:
+    """Replace the instance's Ed25519 signing key (certificates, receipts, audit
+    checkpoints). The old public key is kept: what it signed stays verifiable. The log is
+    signed by the old key up to the rotation and by the new one from it; restart `airlock
+    serve` and the workers so they sign with the new key."""
+    with open_instance() as instance:
+        try:
+            old_key_id, signer = instance.rotate_signing_key(local_actor())
+        except ValueError as exc:
+            errors.print(f"error: {exc}")
+            raise typer.Exit(1) from None
+    rotation = SigningKeyRotation(old_key_id=old_key_id, new_key_id=signer.key_id,
+                                  public_key=signer.public_pem)
+    if as_json:
+        print_json(rotation)
+        return
+    console.print(f"signing key {old_key_id} retired; new key {signer.key_id}:")
+    console.print(rotation.public_key, end="")
 
 
 def _run(action: Callable[[], BackupResult]) -> BackupResult:
