@@ -121,6 +121,12 @@ def signing_keys(session: Session) -> dict[str, Ed25519PublicKey] | None:
     return keys
 
 
+def retired_public_keys(session: Session) -> dict[str, str]:
+    """The keys retired by rotations: key id -> public key PEM (for audit bundles)."""
+    return {record.key_id: record.public_key.decode()
+            for record in session.execute(select(RetiredSigningKey)).scalars()}
+
+
 def stored_public_key(session: Session) -> Ed25519PublicKey | None:
     record = session.get(InstanceKey, PURPOSE)
     return None if record is None else _load_public(record.public_key)

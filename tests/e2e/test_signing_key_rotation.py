@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from airlock_client.bundle_verifier import verify_bundle
 from airlock_client.evidence_verifier import parse_public_key, verify_document
 from tests.e2e.conftest import airlock
 from tests.intake.datasets import contract_yaml, dataset_files
@@ -48,6 +49,7 @@ def test_old_certificates_verify_after_rotation(env: dict[str, str], tmp_path: P
     assert airlock(env, "contract", "add", str(contract), "--tenant", "acme").returncode == 0
     first, before = _certified_rejection(env, tmp_path, "before")
     old_key_id, old_pem = _issuer(before)["key_id"], _issuer(before)["public_key"]
+    assert airlock(env, "audit", "export", str(tmp_path / "bundle-before")).returncode == 0
 
     rotated = airlock(env, "admin", "rotate-signing-key", "--json")
     assert rotated.returncode == 0, rotated.stderr
@@ -79,6 +81,16 @@ def test_old_certificates_verify_after_rotation(env: dict[str, str], tmp_path: P
     events = airlock(env, "audit", "events", "--action", "audit.checkpoint", "--json")
     signers = {json.loads(line)["object_ids"]["key_id"] for line in events.stdout.splitlines()}
     assert {old_key_id, rotation["new_key_id"]} <= signers
+
+    # An audit bundle with checkpoints under both keys verifies offline, and extends the
+    # bundle exported before the rotation.
+    bundle = tmp_path / "bundle-after"
+    assert airlock(env, "audit", "export", str(bundle)).returncode == 0
+    result = verify_bundle(bundle, rotation["new_key_id"], tmp_path / "bundle-before")
+    assert result.intact, result.problem
+    assert result.retired_key_ids == (old_key_id,) and result.previous_tree_size
+    (bundle / "retired_keys.jsonl").unlink()
+    assert not verify_bundle(bundle, rotation["new_key_id"]).intact
 
 
 def test_rotation_needs_a_key_to_rotate(env: dict[str, str]) -> None:
