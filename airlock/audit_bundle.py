@@ -13,6 +13,7 @@ from airlock.instance import Instance
 from audit import Actor, ChainVerification
 from audit.events import AuditExported
 from audit.export import ExportFilter, ExportSummary, export_bundle
+from retention.signing import retired_public_keys
 
 
 class AuditNotIntact(Exception):
@@ -36,7 +37,8 @@ def export_audit(instance: Instance, actor: Actor, target: Path,
     with instance.transaction(actor) as tx:
         instance.checkpoint(tx)
     with instance.reading() as session:
-        summary = export_bundle(session, target, signer.public_pem, signer.key_id, flt, now)
+        summary = export_bundle(session, target, signer.public_pem, signer.key_id, flt, now,
+                                retired_public_keys(session))
     with instance.transaction(actor) as tx:
         tx.record(AuditExported(tree_size=summary.signed_tree_size,
                                 root_hash=summary.signed_root, events=summary.events,

@@ -24,7 +24,7 @@ from airlock_client.evidence_verifier import (
 from airlock_client.evidence_verifier import verify_document as verify_signature
 from intake.receipt import IntakeReceipt
 from retention.certificate_document import DeletionCertificate
-from retention.signing import stored_public_key
+from retention.signing import signing_keys, stored_public_key
 
 if TYPE_CHECKING:
     from airlock.instance import Instance
@@ -64,15 +64,23 @@ def verify_document(document: Any, public_key: PublicKey | None) -> Verdict:
 
 
 def verify_with(instance: Instance, document: Any, public_key: str | None) -> Verdict:
-    """The shared verifier with the given key, else this instance's (the API and the
-    console's no-script form)."""
+    """The shared verifier with the given key, else this instance's: the one the document
+    names when the instance signed with it (a key retired by a rotation too), else the
+    current one (the API and the console's no-script form)."""
     if public_key is not None and public_key.strip():
-        key = parse_public_key(public_key)
-    else:
-        with instance.reading() as session:
-            stored = stored_public_key(session)
-        if stored is None:
-            raise MalformedError("this instance has signed nothing yet: give the public key "
-                                 "to check with")
-        key = PublicKey(stored.public_bytes_raw())
-    return verify_document(document, key)
+        return verify_document(document, parse_public_key(public_key))
+    with instance.reading() as session:
+        keys = signing_keys(session)
+        current = stored_public_key(session)
+    if keys is None or current is None:
+        raise MalformedError("this instance has signed nothing yet: give the public key "
+                             "to check with")
+    chosen = keys.get(_named_key_id(document), current)
+    return verify_document(document, PublicKey(chosen.public_bytes_raw()))
+
+
+def _named_key_id(document: Any) -> str:
+    """The key id a certificate or receipt names as its issuer's ('' if none)."""
+    issuer = document.get("issuer") if isinstance(document, dict) else None
+    key_id = issuer.get("key_id") if isinstance(issuer, dict) else None
+    return key_id if isinstance(key_id, str) else ""

@@ -45,7 +45,9 @@ from catalog import (
 from catalog.private_files import make_private_dirs
 from intake import INTAKE_EVENTS, ValidationOptions
 from intake.unpack import UnpackLimits
-from retention import RETENTION_EVENTS, InstanceSigner, instance_signer, stored_public_key
+from retention import RETENTION_EVENTS, InstanceSigner, instance_signer
+from retention.events import SigningKeyRotated
+from retention.signing import rotate_signing_key, signing_keys
 from vault import (
     Backend,
     LocalBackend,
@@ -136,6 +138,20 @@ class Instance:
         signer: InstanceSigner = self.__dict__["signer"]
         return signer
 
+    def rotate_signing_key(self, actor: Actor) -> tuple[str, InstanceSigner]:
+        """A new signing key, in one unit of work: the log so far signed by the old key,
+        the old public key kept, the rotation audited, and the log signed again by the new
+        key. Returns the old key id and the new signer. Other processes keep the key they
+        loaded until they restart (what they sign still verifies: the old key is kept)."""
+        with self.transaction(actor) as tx:
+            self.checkpoint(tx)
+            now = datetime.now(UTC)
+            old_key_id, signer = rotate_signing_key(tx.session, self.master_key, now)
+            self.__dict__["signer"] = signer
+            tx.record(SigningKeyRotated(old_key_id=old_key_id, new_key_id=signer.key_id))
+            self.checkpoint(tx)
+        return old_key_id, signer
+
     def _witness(self, checkpoints: list[AuditCheckpoint]) -> None:
         """Logged, not raised: the change is committed already. A witness that missed a
         checkpoint only holds less; verification requires the database to hold what the
@@ -179,14 +195,14 @@ class Instance:
     def verify_audit(self) -> ChainVerification:
         """The chain, its signed checkpoints and the witness outside the database."""
         with self.reading() as session:
-            public_key = stored_public_key(session)
+            keys = signing_keys(session)
             try:
                 witnessed = [seen for witness in self.witnesses for seen in witness.read()]
             except WitnessError as exc:
-                result = verify_chain(session, public_key)
+                result = verify_chain(session, keys)
                 return result if not result.intact else result.model_copy(
                     update={"intact": False, "problem": str(exc)})
-            return verify_chain(session, public_key, witnessed=witnessed)
+            return verify_chain(session, keys, witnessed=witnessed)
 
     def verify_audit_as(self, actor: Actor) -> ChainVerification:
         """`verify_audit`, then the verification itself audited (the API and the CLI)."""

@@ -8,7 +8,7 @@ pass over the whole log."""
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -146,6 +146,14 @@ def checkpoint_signature_valid(checkpoint: CheckpointView, public_key: Ed25519Pu
     except (InvalidSignature, ValueError):
         return False
     return True
+
+
+def signed_by_one_of(checkpoint: CheckpointView, keys: Mapping[str, Ed25519PublicKey]
+                     ) -> bool:
+    """Signed by the key it names, which must be one of `keys` (by key id): after a signing
+    key rotation, the checkpoints before it name the retired key."""
+    key = keys.get(checkpoint.key_id)
+    return key is not None and checkpoint_signature_valid(checkpoint, key)
 
 
 def root_at(session: Session, tree_size: int) -> bytes:

@@ -14,7 +14,7 @@ log), so the offline verifier shows the log only grew since the earlier bundle."
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 from itertools import pairwise
 from pathlib import Path
@@ -24,7 +24,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from airlock_client.bundle_verifier import FORMAT, leaf_hash
+from airlock_client.bundle_verifier import FORMAT, RETIRED_KEYS, leaf_hash
 from audit.chain import canonical_body, canonical_bytes, format_time
 from audit.checkpoints import origin_of
 from audit.events import AuditExported
@@ -75,8 +75,11 @@ def previous_export(session: Session) -> PreviousExport | None:
 
 
 def export_bundle(session: Session, target: Path, public_key_pem: str, key_id: str,
-                  flt: ExportFilter, now: datetime) -> ExportSummary:
-    """Write the bundle; the caller records `AuditExported` for the latest checkpoint."""
+                  flt: ExportFilter, now: datetime,
+                  retired: Mapping[str, str] | None = None) -> ExportSummary:
+    """Write the bundle; the caller records `AuditExported` for the latest checkpoint.
+    `retired` (key id -> PEM) holds the keys the instance signed with before a signing key
+    rotation; those that sign a checkpoint here go into `retired_keys.jsonl`."""
     checkpoints = list(session.execute(
         select(AuditCheckpoint).order_by(AuditCheckpoint.tree_size)).scalars())
     if not checkpoints:
@@ -101,6 +104,11 @@ def export_bundle(session: Session, target: Path, public_key_pem: str, key_id: s
         {"consistency": consistency, "inclusion": inclusion, "previous": earlier}),
         encoding="utf-8")
     (target / "public_key.pem").write_text(public_key_pem, encoding="utf-8")
+    signers = {c.key_id for c in checkpoints} - {key_id}
+    if signers:
+        _write_lines(target / RETIRED_KEYS, (
+            {"key_id": old, "origin": origin_of(old), "public_key": (retired or {})[old]}
+            for old in sorted(signers)))
     (target / "manifest.json").write_text(json.dumps({
         "format": FORMAT, "origin": origin_of(key_id), "created_at": format_time(now),
         "complete": flt.complete, "filters": flt.model_dump(mode="json"),

@@ -17,6 +17,7 @@ catches that."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pydantic import BaseModel
@@ -25,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from airlock_client.bundle_verifier import RootBuilder, leaf_hash
 from audit.chain import GENESIS_HASH, canonical_bytes
-from audit.checkpoints import checkpoint_signature_valid
+from audit.checkpoints import signed_by_one_of
 from audit.events import CheckpointSigned
 from audit.witness import WitnessedCheckpoint
 from catalog import AuditCheckpoint, AuditEventRecord, AuditHead
@@ -57,13 +58,13 @@ class _Walk:
         self.checkpoints_checked = 0
 
 
-def verify_chain(session: Session, public_key: Ed25519PublicKey | None = None,
+def verify_chain(session: Session, keys: Mapping[str, Ed25519PublicKey] | None = None,
                  batch_size: int = 1000,
                  witnessed: list[WitnessedCheckpoint] | None = None) -> ChainVerification:
     """Walk the chain in order, feeding the Merkle tree, and stop at the first event (or
-    checkpoint) that does not fit. With `public_key`, every checkpoint's signature is
-    checked too; with `witnessed`, the database must hold every checkpoint the witness
-    holds."""
+    checkpoint) that does not fit. With `keys` (the instance's public keys by key id, the
+    retired ones too), every checkpoint's signature is checked with the key it names; with
+    `witnessed`, the database must hold every checkpoint the witness holds."""
     head = session.execute(select(AuditHead).where(AuditHead.id == 1)).scalar_one_or_none()
     checkpoints = list(session.execute(
         select(AuditCheckpoint).order_by(AuditCheckpoint.tree_size)).scalars())
@@ -80,9 +81,9 @@ def verify_chain(session: Session, public_key: Ed25519PublicKey | None = None,
 
     if head is None:
         return broken(1, "the chain's head row is missing (deleted)")
-    if public_key is not None:
+    if keys is not None:
         for checkpoint in checkpoints:
-            if not checkpoint_signature_valid(checkpoint, public_key):
+            if not signed_by_one_of(checkpoint, keys):
                 return broken(checkpoint.tree_size, f"the checkpoint of {checkpoint.tree_size} "
                                                     "events is not signed by this instance "
                                                     "(forged or altered)")
@@ -112,7 +113,7 @@ def verify_chain(session: Session, public_key: Ed25519PublicKey | None = None,
         return broken(last_seq + 1, f"the chain ends at event {last_seq} but its recorded "
                                     f"tip is event {head.seq} (truncated or tip altered)")
     ending = _sequence_problem(head, checkpoints, last_seq) or _witness_problem(
-        checkpoints, witnessed or [], public_key)
+        checkpoints, witnessed or [], keys)
     if ending is not None:
         return broken(*ending)
     return ChainVerification(intact=True, events_checked=walk.checked, head_seq=head.seq,
@@ -151,13 +152,14 @@ def _sequence_problem(head: AuditHead, checkpoints: list[AuditCheckpoint],
 
 
 def _witness_problem(checkpoints: list[AuditCheckpoint], witnessed: list[WitnessedCheckpoint],
-                     public_key: Ed25519PublicKey | None) -> tuple[int | None, str] | None:
+                     keys: Mapping[str, Ed25519PublicKey] | None
+                     ) -> tuple[int | None, str] | None:
     """Every checkpoint the witness holds must still be in the database, with its root
     (those were just recomputed from the events, so the log is consistent with each)."""
     stored = {c.tree_size: c.root_hash for c in checkpoints}
     latest = checkpoints[-1].tree_size if checkpoints else 0
     for seen in witnessed:
-        if public_key is not None and not seen.signed_by(public_key):
+        if keys is not None and not seen.signed_by(keys):
             return None, (f"the witness holds a checkpoint of {seen.tree_size} events not "
                           "signed by this instance (the witness file was altered)")
         root = stored.get(seen.tree_size)

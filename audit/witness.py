@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol
@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pydantic import BaseModel, Field, ValidationError
 
 from audit.chain import format_time
-from audit.checkpoints import CheckpointView, checkpoint_signature_valid
+from audit.checkpoints import CheckpointView, signed_by_one_of
 from catalog.private_files import fsync_directory, make_private_dirs
 
 MAX_LINE_BYTES = 1024
@@ -50,12 +50,12 @@ class WitnessedCheckpoint(BaseModel):
         fields = {**self.model_dump(exclude={"at"}), "at": format_time(self.at)}
         return (json.dumps(fields, separators=(",", ":")) + "\n").encode()
 
-    def signed_by(self, public_key: Ed25519PublicKey) -> bool:
+    def signed_by(self, keys: Mapping[str, Ed25519PublicKey]) -> bool:
         try:
             base64.b64decode(self.signature, validate=True)
         except ValueError:
             return False
-        return checkpoint_signature_valid(self, public_key)
+        return signed_by_one_of(self, keys)
 
 
 class Witness(Protocol):

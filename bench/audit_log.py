@@ -46,7 +46,7 @@ from audit.checkpoints import root_at, write_checkpoint
 from audit.events import DatasetStateChanged, ObjectStored, TenantCreated
 from audit.export import ExportFilter, export_bundle
 from catalog import AuditEventRecord, AuditHead, CopyKind, DatasetState, new_id, utcnow
-from retention import stored_public_key
+from retention.signing import signing_keys
 
 INSERT_BATCH = 10_000  # audit rows per executemany
 INSERT_TRANSACTION = 250_000  # audit rows per transaction
@@ -209,8 +209,8 @@ def bench_audit(events: int, work: Path) -> Result:
         checkpoint_s, signed = timed(checkpoint)
         floor_before, hashed = floor_pass(instance.read_engine)
         with instance.reading() as session:
-            public_key = stored_public_key(session)
-            verify_s, verified = timed(lambda: verify_chain(session, public_key))
+            keys = signing_keys(session)
+            verify_s, verified = timed(lambda: verify_chain(session, keys))
         with instance.reading() as session:
             root_s, _ = timed(lambda: root_at(session, total))
         floor_after, _ = floor_pass(instance.read_engine)

@@ -38,7 +38,13 @@ from catalog.models import (
 )
 from catalog.process_owner import owner_is_dead, process_owner
 from catalog.receipts import IntakeReceiptRecord, NoReceiptError, receipt_body
-from catalog.retention_records import InstanceKey, LegalHold, PurgeRecord, SweepLease
+from catalog.retention_records import (
+    InstanceKey,
+    LegalHold,
+    PurgeRecord,
+    RetiredSigningKey,
+    SweepLease,
+)
 from catalog.step_job import (
     Advance,
     NoProgress,
@@ -101,6 +107,7 @@ __all__ = [
     "Produce",
     "Progress",
     "PurgeRecord",
+    "RetiredSigningKey",
     "Role",
     "StepJob",
     "StepRun",

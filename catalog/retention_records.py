@@ -68,6 +68,18 @@ class InstanceKey(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+class RetiredSigningKey(Base):
+    """A signing key the instance used before a rotation: its public half only, so that what
+    it signed (certificates, receipts, audit checkpoints) stays verifiable by its key id."""
+
+    __tablename__ = "retired_signing_keys"
+
+    key_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    public_key: Mapped[bytes] = mapped_column(LargeBinary)
+    active_from: Mapped[datetime] = mapped_column(UTCDateTime())
+    retired_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class SweepLease(Base):
     """One row: who runs the sweep and until when (SQLite's stand-in for PostgreSQL's
     advisory lock; a crashed holder's lease simply runs out)."""

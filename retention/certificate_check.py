@@ -6,10 +6,10 @@ from __future__ import annotations
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from audit.checkpoints import checkpoint_signature_valid, root_at
+from audit.checkpoints import root_at, signed_by_one_of
 from catalog import NotFoundError, PurgeRecord, get_dataset
 from retention.certificate_document import DeletionCertificate, signature_valid
-from retention.signing import public_pem, stored_public_key
+from retention.signing import public_pem, signing_keys
 
 
 class CertificateCheck(BaseModel):
@@ -29,10 +29,12 @@ def stored_certificate(session: Session, dataset_id: str) -> DeletionCertificate
 
 
 def check_certificate(session: Session, dataset_id: str) -> CertificateCheck:
-    """Signature by this instance's key, the checkpoint's signature, and the log's root at
-    the checkpoint's size recomputed now: a log rewritten since would not match."""
+    """Signature by this instance's key (the one in use when it was issued: a retired key
+    after a rotation), the checkpoint's signature, and the log's root at the checkpoint's
+    size recomputed now: a log rewritten since would not match."""
     certificate = stored_certificate(session, dataset_id)
-    public_key = stored_public_key(session)
+    keys = signing_keys(session) or {}
+    public_key = keys.get(certificate.issuer.key_id)
     checkpoint = certificate.audit.checkpoint
     found = CertificateCheck(valid=False, certificate_id=certificate.certificate_id,
                              key_id=certificate.issuer.key_id, tree_size=checkpoint.tree_size)
@@ -42,7 +44,7 @@ def check_certificate(session: Session, dataset_id: str) -> CertificateCheck:
     if not signature_valid(certificate, public_key):
         return found.model_copy(update={"problem": "the certificate's signature does not "
                                                    "match its content (altered)"})
-    if not checkpoint_signature_valid(checkpoint, public_key):
+    if not signed_by_one_of(checkpoint, keys):
         return found.model_copy(update={"problem": "the audit checkpoint in the certificate "
                                                    "is not signed by this instance"})
     if root_at(session, checkpoint.tree_size).hex() != checkpoint.root_hash:

@@ -12,6 +12,7 @@ from typing import Annotated, ClassVar
 from pydantic import StringConstraints
 
 from audit import AuditEvent, Count, Id, Name, Outcome, Sha256
+from audit.events import KeyId
 
 # Control characters, and the invisible ones that reorder or hide text when it is shown
 # (bidi overrides and isolates, zero-width characters, line separators, the BOM).
@@ -146,8 +147,18 @@ class SweepRan(AuditEvent):
     held: Count
 
 
+class SigningKeyRotated(AuditEvent):
+    """The instance signing key (certificates, receipts, audit checkpoints) was replaced; the
+    old public key is kept, so what it signed stays verifiable by its key id. The checkpoint
+    before this event is signed by the old key, the one after it by the new."""
+
+    action: ClassVar[str] = "retention.signing_key_rotated"
+    old_key_id: KeyId
+    new_key_id: KeyId
+
+
 RETENTION_EVENTS: tuple[type[AuditEvent], ...] = (
     TrainingStarted, TrainingRefused, TrainingCompleted, AnonymisedCopyRead,
     LegalHoldPlaced, LegalHoldReleased, PurgeStarted, CopiesDeleted, PurgeFailed,
-    DatasetPurged, SweepRan,
+    DatasetPurged, SweepRan, SigningKeyRotated,
 )

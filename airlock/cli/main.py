@@ -32,6 +32,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "receipt": ("airlock.cli.receipt_commands", "receipt_app"),
     "training": ("airlock.cli.training_commands", "training_app"),
     "worker": ("airlock.cli.worker_command", "worker"),
+    "admin": ("airlock.cli.instance_commands", "admin_app"),
 }
 """Command name -> (module, Typer app or command function), imported when it is run."""
 

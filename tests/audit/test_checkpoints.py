@@ -28,7 +28,7 @@ from audit.chain import link_hash
 from audit.checkpoints import write_checkpoint
 from audit.events import TenantCreated
 from catalog import AuditCheckpoint, AuditEventRecord, AuditHead
-from retention.signing import stored_public_key
+from retention.signing import signing_keys
 
 ACTOR = Actor(id="tester", role="admin")
 EVENTS, CHECKPOINTS = 60, (20, 40)
@@ -119,15 +119,15 @@ def test_every_tampering_is_detected_at_random_positions(instance: Instance,
     _log(instance)
     rng = random.Random(zlib.crc32(tamper.__name__.encode()))
     with instance.reading() as session:
-        public_key = stored_public_key(session)
-        assert verify_chain(session, public_key).intact
+        keys = signing_keys(session)
+        assert verify_chain(session, keys).intact
     for _ in range(ROUNDS):
         k = rng.randint(2, EVENTS - 1)
         with instance.sessions() as session, session.begin():
             expected = _expected_first_bad(session, tamper, k)
             tamper(session, k)
             session.flush()
-            result = verify_chain(session, public_key)
+            result = verify_chain(session, keys)
             session.rollback()
         assert not result.intact, (tamper.__name__, k)
         assert result.first_bad_seq == expected, (tamper.__name__, k, result.problem)
@@ -139,7 +139,7 @@ def test_a_forged_checkpoint_is_refused(instance: Instance) -> None:
     with instance.sessions() as session, session.begin():
         session.execute(update(AuditCheckpoint).where(AuditCheckpoint.tree_size == 20)
                         .values(root_hash="0" * 64))
-        result = verify_chain(session, stored_public_key(session))
+        result = verify_chain(session, signing_keys(session))
         session.rollback()
     assert not result.intact and result.first_bad_seq == 20
     assert "not signed by this instance" in (result.problem or "")

@@ -187,7 +187,7 @@ def test_the_json_result_carries_every_field(written: Path,
     assert json.loads(capsys.readouterr().out) == {
         "intact": True, "events_checked": 34, "checkpoints_checked": 3, "first_bad_seq": None,
         "problem": None, "complete": True, "key_id": raw_key_id(KEY),
-        "signed_tree_size": 30, "previous_tree_size": None}
+        "signed_tree_size": 30, "previous_tree_size": None, "retired_key_ids": []}
 
 
 @EXAMPLES

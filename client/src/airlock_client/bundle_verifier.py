@@ -37,6 +37,10 @@ Bundle format "airlock-audit-bundle/1" (a directory):
 - ``checkpoints.jsonl``: one JSON object per line, sorted by tree_size:
   {"tree_size": int, "root_hash": 64 hex, "at": ISO str, "key_id": 16 hex,
   "signature": base64 Ed25519 signature of the checkpoint note}.
+- ``retired_keys.jsonl`` (optional, after a signing key rotation): one JSON object per
+  line, {"key_id": 16 hex, "origin": str, "public_key": PEM as for public_key.pem}: a key
+  the instance signed with before, and its log name then. A checkpoint naming it is checked
+  with it.
 - ``proofs.json``: {"consistency": [{"old_size": int, "new_size": int, "proof": [hex,
   ...]}, ...] (between each pair of consecutive checkpoints), "inclusion": {"<seq>":
   [hex, ...], ...} (partial bundles: each event's proof against the latest checkpoint),
@@ -57,21 +61,21 @@ Definitions:
   "{root_hash}\\n{at}\\n"`` (UTF-8); its key_id is the first 16 hex digits of SHA-256 of
   the raw 32-byte public key.
 
-Checks, stopping at the first failure: every checkpoint names this key and its signature
-verifies. A complete bundle then streams the events (never loading the file whole):
-seqs run 1, 2, 3... (a gap is a deletion, or a reordering when the missing seq turns up
-later; a repeated seq is an insertion), each hash recomputes (else the event was
-altered), each prev_hash links, and the Merkle root of the first tree_size events equals
-each checkpoint's root; then the consistency proofs between consecutive checkpoints
-verify and the log is no shorter than the latest checkpoint (else it was truncated). A
-partial bundle checks the consistency proofs, then each event's hash, its link to an
-exported predecessor, and its inclusion proof against the latest checkpoint; it cannot
-show that no event was left out. Both end by comparing the event count with the
-manifest's. Then a "previous" checkpoint in the manifest must be consistent with the
-latest one, and with `--previous`, the earlier bundle's latest checkpoint (signed by the
-same key) must be one of this bundle's checkpoints with the same root, or the manifest's
-"previous" (proven consistent). Events after the latest checkpoint are protected by the
-hash chain only.
+Checks, stopping at the first failure: every checkpoint names this key (or a retired one
+the bundle lists) and its signature verifies. A complete bundle then streams the events
+(never loading the file whole): seqs run 1, 2, 3... (a gap is a deletion, or a
+reordering when the missing seq turns up later; a repeated seq is an insertion), each
+hash recomputes (else the event was altered), each prev_hash links, and the Merkle root
+of the first tree_size events equals each checkpoint's root; then the consistency proofs
+between consecutive checkpoints verify and the log is no shorter than the latest
+checkpoint (else it was truncated). A partial bundle checks the consistency proofs, then
+each event's hash, its link to an exported predecessor, and its inclusion proof against
+the latest checkpoint; it cannot show that no event was left out. Both end by comparing
+the event count with the manifest's. Then a "previous" checkpoint in the manifest must
+be consistent with the latest one, and with `--previous`, the earlier bundle's latest
+checkpoint (signed by the same key, or one this bundle lists as retired) must be one of
+this bundle's checkpoints with the same root, or the manifest's "previous" (proven
+consistent). Events after the latest checkpoint are protected by the hash chain only.
 """
 
 from __future__ import annotations
@@ -86,7 +90,7 @@ import sys
 from collections import deque
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from contextlib import closing
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple, Optional, TypeVar
 
@@ -111,6 +115,7 @@ EXIT_INTACT, EXIT_TAMPERED, EXIT_UNUSABLE = 0, 1, 2
 
 EVENT_KEYS = frozenset({"seq", "at", "actor", "role", "tenant_id", "action", "dataset_id",
                         "object_ids", "outcome", "details", "prev_hash", "hash"})
+RETIRED_KEYS = "retired_keys.jsonl"
 BUNDLE_FILES = ("manifest.json", "public_key.pem", "events.jsonl", "checkpoints.jsonl",
                 "proofs.json")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
@@ -406,6 +411,8 @@ class _Bundle:
     consistency: dict[tuple[int, int], list[bytes]]
     inclusion: dict[int, list[bytes]]
     previous_proof: tuple[int, int, list[bytes]] | None = None
+    retired: dict[str, tuple[str, PublicKey]] = field(default_factory=dict)
+    """Key id -> (origin, key) of the keys the instance signed with before a rotation."""
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -521,6 +528,27 @@ def _load_public_key(root: Path) -> PublicKey:
         raise BundleError(f"public_key.pem is {exc}") from None
 
 
+def _load_retired_keys(root: Path) -> dict[str, tuple[str, PublicKey]]:
+    path = root / RETIRED_KEYS
+    if not path.is_file():
+        return {}
+    retired: dict[str, tuple[str, PublicKey]] = {}
+    for number, data in _read_jsonl(path):
+        where = f"line {number} of {RETIRED_KEYS}"
+        claimed = _hex(data.get("key_id"), _HEX16, where, "key_id")
+        origin, pem = data.get("origin"), data.get("public_key")
+        if not isinstance(origin, str) or not isinstance(pem, str):
+            raise BundleError(f"{where}: origin and public_key must be strings")
+        try:
+            key = public_key_from_pem(pem)
+        except ValueError as exc:
+            raise BundleError(f"{where}: public_key is {exc}") from None
+        if key.key_id != claimed:
+            raise BundleError(f"{where}: the key's id is {key.key_id}, not {claimed}")
+        retired[claimed] = (origin, key)
+    return retired
+
+
 def _base64(value: Any, where: str, name: str) -> bytes:
     try:
         return base64.b64decode(value if isinstance(value, str) else "?", validate=True)
@@ -595,7 +623,8 @@ def _load_bundle(root: Path) -> _Bundle:
     consistency, inclusion, previous_proof = _load_proofs(root)
     return _Bundle(root=root, manifest=_load_manifest(root), public_key=_load_public_key(root),
                    checkpoints=_load_checkpoints(root), consistency=consistency,
-                   inclusion=inclusion, previous_proof=previous_proof)
+                   inclusion=inclusion, previous_proof=previous_proof,
+                   retired=_load_retired_keys(root))
 
 
 def _event_from(data: dict[str, Any], where: str) -> _Event:
@@ -632,6 +661,8 @@ class BundleVerification:
     signed_tree_size: int = 0
     previous_tree_size: int | None = None
     """The earlier bundle's (`--previous`) latest checkpoint, proven a prefix of this log."""
+    retired_key_ids: tuple[str, ...] = ()
+    """Keys the instance signed with before a signing key rotation (listed in the bundle)."""
 
 
 class _Failure(NamedTuple):
@@ -686,10 +717,14 @@ def _check_signatures(bundle: _Bundle, expected_key_id: str | None) -> _Failure 
                         "by the instance's key")
     for checkpoint in bundle.checkpoints:
         name = f"the checkpoint for {checkpoint.tree_size} events"
-        if not hmac.compare_digest(checkpoint.key_id, own):
+        if hmac.compare_digest(checkpoint.key_id, own):
+            origin, key = bundle.manifest.origin, bundle.public_key
+        elif checkpoint.key_id in bundle.retired:
+            origin, key = bundle.retired[checkpoint.key_id]
+        else:
             return _Failure(f"{name} names key {checkpoint.key_id}, not the bundle's key {own}: "
                             "it was signed by another key")
-        if not verify_checkpoint(bundle.public_key, bundle.manifest.origin, checkpoint):
+        if not verify_checkpoint(key, origin, checkpoint):
             return _Failure(f"{name} has an invalid signature: it was forged or altered")
     return None
 
@@ -925,7 +960,8 @@ def _check_previous(bundle: _Bundle, earlier: _Bundle | None) -> _Failure | None
                                                    "the previous export's checkpoint")
     if failure is not None or earlier is None:
         return failure
-    if earlier.public_key != bundle.public_key:
+    if earlier.public_key != bundle.public_key and \
+            bundle.retired.get(earlier.public_key.key_id, ("", None))[1] != earlier.public_key:
         return _Failure("the earlier bundle was signed by another key than this one")
     if not earlier.checkpoints or _check_signatures(earlier, None) is not None:
         return _Failure("the earlier bundle's checkpoints are not validly signed")
@@ -953,7 +989,8 @@ def verify_bundle(path: str | Path, expected_key_id: str | None = None,
         complete=bundle.manifest.complete, key_id=bundle.public_key.key_id,
         signed_tree_size=bundle.checkpoints[-1].tree_size if bundle.checkpoints else 0,
         previous_tree_size=(earlier.checkpoints[-1].tree_size
-                            if earlier and earlier.checkpoints and failure is None else None))
+                            if earlier and earlier.checkpoints and failure is None else None),
+        retired_key_ids=tuple(sorted(bundle.retired)))
 
 
 def _counted(number: int, noun: str) -> str:
@@ -970,6 +1007,9 @@ def describe(result: BundleVerification) -> str:
                 f"{_counted(result.checkpoints_checked, 'checkpoint')}.")
     key = (f"The checkpoints are signed by key {result.key_id}: compare it with the key id "
            "the instance publishes.")
+    if result.retired_key_ids:
+        key += (f" Earlier ones by retired keys {', '.join(result.retired_key_ids)}: compare "
+                "them with the instance's published key history.")
     if not result.complete:
         return (f"INTACT (partial bundle): each of the {_counted(result.events_checked, 'event')}"
                 " is proven by its inclusion proof to be in the signed log of "
