@@ -19,11 +19,9 @@ memory (VmHWM) of serve and of its worker.
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import subprocess
 import sys
-import tarfile
 import threading
 import time
 from collections import Counter
@@ -35,9 +33,9 @@ from pathlib import Path
 import httpx
 import psutil
 from measure import clean_environment, run, workspace
-from PIL import Image
 
 sys.path[:0] = [str(Path(__file__).resolve().parents[1])]
+from tests.airlock.test_serve_worker import street_photos  # noqa: E402
 from tests.e2e.conftest import free_port, wait_for_health  # noqa: E402
 
 AIRLOCK = str(Path(sys.executable).parent / "airlock")
@@ -73,26 +71,6 @@ class Calls:
         if not ordered:
             return float("nan")
         return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000
-
-
-def photos(seed: int, count: int) -> bytes:
-    """A tar of the quickstart's street photos (each turned a little) and their captions."""
-    rows = ["image,label,caption"]
-    files: dict[str, bytes] = {}
-    for n in range(count):
-        photo = Image.open(QUICKSTART / "street-photos" / "photos" / f"000{n % 4 + 1}.jpg")
-        out = io.BytesIO()
-        photo.resize((1280, 960)).rotate(seed * count + n + 1).save(out, "JPEG", quality=85)
-        files[f"photos/{n:04d}.jpg"] = out.getvalue()
-        rows.append(f"photos/{n:04d}.jpg,pedestrian,张三在中关村大街{n}号等车")
-    files["labels.csv"] = ("\n".join(rows) + "\n").encode()
-    body = io.BytesIO()
-    with tarfile.open(fileobj=body, mode="w") as tar:
-        for name, data in files.items():
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            tar.addfile(info, io.BytesIO(data))
-    return body.getvalue()
 
 
 @contextmanager
@@ -191,11 +169,11 @@ def main() -> None:
     options.add_argument("--max-requests", type=int, default=20000)
     args = options.parse_args()
     tenants = -(-args.uploads // UPLOADS_PER_TENANT)
-    bodies = [photos(seed, args.photos) for seed in range(args.uploads)]
+    bodies = [street_photos(seed, args.photos) for seed in range(args.uploads)]
     reads, uploads = Calls(), Calls()
     with workspace(None) as work, served(work, tenants) as (url, pid, tokens):
         with httpx.Client(base_url=url, timeout=120) as client:
-            first = upload(client, tokens[0][0], photos(10_000, args.photos_big), Calls())
+            first = upload(client, tokens[0][0], street_photos(10_000, args.photos_big), Calls())
             if first is None:
                 raise SystemExit("the first upload was refused")
             wait_until_anonymising(client, tokens[0][0], first)

@@ -12,6 +12,7 @@ import time
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from airlock.metrics.http import route_template
 from audit import current_request_id, valid_request_id
 
 log = logging.getLogger("airlock.access")
@@ -24,12 +25,6 @@ def request_id_of(incoming: str | None) -> str:
     service's ids correlate; a path, a label value or a newline never reaches the log)."""
     return incoming if incoming is not None and valid_request_id(incoming) \
         else secrets.token_hex(16)
-
-
-def route_template(scope: Scope) -> str:
-    """The matched route's template (`/v1/datasets/{dataset_id}`), never the path itself."""
-    path = getattr(scope.get("route"), "path", None)
-    return path if isinstance(path, str) else "unmatched"
 
 
 class RequestIds:

@@ -75,14 +75,15 @@ def quickstart_client(instance: Instance) -> str:
         return create_token(tx, name="uploader", role=Role.CLIENT, tenant="acme").plaintext
 
 
-def street_photos(seed: int) -> bytes:
-    """The quickstart's photos at 1280x960, each turned a little so that none repeats."""
+def street_photos(seed: int, count: int = PHOTOS) -> bytes:
+    """A tar of the quickstart's photos at 1280x960 (each turned a little so that none
+    repeats) and a manifest whose captions name a person and a place."""
     rows = ["image,label,caption"]
     files: dict[str, bytes] = {}
-    for n in range(PHOTOS):
+    for n in range(count):
         photo = Image.open(QUICKSTART / "street-photos" / "photos" / f"000{n % 4 + 1}.jpg")
         out = io.BytesIO()
-        photo.resize((1280, 960)).rotate(seed * PHOTOS + n + 1).save(out, "JPEG", quality=85)
+        photo.resize((1280, 960)).rotate(seed * count + n + 1).save(out, "JPEG", quality=85)
         files[f"photos/{n:04d}.jpg"] = out.getvalue()
         rows.append(f"photos/{n:04d}.jpg,pedestrian,张三在中关村大街{n}号等车")
     files["labels.csv"] = ("\n".join(rows) + "\n").encode()
