@@ -48,6 +48,15 @@ class StepRun(Base):
     """The step's shards done and to do; None when its work is not cut into shards
     (validation reads one archive)."""
 
+    @property
+    def items_per_second(self) -> float | None:
+        """Items a second from the start to the last heartbeat, when `items_done` was last
+        written; None before the first item."""
+        seconds = (self.heartbeat_at - self.started_at).total_seconds()
+        if self.items_done == 0 or seconds <= 0:
+            return None
+        return self.items_done / seconds
+
 
 @dataclass(frozen=True)
 class Claim:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from catalog import DatasetState, LegalHold, Role, StepRun
 from catalog.tokens import TOKEN_NAME
@@ -106,16 +106,16 @@ class StepProgress(BaseModel):
                                  description="The step's process last reported (about once "
                                              "a second while it makes progress).")
 
-    @computed_field(  # type: ignore[prop-decorator]
+    items_per_second: float | None = Field(
+        default=None,
         description="Items written (anonymise) or entries read (validate) a second: the "
                     "average from started_at to updated_at, when `done` was last reported; "
                     "null before the first.")
-    @property
-    def items_per_second(self) -> float | None:
-        seconds = (self.updated_at - self.started_at).total_seconds()
-        if self.done == 0 or seconds <= 0:
-            return None
-        return round(self.done / seconds, 2)
+
+    @field_validator("items_per_second")
+    @classmethod
+    def _rounded(cls, rate: float | None) -> float | None:
+        return None if rate is None else round(rate, 2)
 
 
 class DatasetOut(BaseModel):

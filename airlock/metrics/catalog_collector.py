@@ -75,9 +75,7 @@ def _running(session: Session, now: datetime, lease_seconds: float
     running: Counter[str] = Counter(run.step for run in live)
     rates: dict[str, float] = {}
     for run in live:
-        elapsed = (run.heartbeat_at - run.started_at).total_seconds()
-        rates[run.step] = rates.get(run.step, 0) + (run.items_done / elapsed if elapsed > 0
-                                                    else 0)
+        rates[run.step] = rates.get(run.step, 0) + (run.items_per_second or 0)
     yield _by(names.STEPS_RUNNING, dict(running), _QUEUE)
     yield _by(names.ITEMS_PER_SECOND, rates, _QUEUE)
 
