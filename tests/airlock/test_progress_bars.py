@@ -16,6 +16,7 @@ from catalog import get_dataset
 from tests.airlock.test_pipeline import upload
 from tests.airlock.test_worker import AIRLOCK
 from tests.retention import datasets
+from tests.terminal import drained
 
 
 def retention_run(stderr_on_a_terminal: bool) -> tuple[str, bytes]:
@@ -34,15 +35,7 @@ def on_a_terminal(command: list[str]) -> tuple[str, bytes]:
                           stderr=follower, text=True,
                           env={**os.environ, "COLUMNS": "100"}) as process:
         os.close(follower)
-        drawn = b""
-        while True:
-            try:
-                chunk = os.read(leader, 4096)
-            except OSError:  # the terminal closed with the process
-                break
-            if not chunk:
-                break
-            drawn += chunk
+        drawn = drained(leader)
         assert process.stdout is not None
         stdout = process.stdout.read()
     os.close(leader)

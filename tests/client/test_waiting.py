@@ -12,6 +12,7 @@ import pytest
 from airlock_client.output import Output
 from airlock_client.progress import Bar
 from airlock_client.waiting import step_note
+from tests.terminal import drained
 
 
 def test_the_note_from_a_servers_progress() -> None:
@@ -35,7 +36,7 @@ def test_the_bar_draws_the_note_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -
             bar.show(20, 50, "shards 2/5, 2.5 items/s")
             bar.show(40, 50, "shards 4/5, 4 items/s")
             bar.close()
-        drawn = os.read(leader, 65536)
+        drawn = drained(leader)
     finally:
         os.close(leader)
     assert b"40/50" in drawn and b"shards 4/5, 4 items/s" in drawn
