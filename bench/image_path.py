@@ -2,18 +2,24 @@
 
     python bench/image_path.py [--data ../shared/data] [--levers default,int8_text,...]
 
-Every lever is the whole redaction (decode, faces, text and plates found, painted, the
-residual check, re-encode; the default contract: faces and all text) of every image of the
-development half on one thread, timed in CPU seconds of this process, with the regions it
-painted scored as `bench/image_eval.py` scores them, on the tuning and the held-back part
-(`bench/splits.py`). The ratio is each lever's images/s over the default's in the same run.
+Every lever runs in a fresh process, and is the whole redaction (decode, faces, text and
+plates found, painted, the residual check, re-encode; the default contract: faces and all
+text) of every image of the development half on one thread, timed in CPU seconds of that
+process, with the regions it painted scored as `bench/image_eval.py` scores them, on the
+tuning and the held-back part (`bench/splits.py`). The ratio is each lever's images/s over
+the default's in the same run; each process's peak resident memory, and what it holds at
+the end, are printed beside.
 
 Levers:
-- `default`: the shipped detectors (fp32, ONNX Runtime's memory arena off);
+- `default`: the shipped detectors (fp32; ONNX Runtime's memory arena bounded: kept
+  between calls on inputs up to 1 MP, given back after larger ones);
 - `int8_text`, `int8_faces`, `int8_both`: the text detector (PP-OCRv4 DB) and CenterFace
   quantised to int8 here (static, QDQ, per-channel weights, activation ranges from the
   tuning part's images; the first convolutions and the output heads kept in fp32);
-- `arena`: ONNX Runtime's memory arena on (sessions keep their largest buffers);
+- `arena_off`: the memory arena off (every buffer a fresh allocation: the shipped setting
+  until 2026-12-06);
+- `arena_released`: the arena given back after every call;
+- `arena_kept`: the arena on and kept between calls (sessions keep their largest buffers);
 - `no_enlarge`: small images are not enlarged for the text detector (its `min_side` off);
   its recall, and the default's, is also scored on the receipts shrunk to a short side of
   256 to 448 px, where the enlargement matters.
@@ -23,10 +29,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
+import resource
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -34,7 +43,7 @@ from typing import Any
 import cv2
 import numpy as np
 import onnx
-import onnxruntime as ort
+import psutil
 from onnx import version_converter
 from onnxruntime.quantization import (
     CalibrationDataReader,
@@ -54,7 +63,7 @@ from anonymize.image import faces as face_module  # noqa: E402
 from anonymize.image.codec import decode  # noqa: E402
 from anonymize.image.faces import FaceFinder  # noqa: E402
 from anonymize.image.pipeline import Detections, ImageRedactor, Models  # noqa: E402
-from anonymize.image.sessions import cpu_session  # noqa: E402
+from anonymize.image.sessions import Arena, Network  # noqa: E402
 from anonymize.image.text_reader import TextReader  # noqa: E402
 from anonymize.image.text_regions import (  # noqa: E402
     DET_MODEL,
@@ -64,7 +73,8 @@ from anonymize.image.text_regions import (  # noqa: E402
 )
 from intake.contract_format import ImageRedactionRules  # noqa: E402
 
-LEVERS = ("default", "int8_text", "int8_faces", "int8_both", "arena", "no_enlarge")
+LEVERS = ("default", "int8_text", "int8_faces", "int8_both", "arena_off", "arena_released",
+          "arena_kept", "no_enlarge")
 MAX_PIXELS = 100_000_000
 A4_PIXELS = 20_000_000
 SHRUNK_SIDES = (256, 320, 384, 448)
@@ -74,19 +84,12 @@ SHRUNK_SIDES = (256, 320, 384, 448)
 class Lever:
     text_model: Path
     face_model: Path
-    arena: bool = False
+    arena: Arena = "bounded"
     settings: DetectionSettings = field(default_factory=DetectionSettings)
 
 
-def session(model: Path, arena: bool) -> ort.InferenceSession:
-    if not arena:
-        return cpu_session(model, 1)
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = 1
-    options.inter_op_num_threads = 1
-    options.log_severity_level = 3
-    return ort.InferenceSession(str(model), sess_options=options,
-                                providers=["CPUExecutionProvider"])
+def network(model: Path, arena: Arena) -> Network:
+    return Network.load(model, 1, arena=arena)
 
 
 class Recording(ImageRedactor):
@@ -102,8 +105,8 @@ class Recording(ImageRedactor):
 
 
 def redactor(lever: Lever) -> Recording:
-    models = Models(faces=FaceFinder(session(lever.face_model, lever.arena)),
-                    text=TextFinder(session(lever.text_model, lever.arena), lever.settings),
+    models = Models(faces=FaceFinder(network(lever.face_model, lever.arena)),
+                    text=TextFinder(network(lever.text_model, lever.arena), lever.settings),
                     reader=TextReader.load(1))
     made = Recording(image_plan(ImageRedactionRules()), models, MAX_PIXELS)
     made.found = []
@@ -137,6 +140,21 @@ def run(lever: Lever, corpora: dict[str, tuple[Path, list[Row]]]) -> dict[str, A
     result: dict[str, Any] = {"images_per_s": {g: counts[g] / seconds[g] for g in seconds}}
     for part in splits.PARTS:
         result[part] = scores(corpora, found, part)
+    return result
+
+
+def measured(lever: Lever, corpora: dict[str, tuple[Path, list[Row]]]) -> dict[str, Any]:
+    """`run` in a fresh process, so that each lever's memory is its own."""
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(run_with_memory, lever, corpora).result()
+
+
+def run_with_memory(lever: Lever, corpora: dict[str, tuple[Path, list[Row]]]
+                    ) -> dict[str, Any]:
+    """`run`, with this process's peak resident memory and what it still holds after."""
+    result = run(lever, corpora)
+    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result["end_mb"] = psutil.Process().memory_info().rss / 2**20
     return result
 
 
@@ -240,7 +258,9 @@ def main() -> None:
             face_int8 = quantised(face_module.MODEL, Path(work, "faces_int8.onnx"),
                                   face_blobs(*corpora["faces"]), 2, 12)
         base = Lever(DET_MODEL, face_module.MODEL)
-        chosen = {"default": base, "arena": replace(base, arena=True),
+        chosen = {"default": base, "arena_off": replace(base, arena="off"),
+                  "arena_released": replace(base, arena="released"),
+                  "arena_kept": replace(base, arena="kept"),
                   "no_enlarge": replace(base, settings=DetectionSettings(min_side=0))}
         if text_int8:
             chosen["int8_text"] = replace(base, text_model=text_int8)
@@ -248,7 +268,7 @@ def main() -> None:
             chosen["int8_faces"] = replace(base, face_model=face_int8)
         if text_int8 and face_int8:
             chosen["int8_both"] = replace(base, text_model=text_int8, face_model=face_int8)
-        results = {name: run(chosen[name], corpora) for name in levers}
+        results = {name: measured(chosen[name], corpora) for name in levers}
         if "no_enlarge" in levers:
             for name in ("default", "no_enlarge"):
                 results.setdefault(name, {})["shrunk_line_recall"] = {
@@ -262,7 +282,7 @@ def print_table(results: dict[str, Any]) -> None:
     base = results.get("default", {}).get("images_per_s", {})
     groups = ("face_photos", "receipts", "a4_scans", "plates")
     print("lever       " + "".join(f"{g:>20}" for g in groups)
-          + "   face recall t/h   line recall t/h")
+          + "   face recall t/h   line recall t/h   peak / end MB")
     for name, r in results.items():
         rates = r.get("images_per_s", {})
         cells = "".join(
@@ -271,7 +291,8 @@ def print_table(results: dict[str, Any]) -> None:
         t, h = r.get("tuning", {}), r.get("held_back", {})
         print(f"{name:<12}{cells}   {t.get('face_recall_16px', 0):.3f} "
               f"{h.get('face_recall_16px', 0):.3f}       {t.get('line_recall', 0):.4f} "
-              f"{h.get('line_recall', 0):.4f}")
+              f"{h.get('line_recall', 0):.4f}   {r.get('peak_mb', 0):>6.0f} / "
+              f"{r.get('end_mb', 0):.0f}")
     shrunk = {name: r["shrunk_line_recall"] for name, r in results.items()
               if "shrunk_line_recall" in r}
     if shrunk:

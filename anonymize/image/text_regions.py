@@ -18,11 +18,10 @@ from typing import cast
 import cv2
 import numpy as np
 import numpy.typing as npt
-import onnxruntime as ort
 from rapidocr_onnxruntime.ch_ppocr_det.utils import DBPostProcess
 
 from anonymize.image.regions import Pixels, Region, RegionKind
-from anonymize.image.sessions import cpu_session
+from anonymize.image.sessions import Network
 
 Polygon = npt.NDArray[np.float32]
 """Four corners (x, y) in pixels of the input image: top-left, top-right, bottom-right,
@@ -93,9 +92,9 @@ class TextFinder:
     """Finds text lines; built once per process and shared by threads (ORT `run` is
     thread-safe and `find` keeps no state)."""
 
-    def __init__(self, session: ort.InferenceSession, settings: DetectionSettings) -> None:
-        self._session = session
-        self._input = session.get_inputs()[0].name
+    def __init__(self, network: Network, settings: DetectionSettings) -> None:
+        self._network = network
+        self._input = network.input_name
         self.settings = settings
         self._post = DBPostProcess(thresh=settings.thresh, box_thresh=settings.box_thresh,
                                    unclip_ratio=settings.unclip_ratio, use_dilation=True,
@@ -103,7 +102,7 @@ class TextFinder:
 
     @classmethod
     def load(cls, threads: int = 1, settings: DetectionSettings | None = None) -> TextFinder:
-        return cls(cpu_session(DET_MODEL, threads), settings or DetectionSettings())
+        return cls(Network.load(DET_MODEL, threads), settings or DetectionSettings())
 
     def find(self, pixels: Pixels) -> list[TextLine]:
         """Text lines in pixels of `pixels` (RGB), highest score first."""
@@ -131,7 +130,7 @@ class TextFinder:
         # BGR (cv2-decoded) images.
         tensor = np.ascontiguousarray(
             (resized[:, :, ::-1].astype(np.float32) * (2 / 255) - 1).transpose(2, 0, 1)[np.newaxis])
-        probability = self._session.run(None, {self._input: tensor})[0]
+        probability = self._network.run(None, {self._input: tensor})[0]
         boxes, scores = self._post(probability, (height, width))
         lines = (_line(box, float(score), width, height)
                  for box, score in zip(boxes, scores, strict=True))

