@@ -49,12 +49,13 @@ from measure import (
 )
 
 sys.path[:0] = [str(Path(__file__).resolve().parents[1])]
+from serving import serving  # noqa: E402
+
 from airlock_client import planning  # noqa: E402
 from airlock_client.output import Output  # noqa: E402
 from airlock_client.pack import ArchiveFile  # noqa: E402
 from airlock_client.transfer import source_digests  # noqa: E402
 from tests.client.relay import relay  # noqa: E402
-from tests.e2e.conftest import free_port, wait_for_health  # noqa: E402
 
 BIN = Path(sys.executable).parent
 AIRLOCK, CLIENT = str(BIN / "airlock"), str(BIN / "airlock-client")
@@ -90,17 +91,8 @@ def served(work: Path) -> Iterator[tuple[str, dict[str, str]]]:
                            "--name", "bench", "--json"], env=env, capture_output=True,
                           text=True, check=True)
     token = json.loads(made.stdout)["token"]
-    port = free_port()
-    with (work / "serve.log").open("w") as log:
-        server = subprocess.Popen([AIRLOCK, "serve", "--port", str(port)], env=env,
-                                  stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_health(url)
+    with serving(AIRLOCK, work, env) as (url, _):
         yield url, clean_environment() | {"AIRLOCK_TOKEN": token}
-    finally:
-        server.terminate()
-        server.wait(timeout=60)
 
 
 def curl_upload(url: str, env: dict[str, str], archive: Path) -> None:

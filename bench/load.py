@@ -35,8 +35,9 @@ import psutil
 from measure import clean_environment, run, workspace
 
 sys.path[:0] = [str(Path(__file__).resolve().parents[1])]
+from serving import serving  # noqa: E402
+
 from tests.airlock.test_serve_worker import street_photos  # noqa: E402
-from tests.e2e.conftest import free_port, wait_for_health  # noqa: E402
 
 AIRLOCK = str(Path(sys.executable).parent / "airlock")
 QUICKSTART = Path(__file__).resolve().parents[1] / "examples" / "quickstart"
@@ -89,17 +90,8 @@ def served(work: Path, tenants: int) -> Iterator[tuple[str, int, list[list[str]]
             [AIRLOCK, "token", "create", "--role", "client", "--tenant", tenant, "--name",
              f"load{k}", "--json"], env=env, capture_output=True, text=True,
             check=True).stdout)["token"] for k in range(TOKENS_PER_TENANT)])
-    port = free_port()
-    with (work / "serve.log").open("w") as log:
-        server = subprocess.Popen([AIRLOCK, "serve", "--port", str(port)], env=env,
-                                  stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_health(url)
-        yield url, server.pid, tokens
-    finally:
-        server.terminate()
-        server.wait(timeout=60)
+    with serving(AIRLOCK, work, env) as (url, pid):
+        yield url, pid, tokens
 
 
 def upload(client: httpx.Client, token: str, body: bytes, calls: Calls) -> str | None:
