@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import create_engine, make_url, text
 
 from tests.e2e.conftest import airlock
-from tests.intake.datasets import contract_yaml, dataset_files
+from tests.intake.datasets import contract_yaml, dataset_folder
 from vocabulary import Layout
 
 
@@ -25,10 +25,7 @@ def uploaded_instance(env: dict[str, str], tmp_path: Path) -> str:
     contract.write_text(contract_yaml(Layout.YOLO))
     added = airlock(env, "contract", "add", str(contract), "--tenant", "acme")
     assert added.returncode == 0, added.stderr
-    root = tmp_path / "dataset"
-    for path, data in dataset_files(Layout.YOLO).items():
-        (root / path).parent.mkdir(parents=True, exist_ok=True)
-        (root / path).write_bytes(data)
+    root = dataset_folder(tmp_path / "dataset", Layout.YOLO)
     done = airlock(env, "upload", str(root), "--contract", "yolo", "--tenant", "acme", "--json")
     assert done.returncode == 0, done.stderr
     dataset_id: str = json.loads(done.stdout)["dataset_id"]

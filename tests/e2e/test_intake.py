@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 
 from tests.e2e.conftest import airlock
-from tests.intake.datasets import contract_yaml, dataset_files, pack
+from tests.intake.datasets import contract_yaml, dataset_files, dataset_folder, pack
 from vocabulary import Layout
 
 
@@ -28,10 +28,7 @@ def test_cli_uploads_a_folder(env: dict[str, str], tmp_path: Path) -> None:
     assert airlock(env, "init").returncode == 0
     assert airlock(env, "tenant", "create", "acme").returncode == 0
     _contract(env, tmp_path, Layout.VOC)
-    root = tmp_path / "dataset"
-    for path, data in dataset_files(Layout.VOC).items():
-        (root / path).parent.mkdir(parents=True, exist_ok=True)
-        (root / path).write_bytes(data)
+    root = dataset_folder(tmp_path / "dataset", Layout.VOC)
     done = airlock(env, "upload", str(root), "--contract", "voc", "--tenant", "acme", "--json")
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)

@@ -11,7 +11,7 @@ from pathlib import Path
 from airlock_client.bundle_verifier import verify_bundle
 from airlock_client.evidence_verifier import parse_public_key, verify_document
 from tests.e2e.conftest import airlock
-from tests.intake.datasets import contract_yaml, dataset_files
+from tests.intake.datasets import contract_yaml, dataset_folder
 from vocabulary import Layout
 
 
@@ -19,10 +19,7 @@ def _certified_rejection(env: dict[str, str], tmp_path: Path, name: str
                          ) -> tuple[str, dict[str, object]]:
     """A dataset rejected (one item of one class, the contract wants both classes), purged
     by the sweep, and its deletion certificate."""
-    root = tmp_path / name
-    for path, data in dataset_files(Layout.YOLO, count=1).items():
-        (root / path).parent.mkdir(parents=True, exist_ok=True)
-        (root / path).write_bytes(data)
+    root = dataset_folder(tmp_path / name, Layout.YOLO, count=1)
     done = airlock(env, "upload", str(root), "--contract", "yolo", "--tenant", "acme", "--json")
     assert done.returncode == 1, done.stderr
     dataset_id = json.loads(done.stdout)["dataset_id"]

@@ -7,6 +7,7 @@ import io
 import tarfile
 import zipfile
 from collections.abc import Callable, Mapping
+from pathlib import Path
 
 from PIL import Image
 
@@ -64,6 +65,14 @@ def dataset_files(layout: Layout, count: int = 6) -> dict[str, bytes]:
     files = {path: image(n) for n, (path, _, _) in enumerate(items)}
     files.update(_BUILDERS[layout](items))
     return files
+
+
+def dataset_folder(root: Path, layout: Layout, count: int = 6) -> Path:
+    """`dataset_files` written under `root`, which is returned."""
+    for path, data in dataset_files(layout, count).items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_bytes(data)
+    return root
 
 
 def pack(files: Mapping[str, bytes], fmt: str = "zip") -> bytes:

@@ -30,7 +30,7 @@ from catalog import (
     live_copies,
 )
 from intake import add_contract
-from tests.intake.datasets import contract_yaml, dataset_files, image, pack
+from tests.intake.datasets import contract_yaml, dataset_files, dataset_folder, image, pack
 from vault.fields import ITEM_CLASS_NAME
 from vocabulary import Layout
 
@@ -135,10 +135,7 @@ def test_every_layout_is_rejected_and_purged(any_instance: Instance, tmp_path: P
 
 def test_a_folder_is_packed_on_the_fly(instance: Instance, tmp_path: Path) -> None:
     _setup(instance, Layout.CSV_MANIFEST)
-    root = tmp_path / "dataset"
-    for path, data in dataset_files(Layout.CSV_MANIFEST).items():
-        (root / path).parent.mkdir(parents=True, exist_ok=True)
-        (root / path).write_bytes(data)
+    root = dataset_folder(tmp_path / "dataset", Layout.CSV_MANIFEST)
     (root / "images" / "link.jpg").symlink_to(root / "images" / "img000.jpg")
     result = runner.invoke(app, ["upload", str(root), "--contract", "csv-manifest",
                                  "--tenant", "acme", "--json"])
