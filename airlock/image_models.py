@@ -22,8 +22,10 @@ class ImageModels:
     """The detectors for each text scope (with or without plates), loaded by the first
     redactor that needs them."""
 
-    def __init__(self, pii_engine: PiiEngineLoader) -> None:
+    def __init__(self, pii_engine: PiiEngineLoader, threads: int = 1) -> None:
+        """`threads`: how many item threads may call the models at once."""
         self._pii_engine = pii_engine
+        self._threads = threads
         self._loading = threading.Lock()
         self._loaded: dict[tuple[TextScope, bool, FaceModel], Models] = {}
 
@@ -31,7 +33,7 @@ class ImageModels:
         key = (plan.text, plan.plates, plan.face_model)
         with self._loading:
             if key not in self._loaded:
-                self._loaded[key] = _load(*key)
+                self._loaded[key] = _load(*key, self._threads)
             return self._loaded[key]
 
     def personal_texts(self, texts: Sequence[str]) -> list[bool]:
@@ -45,7 +47,7 @@ class ImageModels:
         return ImageRedactor(plan, self.models(plan), max_pixels, personal)
 
 
-def _load(text: TextScope, plates: bool, face_model: FaceModel) -> Models:
+def _load(text: TextScope, plates: bool, face_model: FaceModel, threads: int) -> Models:
     import cv2
 
     from anonymize.image import load_models
@@ -53,7 +55,7 @@ def _load(text: TextScope, plates: bool, face_model: FaceModel) -> Models:
     # Items run in parallel on threads, one model thread each: more threads per call only
     # contend for the same cores.
     cv2.setNumThreads(1)
-    return load_models(ImagePlan(text=text, plates=plates, face_model=face_model), threads=1)
+    return load_models(ImagePlan(text=text, plates=plates, face_model=face_model), threads)
 
 
 def image_plan(rules: ImageRedactionRules) -> ImagePlan:

@@ -172,7 +172,7 @@ class Instance:
             if self._image_models is None:
                 from airlock.image_models import ImageModels
 
-                self._image_models = ImageModels(self.pii_engine)
+                self._image_models = ImageModels(self.pii_engine, self.settings.image_workers)
             return self._image_models
 
     @cached_property

@@ -11,18 +11,22 @@ the default's in the same run; each process's peak resident memory, and what it 
 the end, are printed beside.
 
 Levers:
-- `default`: the shipped detectors (fp32; ONNX Runtime's memory arena bounded: kept
-  between calls on inputs up to 1 MP, given back after larger ones);
-- `int8_text`, `int8_faces`, `int8_both`: the text detector (PP-OCRv4 DB) and CenterFace
-  quantised to int8 here (static, QDQ, per-channel weights, activation ranges from the
-  tuning part's images; the first convolutions and the output heads kept in fp32);
-- `arena_off`: the memory arena off (every buffer a fresh allocation: the shipped setting
-  until 2026-12-06);
-- `arena_released`: the arena given back after every call;
-- `arena_kept`: the arena on and kept between calls (sessions keep their largest buffers);
+- `default`: as shipped: the text detector and reader on OpenVINO in f32, the face model on
+  ONNX Runtime with its memory arena bounded (kept between calls on inputs up to 1 MP,
+  given back after larger ones); faces searched whole up to a tile's pixels;
+- `openvino_bf16`: the text detector and the face model on OpenVINO in bf16 (CPUs with AMX
+  or AVX512_BF16);
+- `openvino_f32`: the face model on OpenVINO in f32 as well;
+- `onnxruntime`: every model on ONNX Runtime with its arena bounded (shipped on
+  2026-12-06, with faces then tiled from a side of 1,536 px);
+- `onnxruntime_arena_off`: every model on ONNX Runtime with the memory arena off (shipped
+  when the scale-out issue was filed: the baseline of its 3x target and of the ratios);
 - `no_enlarge`: small images are not enlarged for the text detector (its `min_side` off);
   its recall, and the default's, is also scored on the receipts shrunk to a short side of
   256 to 448 px, where the enlargement matters.
+
+The face tiling of the `onnxruntime` levers is today's: the levers compare runtimes, the
+tiling's own gain is in the default's receipts and A4 scans.
 """
 
 from __future__ import annotations
@@ -32,25 +36,14 @@ import json
 import multiprocessing
 import resource
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import cv2
-import numpy as np
-import onnx
 import psutil
-from onnx import version_converter
-from onnxruntime.quantization import (
-    CalibrationDataReader,
-    QuantFormat,
-    QuantType,
-    quantize_static,
-)
 
 sys.path[:0] = [str(Path(__file__).resolve().parents[1])]
 
@@ -63,33 +56,48 @@ from anonymize.image import faces as face_module  # noqa: E402
 from anonymize.image.codec import decode  # noqa: E402
 from anonymize.image.faces import FaceFinder  # noqa: E402
 from anonymize.image.pipeline import Detections, ImageRedactor, Models  # noqa: E402
-from anonymize.image.sessions import Arena, Network  # noqa: E402
-from anonymize.image.text_reader import TextReader  # noqa: E402
-from anonymize.image.text_regions import (  # noqa: E402
-    DET_MODEL,
-    DetectionSettings,
-    TextFinder,
-    inference_size,
+from anonymize.image.sessions import (  # noqa: E402
+    Arena,
+    Network,
+    OpenVinoNetwork,
+    OrtNetwork,
+    Precision,
 )
+from anonymize.image.text_reader import REC_MODEL, TextReader  # noqa: E402
+from anonymize.image.text_regions import DET_MODEL, DetectionSettings, TextFinder  # noqa: E402
 from intake.contract_format import ImageRedactionRules  # noqa: E402
 
-LEVERS = ("default", "int8_text", "int8_faces", "int8_both", "arena_off", "arena_released",
-          "arena_kept", "no_enlarge")
+Runtime = Literal["default", "openvino_bf16", "openvino_f32", "onnxruntime",
+                  "onnxruntime_arena_off"]
 MAX_PIXELS = 100_000_000
 A4_PIXELS = 20_000_000
 SHRUNK_SIDES = (256, 320, 384, 448)
+BASELINE = "onnxruntime_arena_off"
 
 
 @dataclass(frozen=True)
 class Lever:
-    text_model: Path
-    face_model: Path
-    arena: Arena = "bounded"
+    runtime: Runtime = "default"
     settings: DetectionSettings = field(default_factory=DetectionSettings)
 
 
-def network(model: Path, arena: Arena) -> Network:
-    return Network.load(model, 1, arena=arena)
+LEVERS = {"default": Lever(), "openvino_bf16": Lever("openvino_bf16"),
+          "openvino_f32": Lever("openvino_f32"), "onnxruntime": Lever("onnxruntime"),
+          BASELINE: Lever(BASELINE), "no_enlarge": Lever(settings=DetectionSettings(min_side=0))}
+
+
+def networks(runtime: Runtime) -> tuple[Network, Network, Network]:
+    """The face model, the text detector and the text reader's model."""
+    if runtime.startswith("onnxruntime"):
+        arena: Arena = "off" if runtime == BASELINE else "bounded"
+        return (OrtNetwork.load(face_module.MODEL, arena), OrtNetwork.load(DET_MODEL, arena),
+                OrtNetwork.load(REC_MODEL, arena))
+    reader = OpenVinoNetwork.load(REC_MODEL, 1)
+    if runtime == "default":
+        return OrtNetwork.load(face_module.MODEL), OpenVinoNetwork.load(DET_MODEL, 1), reader
+    precision: Precision = "bf16" if runtime == "openvino_bf16" else "f32"
+    return (OpenVinoNetwork.load(face_module.MODEL, 1, precision),
+            OpenVinoNetwork.load(DET_MODEL, 1, precision), reader)
 
 
 class Recording(ImageRedactor):
@@ -105,9 +113,9 @@ class Recording(ImageRedactor):
 
 
 def redactor(lever: Lever) -> Recording:
-    models = Models(faces=FaceFinder(network(lever.face_model, lever.arena)),
-                    text=TextFinder(network(lever.text_model, lever.arena), lever.settings),
-                    reader=TextReader.load(1))
+    faces, text, reader = networks(lever.runtime)
+    models = Models(faces=FaceFinder(faces), text=TextFinder(text, lever.settings),
+                    reader=TextReader.load(network=reader))
     made = Recording(image_plan(ImageRedactionRules()), models, MAX_PIXELS)
     made.found = []
     return made
@@ -196,51 +204,6 @@ def shrunk_recall(lever: Lever, folder: Path, rows: list[Row], side: int) -> dic
     return out
 
 
-class Tensors(CalibrationDataReader):
-    def __init__(self, blobs: Iterator[dict[str, np.ndarray]]) -> None:
-        self._blobs = blobs
-
-    def get_next(self) -> dict[str, np.ndarray] | None:
-        return next(self._blobs, None)
-
-
-def quantised(model: Path, out: Path, blobs: Callable[[str], Iterator[dict[str, np.ndarray]]],
-              keep_first: int, keep_last: int) -> Path:
-    """`model` quantised to int8 (QDQ); the first and last nodes stay fp32."""
-    graph = version_converter.convert_version(onnx.load(str(model)), 17)
-    for index, node in enumerate(graph.graph.node):
-        node.name = node.name or f"node{index}"
-    names = [node.name for node in graph.graph.node]
-    named = out.with_suffix(".fp32.onnx")
-    onnx.save(graph, str(named))
-    quantize_static(str(named), str(out), Tensors(blobs(graph.graph.input[0].name)),
-                    quant_format=QuantFormat.QDQ, per_channel=True,
-                    weight_type=QuantType.QInt8, activation_type=QuantType.QUInt8,
-                    nodes_to_exclude=names[:keep_first] + names[len(names) - keep_last:])
-    return out
-
-
-def text_blobs(folder: Path, rows: list[Row]) -> Callable[[str], Iterator[dict[str, Any]]]:
-    def blobs(name: str) -> Iterator[dict[str, Any]]:
-        for row in in_part(rows, "tuning"):
-            pixels = decode((folder / row.file).read_bytes(), MAX_PIXELS).pixels
-            h, w = inference_size(*pixels.shape[:2], DetectionSettings())
-            small = cv2.resize(pixels, (w, h), interpolation=cv2.INTER_AREA)
-            yield {name: np.ascontiguousarray(
-                (small[:, :, ::-1].astype(np.float32) * (2 / 255) - 1).transpose(2, 0, 1)[None])}
-    return blobs
-
-
-def face_blobs(folder: Path, rows: list[Row]) -> Callable[[str], Iterator[dict[str, Any]]]:
-    def blobs(name: str) -> Iterator[dict[str, Any]]:
-        for row in in_part(rows, "tuning"):
-            pixels = decode((folder / row.file).read_bytes(), MAX_PIXELS).pixels
-            h, w = pixels.shape[:2]
-            yield {name: cv2.dnn.blobFromImage(pixels, 1.0, (-(-w // 32) * 32, -(-h // 32) * 32),
-                                               (0, 0, 0), swapRB=False)}
-    return blobs
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
@@ -249,39 +212,21 @@ def main() -> None:
     levers = args.levers.split(",")
     corpora = {name: (args.data / name, image_eval.load(args.data / name))
                for name in ("faces", "text_images")}
-    with tempfile.TemporaryDirectory() as work:
-        text_int8 = face_int8 = None
-        if {"int8_text", "int8_both"} & set(levers):
-            text_int8 = quantised(DET_MODEL, Path(work, "text_int8.onnx"),
-                                  text_blobs(*corpora["text_images"]), 6, 10)
-        if {"int8_faces", "int8_both"} & set(levers):
-            face_int8 = quantised(face_module.MODEL, Path(work, "faces_int8.onnx"),
-                                  face_blobs(*corpora["faces"]), 2, 12)
-        base = Lever(DET_MODEL, face_module.MODEL)
-        chosen = {"default": base, "arena_off": replace(base, arena="off"),
-                  "arena_released": replace(base, arena="released"),
-                  "arena_kept": replace(base, arena="kept"),
-                  "no_enlarge": replace(base, settings=DetectionSettings(min_side=0))}
-        if text_int8:
-            chosen["int8_text"] = replace(base, text_model=text_int8)
-        if face_int8:
-            chosen["int8_faces"] = replace(base, face_model=face_int8)
-        if text_int8 and face_int8:
-            chosen["int8_both"] = replace(base, text_model=text_int8, face_model=face_int8)
-        results = {name: measured(chosen[name], corpora) for name in levers}
-        if "no_enlarge" in levers:
-            for name in ("default", "no_enlarge"):
-                results.setdefault(name, {})["shrunk_line_recall"] = {
-                    side: shrunk_recall(chosen[name], *corpora["text_images"], side)
-                    for side in SHRUNK_SIDES}
+    results = {name: measured(LEVERS[name], corpora) for name in levers}
+    if "no_enlarge" in levers:
+        for name in ("default", "no_enlarge"):
+            results.setdefault(name, {})["shrunk_line_recall"] = {
+                side: shrunk_recall(LEVERS[name], *corpora["text_images"], side)
+                for side in SHRUNK_SIDES}
     print_table(results)
     print(json.dumps(results, indent=1))
 
 
 def print_table(results: dict[str, Any]) -> None:
-    base = results.get("default", {}).get("images_per_s", {})
+    base = results.get(BASELINE, results.get("default", {})).get("images_per_s", {})
     groups = ("face_photos", "receipts", "a4_scans", "plates")
-    print("lever       " + "".join(f"{g:>20}" for g in groups)
+    print(f"images/s (x: over {BASELINE if BASELINE in results else 'default'})")
+    print(f"{'lever':<22}" + "".join(f"{g:>20}" for g in groups)
           + "   face recall t/h   line recall t/h   peak / end MB")
     for name, r in results.items():
         rates = r.get("images_per_s", {})
@@ -289,7 +234,7 @@ def print_table(results: dict[str, Any]) -> None:
             f"{rates[g]:>9.3f} ({rates[g] / base[g]:4.2f}x)" if g in rates and g in base
             else f"{'':>20}" for g in groups)
         t, h = r.get("tuning", {}), r.get("held_back", {})
-        print(f"{name:<12}{cells}   {t.get('face_recall_16px', 0):.3f} "
+        print(f"{name:<22}{cells}   {t.get('face_recall_16px', 0):.3f} "
               f"{h.get('face_recall_16px', 0):.3f}       {t.get('line_recall', 0):.4f} "
               f"{h.get('line_recall', 0):.4f}   {r.get('peak_mb', 0):>6.0f} / "
               f"{r.get('end_mb', 0):.0f}")
@@ -297,9 +242,9 @@ def print_table(results: dict[str, Any]) -> None:
               if "shrunk_line_recall" in r}
     if shrunk:
         print("\nline recall on receipts shrunk to a short side of (tuning / held back):")
-        print("lever       " + "".join(f"{side:>18} px" for side in SHRUNK_SIDES))
+        print(f"{'lever':<22}" + "".join(f"{side:>18} px" for side in SHRUNK_SIDES))
         for name, by_side in shrunk.items():
-            print(f"{name:<12}" + "".join(
+            print(f"{name:<22}" + "".join(
                 f"{by_side[side]['tuning']:>11.4f} /{by_side[side]['held_back']:.4f}"
                 for side in SHRUNK_SIDES))
 

@@ -126,7 +126,7 @@ def detect(
     rules = _rules(faces, _DEFAULTS.faces.method, _DEFAULTS.faces.shape, face_model,
                    face_margin, PlateRedaction(enabled=plates), text, _DEFAULTS.text.method,
                    text_margin, _DEFAULTS.residual)
-    redactor = ImageModels(PiiEngineLoader()).redactor(image_plan(rules), max_pixels)
+    redactor = ImageModels(PiiEngineLoader(), workers).redactor(image_plan(rules), max_pixels)
     failed = 0
     for path, found in _parallel(lambda p: redactor.detect(_read(p)), files, workers):
         if isinstance(found, Exception):
@@ -175,7 +175,7 @@ def redact(
     rules = _rules(faces, face_method, face_shape, face_model, face_margin,
                    PlateRedaction(enabled=plates, method=plate_method), text, text_method,
                    text_margin, residual)
-    redactor = ImageModels(PiiEngineLoader()).redactor(image_plan(rules), max_pixels)
+    redactor = ImageModels(PiiEngineLoader(), workers).redactor(image_plan(rules), max_pixels)
     if source.is_dir() and target.is_file():
         raise typer.BadParameter("the source is a folder, so the target must be one too")
     pairs = _inputs(source, target)

