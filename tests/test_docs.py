@@ -24,7 +24,7 @@ DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 _ENV_PREFIX = r"^(?:\w+=\S*\s+)*"
 NOT_RUN: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(_ENV_PREFIX + r"(?:\.venv/bin/)?python3?\s+bench/"),
-     "benchmarks: tests/test_figures.py runs each at its smallest scale"),
+     "benchmarks: tests/bench runs each at its smallest scale"),
     (re.compile(_ENV_PREFIX + r"make\b"),
      "make builds the environment and runs the tests that run this"),
     (re.compile(_ENV_PREFIX + r"(?:\S*/)?airlock\s+(?:serve|worker(?!.*--once))\b"),
@@ -174,7 +174,7 @@ def test_not_run_lines_are_the_documented_kinds() -> None:
              ".venv/bin/airlock status \"$DATASET\""]
     reasons = [not_run_reason(Command(1, line)) for line in lines]
     assert [reason is None for reason in reasons] == [False] * 7 + [True, True]
-    assert "test_figures" in str(reasons[4]) and "make" in str(reasons[3])
+    assert "tests/bench" in str(reasons[4]) and "make" in str(reasons[3])
 
 
 def test_sh_commands_join_continued_lines_and_keep_their_place() -> None:

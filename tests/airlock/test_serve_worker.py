@@ -40,7 +40,8 @@ QUICKSTART = Path(__file__).resolve().parents[2] / "examples" / "quickstart"
 SERVE_LIMIT_MB = 300
 """Issue 18 §5: serve's peak RSS under upload load (it was 1.2 GB with the models in it)."""
 UPLOADS = 4
-PHOTOS = 6
+PHOTOS = 4
+"""The quickstart contract's min_items: each photo is ~1 s of the worker's detectors."""
 
 
 @pytest.fixture

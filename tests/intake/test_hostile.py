@@ -37,6 +37,8 @@ def upload(instance: Instance) -> Iterator[Callable[[bytes, str], dict[str, obje
             add_contract(tx, "acme", contract_yaml(layout))
         add_contract(tx, "acme", contract_yaml(Layout.CLASS_FOLDERS, "top-level").replace(
             "root: data", "root: ''"))
+        add_contract(tx, "acme", contract_yaml(Layout.CLASS_FOLDERS, "images-kept",
+                                               "anonymisation: {images: keep}\n"))
         token = create_token(tx, name="c", role=Role.CLIENT, tenant="acme").plaintext
     auth = {"Authorization": f"Bearer {token}"}
     with TestClient(create_app(instance)) as client:
@@ -155,8 +157,11 @@ def _tiny_png(n: int) -> bytes:
 
 
 def test_ten_thousand_tiny_files(upload: Callable[[bytes, str], dict[str, object]]) -> None:
+    """Ten thousand members are unpacked, validated and counted. The images are kept
+    unredacted by contract: the face and text detectors on 10,000 flat 2x2 squares find
+    nothing and took three quarters of the time, and the validation report is what is checked."""
     files = {f"data/{'cat' if n % 2 else 'dog'}/{n:05d}.png": _tiny_png(n)
              for n in range(10_000)}
-    report = upload(pack(files, "tar.gz"), "class-folders")
+    report = upload(pack(files, "tar.gz"), "images-kept")
     assert report["outcome"] == "accepted", report["problems"]
     assert report["summary"]["items"] == 10_000  # type: ignore[index]

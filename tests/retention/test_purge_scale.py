@@ -43,8 +43,9 @@ from retention.certificate_document import (
 from tests.retention import datasets
 from vault import StoredObject
 
-SHARDS = 2_500
-"""More than two DeleteObjects calls' worth."""
+SHARDS = 2_001
+"""More than two DeleteObjects calls' worth (a first, a middle and a last page): each shard
+written costs the suite milliseconds of boto3 and moto, so no more than that."""
 OVERWRITTEN = 7
 """Shards written twice: a second version each on S3."""
 LEFTOVERS = 3
