@@ -36,30 +36,35 @@ class Network(Protocol):
         """The named outputs (all, in the model's order, for None) for these inputs."""
 
 
+_OPENVINO = threading.Lock()
+"""Held by every call into OpenVINO. Two threads calling at once, each on its own infer
+request, deadlocked inside OpenVINO's Python binding (both in its tensor code) about once in
+thirty runs; one call at a time never did."""
+
+
 class OpenVinoNetwork:
     """One model compiled for the CPU. On one thread OpenVINO in f32 ran the text detector
     1.4 to 2 times as fast as ONNX Runtime, and the reader twice as fast, with the same
     outputs. bf16 (CPUs with AMX or AVX512_BF16) was faster still but lost text lines and
     faces, so f32 is the default.
 
-    A compiled model's infer request is not thread-safe, so each calling thread has its own,
-    and the model has one stream per calling thread with one thread each (with one stream,
-    two threads' calls ran one after the other)."""
+    Calls run one at a time in the process (`_OPENVINO`), each on `threads` threads, so the
+    item threads' text detection still has every core."""
 
     def __init__(self, compiled: ov.CompiledModel) -> None:
         self._compiled = compiled
+        self._request = compiled.create_infer_request()
         self._input_name: str = compiled.inputs[0].get_any_name()
         self._outputs = {output.get_any_name(): output for output in compiled.outputs}
-        self._local = threading.local()
 
     @classmethod
     def load(cls, model: Path, threads: int, precision: Precision = "f32"
              ) -> OpenVinoNetwork:
-        """`threads`: how many item threads may run the model at once."""
+        """`threads`: how many threads each call runs on (the item threads' count)."""
         core = ov.Core()
         return cls(core.compile_model(core.read_model(model), "CPU", {
             "INFERENCE_PRECISION_HINT": precision,
-            "NUM_STREAMS": max(1, threads),
+            "NUM_STREAMS": 1,
             "INFERENCE_NUM_THREADS": max(1, threads),
             "ENABLE_CPU_PINNING": False,
         }))
@@ -70,17 +75,12 @@ class OpenVinoNetwork:
 
     def run(self, outputs: Sequence[str] | None, feeds: Mapping[str, npt.NDArray[Any]]
             ) -> list[npt.NDArray[np.float32]]:
-        results = self._request().infer(dict(feeds))
         wanted = self._compiled.outputs if outputs is None else [
             self._outputs[name] for name in outputs]
-        # Copied out: the request reuses its output buffers on the next call.
-        return [np.array(results[output], dtype=np.float32) for output in wanted]
-
-    def _request(self) -> ov.InferRequest:
-        request: ov.InferRequest | None = getattr(self._local, "request", None)
-        if request is None:
-            request = self._local.request = self._compiled.create_infer_request()
-        return request
+        with _OPENVINO:
+            results = self._request.infer(dict(feeds))
+            # Copied out: the request reuses its output buffers on the next call.
+            return [np.array(results[output], dtype=np.float32) for output in wanted]
 
 
 class OrtNetwork:
