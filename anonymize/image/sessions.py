@@ -1,6 +1,6 @@
 """The image models' inference, on the runtime that ran each fastest at unchanged outputs
 (`bench/image_path.py`): the text detector and reader on OpenVINO, the face models on ONNX
-Runtime. Both are set up for sharing between item threads, one model thread per call."""
+Runtime. One instance of each serves all item threads."""
 
 from __future__ import annotations
 
