@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -116,8 +117,8 @@ def database_url(sqlite_template: Path, tmp_path: Path) -> str:
     return f"sqlite:///{target}"
 
 
-@pytest.fixture
-def served(env: dict[str, str], tmp_path: Path) -> Iterator[tuple[Served, str]]:
+@contextmanager
+def serving(env: dict[str, str], tmp_path: Path) -> Iterator[tuple[Served, str]]:
     """A started server and the admin token `airlock init` printed."""
     init = airlock(env, "init")
     assert init.returncode == 0, init.stderr
@@ -129,6 +130,12 @@ def served(env: dict[str, str], tmp_path: Path) -> Iterator[tuple[Served, str]]:
         yield server, token.group(0)
     finally:
         server.stop()
+
+
+@pytest.fixture
+def served(env: dict[str, str], tmp_path: Path) -> Iterator[tuple[Served, str]]:
+    with serving(env, tmp_path) as started:
+        yield started
 
 
 @pytest.fixture

@@ -4,8 +4,10 @@ contracts, and the documented exit statuses."""
 from __future__ import annotations
 
 import json
+import time
+from pathlib import Path
 
-from tests.client.conftest import World, accepted_body, rejected_body
+from tests.client.conftest import World, accepted_body, make_world, rejected_body, serving
 from tests.e2e.conftest import free_port
 
 
@@ -48,6 +50,27 @@ def test_status_wait_report_and_lists(world: World) -> None:
     table = world.client("datasets", "list", "--limit", "1")
     assert table.stdout.splitlines()[0].split()[:3] == ["id", "state", "tenant"]
     assert "acme" in table.stdout and "next page: --after " in table.stdout
+
+
+def test_a_wait_gives_up_at_its_timeout(env: dict[str, str], tmp_path: Path) -> None:
+    """Without serve's worker nothing anonymises, so a validated dataset never settles: the
+    wait ends at its timeout with exit 5, and the dataset is left as it was."""
+    with serving({**env, "AIRLOCK_SERVE_WORKER": "false"}, tmp_path) as (server, admin):
+        world = make_world(f"http://127.0.0.1:{server.port}", admin, tmp_path)
+        dataset = world.send(accepted_body())
+        began = time.monotonic()
+        waited = world.client("status", dataset, "--wait", "--timeout", "3", "--json")
+        assert waited.returncode == 5, waited.stderr
+        assert 3 <= time.monotonic() - began < 60
+        error = json.loads(waited.stdout)
+        assert error["exit_code"] == 5
+        assert f"status {dataset} --wait" in error["error"]
+        assert "still received" in error["error"] or "still validat" in error["error"]
+        now = json.loads(world.client("status", dataset, "--json").stdout)
+        assert now["state"] in ("received", "validating", "validated")
+    assert world.client("status", dataset, "--timeout", "3").returncode == 2
+    assert world.client("status", dataset, "--wait", "--timeout", "-1").returncode == 2
+    assert world.client("status", "../v1/tokens", "--wait").returncode == 2
 
 
 def test_contracts_list_and_show(world: World) -> None:

@@ -16,6 +16,8 @@ class ExitCode(IntEnum):
     """The instance could not be reached, or the connection broke and retries ran out."""
     AUTH = 4
     """The token is missing, unknown, expired or lacks the permission."""
+    TIMEOUT = 5
+    """`--timeout` ran out while the server was still working on the dataset."""
 
 
 class ClientError(Exception):
@@ -35,6 +37,10 @@ class NetworkError(ClientError):
 
 class AuthError(ClientError):
     code = ExitCode.AUTH
+
+
+class WaitTimeout(ClientError):
+    code = ExitCode.TIMEOUT
 
 
 class ApiError(ClientError):

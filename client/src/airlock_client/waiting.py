@@ -9,7 +9,8 @@ from collections.abc import Callable
 from typing import Any
 
 from airlock_client.api import Api
-from airlock_client.errors import ClientError
+from airlock_client.errors import ClientError, WaitTimeout
+from airlock_client.ids import path_segment
 from airlock_client.output import Output
 from airlock_client.progress import Bar
 from airlock_client.retry import Retrying
@@ -19,6 +20,7 @@ SETTLED = frozenset({"rejected", "ready", "training", "trained", "purging", "pur
 `validated`)."""
 ACCEPTED = frozenset({"ready", "training", "trained"})
 POLL_SECONDS = 1.0
+MAX_TIMEOUT_SECONDS = 7 * 24 * 3600
 
 
 def settled(dataset: dict[str, Any]) -> bool:
@@ -26,19 +28,28 @@ def settled(dataset: dict[str, Any]) -> bool:
 
 
 def follow(api: Api, dataset_id: str, output: Output, retrying: Retrying | None = None,
-           sleep: Callable[[float], None] = time.sleep) -> dict[str, Any]:
-    """The dataset once settled; a server that restarts meanwhile is waited for."""
+           sleep: Callable[[float], None] = time.sleep, timeout: float | None = None,
+           clock: Callable[[], float] = time.monotonic) -> dict[str, Any]:
+    """The dataset once settled; a server that restarts meanwhile is waited for. With
+    `timeout`, `WaitTimeout` once that many seconds have passed and it is still unsettled
+    (the server goes on working: following it again picks up where it is)."""
     retrying = retrying or Retrying()
+    path = f"/v1/datasets/{path_segment(dataset_id)}"
+    began = clock()
     bar: Bar | None = None
     step: str | None = None
     try:
         while True:
-            dataset = retrying.run("following the dataset",
-                                   lambda _: api.get(f"/v1/datasets/{dataset_id}"))
+            dataset = retrying.run("following the dataset", lambda _: api.get(path))
             if not isinstance(dataset, dict):
                 raise ClientError("the server's dataset is not a JSON object")
             if settled(dataset):
                 return dataset
+            if timeout is not None and clock() - began >= timeout:
+                raise WaitTimeout(
+                    f"gave up waiting after {timeout:g} s: the dataset is still "
+                    f"{_state(dataset)} on the server, which goes on with it; follow it "
+                    f"again with `airlock-client status {dataset_id} --wait`")
             progress = dataset.get("progress")
             if isinstance(progress, dict) and isinstance(progress.get("step"), str):
                 if progress["step"] != step:
@@ -66,6 +77,11 @@ def step_note(progress: dict[str, Any]) -> str:
     if isinstance(rate, (int, float)) and not isinstance(rate, bool):
         notes.append(f"{rate:g} items/s")
     return ", ".join(notes)
+
+
+def _state(dataset: dict[str, Any]) -> str:
+    state = dataset.get("state")
+    return state if isinstance(state, str) and state.isidentifier() else "unsettled"
 
 
 def _count(value: Any) -> int | None:

@@ -13,7 +13,7 @@ from airlock_client import views
 from airlock_client.api import Api
 from airlock_client.ids import path_segment
 from airlock_client.session import Session, output_options
-from airlock_client.waiting import ACCEPTED, follow, settled
+from airlock_client.waiting import ACCEPTED, MAX_TIMEOUT_SECONDS, follow, settled
 
 STATES = ("received", "validating", "rejected", "validated", "anonymising", "ready",
           "training", "trained", "purging", "purged")
@@ -27,12 +27,17 @@ MAX_PAGES = 100_000
 @click.argument("dataset_id", metavar="DATASET")
 @click.option("--wait", is_flag=True,
               help="Follow the server's steps until none runs; exit 1 unless accepted.")
+@click.option("--timeout", type=click.FloatRange(0, MAX_TIMEOUT_SECONDS), metavar="SECONDS",
+              help="With --wait: give up after SECONDS and exit 5 (the server goes on).")
 @output_options
-def status(session: Session, dataset_id: str, wait: bool) -> None:
+def status(session: Session, dataset_id: str, wait: bool, timeout: float | None) -> None:
     """A dataset's state, sizes and counts, and the progress of the step running on it."""
+    if timeout is not None and not wait:
+        raise click.UsageError("--timeout goes with --wait")
     api = session.api()
     output = session.output
-    dataset = follow(api, dataset_id, output) if wait else dataset_of(api, dataset_id)
+    dataset = (follow(api, dataset_id, output, timeout=timeout) if wait
+               else dataset_of(api, dataset_id))
     output.result(dataset, lambda: views.status(dataset))
     if wait and settled(dataset):
         outcome_exit(dataset)

@@ -20,7 +20,7 @@ from airlock_client.pack import open_source
 from airlock_client.preflight import run_preflight
 from airlock_client.session import Session, output_options
 from airlock_client.transfer import Outcome, Transfer, source_digests
-from airlock_client.waiting import follow
+from airlock_client.waiting import MAX_TIMEOUT_SECONDS, follow
 
 MAX_PARALLEL = 32
 UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
@@ -61,11 +61,15 @@ def _part_size(ctx: click.Context, param: click.Parameter, value: str | None) ->
                    "began with.")
 @click.option("--no-wait", is_flag=True,
               help="Stop once the upload is complete; do not follow validation.")
+@click.option("--timeout", type=click.FloatRange(0, MAX_TIMEOUT_SECONDS), metavar="SECONDS",
+              help="Stop following validation and anonymisation after SECONDS and exit 5 "
+                   "(the server goes on; `status DATASET --wait` follows it again).")
 @click.option("--no-preflight", is_flag=True,
               help="Skip the pre-flight check of the manifest before a new upload.")
 @output_options
 def upload(session: Session, source: Path, contract: str, parallel: int,
-           part_size: int | None, no_wait: bool, no_preflight: bool) -> None:
+           part_size: int | None, no_wait: bool, timeout: float | None,
+           no_preflight: bool) -> None:
     """Upload SOURCE (a folder, or a .zip, .tar, .tar.gz or .tgz archive) against a
     contract, then follow validation and anonymisation; exit 1 if rejected.
 
@@ -81,6 +85,8 @@ def upload(session: Session, source: Path, contract: str, parallel: int,
     command again: it finds the open upload by the archive's digest and sends only the
     parts the server lacks."""
     path_segment(contract)
+    if timeout is not None and no_wait:
+        raise click.UsageError("--timeout is for following the dataset, not with --no-wait")
     output = session.output
     api = session.api()  # a missing setting stops the command before a long walk or hash
     packed = open_source(source)
@@ -98,7 +104,7 @@ def upload(session: Session, source: Path, contract: str, parallel: int,
                       f"dataset {dataset_id} received; follow it with `airlock-client status "
                       f"{dataset_id} --wait`")
         return
-    dataset = follow(api, dataset_id, output)
+    dataset = follow(api, dataset_id, output, timeout=timeout)
     report = _report(api, dataset_id)
     output.result(_result(done, dataset, report), lambda: _text(dataset, report))
     outcome_exit(dataset)
