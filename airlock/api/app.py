@@ -17,6 +17,7 @@ from airlock.api.auth_failures import (
 from airlock.api.gates import make_gates
 from airlock.api.limits import BodySizeLimit
 from airlock.api.problems import install_problem_handlers
+from airlock.api.reference import install_reference
 from airlock.api.request_ids import RequestIds
 from airlock.api.routes import (
     audit,
@@ -58,6 +59,8 @@ def create_app(instance: Instance, pipeline: Pipeline | None = None) -> FastAPI:
         version=version("airlock"),
         description="Privacy-compliant intake and anonymisation of AI training data.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.instance = instance
     app.state.pipeline = pipeline or Pipeline(instance)
@@ -68,6 +71,7 @@ def create_app(instance: Instance, pipeline: Pipeline | None = None) -> FastAPI:
     for module in (health, tenants, tokens, contracts, datasets, training, holds, certificates,
                    evidence, pii, audit, retention, uploads, preflight, metrics):
         app.include_router(module.router)
+    install_reference(app)
     install_console(app)
     # Uploads and pre-flight manifests stream under their own limits
     # (AIRLOCK_MAX_UPLOAD_BYTES, AIRLOCK_PREFLIGHT_MAX_BYTES).

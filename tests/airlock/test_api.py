@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from fastapi.testclient import TestClient
@@ -17,8 +18,20 @@ def test_health_is_open(client: TestClient) -> None:
 
 
 def test_openapi_docs_are_served(client: TestClient) -> None:
-    assert client.get("/docs").status_code == 200
     assert "/v1/tokens" in client.get("/openapi.json").json()["paths"]
+    page = client.get("/docs")
+    assert page.status_code == 200
+    # Everything the page loads comes from this server: nothing from a CDN.
+    loaded = re.findall(r"""(?:src|href)=["']([^"']+)["']""", page.text)
+    assert loaded and not [url for url in loaded if "//" in url]
+    assert "url: '/openapi.json'" in page.text
+    for url in loaded:
+        asset = client.get(url)
+        assert asset.status_code == 200 and len(asset.content) > 500, url
+    script = client.get("/docs/assets/swagger-ui-bundle.js")
+    assert "javascript" in script.headers["content-type"]
+    assert client.get("/redoc").status_code == 404  # its script exists only on a CDN
+    assert client.get("/docs/assets/%2e%2e/__init__.py").status_code == 404  # no climbing
 
 
 def test_token_secret_is_shown_once_and_works(client: TestClient, world: World) -> None:
