@@ -26,7 +26,8 @@ from sqlalchemy import make_url
 
 from airlock.instance import Instance, InstanceError
 from airlock.settings import Settings
-from audit import ChainVerification
+from audit import Actor, ChainVerification
+from audit.events import InstanceBackedUp
 from catalog.private_files import make_private_dirs, write_private_file
 from retention.signing import load_signer
 from vault import KeyUnavailableError
@@ -70,15 +71,23 @@ def sqlite_path(settings: Settings) -> Path | None:
     return Path(url.database) if url.get_backend_name() == "sqlite" and url.database else None
 
 
-def backup(instance: Instance, destination: Path) -> BackupResult:
-    """Copy the instance into `destination` (new, or an empty folder), then verify the
-    copy's audit log with the copied keys and witness. On any error the folder is removed."""
+def backup(instance: Instance, destination: Path, actor: Actor) -> BackupResult:
+    """Copy the instance into `destination` (new, or an empty folder), verify the copy's
+    audit log with the copied keys and witness, and record the backup in the instance's log
+    (a copy of the data nobody can see in the audit trail is not left behind: on any error,
+    the recording's included, the folder is removed)."""
     if destination.exists() and any(destination.iterdir()):
         raise BackupError(f"{destination} is not empty; back up into a new folder")
     created = not destination.exists()
     make_private_dirs(destination)
     try:
-        return _backup_into(instance, destination)
+        result = _backup_into(instance, destination)
+        manifest = result.manifest
+        with instance.transaction(actor) as tx:
+            tx.record(InstanceBackedUp(database=manifest.database, vault=manifest.vault,
+                                       master_key=manifest.master_key,
+                                       audit_events=manifest.audit_events))
+        return result
     except BaseException:
         shutil.rmtree(destination) if created else _empty(destination)
         raise

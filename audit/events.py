@@ -257,6 +257,20 @@ class MasterKeyRotated(AuditEvent):
     keys_rewrapped: Count
 
 
+class InstanceBackedUp(AuditEvent):
+    """A backup of the instance was written (`airlock admin backup`) and its audit log
+    verified. `database`, `vault` and `master_key` say which parts it holds (`sqlite`,
+    `local`, `file`) and which are backed up by their own tools (`external`, `kms`);
+    `audit_events` is how many events the copied log holds. Data purged later stays in this
+    copy until the copy is deleted: keep backups no longer than the retention period."""
+
+    action: ClassVar[str] = "instance.backed_up"
+    database: Name
+    vault: Name
+    master_key: Name
+    audit_events: Count
+
+
 FOUNDATION_EVENTS: tuple[type[AuditEvent], ...] = (
     InstanceInitialized,
     TenantCreated,
@@ -277,4 +291,5 @@ FOUNDATION_EVENTS: tuple[type[AuditEvent], ...] = (
     ObjectDeleted,
     LeftoversDeleted,
     MasterKeyRotated,
+    InstanceBackedUp,
 )

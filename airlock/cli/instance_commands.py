@@ -29,7 +29,7 @@ def backup_command(
     file and the witness; then verify the copy's audit log. A PostgreSQL catalog, an S3
     vault and a KMS key are backed up by their own tools (the manifest names them)."""
     with open_instance() as instance:
-        result = _run(lambda: backup(instance, destination))
+        result = _run(lambda: backup(instance, destination, local_actor()))
     _report(result, f"backed up into {destination}", as_json)
 
 

@@ -70,6 +70,11 @@ def sqlite_backup_restores(env: dict[str, str], tmp_path: Path) -> None:
     assert manifest["database"] == "sqlite" and manifest["master_key"] == "file"
     assert json.loads(taken.stdout)["verification"]["intact"]
     assert (backup / "master-key.json").stat().st_mode & 0o077 == 0
+    recorded = [json.loads(line) for line in airlock(
+        env, "audit", "events", "--action", "instance.backed_up", "--json").stdout.splitlines()]
+    assert [(e["details"], e["outcome"]) for e in recorded] == [
+        ({"database": "sqlite", "vault": "local", "master_key": "file",
+          "audit_events": manifest["audit_events"]}, "success")]
 
     again = airlock(env, "admin", "backup", str(backup))
     assert again.returncode == 1 and "not empty" in again.stderr
