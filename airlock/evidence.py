@@ -19,6 +19,7 @@ from airlock_client.evidence_verifier import (
     RECEIPT_FORMAT,
     MalformedError,
     document_kind,
+    named_key_id,
     parse_public_key,
 )
 from airlock_client.evidence_verifier import verify_document as verify_signature
@@ -75,12 +76,5 @@ def verify_with(instance: Instance, document: Any, public_key: str | None) -> Ve
     if keys is None or current is None:
         raise MalformedError("this instance has signed nothing yet: give the public key "
                              "to check with")
-    chosen = keys.get(_named_key_id(document), current)
+    chosen = keys.get(named_key_id(document) or "", current)
     return verify_document(document, PublicKey(chosen.public_bytes_raw()))
-
-
-def _named_key_id(document: Any) -> str:
-    """The key id a certificate or receipt names as its issuer's ('' if none)."""
-    issuer = document.get("issuer") if isinstance(document, dict) else None
-    key_id = issuer.get("key_id") if isinstance(issuer, dict) else None
-    return key_id if isinstance(key_id, str) else ""

@@ -181,3 +181,34 @@ def test_the_audit_trail_is_listed_exported_and_verified(
     assert client(env, url, admin, "audit", "verify", str(folder)).returncode == 2
     again = client(env, url, admin, "audit", "export", "-o", str(folder))
     assert again.returncode == 2 and "new or empty folder" in again.stderr
+
+
+def test_documents_signed_before_a_rotation_verify_with_the_instances_key(
+        purged: tuple[str, str, str, str], env: dict[str, str], tmp_path: Path) -> None:
+    """`--instance` fetches the key the document names, a retired one included, so a
+    certificate issued before `airlock admin rotate-signing-key` still verifies."""
+    url, admin, _, dataset_id = purged
+    saved = tmp_path / "certificate.json"
+    assert client(env, url, admin, "certificate", "show", dataset_id, "-o",
+                  str(saved)).returncode == 0
+    old = httpx.get(f"{url}/v1/public-key").json()
+    rotated = airlock(env, "admin", "rotate-signing-key", "--json")
+    assert rotated.returncode == 0, rotated.stderr
+    new_key_id = json.loads(rotated.stdout)["new_key_id"]
+
+    assert httpx.get(f"{url}/v1/public-key").json()["key_id"] == new_key_id
+    assert httpx.get(f"{url}/v1/public-key", params={"key_id": old["key_id"]}).json() == old
+    assert httpx.get(f"{url}/v1/public-key", params={"key_id": "0" * 16}).status_code == 404
+    assert httpx.get(f"{url}/v1/public-key", params={"key_id": "../../x"}).status_code == 422
+
+    checked = client(env, url, admin, "certificate", "verify", str(saved), "--instance",
+                     "--json")
+    assert checked.returncode == 0, checked.stderr
+    assert json.loads(checked.stdout)["key_id"] == old["key_id"]
+    # A document naming a key the instance never had is checked with the current key: not
+    # valid, and the verdict names both keys.
+    forged = json.loads(saved.read_text())
+    forged["issuer"]["key_id"] = "0" * 16
+    saved.write_text(json.dumps(forged))
+    refused = client(env, url, admin, "certificate", "verify", str(saved), "--instance")
+    assert refused.returncode == 1 and new_key_id in refused.stderr

@@ -20,7 +20,7 @@ from audit import Actor
 from catalog import receipt_body
 from intake import IntakeReceipt, render_receipt_text
 from retention import stored_public_key
-from retention.signing import key_id_of, public_pem
+from retention.signing import key_id_of, public_pem, signing_keys
 
 router = APIRouter(tags=["evidence"])
 # A receipt is read like the validation report it summarises: its client and compliance.
@@ -48,6 +48,9 @@ def receipt(dataset_id: str, instance: InstanceDep, actor: ReceiptReader,
     return found
 
 
+KEY_ID = r"^[0-9a-f]{16}$"
+
+
 class PublicKeyOut(BaseModel):
     key_id: str
     """The first 16 hex digits of the SHA-256 of the raw key, as every document names it."""
@@ -56,16 +59,25 @@ class PublicKeyOut(BaseModel):
 
 
 @router.get("/v1/public-key", responses={
-    404: {"description": "This instance has signed nothing yet, so it has no key."}})
-def public_key(instance: InstanceDep) -> PublicKeyOut:
+    404: {"description": "This instance has signed nothing yet, so it has no key; or it "
+                         "never signed with the key asked for."}})
+def public_key(instance: InstanceDep, key_id: Annotated[str | None, Query(
+        pattern=KEY_ID, description="A key the instance signed with, retired by a rotation "
+                                    "or current (default: the current one).")] = None,
+               ) -> PublicKeyOut:
     """The instance's Ed25519 public key, which signs certificates, receipts and audit
-    checkpoints (what `airlock-client certificate verify --instance` checks with). No token
-    needed: the console's /verify page shows it to anyone. Compare its id with the one the
-    instance's operator publishes out of band."""
+    checkpoints (what `airlock-client certificate verify --instance` checks with), or with
+    `key_id` the one a document names, if the instance signed with it. No token needed: the
+    console's /verify page shows it to anyone. Compare its id with the one the instance's
+    operator publishes out of band."""
     with instance.reading() as session:
-        key = stored_public_key(session)
-    if key is None:
+        keys = signing_keys(session)
+        current = stored_public_key(session)
+    if keys is None or current is None:
         raise Problem(404, "this instance has signed nothing yet")
+    key = current if key_id is None else keys.get(key_id)
+    if key is None:
+        raise Problem(404, "this instance never signed with that key")
     return PublicKeyOut(key_id=key_id_of(key), public_key=public_pem(key))
 
 

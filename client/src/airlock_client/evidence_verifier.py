@@ -171,6 +171,13 @@ def _signature(text: str) -> bytes | None:
     return raw if len(raw) == SIGNATURE_BYTES else None
 
 
+def named_key_id(document: Any) -> str | None:
+    """The key id a certificate or receipt names as its issuer's, if it names one."""
+    issuer = document.get("issuer") if isinstance(document, dict) else None
+    key_id = issuer.get("key_id") if isinstance(issuer, dict) else None
+    return key_id if isinstance(key_id, str) else None
+
+
 def verify_document(document: Any, public_key: PublicKey | None) -> Verdict:
     """Check `document` (parsed JSON) with `public_key`, or, without one, with the key the
     document carries (then only its integrity is shown: compare the key id with the

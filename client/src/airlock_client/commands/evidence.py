@@ -23,6 +23,7 @@ from airlock_client.evidence_verifier import (
     MalformedError,
     Verdict,
     load_json,
+    named_key_id,
     parse_public_key,
     verify_document,
 )
@@ -30,6 +31,7 @@ from airlock_client.files import read_bounded, write_atomically
 from airlock_client.session import Session, output_options
 
 _DATASET_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_KEY_ID = re.compile(r"[0-9a-f]{16}")
 PUBLIC_KEY_PATH = "/v1/public-key"
 
 
@@ -61,10 +63,21 @@ def show(session: Session, kind: str, dataset_id: str, output: Path | None) -> N
     session.output.result(document, "")
 
 
-def instance_key(session: Session) -> PublicKey:
-    """The key the instance serves, checked against the key id it states."""
+def instance_key(session: Session, named: str | None) -> PublicKey:
+    """The key the instance serves, checked against the key id it states: the one the
+    document names (`named`) when the instance signed with it, a key retired by a rotation
+    too; else the current one (the verdict then says which key the document names)."""
+    api = session.api()
     try:
-        published: Any = session.api().get(PUBLIC_KEY_PATH)
+        published: Any = None
+        if named is not None and _KEY_ID.fullmatch(named):
+            try:
+                published = api.get(PUBLIC_KEY_PATH, params={"key_id": named})
+            except ApiError as exc:
+                if exc.status != 404:
+                    raise
+        if published is None:
+            published = api.get(PUBLIC_KEY_PATH)
     except ApiError as exc:
         if exc.status == 404:
             raise UsageError("the instance has signed nothing yet, so it has no public key") \
@@ -86,7 +99,8 @@ def verify(session: Session, kind: str, file: Path, key_file: Path | None,
     try:
         document = load_json(read_bounded(file, MAX_DOCUMENT_BYTES))
         key = (parse_public_key(read_bounded(key_file, 64 * 1024).decode("ascii"))
-               if key_file is not None else instance_key(session) if from_instance else None)
+               if key_file is not None
+               else instance_key(session, named_key_id(document)) if from_instance else None)
         verdict = verify_document(document, key)
     except (MalformedError, UnicodeDecodeError) as exc:
         raise UsageError(f"{file}: {exc}") from None
