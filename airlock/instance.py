@@ -43,8 +43,7 @@ from catalog import (
     upgrade,
 )
 from catalog.private_files import make_private_dirs
-from intake import INTAKE_EVENTS, ValidationOptions
-from intake.unpack import UnpackLimits
+from intake.events import INTAKE_EVENTS
 from retention import RETENTION_EVENTS, InstanceSigner, instance_signer
 from retention.events import SigningKeyRotated
 from retention.signing import rotate_signing_key, signing_keys
@@ -59,6 +58,7 @@ from vault import (
 
 if TYPE_CHECKING:
     from airlock.image_models import ImageModels
+    from intake import ValidationOptions
 
 log = logging.getLogger("airlock.audit")
 
@@ -267,6 +267,11 @@ class Instance:
                             endpoint_url=endpoint_url)
 
     def validation_options(self) -> ValidationOptions:
+        # Imported here: the validation code loads the archive and image scanners (PIL),
+        # which a command that does not validate (most of them) need not load at start.
+        from intake import ValidationOptions
+        from intake.unpack import UnpackLimits
+
         settings = self.settings
         return ValidationOptions(
             limits=UnpackLimits(max_entries=settings.unpack_max_entries,

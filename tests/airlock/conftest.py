@@ -11,11 +11,14 @@ from airlock.admin import approve, create_token, new_tenant
 from airlock.anonymisation import anonymise
 from airlock.api.app import create_app
 from airlock.auth import IssuedToken
-from airlock.instance import Instance
+from airlock.instance import InitResult, Instance, init_instance
+from airlock.pii_engine import PiiEngineLoader
+from airlock.settings import Settings
 from audit import SYSTEM, Actor, Transaction
 from catalog import Role
 from intake import add_contract, receive_upload, validate_dataset
 from tests.intake.datasets import contract_yaml, dataset_files, image, pack
+from tests.snapshots import InstanceSnapshot, restore_instance, save_instance
 from vocabulary import Layout
 
 DEIDENTIFIED = "anonymisation: {mode: deidentify, images: redact}\n"
@@ -82,6 +85,43 @@ def build_world(instance: Instance) -> World:
                "own_dataset": datasets["own"].id, "other_dataset": datasets["other"].id}
     return World(own.id, other.id, {k: v.plaintext for k, v in tokens.items()}, objects,
                  upload)
+
+
+@dataclass(frozen=True)
+class SavedWorld:
+    initialised: InitResult
+    world: World
+    snapshot: InstanceSnapshot
+
+
+@pytest.fixture(scope="module")
+def saved_worlds() -> dict[str, SavedWorld]:
+    """The module's world per database backend, built by its first test."""
+    return {}
+
+
+@pytest.fixture
+def restored_world(settings: Settings, database_url: str, saved_worlds: dict[str, SavedWorld],
+                   pii_engine_loader: PiiEngineLoader,
+                   tmp_path_factory: pytest.TempPathFactory) -> SavedWorld:
+    """The instance initialised with the world in it, as `initialised` and `world` make it,
+    but built once per module and backend and restored for each test (building it anonymises
+    two datasets: seconds, most of a short test's time). A module whose tests all use the
+    world opts in by overriding `initialised` and `world` with this fixture's."""
+    backend = database_url.split(":", 1)[0]
+    saved = saved_worlds.get(backend)
+    if saved is not None:
+        restore_instance(saved.snapshot, settings)
+        return saved
+    initialised = init_instance(settings)
+    instance = Instance(settings, pii_engine=pii_engine_loader)
+    try:
+        world = build_world(instance)
+    finally:
+        instance.dispose()
+    snapshot = save_instance(settings, tmp_path_factory.mktemp("world"))
+    saved_worlds[backend] = saved = SavedWorld(initialised, world, snapshot)
+    return saved
 
 
 @pytest.fixture
