@@ -9,12 +9,16 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from airlock.instance import InitResult, Instance
+from airlock.instance import Instance
 from airlock.pipeline import Pipeline
 from audit import SYSTEM
 from catalog import AuditEventRecord, Contract, utcnow
 from intake import create_upload
-from tests.airlock.conftest import SavedWorld, World
+from tests.airlock.conftest import World
+from tests.airlock.restored_world import (  # noqa: F401 (fixtures)
+    restored_initialised,
+    restored_world_itself,
+)
 
 ROLES = ("anonymous", "admin", "client", "compliance", "operator", "tenant_operator",
          "reidentifier")
@@ -24,17 +28,6 @@ TENANT_BOUND = ("client", "tenant_operator", "reidentifier")
 CONTRACT = "name: matrix\npurpose: access tests\nlayout: {kind: class_folders}\n"
 WORLD_PURPOSE = "training an animal classifier"
 """The purpose of the world's contracts (tests.intake.datasets.contract_yaml)."""
-
-
-@pytest.fixture
-def initialised(restored_world: SavedWorld) -> InitResult:
-    """Every test here starts from the world: built once per backend, restored per test."""
-    return restored_world.initialised
-
-
-@pytest.fixture
-def world(restored_world: SavedWorld) -> World:
-    return restored_world.world
 
 
 def _allowed(*roles: str) -> dict[str, int]:

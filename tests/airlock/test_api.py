@@ -3,25 +3,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from airlock.api.app import create_app
 from airlock.cli.main import app as cli
-from airlock.instance import InitResult, Instance
-from tests.airlock.conftest import SavedWorld, World
-
-
-@pytest.fixture
-def initialised(restored_world: SavedWorld) -> InitResult:
-    """Every test here starts from the world: built once per backend, restored per test."""
-    return restored_world.initialised
-
-
-@pytest.fixture
-def world(restored_world: SavedWorld) -> World:
-    return restored_world.world
+from airlock.instance import Instance
+from tests.airlock.conftest import World
+from tests.airlock.restored_world import (  # noqa: F401 (fixtures)
+    restored_initialised,
+    restored_world_itself,
+)
 
 
 def test_health_is_open(client: TestClient) -> None:

@@ -12,26 +12,18 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 
-from airlock.instance import InitResult, Instance
+from airlock.instance import Instance
 from airlock_client.bundle_verifier import verify_bundle
 from audit import Actor
 from audit.csv_export import CSV_COLUMNS
 from audit.events import TenantCreated
 from catalog import AuditEventRecord
-from tests.airlock.conftest import SavedWorld, World
+from tests.airlock.conftest import World
+from tests.airlock.restored_world import (  # noqa: F401 (fixtures)
+    restored_initialised,
+    restored_world_itself,
+)
 from tests.airlock.test_access_matrix import ROLES
-
-
-@pytest.fixture
-def initialised(restored_world: SavedWorld) -> InitResult:
-    """Every test here starts from the world: built once per backend, restored per test."""
-    return restored_world.initialised
-
-
-@pytest.fixture
-def world(restored_world: SavedWorld) -> World:
-    return restored_world.world
-
 
 CSV_PATH = "/v1/audit/events.csv"
 

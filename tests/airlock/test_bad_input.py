@@ -13,27 +13,20 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from airlock.cli.main import app
-from airlock.instance import InitResult, Instance
+from airlock.instance import Instance
 from airlock.pipeline import Pipeline
 from audit import SYSTEM
 from catalog import Contract, Dataset, DatasetState
 from intake import UploadTooLargeError
-from tests.airlock.conftest import SavedWorld, World
+from tests.airlock.conftest import World
+from tests.airlock.restored_world import (  # noqa: F401 (fixtures)
+    restored_initialised,
+    restored_world_itself,
+)
 from tests.intake.datasets import contract_yaml
 from vocabulary import Layout
 
 runner = CliRunner()
-@pytest.fixture
-def initialised(restored_world: SavedWorld) -> InitResult:
-    """Every test here starts from the world: built once per backend, restored per test."""
-    return restored_world.initialised
-
-
-@pytest.fixture
-def world(restored_world: SavedWorld) -> World:
-    return restored_world.world
-
-
 DEEP_YAML = "name: deep\npurpose: x\nlayout: " + "[" * 50_000 + "]" * 50_000 + "\n"
 MANY_ERRORS = ("name: bad-one\npurpose: training\nlayout: {kind: nope}\n"
                "volume: {min_items: -1, colour: blue}\n")
