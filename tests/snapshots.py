@@ -9,8 +9,9 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine, make_url, text
+from sqlalchemy import Engine, text
 
+from airlock.backup import sqlite_path
 from airlock.settings import Settings
 from catalog import Base, make_engine
 
@@ -32,11 +33,6 @@ class InstanceSnapshot:
         return self.folder / "airlock.db"
 
 
-def _sqlite_path(url: str) -> Path | None:
-    parsed = make_url(url)
-    return Path(parsed.database or "") if parsed.get_backend_name() == "sqlite" else None
-
-
 def _serial_sequences(engine: Engine) -> list[str]:
     with engine.connect() as connection:
         names = [connection.execute(text("SELECT pg_get_serial_sequence(:t, :c)"),
@@ -52,7 +48,7 @@ def save_instance(settings: Settings, folder: Path) -> InstanceSnapshot:
     snapshot = InstanceSnapshot(folder)
     shutil.copytree(settings.home, snapshot.home, symlinks=True)
     url = settings.resolved_database_url
-    if (path := _sqlite_path(url)) is not None:
+    if (path := sqlite_path(settings)) is not None:
         # The backup API copies what the write-ahead log holds too.
         with sqlite3.connect(path) as source, sqlite3.connect(snapshot.sqlite_file) as copy:
             source.backup(copy)
@@ -78,7 +74,7 @@ def restore_instance(snapshot: InstanceSnapshot, settings: Settings) -> None:
     shutil.rmtree(settings.home, ignore_errors=True)
     shutil.copytree(snapshot.home, settings.home, symlinks=True)
     url = settings.resolved_database_url
-    if (path := _sqlite_path(url)) is not None:
+    if (path := sqlite_path(settings)) is not None:
         for leftover in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
             leftover.unlink(missing_ok=True)
         shutil.copyfile(snapshot.sqlite_file, path)

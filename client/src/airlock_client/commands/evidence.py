@@ -16,6 +16,7 @@ from typing import Any
 
 import click
 
+from airlock_client.api import Api
 from airlock_client.bundle_verifier import PublicKey
 from airlock_client.errors import ApiError, UsageError
 from airlock_client.evidence_verifier import (
@@ -67,17 +68,8 @@ def instance_key(session: Session, named: str | None) -> PublicKey:
     """The key the instance serves, checked against the key id it states: the one the
     document names (`named`) when the instance signed with it, a key retired by a rotation
     too; else the current one (the verdict then says which key the document names)."""
-    api = session.api()
     try:
-        published: Any = None
-        if named is not None and _KEY_ID.fullmatch(named):
-            try:
-                published = api.get(PUBLIC_KEY_PATH, params={"key_id": named})
-            except ApiError as exc:
-                if exc.status != 404:
-                    raise
-        if published is None:
-            published = api.get(PUBLIC_KEY_PATH)
+        published = _published_key(session.api(), named)
     except ApiError as exc:
         if exc.status == 404:
             raise UsageError("the instance has signed nothing yet, so it has no public key") \
@@ -90,6 +82,18 @@ def instance_key(session: Session, named: str | None) -> PublicKey:
         raise UsageError("the instance's public key does not match the key id it states")
     session.output.note(f"checking with the instance's key {key.key_id}")
     return key
+
+
+def _published_key(api: Api, named: str | None) -> Any:
+    """`GET /v1/public-key`'s answer for the key `named`, if the instance has it; else for
+    the current key."""
+    if named is not None and _KEY_ID.fullmatch(named):
+        try:
+            return api.get(PUBLIC_KEY_PATH, params={"key_id": named})
+        except ApiError as exc:
+            if exc.status != 404:
+                raise
+    return api.get(PUBLIC_KEY_PATH)
 
 
 def verify(session: Session, kind: str, file: Path, key_file: Path | None,
